@@ -1,0 +1,28 @@
+package io.jenkins.plugins.selftest.bench;
+
+
+/**
+ * Benchmarks, not tests: {@code java -jar bench/target/bench.jar <supervisor|selftest> [options]} prints one JSON
+ * line of figures. See docs/performance.md for the targets and the recorded results.
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: bench.jar <supervisor|selftest> [options]");
+            System.exit(2);
+        }
+        
+        switch (args[0]) {
+            case "supervisor" -> System.out.println("{\"bench\":\"supervisor\",\"status\":\"coming soon\"}");
+            case "selftest" -> System.out.println("{\"bench\":\"selftest\",\"status\":\"coming soon\"}");
+            default -> {
+                System.err.println("unknown benchmark '" + args[0] + "': use supervisor or selftest");
+                System.exit(2);
+            }
+        }
+    }
+}

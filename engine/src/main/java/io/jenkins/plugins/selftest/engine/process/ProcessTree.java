@@ -1,0 +1,228 @@
+package io.jenkins.plugins.selftest.engine.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Finds and stops whole process trees on Linux through {@code /proc}: the process group of the root, its
+ * descendants, and every process that carries the tree's cookie variable, so double-forked daemons that left the
+ * group and were re-parented to init are found too.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ProcessTree {
+
+    private static final Path PROC = Path.of("/proc");
+    private static final Duration POLL = Duration.ofMillis(10);
+
+    private ProcessTree() {
+    }
+
+    /**
+     * The outcome of {@link #stop}.
+     *
+     * @param signalled processes that got the stop signal
+     * @param killed    processes still alive after the grace period that got KILL
+     */
+    public record StopResult(int signalled, int killed) {
+        public boolean graceful() {
+            return killed == 0;
+        }
+    }
+
+    /**
+     * Sends {@code signal} to the whole tree of {@code pid} (group, descendants, cookie holders), waits up to
+     * {@code grace} for all of them to end, then KILLs whatever is left and waits until nothing of the tree remains.
+     * Processes that fork while being stopped are found again on each pass.
+     *
+     * @param cookie the tree's cookie, or null to go by group and descendants only
+     */
+    public static StopResult stop(long pid, String cookie, Signal signal, Duration grace) {
+        Set<Long> targets = members(pid, cookie);
+        int signalled = targets.size();
+        signalGroup(pid, signal);
+        targets.forEach(p -> send(p, signal));
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!targets.isEmpty() && System.nanoTime() < deadline) {
+            sleep(POLL);
+            targets = members(pid, cookie);
+        }
+        int killed = 0;
+        for (int pass = 0; !targets.isEmpty() && pass < 500; pass++) {
+            killed += targets.size();
+            signalGroup(pid, Signal.KILL);
+            targets.forEach(p -> send(p, Signal.KILL));
+            sleep(POLL);
+            targets = members(pid, cookie);
+        }
+        return new StopResult(signalled, killed);
+    }
+
+    /** Live (non-zombie) processes of the tree: the group of {@code pid}, its descendants and the cookie holders. */
+    public static Set<Long> members(long pid, String cookie) {
+        Set<Long> found = new LinkedHashSet<>();
+        Optional<ProcessHandle> root = ProcessHandle.of(pid);
+        root.filter(ProcessTree::alive).ifPresent(h -> found.add(h.pid()));
+        root.ifPresent(h -> h.descendants().filter(ProcessTree::alive).forEach(d -> found.add(d.pid())));
+        long group = processGroup(pid).orElse(-1L);
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> isNumeric(p.getFileName().toString()))) {
+            for (Path p : procs) {
+                long other = Long.parseLong(p.getFileName().toString());
+                if (other == ProcessHandle.current().pid() || found.contains(other)) {
+                    continue;
+                }
+                Optional<String[]> stat = stat(other);
+                if (stat.isEmpty() || "Z".equals(stat.get()[0])) {
+                    continue;
+                }
+                if ((group > 0 && Long.parseLong(stat.get()[2]) == group)
+                        || (cookie != null && hasCookie(other, cookie))) {
+                    found.add(other);
+                }
+            }
+        } catch (IOException e) {
+            // /proc unreadable: fall back to what ProcessHandle knows
+        }
+        return found;
+    }
+
+    /** Processes (not zombies) whose environment holds {@code SELFTEST_COOKIE=cookie}. */
+    public static Set<Long> withCookie(String cookie) {
+        Set<Long> found = new LinkedHashSet<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> isNumeric(p.getFileName().toString()))) {
+            for (Path p : procs) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                if (pid != ProcessHandle.current().pid() && hasCookie(pid, cookie)
+                        && stat(pid).map(s -> !"Z".equals(s[0])).orElse(false)) {
+                    found.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            // nothing readable, nothing found
+        }
+        return found;
+    }
+
+    /** Process group id of {@code pid}, from {@code /proc/<pid>/stat}. */
+    public static Optional<Long> processGroup(long pid) {
+        return stat(pid).map(s -> Long.parseLong(s[2]));
+    }
+
+    /**
+     * Start time of {@code pid} in clock ticks since boot ({@code /proc/<pid>/stat} field 22). Together with the pid
+     * it identifies a process across pid reuse.
+     */
+    public static Optional<Long> startTicks(long pid) {
+        return stat(pid).map(s -> Long.parseLong(s[19]));
+    }
+
+    /** Sends {@code signal} to one process; false when it is gone or not ours. */
+    public static boolean send(long pid, Signal signal) {
+        return runKill(List.of("-s", signal.name(), Long.toString(pid)));
+    }
+
+    /** Sends {@code signal} to the process group that {@code leader} leads, if it leads one. */
+    public static boolean signalGroup(long leader, Signal signal) {
+        Optional<Long> group = processGroup(leader);
+        if (group.isEmpty() || group.get() != leader) {
+            return false;
+        }
+        return runKill(List.of("-s", signal.name(), "--", "-" + leader));
+    }
+
+    private static boolean runKill(List<String> args) {
+        List<String> argv = new java.util.ArrayList<>();
+        argv.add("kill");
+        argv.addAll(args);
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Whether {@code pid} runs: exists and is not a zombie waiting to be reaped. */
+    public static boolean isRunning(long pid) {
+        return stat(pid).map(s -> !"Z".equals(s[0]) && !"X".equals(s[0])).orElse(false);
+    }
+
+    private static boolean alive(ProcessHandle h) {
+        return h.isAlive() && stat(h.pid()).map(s -> !"Z".equals(s[0])).orElse(false);
+    }
+
+    private static boolean hasCookie(long pid, String cookie) {
+        byte[] env;
+        try {
+            env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+        byte[] needle = (ProcessLauncher.COOKIE_VARIABLE + "=" + cookie).getBytes(StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i <= env.length; i++) {
+            if (i == env.length || env[i] == 0) {
+                if (i - start == needle.length && java.util.Arrays.equals(env, start, i, needle, 0, needle.length)) {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The fields of {@code /proc/<pid>/stat} after the command name (which may itself hold spaces and parentheses):
+     * index i is field i + 3 of proc(5), so [0] state, [1] ppid, [2] pgrp, [3] session, [19] starttime.
+     */
+    private static Optional<String[]> stat(long pid) {
+        String text;
+        try {
+            text = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        int close = text.lastIndexOf(')');
+        if (close < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(text.substring(close + 2).trim().split(" "));
+    }
+
+    private static boolean isNumeric(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

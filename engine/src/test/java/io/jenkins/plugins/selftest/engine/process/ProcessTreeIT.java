@@ -1,0 +1,89 @@
+package io.jenkins.plugins.selftest.engine.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real process trees: groups, double-forked daemons, TERM-ignoring children. */
+class ProcessTreeIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void stopsDoubleForkedGrandchildThatLeftTheGroup() throws Exception {
+        Path pidFile = dir.resolve("daemon.pid");
+        // the grandchild starts its own session (leaves our group) and is re-parented to init
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(
+                "setsid sh -c 'sleep 300 & echo $! > " + pidFile + "; wait' & sleep 300").build());
+        long daemon = waitForPid(pidFile);
+        assertThat(ProcessTree.members(p.pid(), p.cookie())).contains(p.pid(), daemon);
+
+        ProcessTree.StopResult result = p.stop(Signal.TERM, Duration.ofSeconds(5));
+
+        assertThat(result.signalled()).isGreaterThanOrEqualTo(3);
+        assertThat(ProcessTree.withCookie(p.cookie())).isEmpty();
+        assertThat(ProcessTree.isRunning(daemon)).isFalse();
+    }
+
+    @Test
+    void killsChildThatIgnoresTermAfterGrace() throws Exception {
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell("trap '' TERM; sleep 300 & wait; sleep 300").build());
+        Thread.sleep(200);
+        long started = System.nanoTime();
+
+        ProcessTree.StopResult result = p.stop(Signal.TERM, Duration.ofMillis(300));
+
+        assertThat(result.killed()).isGreaterThanOrEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(ProcessTree.withCookie(p.cookie())).isEmpty();
+        assertThat(p.process().isAlive()).isFalse();
+    }
+
+    @Test
+    void processLeadsItsOwnGroup() throws Exception {
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv("sleep", "30").build());
+        try {
+            assertThat(ProcessTree.processGroup(p.pid())).contains(p.pid());
+            assertThat(ProcessTree.startTicks(p.pid())).isPresent();
+        } finally {
+            p.stop(Signal.KILL, Duration.ZERO);
+        }
+    }
+
+    @Test
+    void missingProgramNamesTheCommand() {
+        assertThatThrownBy(() -> ProcessLauncher.start(LaunchSpec.argv("/no/such/program", "x").newSession(false).build()))
+                .hasMessageContaining("/no/such/program");
+    }
+
+    @Test
+    void missingDirectoryIsNamed() {
+        assertThatThrownBy(() -> ProcessLauncher.start(LaunchSpec.argv("true").workingDir(dir.resolve("nope")).build()))
+                .hasMessageContaining("nope").hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void outputGoesToFile() throws Exception {
+        Path log = dir.resolve("out.log");
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell("echo hello; echo oops >&2")
+                .output(LaunchSpec.Output.toFile(log)).build());
+        assertThat(p.process().waitFor()).isZero();
+        assertThat(Files.readString(log)).contains("hello").contains("oops");
+    }
+
+    private static long waitForPid(Path file) throws Exception {
+        for (int i = 0; i < 500; i++) {
+            if (Files.exists(file) && !Files.readString(file).isBlank()) {
+                return Long.parseLong(Files.readString(file).trim());
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no pid in " + file);
+    }
+}

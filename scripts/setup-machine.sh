@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what the test suite and the benchmarks use beyond a JDK, from Debian's packages:
+# podman + runc (container shards), chromium (page tests), supervisor (the benchmark's yardstick),
+# and writes the podman settings this kind of machine needs. Idempotent; needs root (or sudo).
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "setup-machine: not root and no sudo; install podman runc chromium supervisor yourself" >&2
+    exit 0
+  fi
+fi
+
+need=()
+command -v podman >/dev/null 2>&1 || need+=(podman)
+command -v runc >/dev/null 2>&1 || need+=(runc)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v supervisord >/dev/null 2>&1 || need+=(supervisor)
+command -v setsid >/dev/null 2>&1 || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup-machine: installing ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Podman under this machine's cgroups: runc instead of crun, no default ulimits, private cgroup namespace.
+conf=/etc/containers/containers.conf
+want='[containers]
+default_ulimits = []
+cgroupns = "private"
+
+[engine]
+runtime = "runc"'
+if [ ! -f "$conf" ] || ! grep -q 'runtime = "runc"' "$conf"; then
+  echo "setup-machine: writing $conf"
+  $SUDO mkdir -p /etc/containers
+  printf '%s\n' "$want" | $SUDO tee "$conf" >/dev/null
+fi
+echo "setup-machine: podman $(podman --version 2>/dev/null | awk '{print $3}'), chromium $(chromium --version 2>/dev/null | awk '{print $2}'), supervisord $(supervisord --version 2>/dev/null)"
