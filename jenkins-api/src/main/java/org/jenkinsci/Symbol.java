@@ -1,0 +1,15 @@
+// Hand-written stand-in: members as in the real API listings; retention and targets as in the real sources.
+package org.jenkinsci;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+@Documented
+public @interface Symbol {
+    String[] value();
+}

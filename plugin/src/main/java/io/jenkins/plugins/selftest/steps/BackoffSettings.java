@@ -1,0 +1,75 @@
+package io.jenkins.plugins.selftest.steps;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.AbstractDescribableImpl;
+import hudson.model.Descriptor;
+import io.jenkins.plugins.selftest.Messages;
+import java.io.Serializable;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/** {@code backoff: [initial: '200ms', factor: 2, max: '30s', resetAfter: '60s']}: delay before each restart. */
+public class BackoffSettings extends AbstractDescribableImpl<BackoffSettings> implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private String initial = "100ms";
+    private double factor = 2.0;
+    private String max = "30s";
+    private String resetAfter = "60s";
+
+    @DataBoundConstructor
+    public BackoffSettings() {
+    }
+
+    public String getInitial() {
+        return initial;
+    }
+
+    @DataBoundSetter
+    public void setInitial(String initial) {
+        this.initial = initial;
+    }
+
+    public double getFactor() {
+        return factor;
+    }
+
+    @DataBoundSetter
+    public void setFactor(double factor) {
+        if (factor < 1.0) {
+            throw new IllegalArgumentException("backoff.factor: must be at least 1, got " + factor);
+        }
+        this.factor = factor;
+    }
+
+    public String getMax() {
+        return max;
+    }
+
+    @DataBoundSetter
+    public void setMax(String max) {
+        this.max = max;
+    }
+
+    public String getResetAfter() {
+        return resetAfter;
+    }
+
+    @DataBoundSetter
+    public void setResetAfter(String resetAfter) {
+        this.resetAfter = resetAfter;
+    }
+
+    @Extension
+    @Symbol("backoff")
+    public static class DescriptorImpl extends Descriptor<BackoffSettings> {
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.get("SupervisedServiceStep.BackoffDisplayName");
+        }
+    }
+}

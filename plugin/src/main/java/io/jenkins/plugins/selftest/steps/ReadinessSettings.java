@@ -1,0 +1,98 @@
+package io.jenkins.plugins.selftest.steps;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.AbstractDescribableImpl;
+import hudson.model.Descriptor;
+import io.jenkins.plugins.selftest.Messages;
+import java.io.Serializable;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code ready: [http: 'http://localhost:8080/health', port: 8080, log: 'Started .* in', command: 'pg_isready',
+ * timeout: '60s', interval: '250ms']}: the checks that must all pass before the body starts.
+ */
+public class ReadinessSettings extends AbstractDescribableImpl<ReadinessSettings> implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private String http;
+    private int port;
+    private String log;
+    private String command;
+    private String timeout = "60s";
+    private String interval = "250ms";
+
+    @DataBoundConstructor
+    public ReadinessSettings() {
+    }
+
+    public String getHttp() {
+        return http;
+    }
+
+    @DataBoundSetter
+    public void setHttp(String http) {
+        this.http = http;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    @DataBoundSetter
+    public void setPort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("ready.port: must be a TCP port from 1 to 65535, got " + port);
+        }
+        this.port = port;
+    }
+
+    public String getLog() {
+        return log;
+    }
+
+    @DataBoundSetter
+    public void setLog(String log) {
+        this.log = log;
+    }
+
+    public String getCommand() {
+        return command;
+    }
+
+    @DataBoundSetter
+    public void setCommand(String command) {
+        this.command = command;
+    }
+
+    public String getTimeout() {
+        return timeout;
+    }
+
+    @DataBoundSetter
+    public void setTimeout(String timeout) {
+        this.timeout = timeout;
+    }
+
+    public String getInterval() {
+        return interval;
+    }
+
+    @DataBoundSetter
+    public void setInterval(String interval) {
+        this.interval = interval;
+    }
+
+    @Extension
+    @Symbol("ready")
+    public static class DescriptorImpl extends Descriptor<ReadinessSettings> {
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.get("SupervisedServiceStep.ReadinessDisplayName");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.jenkins.plugins.selftest.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import hudson.EnvVars;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import org.junit.jupiter.api.Test;
+
+class StepDescriptorsTest {
+
+    @Test
+    void supervisedServiceIsABlockStepNamedForThePipeline() {
+        SupervisedServiceStep.DescriptorImpl d = new SupervisedServiceStep.DescriptorImpl();
+        assertThat(d.getFunctionName()).isEqualTo("supervisedService");
+        assertThat(d.takesImplicitBlockArgument()).isTrue();
+        assertThat(d.getDisplayName()).isNotBlank();
+        assertThat(java.util.Set.<Class<?>>copyOf(d.getRequiredContext())).containsExactlyInAnyOrder(
+                Run.class, FilePath.class, Launcher.class, TaskListener.class, EnvVars.class);
+    }
+
+    @Test
+    void selfTestIsNamedForThePipeline() {
+        SelfTestStep.DescriptorImpl d = new SelfTestStep.DescriptorImpl();
+        assertThat(d.getFunctionName()).isEqualTo("selfTest");
+        assertThat(d.getDisplayName()).isNotBlank();
+    }
+
+    @Test
+    void singleServiceShapeBecomesOneService() {
+        SupervisedServiceStep step = new SupervisedServiceStep();
+        step.setName("api");
+        step.setCommand("java -jar app.jar");
+        step.setRestart("ALWAYS");
+        assertThat(step.effectiveServices()).singleElement()
+                .satisfies(s -> assertThat(s.getName()).isEqualTo("api"))
+                .satisfies(s -> assertThat(s.getRestart()).isEqualTo("always"));
+    }
+
+    @Test
+    void badChoiceNamesTheFieldTheValueAndTheAlternatives() {
+        assertThatThrownBy(() -> new ServiceDefinition().setRestart("sometimes"))
+                .hasMessage("restart: 'sometimes' is not one of always, on-failure, never");
+        assertThatThrownBy(() -> new SelfTestStep().setRuntime("lxc"))
+                .hasMessage("runtime: 'lxc' is not one of docker, podman, none");
+        assertThatThrownBy(() -> new SupervisedServiceStep().setOnGiveUp("panic"))
+                .hasMessageStartingWith("onGiveUp: 'panic'");
+    }
+
+    @Test
+    void countsBelowTheirMinimumAreRejected() {
+        assertThatThrownBy(() -> new SelfTestStep().setShards(0)).hasMessage("shards: must be at least 1, got 0");
+        assertThatThrownBy(() -> new ServiceDefinition().setMaxRestarts(-1)).hasMessage("maxRestarts: must be at least 0, got -1");
+    }
+}
