@@ -30,7 +30,8 @@ SPEC = os.path.join(HERE, "stand-in.txt")
 HEADER = re.compile(r"^(?P<mods>(?:[a-z]+ )*)(?P<kind>class|interface|enum|@interface) (?P<name>[^ <]+)(?P<rest>.*)\{$")
 # packages whose types come from real artifacts on the compile class path (see pom.xml)
 AVAILABLE = ("java.", "javax.servlet.", "javax.annotation.", "com.google.common.", "edu.umd.cs.findbugs.",
-             "net.jcip.", "org.kohsuke.args4j.", "org.apache.commons.lang.", "net.sf.json.", "net.java.sezpoz.")
+             "net.jcip.", "org.kohsuke.args4j.", "org.apache.commons.lang.", "net.sf.json.", "net.java.sezpoz.",
+             "org.springframework.security.")
 QUALIFIED = re.compile(r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)+")
 PRIMITIVE_INIT = {"int": 'Integer.parseInt("0")', "long": 'Long.parseLong("0")', "boolean": 'Boolean.parseBoolean("false")',
                   "double": 'Double.parseDouble("0")', "float": 'Float.parseFloat("0")',
@@ -192,7 +193,7 @@ def main(argv):
         if o != t and o not in spec:
             sys.exit(f"stand-in.txt: {t} needs its enclosing type {o} listed too")
 
-    chosen = {}
+    chosen, problems = {}, []
     for t, words in spec.items():
         if words == ["manual"]:
             continue
@@ -213,9 +214,14 @@ def main(argv):
             seen.add(erased)
             members.append(m)
         chosen[t] = members
+        found = {m["name"] for m in members} | ({"<init>"} if any(m["kind"] == "ctor" for m in members) else set())
+        lost = [w for w in words if w != "*" and w not in found]
+        if lost:
+            problems.append(f"{t}: no usable member named {', '.join(lost)} (absent, or a type it uses is not in the stand-in)")
 
     # classes need a super constructor call: pick the first visible constructor the superclass has in the stand-in
     headers = {t: parse_header(real[t]["header"]) for t in spec}
+    complete(real, spec, chosen, headers, known)
 
     def superclass(t):
         h = headers[t]
@@ -258,7 +264,84 @@ def main(argv):
             fh.write(f"package {pkg};\n\n")
             fh.write(body)
         written += 1
+    for p in problems:
+        print("generate.py: " + p, file=sys.stderr)
     print(f"generate.py: {written} files, {sum(len(m) for m in chosen.values())} members")
+
+
+def base_name(t):
+    return re.sub(r"<.*", "", t)
+
+
+def real_members(real, t, known, names=None, ctors=False):
+    out = []
+    for line in real[t]["members"]:
+        m = parse_member(line, t)
+        if ctors and (m["kind"] != "ctor" or not ({"public", "protected"} & set(m["mods"]))):
+            continue
+        if names is not None and not (m["kind"] == "method" and m["name"] in names):
+            continue
+        if not ctors and names is None:
+            continue
+        sig = " ".join([m["type"] or "", m["tparams"], *m["params"], *m["throws"]])
+        if resolvable(sig, known):
+            out.append(m)
+    return out
+
+
+def complete(real, spec, chosen, headers, known):
+    """Adds what javac needs beyond stand-in.txt: the constructors a subclass must call, and the real
+    implementations of the abstract methods a concrete class inherits from the stand-in's supertypes."""
+    def supers(t):
+        h = headers[t]
+        return [base_name(x) for x in h["extends"] + h["implements"] if base_name(x) in chosen]
+
+    def add(t, members):
+        have = {(m["kind"], m["name"], tuple(m["params"])) for m in chosen[t]}
+        for m in members:
+            if (m["kind"], m["name"], tuple(m["params"])) not in have:
+                chosen[t].append(m)
+
+    changed = True
+    while changed:
+        changed = False
+        for t in list(chosen):
+            h = headers[t]
+            if h["kind"] != "class" or not h["extends"]:
+                continue
+            sup = base_name(h["extends"][0])
+            if sup in chosen and headers[sup]["kind"] == "class" and not any(m["kind"] == "ctor" for m in chosen[sup]):
+                ctors = real_members(real, sup, known, ctors=True)
+                if ctors:
+                    add(sup, ctors)
+                    changed = True
+    for t in chosen:
+        h = headers[t]
+        if h["kind"] != "class" or "abstract" in h["mods"]:
+            continue
+        todo, seen, abstract = list(supers(t)), set(), {}
+        while todo:
+            x = todo.pop()
+            if x in seen:
+                continue
+            seen.add(x)
+            for m in chosen[x]:
+                if m["kind"] == "method" and ("abstract" in m["mods"] or headers[x]["kind"] == "interface"
+                                               and not ({"default", "static"} & set(m["mods"]))):
+                    abstract.setdefault(m["name"], x)
+            todo.extend(supers(x))
+        for name in abstract:
+            if any(m["name"] == name and "abstract" not in m["mods"] for m in chosen[t]):
+                continue
+            # the implementation is in t itself or in one of its (stand-in) superclasses
+            owner = t
+            while owner:
+                impl = [m for m in real_members(real, owner, known, names={name}) if "abstract" not in m["mods"]]
+                if impl:
+                    add(owner, impl)
+                    break
+                ext = headers[owner]["extends"]
+                owner = base_name(ext[0]) if ext and headers[owner]["kind"] == "class" and base_name(ext[0]) in chosen else None
 
 
 def render(t, group, spec, chosen, headers, known, super_call, depth):

@@ -2,5 +2,5 @@
 package hudson.model;
 
 public abstract class AbstractModelObject {
-    AbstractModelObject() { }
+    public AbstractModelObject() { }
 }

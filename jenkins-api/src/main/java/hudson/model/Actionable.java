@@ -11,5 +11,5 @@ public abstract class Actionable extends hudson.model.AbstractModelObject {
     public boolean removeAction(hudson.model.Action a0) { throw new UnsupportedOperationException(); }
     public hudson.model.Action getAction(int a0) { throw new UnsupportedOperationException(); }
     public <T extends hudson.model.Action> T getAction(java.lang.Class<T> a0) { throw new UnsupportedOperationException(); }
-    Actionable() { }
+    public Actionable() { }
 }

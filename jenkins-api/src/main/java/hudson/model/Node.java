@@ -7,5 +7,6 @@ public abstract class Node extends hudson.model.AbstractModelObject implements h
     public abstract hudson.Launcher createLauncher(hudson.model.TaskListener a0);
     public final hudson.model.Computer toComputer() { throw new UnsupportedOperationException(); }
     public abstract hudson.FilePath getRootPath();
+    public hudson.FilePath createPath(java.lang.String a0) { throw new UnsupportedOperationException(); }
     Node() { }
 }

@@ -25,5 +25,6 @@ public abstract class Run<JobT extends hudson.model.Job<JobT, RunT>, RunT extend
     public hudson.EnvVars getEnvironment() throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public hudson.EnvVars getEnvironment(hudson.model.TaskListener a0) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public java.lang.String getExternalizableId() { throw new UnsupportedOperationException(); }
+    public static hudson.model.Run<?, ?> fromExternalizableId(java.lang.String a0) throws java.lang.IllegalArgumentException, org.springframework.security.access.AccessDeniedException { throw new UnsupportedOperationException(); }
     Run() { }
 }

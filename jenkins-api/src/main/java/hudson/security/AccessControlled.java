@@ -2,5 +2,7 @@
 package hudson.security;
 
 public interface AccessControlled {
+    hudson.security.ACL getACL();
+    default void checkPermission(hudson.security.Permission a0) throws org.springframework.security.access.AccessDeniedException { throw new UnsupportedOperationException(); }
     default boolean hasPermission(hudson.security.Permission a0) { throw new UnsupportedOperationException(); }
 }

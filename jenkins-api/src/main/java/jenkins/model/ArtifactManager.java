@@ -2,6 +2,7 @@
 package jenkins.model;
 
 public abstract class ArtifactManager {
+    public abstract void archive(hudson.FilePath a0, hudson.Launcher a1, hudson.model.BuildListener a2, java.util.Map<java.lang.String, java.lang.String> a3) throws java.io.IOException, java.lang.InterruptedException;
     public abstract jenkins.util.VirtualFile root();
     ArtifactManager() { }
 }
