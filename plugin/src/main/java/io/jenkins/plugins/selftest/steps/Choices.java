@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.steps;
 
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.selftest.Messages;
 import java.util.Arrays;
 import java.util.Locale;
@@ -18,6 +19,21 @@ final class Choices {
         }
         throw new IllegalArgumentException(Messages.get("Validation.NotOneOf", field, value, String.join(", ", allowed)));
     }
+
+    /** The drop-down of a choice field in the snippet generator. */
+    static ListBoxModel items(String... values) {
+        ListBoxModel model = new ListBoxModel();
+        for (String v : values) {
+            model.add(new ListBoxModel.Option(v, v));
+        }
+        return model;
+    }
+
+    static final String[] RESTART = {"on-failure", "always", "never"};
+    static final String[] ON_GIVE_UP = {"fail", "unstable", "ignore"};
+    static final String[] LOG = {"stream", "file", "both"};
+    static final String[] FRAMEWORK = {"maven", "gradle", "pytest", "custom"};
+    static final String[] RUNTIME = {"none", "docker", "podman"};
 
     static int atLeast(String field, int value, int min) {
         if (value < min) {

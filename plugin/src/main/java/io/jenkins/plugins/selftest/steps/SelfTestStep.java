@@ -8,6 +8,7 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.selftest.Messages;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -71,7 +72,7 @@ public class SelfTestStep extends Step {
 
     @DataBoundSetter
     public void setFramework(String framework) {
-        this.framework = Choices.oneOf("framework", framework, "maven", "gradle", "pytest", "custom");
+        this.framework = Choices.oneOf("framework", framework, Choices.FRAMEWORK);
     }
 
     public String getCommand() {
@@ -118,7 +119,7 @@ public class SelfTestStep extends Step {
     /** {@code docker}, {@code podman} or {@code none} (local processes, the default). */
     @DataBoundSetter
     public void setRuntime(String runtime) {
-        this.runtime = Choices.oneOf("runtime", runtime, "docker", "podman", "none");
+        this.runtime = Choices.oneOf("runtime", runtime, Choices.RUNTIME);
     }
 
     public String getDockerHost() {
@@ -236,6 +237,14 @@ public class SelfTestStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, FilePath.class, Launcher.class, TaskListener.class, EnvVars.class);
+        }
+
+        public ListBoxModel doFillFrameworkItems() {
+            return Choices.items(Choices.FRAMEWORK);
+        }
+
+        public ListBoxModel doFillRuntimeItems() {
+            return Choices.items(Choices.RUNTIME);
         }
     }
 }

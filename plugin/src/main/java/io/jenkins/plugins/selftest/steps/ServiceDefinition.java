@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.selftest.Messages;
 import java.io.Serializable;
 import java.util.List;
@@ -57,7 +58,7 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
     /** {@code always}, {@code on-failure} (default) or {@code never}. */
     @DataBoundSetter
     public void setRestart(String restart) {
-        this.restart = Choices.oneOf("restart", restart, "always", "on-failure", "never");
+        this.restart = Choices.oneOf("restart", restart, Choices.RESTART);
     }
 
     public int getMaxRestarts() {
@@ -140,6 +141,10 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
         @Override
         public String getDisplayName() {
             return Messages.get("SupervisedServiceStep.ServiceDisplayName");
+        }
+
+        public ListBoxModel doFillRestartItems() {
+            return Choices.items(Choices.RESTART);
         }
     }
 }

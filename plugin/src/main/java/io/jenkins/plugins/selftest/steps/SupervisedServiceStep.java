@@ -8,6 +8,7 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.selftest.Messages;
 import java.util.List;
 import java.util.Set;
@@ -146,7 +147,7 @@ public class SupervisedServiceStep extends Step {
     /** {@code fail} (default): abort the body and fail the build; {@code unstable}; {@code ignore}. */
     @DataBoundSetter
     public void setOnGiveUp(String onGiveUp) {
-        this.onGiveUp = Choices.oneOf("onGiveUp", onGiveUp, "fail", "unstable", "ignore");
+        this.onGiveUp = Choices.oneOf("onGiveUp", onGiveUp, Choices.ON_GIVE_UP);
     }
 
     public String getLog() {
@@ -156,7 +157,7 @@ public class SupervisedServiceStep extends Step {
     /** {@code stream} (default): each line to the build log as {@code [name] ...}; {@code file}; {@code both}. */
     @DataBoundSetter
     public void setLog(String log) {
-        this.log = Choices.oneOf("log", log, "stream", "file", "both");
+        this.log = Choices.oneOf("log", log, Choices.LOG);
     }
 
     @Override
@@ -186,6 +187,18 @@ public class SupervisedServiceStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, FilePath.class, Launcher.class, TaskListener.class, EnvVars.class);
+        }
+
+        public ListBoxModel doFillRestartItems() {
+            return Choices.items(Choices.RESTART);
+        }
+
+        public ListBoxModel doFillOnGiveUpItems() {
+            return Choices.items(Choices.ON_GIVE_UP);
+        }
+
+        public ListBoxModel doFillLogItems() {
+            return Choices.items(Choices.LOG);
         }
     }
 }

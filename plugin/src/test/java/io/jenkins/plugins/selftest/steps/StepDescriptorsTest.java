@@ -43,9 +43,9 @@ class StepDescriptorsTest {
     @Test
     void badChoiceNamesTheFieldTheValueAndTheAlternatives() {
         assertThatThrownBy(() -> new ServiceDefinition().setRestart("sometimes"))
-                .hasMessage("restart: 'sometimes' is not one of always, on-failure, never");
+                .hasMessage("restart: 'sometimes' is not one of on-failure, always, never");
         assertThatThrownBy(() -> new SelfTestStep().setRuntime("lxc"))
-                .hasMessage("runtime: 'lxc' is not one of docker, podman, none");
+                .hasMessage("runtime: 'lxc' is not one of none, docker, podman");
         assertThatThrownBy(() -> new SupervisedServiceStep().setOnGiveUp("panic"))
                 .hasMessageStartingWith("onGiveUp: 'panic'");
     }
@@ -54,5 +54,31 @@ class StepDescriptorsTest {
     void countsBelowTheirMinimumAreRejected() {
         assertThatThrownBy(() -> new SelfTestStep().setShards(0)).hasMessage("shards: must be at least 1, got 0");
         assertThatThrownBy(() -> new ServiceDefinition().setMaxRestarts(-1)).hasMessage("maxRestarts: must be at least 0, got -1");
+    }
+
+    @Test
+    void dropDownsOfferEveryChoice() {
+        assertThat(new SupervisedServiceStep.DescriptorImpl().doFillRestartItems()).hasSize(3);
+        assertThat(new SupervisedServiceStep.DescriptorImpl().doFillOnGiveUpItems()).hasSize(3);
+        assertThat(new SelfTestStep.DescriptorImpl().doFillFrameworkItems()).hasSize(4);
+        assertThat(new SelfTestStep.DescriptorImpl().doFillRuntimeItems()).hasSize(3);
+    }
+
+    @Test
+    void everyFormFieldHasHelp() throws Exception {
+        for (Class<?> type : java.util.List.of(SupervisedServiceStep.class, ServiceDefinition.class, BackoffSettings.class,
+                ReadinessSettings.class, SelfTestStep.class)) {
+            String dir = type.getName().replace('.', '/') + "/";
+            String config = new String(type.getClassLoader().getResourceAsStream(dir + "config.jelly").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("field=\"(\\w+)\"").matcher(config);
+            int fields = 0;
+            while (m.find()) {
+                fields++;
+                assertThat(type.getClassLoader().getResource(dir + "help-" + m.group(1) + ".html"))
+                        .as("help for %s.%s", type.getSimpleName(), m.group(1)).isNotNull();
+            }
+            assertThat(fields).as("fields in %s/config.jelly", type.getSimpleName()).isGreaterThan(2);
+        }
     }
 }
