@@ -10,6 +10,7 @@ public final class FilePath implements org.jenkinsci.remoting.SerializableOnlyOv
     public void copyFrom(java.io.InputStream a0) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public void copyFrom(hudson.FilePath a0) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public <T> T act(hudson.FilePath.FileCallable<T> a0) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
+    public <T> hudson.remoting.Future<T> actAsync(hudson.FilePath.FileCallable<T> a0) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public <V, E extends java.lang.Throwable> V act(hudson.remoting.Callable<V, E> a0) throws java.io.IOException, java.lang.InterruptedException, E { throw new UnsupportedOperationException(); }
     public java.net.URI toURI() throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public hudson.model.Computer toComputer() { throw new UnsupportedOperationException(); }

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.selftest.steps;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
@@ -162,7 +161,7 @@ public class SupervisedServiceStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        throw new AbortException(Messages.get("SupervisedServiceStep.NotImplemented", PluginVersion.get()));
+        return new SupervisedServiceExecution(this, context);
     }
 
     @Extension

@@ -1,0 +1,121 @@
+package io.jenkins.plugins.selftest.steps;
+
+import hudson.AbortException;
+import io.jenkins.plugins.selftest.engine.supervisor.SpecException;
+import io.jenkins.plugins.selftest.engine.supervisor.SpecParser;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the step's parameters into the engine's spec through the engine's own parser ({@link SpecParser#fromMap}),
+ * so a Jenkinsfile and a {@code selftest supervise} spec file accept the same values and get the same errors.
+ */
+final class ServiceSpecs {
+
+    private ServiceSpecs() {
+    }
+
+    /**
+     * @param defs       the services
+     * @param single     the step's own fields were used (errors then name {@code restart}, not {@code services[0].restart})
+     * @param workspace  the workspace path on the agent; {@code dir} must stay inside it
+     * @param buildEnv   the build's environment (withEnv, tools, credentials bindings), the base of every service's
+     */
+    static SupervisorSpec toSpec(List<ServiceDefinition> defs, boolean single, String workspace, Map<String, String> buildEnv)
+            throws AbortException {
+        List<Map<String, Object>> services = new ArrayList<>();
+        for (int i = 0; i < defs.size(); i++) {
+            services.add(toMap(defs.get(i), single ? "" : "services[" + i + "].", workspace, buildEnv));
+        }
+        try {
+            return SpecParser.fromMap(Map.of("services", services));
+        } catch (SpecException e) {
+            String message = e.getMessage();
+            if (single) {
+                message = message.replace("services[0].", "");
+            }
+            throw new AbortException("supervisedService: " + message);
+        }
+    }
+
+    private static Map<String, Object> toMap(ServiceDefinition d, String path, String workspace, Map<String, String> buildEnv)
+            throws AbortException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (d.getName() == null || d.getName().isBlank()) {
+            throw new AbortException("supervisedService: " + path + "name: every service needs a name, e.g. name: 'db'");
+        }
+        if (d.getCommand() == null || d.getCommand().isBlank()) {
+            throw new AbortException("supervisedService: " + path + "command: service '" + d.getName()
+                    + "' needs a command, e.g. command: 'java -jar app.jar'");
+        }
+        m.put("name", d.getName());
+        m.put("command", d.getCommand());
+        m.put("workingDir", insideWorkspace(workspace, d.getDir(), path + "dir"));
+        Map<String, String> env = new LinkedHashMap<>(buildEnv);
+        for (String kv : d.getEnv()) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new AbortException("supervisedService: " + path + "env: '" + kv + "' is not KEY=value");
+            }
+            env.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        m.put("env", env);
+        m.put("restart", d.getRestart());
+        m.put("maxRestarts", d.getMaxRestarts());
+        m.put("startSeconds", d.getStartSeconds());
+        m.put("stopTimeout", d.getStopTimeout());
+        if (!d.getDependsOn().isEmpty()) {
+            m.put("dependsOn", d.getDependsOn());
+        }
+        BackoffSettings b = d.getBackoff();
+        if (b != null) {
+            Map<String, Object> backoff = new LinkedHashMap<>();
+            backoff.put("initial", b.getInitial());
+            backoff.put("factor", b.getFactor());
+            backoff.put("max", b.getMax());
+            backoff.put("resetAfter", b.getResetAfter());
+            m.put("backoff", backoff);
+        }
+        ReadinessSettings r = d.getReady();
+        if (r != null) {
+            Map<String, Object> ready = new LinkedHashMap<>();
+            if (r.getPort() > 0) {
+                ready.put("port", r.getPort());
+            }
+            putIfSet(ready, "http", r.getHttp());
+            putIfSet(ready, "log", r.getLog());
+            putIfSet(ready, "command", r.getCommand());
+            putIfSet(ready, "timeout", r.getTimeout());
+            putIfSet(ready, "interval", r.getInterval());
+            m.put("ready", ready);
+        }
+        return m;
+    }
+
+    private static void putIfSet(Map<String, Object> m, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            m.put(key, value);
+        }
+    }
+
+    /**
+     * {@code dir} resolved against the workspace; absolute paths and paths that climb out of the workspace are
+     * rejected, because a Jenkinsfile must not start processes elsewhere on the agent.
+     */
+    static String insideWorkspace(String workspace, String dir, String field) throws AbortException {
+        if (dir == null || dir.isBlank()) {
+            return workspace;
+        }
+        Path ws = Path.of(workspace).normalize();
+        Path resolved = ws.resolve(dir).normalize();
+        if (Path.of(dir).isAbsolute() || !resolved.startsWith(ws)) {
+            throw new AbortException("supervisedService: " + field + ": '" + dir + "' is outside the workspace: "
+                    + "give a path relative to the workspace, e.g. dir: 'services/api'");
+        }
+        return resolved.toString();
+    }
+}
