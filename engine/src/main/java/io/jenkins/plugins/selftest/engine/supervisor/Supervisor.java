@@ -236,6 +236,11 @@ public final class Supervisor {
         return stopped;
     }
 
+    /** Waits until the events so far are in {@code events.jsonl} (tests and tools that read the file). */
+    void flushEvents() {
+        events.flush(Duration.ofSeconds(5));
+    }
+
     /** Leaves every service running and ends this supervisor's threads (for a handover to a resumed supervisor). */
     public void abandon() {
         closing = true;

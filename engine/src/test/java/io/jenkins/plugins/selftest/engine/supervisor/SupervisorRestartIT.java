@@ -52,9 +52,9 @@ class SupervisorRestartIT {
         assertThat(st.run()).isEqualTo(4);
         assertThat(st.lastExit()).get().extracting(ExitInfo::code).isEqualTo(3);
         assertThat(st.message()).get().asString().contains("gave up after 3 restarts");
-        assertThat(events(dir(), "crash", SupervisorEvent.Type.EXITED)).hasSize(4)
+        assertThat(events(supervisor, "crash", SupervisorEvent.Type.EXITED)).hasSize(4)
                 .allSatisfy(e -> assertThat(e.exitCode()).contains(3));
-        assertThat(events(dir(), "crash", SupervisorEvent.Type.GAVE_UP)).hasSize(1);
+        assertThat(events(supervisor, "crash", SupervisorEvent.Type.GAVE_UP)).hasSize(1);
     }
 
     @Test
@@ -109,10 +109,10 @@ class SupervisorRestartIT {
 
         await("crash to give up", Duration.ofSeconds(10), () -> inState(supervisor, "crash", ServiceState.FAILED));
 
-        List<SupervisorEvent> restarting = events(dir(), "crash", SupervisorEvent.Type.RESTARTING);
+        List<SupervisorEvent> restarting = events(supervisor, "crash", SupervisorEvent.Type.RESTARTING);
         assertThat(restarting).extracting(e -> e.delayMs().orElseThrow()).containsExactly(100L, 200L, 400L, 400L, 400L);
-        List<Instant> exits = events(dir(), "crash", SupervisorEvent.Type.EXITED).stream().map(SupervisorEvent::time).toList();
-        List<Instant> spawns = events(dir(), "crash", SupervisorEvent.Type.SPAWNED).stream().map(SupervisorEvent::time).toList();
+        List<Instant> exits = events(supervisor, "crash", SupervisorEvent.Type.EXITED).stream().map(SupervisorEvent::time).toList();
+        List<Instant> spawns = events(supervisor, "crash", SupervisorEvent.Type.SPAWNED).stream().map(SupervisorEvent::time).toList();
         long[] expected = {100, 200, 400, 400, 400};
         for (int i = 0; i < expected.length; i++) {
             long gap = Duration.between(exits.get(i), spawns.get(i + 1)).toMillis();
@@ -128,7 +128,7 @@ class SupervisorRestartIT {
 
         await("3 restarts", Duration.ofSeconds(10), () -> status(supervisor, "steady").restarts() >= 3);
 
-        assertThat(events(dir(), "steady", SupervisorEvent.Type.RESTARTING))
+        assertThat(events(supervisor, "steady", SupervisorEvent.Type.RESTARTING))
                 .allSatisfy(e -> assertThat(e.delayMs()).contains(50L));
     }
 
@@ -145,6 +145,6 @@ class SupervisorRestartIT {
         // exit 0 before startSeconds is a failed start: restarted, then given up
         await("early to give up", Duration.ofSeconds(5), () -> inState(supervisor, "early", ServiceState.FAILED));
         assertThat(status(supervisor, "early").restarts()).isEqualTo(1);
-        assertThat(events(dir(), "early", SupervisorEvent.Type.STARTED)).isEmpty();
+        assertThat(events(supervisor, "early", SupervisorEvent.Type.STARTED)).isEmpty();
     }
 }

@@ -64,7 +64,7 @@ class SupervisorStopIT {
         assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(500));
         assertThat(end.phase()).isEqualTo(SupervisorState.Phase.STOPPED);
         assertThat(end.services()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ServiceState.STOPPED));
-        assertThat(events(supervisor.controlDirectory(), "stubborn", SupervisorEvent.Type.STOPPED).get(0).message()).contains("KILL");
+        assertThat(events(supervisor, "stubborn", SupervisorEvent.Type.STOPPED).get(0).message()).contains("KILL");
         // no zombie children of ours either
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList()).isEmpty();
     }

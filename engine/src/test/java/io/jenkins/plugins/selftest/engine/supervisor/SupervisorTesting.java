@@ -55,6 +55,11 @@ final class SupervisorTesting {
         }
     }
 
+    static List<SupervisorEvent> events(Supervisor s, String service, SupervisorEvent.Type type) {
+        s.flushEvents();
+        return events(s.controlDirectory(), service, type);
+    }
+
     static List<SupervisorEvent> events(ControlDirectory dir, String service, SupervisorEvent.Type type) {
         Predicate<SupervisorEvent> p = e -> e.type() == type && e.service().map(service::equals).orElse(false);
         return events(dir).stream().filter(p).toList();
