@@ -112,6 +112,56 @@ public final class ProcessTree {
         return found;
     }
 
+    /**
+     * Live processes (not zombies) that carry a cookie accepted by {@code accept}, with their cookie: one pass over
+     * {@code /proc} for any number of trees (a supervisor sweeping many services at once).
+     */
+    public static java.util.Map<Long, String> cookieHolders(java.util.function.Predicate<String> accept) {
+        java.util.Map<Long, String> found = new java.util.LinkedHashMap<>();
+        byte[] prefix = (ProcessLauncher.COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8);
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> isNumeric(p.getFileName().toString()))) {
+            for (Path p : procs) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                if (pid == self) {
+                    continue;
+                }
+                Optional<String> cookie = cookieOf(pid, prefix);
+                if (cookie.isPresent() && accept.test(cookie.get()) && stat(pid).map(s -> !"Z".equals(s[0])).orElse(false)) {
+                    found.put(pid, cookie.get());
+                }
+            }
+        } catch (IOException e) {
+            // nothing readable, nothing found
+        }
+        return found;
+    }
+
+    /** The cookie in the environment of {@code pid}, if it has one and it is readable. */
+    public static Optional<String> cookie(long pid) {
+        return cookieOf(pid, (ProcessLauncher.COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Optional<String> cookieOf(long pid, byte[] prefix) {
+        byte[] env;
+        try {
+            env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
+        }
+        int start = 0;
+        for (int i = 0; i <= env.length; i++) {
+            if (i == env.length || env[i] == 0) {
+                int len = i - start;
+                if (len > prefix.length && java.util.Arrays.equals(env, start, start + prefix.length, prefix, 0, prefix.length)) {
+                    return Optional.of(new String(env, start + prefix.length, len - prefix.length, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Process group id of {@code pid}, from {@code /proc/<pid>/stat}. */
     public static Optional<Long> processGroup(long pid) {
         return stat(pid).map(s -> Long.parseLong(s[2]));

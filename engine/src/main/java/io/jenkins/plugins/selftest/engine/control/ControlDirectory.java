@@ -1,0 +1,320 @@
+package io.jenkins.plugins.selftest.engine.control;
+
+import io.jenkins.plugins.selftest.engine.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The control-directory protocol between a detached worker process (the supervisor daemon) and whoever controls it
+ * (the CLI, the Jenkins step through remoting), after durable-task's control files. One class for both sides, so the
+ * file names and formats exist once:
+ * <pre>
+ * spec.json        what to run (written once by the controlling side)
+ * state.json       the worker's current state, replaced atomically (readers never see half a file)
+ * events.jsonl     append-only, one JSON object per line; read from a byte offset
+ * heartbeat        touched by the worker every few seconds; its age tells whether the worker lives
+ * stop-request     created by the controlling side to ask the worker to stop everything and exit
+ * owner.lock       locked (fcntl) by the running worker: a second worker on the same directory refuses to start
+ * owner.json       pid, start time and command line of the current worker
+ * worker.log       the worker's own stdout/stderr
+ * logs/NAME.log    output of one task (rotated to NAME.log.1 ...)
+ * runs/NAME.N.exit exit code of run N of task NAME, written by the wrapper around the task itself, so that an
+ *                  exit is recorded while no worker runs
+ * </pre>
+ * All reads are cheap and offset based (a remote reader pulls only what is new). Thread-safe: every method works on
+ * the file system only; atomicity comes from rename and append.
+ */
+public final class ControlDirectory {
+
+    public static final String SPEC = "spec.json";
+    public static final String STATE = "state.json";
+    public static final String EVENTS = "events.jsonl";
+    public static final String HEARTBEAT = "heartbeat";
+    public static final String STOP_REQUEST = "stop-request";
+    public static final String LOCK = "owner.lock";
+    public static final String OWNER = "owner.json";
+    public static final String WORKER_LOG = "worker.log";
+    public static final String LOGS = "logs";
+    public static final String RUNS = "runs";
+
+    private final Path dir;
+
+    public ControlDirectory(Path dir) {
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    public Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    public boolean exists() {
+        return Files.isDirectory(dir);
+    }
+
+    /** Creates the directory and its {@code logs} and {@code runs} subdirectories. */
+    public ControlDirectory create() throws IOException {
+        Files.createDirectories(dir.resolve(LOGS));
+        Files.createDirectories(dir.resolve(RUNS));
+        return this;
+    }
+
+    // ---- JSON files ------------------------------------------------------------------------------------------------
+
+    /** Replaces {@code name} atomically with {@code value} as JSON. */
+    public void writeJson(String name, Object value) throws IOException {
+        Json.writeAtomically(file(name), value);
+    }
+
+    /** Reads {@code name} as JSON, empty when it does not exist (yet). */
+    public <T> Optional<T> readJson(String name, Class<T> type) throws IOException {
+        Path f = file(name);
+        if (!Files.exists(f)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.read(f, type));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- append-only line files --------------------------------------------------------------------------------------
+
+    /** Complete lines of a file from a byte offset, and the offset after the last complete line. */
+    public record Lines(List<String> lines, long nextOffset) {
+        public Lines {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /** Bytes of a file from an offset, and the offset to ask for next. */
+    public record Chunk(byte[] bytes, long nextOffset, boolean restarted) {
+        public Chunk {
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        public String text() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Complete lines of {@code name} from byte {@code offset}, at most about {@code maxBytes} of them (always at least
+     * one line if one is complete). A line still being written is left for the next call.
+     */
+    public Lines readLines(String name, long offset, int maxBytes) throws IOException {
+        Chunk chunk = readBytes(file(name), offset, Math.max(maxBytes, 1));
+        byte[] b = chunk.bytes;
+        int end = b.length;
+        while (end > 0 && b[end - 1] != '\n') {
+            end--;
+        }
+        if (end == 0 && b.length == maxBytes) {
+            // one line longer than maxBytes: read it whole
+            chunk = readBytes(file(name), offset, 16 * 1024 * 1024);
+            b = chunk.bytes;
+            end = b.length;
+            while (end > 0 && b[end - 1] != '\n') {
+                end--;
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < end; i++) {
+            if (b[i] == '\n') {
+                lines.add(new String(b, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return new Lines(lines, (chunk.restarted ? 0 : offset) + end);
+    }
+
+    /**
+     * Up to {@code maxBytes} of {@code file} from {@code offset}. When the file is now shorter than {@code offset} (it
+     * was rotated or truncated) reading starts over at 0 and {@link Chunk#restarted()} says so. A missing file reads
+     * as empty.
+     */
+    public static Chunk readBytes(Path file, long offset, int maxBytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            boolean restarted = false;
+            if (offset > size) {
+                offset = 0;
+                restarted = true;
+            }
+            int n = (int) Math.min(maxBytes, size - offset);
+            ByteBuffer buf = ByteBuffer.allocate(Math.max(n, 0));
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, offset + buf.position()) < 0) {
+                    break;
+                }
+            }
+            byte[] out = new byte[buf.position()];
+            buf.flip();
+            buf.get(out);
+            return new Chunk(out, offset + out.length, restarted);
+        } catch (NoSuchFileException e) {
+            return new Chunk(new byte[0], offset, false);
+        }
+    }
+
+    /** Appends one line (a newline is added) to {@code name}; creates the file. Not for hot paths: opens each time. */
+    public void appendLine(String name, String line) throws IOException {
+        Files.writeString(file(name), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    // ---- heartbeat and stop request ------------------------------------------------------------------------------------
+
+    /** Sets the heartbeat to now (creating it). */
+    public void touchHeartbeat() throws IOException {
+        Path f = file(HEARTBEAT);
+        if (!Files.exists(f)) {
+            Files.writeString(f, "");
+        }
+        Files.setLastModifiedTime(f, FileTime.from(Instant.now()));
+    }
+
+    /** Age of the heartbeat, empty when there is none. */
+    public Optional<Duration> heartbeatAge() {
+        try {
+            Instant at = Files.getLastModifiedTime(file(HEARTBEAT)).toInstant();
+            Duration age = Duration.between(at, Instant.now());
+            return Optional.of(age.isNegative() ? Duration.ZERO : age);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Asks the worker to stop; {@code reason} is kept in the file for the record. */
+    public void requestStop(String reason) throws IOException {
+        Files.writeString(file(STOP_REQUEST), reason + "\n");
+    }
+
+    public boolean stopRequested() {
+        return Files.exists(file(STOP_REQUEST));
+    }
+
+    public void clearStopRequest() throws IOException {
+        Files.deleteIfExists(file(STOP_REQUEST));
+    }
+
+    // ---- ownership -----------------------------------------------------------------------------------------------
+
+    /**
+     * Takes the owner lock for the life of this JVM (or until closed); empty when another process (or this JVM)
+     * holds it. The OS drops the lock when the owner dies, even by KILL.
+     */
+    public Optional<AutoCloseable> tryLock() throws IOException {
+        FileChannel ch = FileChannel.open(file(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            return Optional.empty();
+        }
+        FileLock held = lock;
+        return Optional.of(() -> {
+            held.release();
+            ch.close();
+        });
+    }
+
+    /** Whether some process holds the owner lock right now. */
+    public boolean locked() {
+        if (!Files.exists(file(LOCK))) {
+            return false;
+        }
+        try {
+            Optional<AutoCloseable> lock = tryLock();
+            if (lock.isPresent()) {
+                lock.get().close();
+                return false;
+            }
+            return true;
+        } catch (Exception e) {
+            return true;
+        }
+    }
+
+    // ---- per-task logs and run exit codes ----------------------------------------------------------------------------
+
+    public Path logFile(String task) {
+        return dir.resolve(LOGS).resolve(task + ".log");
+    }
+
+    /** Rotated log {@code n} (1 is the newest). */
+    public Path rotatedLog(String task, int n) {
+        return dir.resolve(LOGS).resolve(task + ".log." + n);
+    }
+
+    /** Where the wrapper of run {@code run} of {@code task} writes its exit code. */
+    public Path exitFile(String task, int run) {
+        return dir.resolve(RUNS).resolve(task + "." + run + ".exit");
+    }
+
+    /** The exit code the wrapper recorded for that run, if it has written a complete one. */
+    public Optional<Integer> readExitCode(String task, int run) {
+        try {
+            String s = Files.readString(exitFile(task, run), StandardCharsets.US_ASCII);
+            if (!s.endsWith("\n")) {
+                return Optional.empty();
+            }
+            return Optional.of(Integer.parseInt(s.trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes exit files of {@code task} older than {@code keepFrom} (they are only needed until read). */
+    public void pruneExitFiles(String task, int keepFrom) {
+        try (var files = Files.newDirectoryStream(dir.resolve(RUNS), task + ".*.exit")) {
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                String mid = n.substring(task.length() + 1, n.length() - ".exit".length());
+                try {
+                    if (Integer.parseInt(mid) < keepFrom) {
+                        Files.deleteIfExists(f);
+                    }
+                } catch (NumberFormatException e) {
+                    // another task whose name starts with ours and a dot: not ours
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prune exit files in " + dir.resolve(RUNS), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+}

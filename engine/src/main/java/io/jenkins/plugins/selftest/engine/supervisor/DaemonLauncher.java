@@ -1,0 +1,66 @@
+package io.jenkins.plugins.selftest.engine.supervisor;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How to start a {@link SupervisorDaemon} JVM: {@code <java> <jvmFlags> -cp <classpath> SupervisorDaemon <dir>}.
+ * Immutable; round-trips through {@link io.jenkins.plugins.selftest.engine.json.Json}.
+ *
+ * @param java      the java executable (on a Jenkins agent: the agent's own)
+ * @param classpath the engine jar (the plugin's shaded agent jar) or the engine's classpath
+ * @param jvmFlags  flags before {@code -cp}; {@link #DEFAULT_JVM_FLAGS} keeps a daemon with 100 services under
+ *                  64 MiB resident
+ */
+public record DaemonLauncher(Path java, List<Path> classpath, List<String> jvmFlags) {
+
+    /**
+     * A small, quick JVM: little heap with the serial collector (no GC threads to speak of), only the C1 compiler,
+     * small code cache and thread stacks, class data sharing on.
+     */
+    public static final List<String> DEFAULT_JVM_FLAGS = List.of(
+            "-Xms8m", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=48m", "-Xss256k", "-XX:+UseCompressedOops",
+            "-Xshare:auto", "-XX:-UsePerfData", "-Djava.awt.headless=true");
+
+    public DaemonLauncher {
+        Objects.requireNonNull(java, "java");
+        classpath = List.copyOf(classpath);
+        jvmFlags = List.copyOf(jvmFlags);
+        if (classpath.isEmpty()) {
+            throw new IllegalArgumentException("classpath must name the engine jar");
+        }
+    }
+
+    /** The running JVM's java, this JVM's classpath, the default flags. */
+    public static DaemonLauncher currentJvm() {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(s -> !s.isEmpty()).map(Path::of).toList();
+        return new DaemonLauncher(java, cp, DEFAULT_JVM_FLAGS);
+    }
+
+    /** The same launcher with other JVM flags. */
+    public DaemonLauncher withJvmFlags(List<String> flags) {
+        return new DaemonLauncher(java, classpath, flags);
+    }
+
+    /** The argv that starts a daemon on {@code controlDir}. */
+    public List<String> command(Path controlDir, boolean resume) {
+        List<String> argv = new ArrayList<>();
+        argv.add(java.toString());
+        argv.addAll(jvmFlags);
+        argv.add("-cp");
+        argv.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
+        argv.add(SupervisorDaemon.class.getName());
+        argv.add(controlDir.toAbsolutePath().toString());
+        if (resume) {
+            argv.add("--resume");
+        }
+        return argv;
+    }
+}

@@ -1,0 +1,252 @@
+package io.jenkins.plugins.selftest.engine.supervisor;
+
+import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
+import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
+import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The controlling side of a supervisor daemon: starts it, reads its state, events and logs from the control
+ * directory, asks it to stop, and notices when it died. Everything goes through files, so it works the same from
+ * the machine itself and through a remote file channel (Jenkins remoting): reads are cheap and offset based, and
+ * nothing but the control directory's path needs to be persisted.
+ *
+ * <p>Thread-safe (holds only the path).
+ */
+public final class SupervisorClient {
+
+    private final ControlDirectory dir;
+
+    private SupervisorClient(ControlDirectory dir) {
+        this.dir = dir;
+    }
+
+    /** A client for an existing control directory (after a controller restart: the path is all one needs). */
+    public static SupervisorClient open(Path controlDir) {
+        return new SupervisorClient(new ControlDirectory(controlDir));
+    }
+
+    /**
+     * Validates {@code spec}, writes it to a new control directory and starts a detached daemon on it. Returns once
+     * the daemon process exists; use {@link #awaitReady} to wait for the services.
+     *
+     * @throws SpecException         when the spec has problems
+     * @throws IllegalStateException when a supervisor already runs on the directory
+     * @throws IOException           when the directory cannot be written or java cannot be started
+     */
+    public static SupervisorClient launch(Path controlDir, SupervisorSpec spec, DaemonLauncher how) throws IOException {
+        spec.validate();
+        ControlDirectory dir = new ControlDirectory(controlDir).create();
+        SupervisorClient client = new SupervisorClient(dir);
+        if (dir.locked()) {
+            throw new IllegalStateException("a supervisor" + client.owner().map(o -> " (pid " + o.pid() + ")").orElse("")
+                    + " already runs on " + dir + ": stop it first or use another directory");
+        }
+        Files.deleteIfExists(dir.file(ControlDirectory.STATE));
+        dir.clearStopRequest();
+        dir.writeJson(ControlDirectory.SPEC, spec);
+        client.startDaemon(how, false);
+        return client;
+    }
+
+    /**
+     * Starts a new daemon with {@code --resume} on this directory (after {@link #isStale} said the old one is gone):
+     * it adopts the live services, records exits that happened meanwhile, keeps restart counts, and never starts a
+     * second copy of a service. A daemon that finds another one alive exits without doing anything.
+     */
+    public LaunchedProcess resume(DaemonLauncher how) throws IOException {
+        return startDaemon(how, true);
+    }
+
+    private LaunchedProcess startDaemon(DaemonLauncher how, boolean resume) throws IOException {
+        return ProcessLauncher.start(LaunchSpec.argv(how.command(dir.path(), resume))
+                .output(new LaunchSpec.Output.ToFile(dir.file(ControlDirectory.WORKER_LOG), true))
+                .newSession(true)
+                .build());
+    }
+
+    public ControlDirectory controlDirectory() {
+        return dir;
+    }
+
+    /** The last state the daemon wrote; empty before its first write. */
+    public Optional<SupervisorState> state() throws IOException {
+        return dir.readJson(ControlDirectory.STATE, SupervisorState.class);
+    }
+
+    /** Who runs the directory (or ran it last). */
+    public Optional<SupervisorDaemon.Owner> owner() throws IOException {
+        return dir.readJson(ControlDirectory.OWNER, SupervisorDaemon.Owner.class);
+    }
+
+    /** Whether the owner process recorded in {@code owner.json} is alive (same pid and start time). */
+    public boolean ownerAlive() throws IOException {
+        Optional<SupervisorDaemon.Owner> o = owner();
+        return o.isPresent() && ProcessTree.isRunning(o.get().pid())
+                && ProcessTree.startTicks(o.get().pid()).equals(o.get().startTicks());
+    }
+
+    /** Events from a byte offset of {@code events.jsonl}, and the offset to ask for next. */
+    public record Events(List<SupervisorEvent> events, long nextOffset) {
+        public Events {
+            events = List.copyOf(events);
+        }
+    }
+
+    /** Events written since {@code fromOffset} (0 for all), at most about 1 MiB per call. */
+    public Events events(long fromOffset) throws IOException {
+        ControlDirectory.Lines lines = dir.readLines(ControlDirectory.EVENTS, fromOffset, 1024 * 1024);
+        List<SupervisorEvent> out = new ArrayList<>();
+        for (String l : lines.lines()) {
+            if (!l.isBlank()) {
+                out.add(Json.read(l, SupervisorEvent.class));
+            }
+        }
+        return new Events(out, lines.nextOffset());
+    }
+
+    /**
+     * Bytes of a service's log.
+     *
+     * @param bytes      up to {@code maxBytes}
+     * @param nextOffset the offset to ask for next
+     * @param rotated    the log was rotated since {@code offset}: reading started over at 0 (some lines may be in
+     *                   {@code NAME.log.1})
+     */
+    public record LogChunk(byte[] bytes, long nextOffset, boolean rotated) {
+        public LogChunk {
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        public String text() {
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Up to {@code maxBytes} of {@code service}'s log from {@code offset}. */
+    public LogChunk readLog(String service, long offset, int maxBytes) throws IOException {
+        ControlDirectory.Chunk c = ControlDirectory.readBytes(dir.logFile(service), offset, maxBytes);
+        return new LogChunk(c.bytes(), c.nextOffset(), c.restarted());
+    }
+
+    public Optional<Duration> heartbeatAge() {
+        return dir.heartbeatAge();
+    }
+
+    /**
+     * Whether the daemon must be considered dead: its heartbeat is older than {@code staleAfter} (or missing while
+     * a state exists) and it has not stopped on purpose.
+     */
+    public boolean isStale(Duration staleAfter) throws IOException {
+        Optional<SupervisorState> st = state();
+        if (st.isPresent() && st.get().phase() == SupervisorState.Phase.STOPPED) {
+            return false;
+        }
+        return heartbeatAge().map(a -> a.compareTo(staleAfter) > 0).orElse(st.isPresent());
+    }
+
+    /** {@link #isStale(Duration)} with the spec's {@code staleAfter}. */
+    public boolean isStale() throws IOException {
+        Duration after = dir.readJson(ControlDirectory.SPEC, SupervisorSpec.class).map(SupervisorSpec::staleAfter)
+                .orElse(SupervisorSpec.DEFAULT_STALE_AFTER);
+        return isStale(after);
+    }
+
+    /** Asks the daemon to stop every service and exit. Works even when the daemon is gone (it is then a no-op file). */
+    public void requestStop() throws IOException {
+        dir.requestStop("stop requested");
+    }
+
+    /** Waits until the daemon reports STOPPED (true) or {@code timeout} passes (false). */
+    public boolean awaitStopped(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            Optional<SupervisorState> st = state();
+            if (st.isPresent() && st.get().phase() == SupervisorState.Phase.STOPPED && !dir.locked()) {
+                return true;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        return false;
+    }
+
+    /**
+     * The outcome of {@link #awaitReady}.
+     *
+     * @param ready         every service is ready (or finished successfully)
+     * @param failedService the service that failed (the root cause, not its dependents), when one did
+     * @param reason        why not ready: the service's message, a timeout listing who is not ready, or the daemon's
+     *                      death
+     * @param state         the last state read
+     */
+    public record ReadyResult(boolean ready, Optional<String> failedService, String reason,
+                              Optional<SupervisorState> state) {
+    }
+
+    /** Waits until every service is ready, one fails, the daemon dies, or {@code timeout} passes. */
+    public ReadyResult awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long sleep = 20;
+        Optional<SupervisorState> st = Optional.empty();
+        while (true) {
+            st = state();
+            if (st.isPresent()) {
+                SupervisorState s = st.get();
+                Optional<ServiceStatus> failed = s.services().stream()
+                        .filter(x -> x.state() == ServiceState.FAILED || x.state() == ServiceState.STOPPED)
+                        .min((a, b) -> Boolean.compare(isDependencyFailure(a), isDependencyFailure(b)));
+                if (failed.isPresent()) {
+                    ServiceStatus f = failed.get();
+                    return new ReadyResult(false, Optional.of(f.name()), f.name() + " " + f.state().name().toLowerCase()
+                            + f.message().map(m -> ": " + m).orElse(""), st);
+                }
+                if (s.services().stream().allMatch(x -> x.state() == ServiceState.READY || x.state() == ServiceState.EXITED)) {
+                    return new ReadyResult(true, Optional.empty(), "all ready", st);
+                }
+                if (s.phase() != SupervisorState.Phase.RUNNING) {
+                    return new ReadyResult(false, Optional.empty(), "supervisor is " + s.phase(), st);
+                }
+            }
+            if (!dir.locked() && System.nanoTime() > deadline - timeout.toNanos() + Duration.ofSeconds(10).toNanos()) {
+                return new ReadyResult(false, Optional.empty(), "the supervisor is not running: see "
+                        + dir.file(ControlDirectory.WORKER_LOG) + tail(), st);
+            }
+            if (System.nanoTime() >= deadline) {
+                String waiting = st.map(s -> String.join(", ", s.services().stream()
+                        .filter(x -> x.state() != ServiceState.READY && x.state() != ServiceState.EXITED)
+                        .map(x -> x.name() + " (" + x.state().name().toLowerCase() + ")").toList())).orElse("no state yet");
+                return new ReadyResult(false, Optional.empty(), "not ready within " + Durations.format(timeout)
+                        + ": " + waiting, st);
+            }
+            Thread.sleep(sleep);
+            sleep = Math.min(250, (long) (sleep * 1.2) + 1);
+        }
+    }
+
+    private static boolean isDependencyFailure(ServiceStatus s) {
+        return s.message().map(m -> m.startsWith("dependency ")).orElse(false);
+    }
+
+    private String tail() {
+        try {
+            String log = Files.readString(dir.file(ControlDirectory.WORKER_LOG));
+            return log.isBlank() ? "" : ": " + log.substring(Math.max(0, log.length() - 500)).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.jenkins.plugins.selftest.engine.supervisor;
+
+import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
+import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The detached supervisor process: {@code java -cp <engine jar> ...SupervisorDaemon <controlDir> [--resume]}.
+ * It owns the control directory (see {@link ControlDirectory}) for its life: takes the owner lock (a second daemon on
+ * the same directory exits with {@value #EXIT_LOCKED}), runs a {@link Supervisor} on {@code spec.json}, and stops
+ * everything and exits 0 when a stop is requested or the control directory is deleted. With {@code --resume} it
+ * takes over the services of a dead predecessor. On an internal fatal error it starts its own replacement with
+ * {@code --resume} and exits {@value #EXIT_REPLACED} without touching the services.
+ *
+ * <p>Prints nothing but problems (to {@code worker.log}, where its output goes).
+ */
+public final class SupervisorDaemon {
+
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_LOCKED = 3;
+    public static final int EXIT_REPLACED = 70;
+
+    /** Test hook: when this file appears in the control directory the daemon behaves as on an internal error. */
+    public static final String SIMULATE_FATAL = "simulate-fatal";
+
+    /**
+     * Who owns the control directory now: the control directory's {@code owner.json}.
+     *
+     * @param pid        the daemon's pid
+     * @param startTicks its start time in clock ticks since boot
+     * @param startedAt  when it started
+     * @param command    its command line (how the replacement is started)
+     * @param resumed    whether it took over from a predecessor
+     */
+    public record Owner(long pid, Optional<Long> startTicks, Instant startedAt, List<String> command, boolean resumed) {
+        public Owner {
+            command = List.copyOf(command);
+        }
+    }
+
+    private SupervisorDaemon() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length < 1 || args.length > 2 || (args.length == 2 && !args[1].equals("--resume"))) {
+            System.err.println("usage: SupervisorDaemon <control directory> [--resume]");
+            System.exit(EXIT_USAGE);
+        }
+        boolean resume = args.length == 2;
+        ControlDirectory dir = new ControlDirectory(Path.of(args[0]));
+        try {
+            System.exit(run(dir, resume));
+        } catch (Exception | Error e) {
+            System.err.println("supervisor on " + dir + " failed: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    static int run(ControlDirectory dir, boolean resume) throws Exception {
+        if (!Files.isRegularFile(dir.file(ControlDirectory.SPEC))) {
+            System.err.println("no " + ControlDirectory.SPEC + " in " + dir + ": start the supervisor through SupervisorClient.launch");
+            return EXIT_USAGE;
+        }
+        Optional<AutoCloseable> lock = dir.tryLock();
+        // a predecessor that replaces itself may still hold the lock for a moment
+        for (int i = 0; resume && lock.isEmpty() && i < 100; i++) {
+            Thread.sleep(100);
+            lock = dir.tryLock();
+        }
+        if (lock.isEmpty()) {
+            String who = dir.readJson(ControlDirectory.OWNER, Owner.class).map(o -> " (pid " + o.pid() + ")").orElse("");
+            System.err.println("another supervisor" + who + " already runs on " + dir
+                    + ": stop it (SupervisorClient.requestStop) or use another directory");
+            return EXIT_LOCKED;
+        }
+        SupervisorSpec spec = dir.readJson(ControlDirectory.SPEC, SupervisorSpec.class).orElseThrow();
+        Optional<SupervisorState> previous = dir.readJson(ControlDirectory.STATE, SupervisorState.class);
+        if (!resume && previous.isPresent() && previous.get().phase() != SupervisorState.Phase.STOPPED) {
+            System.err.println(dir + " holds the state of a supervisor that did not stop: start with --resume to take over its services");
+            return EXIT_USAGE;
+        }
+        String id = resume && previous.isPresent() ? previous.get().supervisorId()
+                : UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        long pid = ProcessHandle.current().pid();
+        List<String> command = new ArrayList<>();
+        ProcessHandle.current().info().command().ifPresent(command::add);
+        ProcessHandle.current().info().arguments().ifPresent(a -> command.addAll(List.of(a)));
+        dir.writeJson(ControlDirectory.OWNER, new Owner(pid, ProcessTree.startTicks(pid), Instant.now(), command, resume));
+        if (!resume) {
+            dir.clearStopRequest();
+        }
+
+        Supervisor.Options options = Supervisor.Options.fresh(id);
+        if (resume && previous.isPresent()) {
+            options = options.withResume(previous.get());
+        }
+        Handover handover = new Handover(dir, command, lock.get());
+        options = options.withOnFatal(handover::fatal);
+        Supervisor supervisor = Supervisor.start(dir, spec, options);
+        handover.supervisor = supervisor;
+        while (!supervisor.stopped().isDone()) {
+            if (Files.exists(dir.file(SIMULATE_FATAL))) {
+                Files.deleteIfExists(dir.file(SIMULATE_FATAL));
+                handover.fatal(new IllegalStateException("simulated internal error (" + SIMULATE_FATAL + ")"));
+            }
+            try {
+                supervisor.stopped().get(250, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // keep waiting
+            }
+        }
+        lock.get().close();
+        return 0;
+    }
+
+    /** Starts the replacement and leaves, services untouched: the Java counterpart of re-exec'ing oneself. */
+    private static final class Handover {
+        private final ControlDirectory dir;
+        private final List<String> command;
+        private final AutoCloseable lock;
+        volatile Supervisor supervisor;
+
+        Handover(ControlDirectory dir, List<String> command, AutoCloseable lock) {
+            this.dir = dir;
+            this.command = command;
+            this.lock = lock;
+        }
+
+        synchronized void fatal(Throwable t) {
+            System.err.println(Instant.now() + " internal error, handing over to a new supervisor: " + t);
+            t.printStackTrace();
+            try {
+                if (supervisor != null) {
+                    supervisor.abandon();
+                }
+                List<String> argv = new ArrayList<>(command);
+                if (!argv.contains("--resume")) {
+                    argv.add("--resume");
+                }
+                lock.close();
+                ProcessLauncher.start(LaunchSpec.argv(argv)
+                        .output(new LaunchSpec.Output.ToFile(dir.file(ControlDirectory.WORKER_LOG), true)).build());
+            } catch (Exception e) {
+                System.err.println("cannot start the replacement supervisor: " + e + "; services keep running,"
+                        + " start one with --resume");
+            }
+            Runtime.getRuntime().halt(EXIT_REPLACED);
+        }
+    }
+
+    static String describe(Owner o) {
+        return Json.write(o);
+    }
+}

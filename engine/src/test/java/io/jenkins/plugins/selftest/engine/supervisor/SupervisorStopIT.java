@@ -1,0 +1,144 @@
+package io.jenkins.plugins.selftest.engine.supervisor;
+
+import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.await;
+import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.events;
+import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.inState;
+import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Stopping whole trees, commands that do not exist, a log flood. */
+class SupervisorStopIT {
+
+    @TempDir
+    Path tmp;
+
+    private Supervisor supervisor;
+
+    @AfterEach
+    void stop() {
+        if (supervisor != null) {
+            supervisor.stop("test over");
+        }
+    }
+
+    private Supervisor run(ServiceSpec... services) throws Exception {
+        supervisor = Supervisor.start(new ControlDirectory(tmp.resolve("ctl")), SupervisorSpec.of(services),
+                Supervisor.Options.fresh("t" + System.nanoTime()));
+        return supervisor;
+    }
+
+    @Test
+    void stopKillsDoubleForkedGrandchildAndChildThatIgnoresTerm() throws Exception {
+        Path daemonPid = tmp.resolve("daemon.pid");
+        run(ServiceSpec.shell("forker", "setsid sh -c 'sleep 300 & echo $! > " + daemonPid + "; wait' & sleep 300").build(),
+                ServiceSpec.shell("stubborn", "trap '' TERM; sleep 300 & wait; sleep 300")
+                        .stopTimeout(Duration.ofMillis(500)).build());
+        await("forker's daemon", Duration.ofSeconds(5), () -> Files.exists(daemonPid) && size(daemonPid) > 0);
+        await("both ready", Duration.ofSeconds(5), () -> inState(supervisor, "forker", ServiceState.READY)
+                && inState(supervisor, "stubborn", ServiceState.READY));
+        long grandchild = Long.parseLong(Files.readString(daemonPid).trim());
+        String forkerCookie = status(supervisor, "forker").cookie().orElseThrow();
+        String stubbornCookie = status(supervisor, "stubborn").cookie().orElseThrow();
+        Thread.sleep(100);
+        assertThat(ProcessTree.processGroup(grandchild)).isNotEqualTo(status(supervisor, "forker").pid());
+        Instant start = Instant.now();
+
+        SupervisorState end = supervisor.stop("test");
+
+        assertThat(ProcessTree.isRunning(grandchild)).isFalse();
+        assertThat(ProcessTree.withCookie(forkerCookie)).isEmpty();
+        assertThat(ProcessTree.withCookie(stubbornCookie)).isEmpty();
+        assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        assertThat(end.phase()).isEqualTo(SupervisorState.Phase.STOPPED);
+        assertThat(end.services()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ServiceState.STOPPED));
+        assertThat(events(supervisor, "stubborn", SupervisorEvent.Type.STOPPED).get(0).message()).contains("KILL");
+        // no zombie children of ours either
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList()).isEmpty();
+    }
+
+    @Test
+    void leftoverOfAnEndedRunIsKilledBeforeItCanPileUp() throws Exception {
+        Path pids = tmp.resolve("pids");
+        // each run leaves a double-forked daemon behind and exits
+        run(ServiceSpec.shell("leaky", "setsid sh -c 'sleep 300' & echo $! >> " + pids + "; sleep 0.2; exit 1")
+                .backoff(Backoff.NONE).maxRestarts(3).build());
+
+        await("leaky to give up", Duration.ofSeconds(10), () -> inState(supervisor, "leaky", ServiceState.FAILED));
+        List<Long> leftovers = Files.readAllLines(pids).stream().map(String::trim).map(Long::parseLong).toList();
+
+        assertThat(leftovers).hasSize(4);
+        await("leftovers swept", Duration.ofSeconds(5), () -> leftovers.stream().noneMatch(ProcessTree::isRunning));
+    }
+
+    @Test
+    void missingCommandFailsAtOnceWithTheReason() throws Exception {
+        run(ServiceSpec.builder("argv", List.of("no-such-program-xyz", "--serve")).build(),
+                ServiceSpec.shell("shell", "no-such-program-xyz --serve").build(),
+                ServiceSpec.builder("path", List.of("/no/such/dir/prog")).build());
+
+        await("all failed", Duration.ofSeconds(10), () -> supervisor.state().services().stream()
+                .allMatch(s -> s.state() == ServiceState.FAILED));
+
+        assertThat(status(supervisor, "argv").message()).get().asString()
+                .contains("'no-such-program-xyz' not found on PATH").contains("install it");
+        assertThat(status(supervisor, "argv").run()).isEqualTo(1);
+        assertThat(status(supervisor, "shell").message()).get().asString().contains("exit 127").contains("not found");
+        assertThat(status(supervisor, "shell").restarts()).isZero();
+        assertThat(status(supervisor, "path").message()).get().asString().contains("/no/such/dir/prog").contains("does not exist");
+        assertThat(Files.readString(supervisor.controlDirectory().logFile("shell"))).contains("no-such-program-xyz");
+    }
+
+    @Test
+    void hundredMegabytesOfLogsNeitherBlockTheSupervisorNorFillTheDisk() throws Exception {
+        long cap = 4L * 1024 * 1024;
+        run(ServiceSpec.shell("flood", "yes 'a line of log output that is exactly sixty-four bytes long....' | head -c 100000000; sleep 60")
+                        .logMaxBytes(cap).logKeep(2).build(),
+                ServiceSpec.shell("pulse", "sleep 0.05; exit 1").backoff(Backoff.NONE).maxRestarts(-1).build());
+        await("flood spawned", Duration.ofSeconds(5), () -> status(supervisor, "flood").pid().isPresent());
+        Instant start = Instant.now();
+        int pulseBefore = status(supervisor, "pulse").restarts();
+
+        await("flood done and rotated", Duration.ofSeconds(30), () -> status(supervisor, "flood").logBytesDropped() > 0
+                && logBytes() <= 3 * cap + cap);
+        Thread.sleep(1000);
+
+        // the supervisor kept restarting the other service during the flood
+        long elapsedMs = Duration.between(start, Instant.now()).toMillis();
+        assertThat(status(supervisor, "pulse").restarts() - pulseBefore).isGreaterThan((int) (elapsedMs / 300));
+        assertThat(logBytes()).as("log files on disk").isLessThanOrEqualTo(3 * cap + cap);
+        assertThat(status(supervisor, "flood").logBytesDropped()).isGreaterThan(50_000_000L);
+        assertThat(status(supervisor, "flood").state()).isEqualTo(ServiceState.READY);
+        assertThat(Files.exists(supervisor.controlDirectory().rotatedLog("flood", 1))).isTrue();
+        assertThat(Files.exists(supervisor.controlDirectory().rotatedLog("flood", 3))).isFalse();
+        assertThat(supervisor.controlDirectory().heartbeatAge().orElseThrow()).isLessThan(Duration.ofSeconds(3));
+    }
+
+    private long logBytes() {
+        try (Stream<Path> files = Files.list(supervisor.controlDirectory().path().resolve(ControlDirectory.LOGS))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("flood.")).mapToLong(SupervisorStopIT::size).sum();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
