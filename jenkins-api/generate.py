@@ -229,10 +229,14 @@ def main(argv):
             return None
         return h["extends"][0]
 
-    def super_call(t):
+    def super_call(t, params=None):
         sup = superclass(t)
         if not sup:
             return ""
+        # exceptions keep their message and cause, as the real ones do (the JDK superclass takes them)
+        if sup.startswith("java.") and re.search(r"(Exception|Error|Throwable)$", sup) and params in (
+                ["java.lang.String"], ["java.lang.String", "java.lang.Throwable"], ["java.lang.Throwable"]):
+            return "super(" + ", ".join(f"a{i}" for i in range(len(params))) + "); "
         base = re.sub(r"<.*", "", sup)
         if base.startswith("java.") or base not in chosen:
             return ""
@@ -291,7 +295,7 @@ def real_members(real, t, known, names=None, ctors=False):
 
 def complete(real, spec, chosen, headers, known):
     """Adds what javac needs beyond stand-in.txt: the constructors a subclass must call, and the real
-    implementations of the abstract methods a concrete class inherits from the stand-in's supertypes."""
+    implementations of the abstract methods a class inherits from the stand-in's supertypes."""
     def supers(t):
         h = headers[t]
         return [base_name(x) for x in h["extends"] + h["implements"] if base_name(x) in chosen]
@@ -317,8 +321,9 @@ def complete(real, spec, chosen, headers, known):
                     changed = True
     for t in chosen:
         h = headers[t]
-        if h["kind"] != "class" or "abstract" in h["mods"]:
+        if h["kind"] != "class":
             continue
+        # abstract classes too: a subclass (a test's fake) must not meet an abstract method the real class implements
         todo, seen, abstract = list(supers(t)), set(), {}
         while todo:
             x = todo.pop()
@@ -355,7 +360,7 @@ def render(t, group, spec, chosen, headers, known, super_call, depth):
     if is_enum:
         mods = [m for m in mods if m not in ("final", "abstract")]
     kind = "enum" if is_enum else h["kind"]
-    keep = lambda s: resolvable(s, known) and (re.sub(r"<.*", "", s).startswith("java.") or re.sub(r"<.*", "", s) in known)
+    keep = lambda s: resolvable(s, known) and (base_name(s).startswith(AVAILABLE) or base_name(s) in known)
     out = f"{ind}{' '.join(mods)} {kind} {simple}{src(h['tparams'])}"
     if h["kind"] == "interface":
         sup = [s for s in h["extends"] if keep(s) and s != "java.lang.annotation.Annotation"]
@@ -377,7 +382,7 @@ def render(t, group, spec, chosen, headers, known, super_call, depth):
                    and m["name"] not in ("values", "valueOf")]
     has_ctor = any(m["kind"] == "ctor" for m in members)
     for m in members:
-        out += inner + render_member(m, h, simple, super_call(t)) + "\n"
+        out += inner + render_member(m, h, simple, super_call(t, m["params"] if m["kind"] == "ctor" else None)) + "\n"
     if h["kind"] == "class" and not is_enum and not has_ctor:
         out += f"{inner}{simple}() {{ {super_call(t)}}}\n"
     for nested in sorted(x for x in group if x != t and x.count("$") == t.count("$") + 1 and x.startswith(t + "$")):

@@ -3,5 +3,5 @@ package hudson;
 
 public class AbortException extends java.io.IOException {
     public AbortException() { }
-    public AbortException(java.lang.String a0) { }
+    public AbortException(java.lang.String a0) { super(a0); }
 }

@@ -9,4 +9,7 @@ public abstract class AbstractItem extends hudson.model.Actionable implements hu
     public final java.lang.String getFullName() { throw new UnsupportedOperationException(); }
     public final java.lang.String getFullDisplayName() { throw new UnsupportedOperationException(); }
     public final java.lang.String getUrl() { throw new UnsupportedOperationException(); }
+    public hudson.security.ACL getACL() { throw new UnsupportedOperationException(); }
+    public synchronized void save() throws java.io.IOException { throw new UnsupportedOperationException(); }
+    public java.lang.Object getTarget() { throw new UnsupportedOperationException(); }
 }

@@ -8,5 +8,7 @@ public abstract class Computer extends hudson.model.Actionable implements hudson
     public final boolean isOnline() { throw new UnsupportedOperationException(); }
     public hudson.EnvVars getEnvironment() throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public static hudson.model.Computer currentComputer() { throw new UnsupportedOperationException(); }
+    public java.lang.Object getTarget() { throw new UnsupportedOperationException(); }
+    public hudson.security.ACL getACL() { throw new UnsupportedOperationException(); }
     Computer() { }
 }

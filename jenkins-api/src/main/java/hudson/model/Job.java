@@ -8,4 +8,6 @@ public abstract class Job<JobT extends hudson.model.Job<JobT, RunT>, RunT extend
     public RunT getLastSuccessfulBuild() { throw new UnsupportedOperationException(); }
     public RunT getLastCompletedBuild() { throw new UnsupportedOperationException(); }
     public java.util.List getBuilds() { throw new UnsupportedOperationException(); }
+    public hudson.security.ACL getACL() { throw new UnsupportedOperationException(); }
+    public synchronized void save() throws java.io.IOException { throw new UnsupportedOperationException(); }
 }

@@ -8,5 +8,8 @@ public abstract class Node extends hudson.model.AbstractModelObject implements h
     public final hudson.model.Computer toComputer() { throw new UnsupportedOperationException(); }
     public abstract hudson.FilePath getRootPath();
     public hudson.FilePath createPath(java.lang.String a0) { throw new UnsupportedOperationException(); }
+    public java.io.File getRootDir() { throw new UnsupportedOperationException(); }
+    public void save() throws java.io.IOException { throw new UnsupportedOperationException(); }
+    public hudson.security.ACL getACL() { throw new UnsupportedOperationException(); }
     Node() { }
 }

@@ -2,6 +2,10 @@
 package hudson.model;
 
 public abstract class Run<JobT extends hudson.model.Job<JobT, RunT>, RunT extends hudson.model.Run<JobT, RunT>> extends hudson.model.Actionable implements hudson.ExtensionPoint, java.lang.Comparable<RunT>, hudson.security.AccessControlled, hudson.model.PersistenceRoot, org.kohsuke.stapler.StaplerProxy {
+    protected Run(JobT a0) throws java.io.IOException { }
+    protected Run(JobT a0, java.util.Calendar a1) { }
+    protected Run(JobT a0, long a1) { }
+    protected Run(JobT a0, java.io.File a1) throws java.io.IOException { }
     public hudson.model.Result getResult() { throw new UnsupportedOperationException(); }
     public void setResult(hudson.model.Result a0) { throw new UnsupportedOperationException(); }
     public boolean isBuilding() { throw new UnsupportedOperationException(); }
@@ -22,9 +26,11 @@ public abstract class Run<JobT extends hudson.model.Job<JobT, RunT>, RunT extend
     public final jenkins.model.ArtifactManager getArtifactManager() { throw new UnsupportedOperationException(); }
     public final synchronized jenkins.model.ArtifactManager pickArtifactManager() throws java.io.IOException { throw new UnsupportedOperationException(); }
     public java.io.File getLogFile() { throw new UnsupportedOperationException(); }
+    public hudson.security.ACL getACL() { throw new UnsupportedOperationException(); }
+    public synchronized void save() throws java.io.IOException { throw new UnsupportedOperationException(); }
     public hudson.EnvVars getEnvironment() throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public hudson.EnvVars getEnvironment(hudson.model.TaskListener a0) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public java.lang.String getExternalizableId() { throw new UnsupportedOperationException(); }
     public static hudson.model.Run<?, ?> fromExternalizableId(java.lang.String a0) throws java.lang.IllegalArgumentException, org.springframework.security.access.AccessDeniedException { throw new UnsupportedOperationException(); }
-    Run() { }
+    public java.lang.Object getTarget() { throw new UnsupportedOperationException(); }
 }

@@ -4,5 +4,6 @@ package org.jenkinsci.plugins.workflow.graph;
 public abstract class FlowNode extends hudson.model.Actionable implements hudson.model.Saveable {
     public java.lang.String getId() { throw new UnsupportedOperationException(); }
     public java.lang.String getDisplayName() { throw new UnsupportedOperationException(); }
+    public void save() throws java.io.IOException { throw new UnsupportedOperationException(); }
     FlowNode() { }
 }

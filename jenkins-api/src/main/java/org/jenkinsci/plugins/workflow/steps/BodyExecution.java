@@ -2,9 +2,9 @@
 package org.jenkinsci.plugins.workflow.steps;
 
 public abstract class BodyExecution implements java.util.concurrent.Future<java.lang.Object>, java.io.Serializable {
+    public BodyExecution() { }
     public abstract java.util.Collection<org.jenkinsci.plugins.workflow.steps.StepExecution> getCurrentExecutions();
     public boolean cancel(jenkins.model.CauseOfInterruption... a0) { throw new UnsupportedOperationException(); }
     public boolean cancel(boolean a0) { throw new UnsupportedOperationException(); }
     public boolean cancel(java.lang.Throwable a0) { throw new UnsupportedOperationException(); }
-    BodyExecution() { }
 }

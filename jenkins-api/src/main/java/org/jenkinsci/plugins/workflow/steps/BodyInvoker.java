@@ -2,6 +2,7 @@
 package org.jenkinsci.plugins.workflow.steps;
 
 public abstract class BodyInvoker {
+    public BodyInvoker() { }
     public abstract org.jenkinsci.plugins.workflow.steps.BodyInvoker withContext(java.lang.Object a0);
     public org.jenkinsci.plugins.workflow.steps.BodyInvoker withContexts(java.lang.Object... a0) { throw new UnsupportedOperationException(); }
     public org.jenkinsci.plugins.workflow.steps.BodyInvoker withContexts(java.util.Collection<?> a0) { throw new UnsupportedOperationException(); }
@@ -9,5 +10,4 @@ public abstract class BodyInvoker {
     public abstract org.jenkinsci.plugins.workflow.steps.BodyInvoker withCallback(org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback a0);
     public final org.jenkinsci.plugins.workflow.steps.BodyInvoker withCallback(com.google.common.util.concurrent.FutureCallback<java.lang.Object> a0) { throw new UnsupportedOperationException(); }
     public abstract org.jenkinsci.plugins.workflow.steps.BodyExecution start();
-    BodyInvoker() { }
 }

@@ -1,19 +1,17 @@
 package io.jenkins.plugins.selftest.steps;
 
 import hudson.AbortException;
+import hudson.EnvVars;
 import hudson.FilePath;
-import hudson.Launcher;
-import hudson.model.Computer;
-import hudson.model.Node;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.slaves.WorkspaceList;
 import io.jenkins.plugins.selftest.actions.SupervisedServicesAction;
-import io.jenkins.plugins.selftest.agent.EngineJar;
 import io.jenkins.plugins.selftest.agent.PollResult;
-import io.jenkins.plugins.selftest.agent.SupervisorCalls;
+import io.jenkins.plugins.selftest.agent.RemoteSupervisorAccess;
+import io.jenkins.plugins.selftest.agent.SupervisorAccess;
 import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.supervisor.Readiness;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceSpec;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceState;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceStatus;
@@ -30,16 +28,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jenkins.util.BuildListenerAdapter;
 import jenkins.util.Timer;
-import org.jenkinsci.plugins.workflow.FilePathUtils;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.BodyExecution;
@@ -48,17 +43,17 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
- * Runs {@code supervisedService}: starts a supervisor daemon on the agent, waits for readiness, runs the body,
- * stops every service when the body ends (however it ends).
+ * Runs {@code supervisedService}: starts a supervisor daemon on the agent, waits for readiness, runs the body, and
+ * stops every service when the body ends, however it ends.
  *
  * <p>Durable in the manner of durable-task: the services run under a detached daemon that owns a control directory
- * on the agent; this execution persists only the node name, the directory's path, the service names, the log
- * offsets and its phase, and only reads that directory (through small callables with timeouts) and writes the stop
- * request. After a controller restart {@link #onResume} finds it again; a daemon whose heartbeat went stale is
- * replaced with {@code --resume}. Polling starts at 250 ms and backs off by 1.2 to 15 s while nothing moves. Nothing
- * here blocks the CPS thread: remote work runs on {@link Timer}.
+ * on the agent; this execution persists only how to reach that directory ({@link SupervisorAccess}: node name and
+ * path), the service names, the log offsets and its phase, and only reads that directory and writes the stop request.
+ * After a controller restart {@link #onResume} polls again; a daemon whose heartbeat went stale is replaced with
+ * {@code --resume}. Polling starts at 250 ms and backs off by 1.2 to 15 s while no log moves. Remote work runs on
+ * {@link Timer}, never on the CPS thread; {@link #stop} works when the agent is gone.
  *
- * <p>Serialized with the Pipeline program; fields marked transient are rebuilt on resume.
+ * <p>Serialized with the Pipeline program; transient fields are rebuilt on resume.
  */
 public final class SupervisedServiceExecution extends StepExecution {
 
@@ -68,16 +63,18 @@ public final class SupervisedServiceExecution extends StepExecution {
     static final long MIN_DELAY_MILLIS = 250;
     static final long MAX_DELAY_MILLIS = 15_000;
     static final double DELAY_FACTOR = 1.2;
-    static final Duration REMOTE_TIMEOUT = Duration.ofSeconds(30);
-    static final int LOG_CHUNK = 256 * 1024;
+
+    /** The scheduler for polls and remote work; Jenkins' {@link Timer} unless a test replaces it. */
+    static Supplier<ScheduledExecutorService> scheduler = Timer::get;
 
     /** Where the execution is; persisted. */
     enum Phase { LAUNCHING, STARTING, BODY, STOPPING, DONE }
 
+    /** The same context the superclass keeps; ours too, so that unit tests over the API stand-in can reach it. */
+    private final StepContext context;
     private final transient SupervisedServiceStep step;
-    private String node;
-    private String controlDir;
-    private String engineJar;
+    private transient String workspace;
+    private SupervisorAccess access;
     private List<String> services = List.of();
     private long[] offsets = new long[0];
     private long readyDeadlineMillis;
@@ -94,78 +91,97 @@ public final class SupervisedServiceExecution extends StepExecution {
 
     SupervisedServiceExecution(SupervisedServiceStep step, StepContext context) {
         super(context);
+        this.context = context;
         this.step = step;
         this.onGiveUp = step.getOnGiveUp();
         this.logMode = step.getLog();
     }
 
+    /** For tests: an execution whose agent side is {@code access}, for a workspace at {@code workspace}. */
+    SupervisedServiceExecution(SupervisedServiceStep step, StepContext context, SupervisorAccess access, String workspace) {
+        this(step, context);
+        this.access = access;
+        this.workspace = workspace;
+    }
+
+    @Override
+    public StepContext getContext() {
+        return context;
+    }
+
     @Override
     public boolean start() throws Exception {
         StepContext c = getContext();
-        FilePath ws = c.get(FilePath.class);
         TaskListener listener = c.get(TaskListener.class);
-        Map<String, String> env = new LinkedHashMap<>(c.get(hudson.EnvVars.class));
-        SupervisorSpec spec = ServiceSpecs.toSpec(step.effectiveServices(), step.getServices().isEmpty(), ws.getRemote(), env);
+        EnvVars env = c.get(EnvVars.class);
+        FilePath ws = access == null ? c.get(FilePath.class) : null;
+        String wsPath = ws != null ? ws.getRemote() : workspace;
+        SupervisorSpec spec = ServiceSpecs.toSpec(step.effectiveServices(), step.getServices().isEmpty(), wsPath,
+                env == null ? Map.of() : new LinkedHashMap<>(env));
         services = spec.services().stream().map(ServiceSpec::name).toList();
         offsets = new long[services.size()];
-        node = FilePathUtils.getNodeName(ws);
-        FilePath dir = WorkspaceList.tempDir(ws).child("supervised-" + UUID.randomUUID().toString().substring(0, 8));
-        controlDir = dir.getRemote();
         readyDeadlineMillis = System.currentTimeMillis() + readyTimeout(spec).toMillis();
         stopWaitMillis = spec.services().stream().map(ServiceSpec::stopTimeout).max(Duration::compareTo)
                 .orElse(ServiceSpec.DEFAULT_STOP_TIMEOUT).plusSeconds(10).toMillis();
-        listener.getLogger().println("supervisedService: starting " + String.join(", ", services)
-                + " (control directory " + controlDir + ")");
-        FilePath root = agentRoot(ws);
+        if (access == null) {
+            access = new RemoteSupervisorAccess(ws, "supervised-" + UUID.randomUUID().toString().substring(0, 8))
+                    .withContext(c);
+        }
+        listener.getLogger().println("supervisedService: starting " + String.join(", ", services) + " on " + access.describe());
         String specJson = Json.write(spec);
-        Timer.get().submit(() -> {
+        scheduler.get().submit(() -> {
             try {
-                engineJar = EngineJar.install(root);
-                remote(dir.actAsync(new SupervisorCalls.Launch(specJson, engineJar)));
+                access.launch(specJson);
                 phase = Phase.STARTING;
                 status = "waiting for " + String.join(", ", services) + " to be ready";
                 schedule(MIN_DELAY_MILLIS);
             } catch (Exception e) {
                 phase = Phase.DONE;
-                getContext().onFailure(asAbort("cannot start the supervisor on " + describeNode(), e));
+                AbortException a = new AbortException("supervisedService: cannot start the supervisor on "
+                        + access.describe() + ": " + e.getMessage());
+                a.initCause(e);
+                getContext().onFailure(a);
             }
         });
         return false;
     }
 
-    /** The longest readiness timeout of the spec plus the time dependencies may add, at least a minute. */
-    private static Duration readyTimeout(SupervisorSpec spec) {
+    /** The sum of the services' readiness timeouts and start times (dependencies may chain), at least a minute. */
+    static Duration readyTimeout(SupervisorSpec spec) {
         Duration sum = Duration.ZERO;
         for (ServiceSpec s : spec.services()) {
-            sum = sum.plus(s.ready().map(r -> r.timeout()).orElse(Duration.ofSeconds(30))).plus(s.startSeconds());
+            sum = sum.plus(s.ready().map(Readiness::timeout).orElse(Duration.ofSeconds(30))).plus(s.startSeconds());
         }
         return sum.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : sum;
     }
 
-    private static FilePath agentRoot(FilePath ws) {
-        Computer computer = ws.toComputer();
-        Node n = computer == null ? null : computer.getNode();
-        FilePath root = n == null ? null : n.getRootPath();
-        return root != null ? root : WorkspaceList.tempDir(ws);
-    }
-
     @Override
     public void onResume() {
+        if (access instanceof RemoteSupervisorAccess r) {
+            r.withContext(getContext());
+        }
         status = "resumed after a controller restart";
-        if (phase != Phase.DONE) {
+        if (phase == Phase.STARTING || phase == Phase.BODY) {
             schedule(MIN_DELAY_MILLIS);
+        } else if (phase == Phase.LAUNCHING || phase == Phase.STOPPING) {
+            // interrupted half way: finish the stop; the body (if any) was not started or has ended
+            scheduler.get().submit(() -> {
+                stopServices(listenerOrNull());
+                getContext().onFailure(new AbortException("supervisedService: the controller restarted while the "
+                        + "services were " + (phase == Phase.LAUNCHING ? "starting" : "stopping")));
+            });
         }
     }
 
     @Override
-    public void stop(Throwable cause) throws Exception {
+    public void stop(Throwable cause) {
         BodyExecution b = body;
         if (b != null && phase == Phase.BODY) {
             b.cancel(cause); // the body's callback stops the services
             return;
         }
         cancelPolling();
-        Timer.get().submit(() -> {
+        scheduler.get().submit(() -> {
             stopServices(listenerOrNull());
             getContext().onFailure(cause);
         });
@@ -173,15 +189,23 @@ public final class SupervisedServiceExecution extends StepExecution {
 
     @Override
     public String getStatus() {
-        return "supervisedService " + phase.name().toLowerCase() + ": " + status + " (" + controlDir + " on "
-                + describeNode() + ")";
+        return "supervisedService " + phase.name().toLowerCase() + ": " + status
+                + (access == null ? "" : " on " + access.describe());
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    long delayMillis() {
+        return delayMillis;
     }
 
     // --- polling ---
 
     private void schedule(long millis) {
         delayMillis = millis;
-        next = Timer.get().schedule(this::tick, millis, TimeUnit.MILLISECONDS);
+        next = scheduler.get().schedule(this::tick, millis, TimeUnit.MILLISECONDS);
     }
 
     private void cancelPolling() {
@@ -191,44 +215,46 @@ public final class SupervisedServiceExecution extends StepExecution {
         }
     }
 
-    private void tick() {
-        if (phase == Phase.DONE || phase == Phase.STOPPING) {
+    void tick() {
+        if (phase != Phase.STARTING && phase != Phase.BODY) {
             return;
         }
-        long nextDelay = Math.min(MAX_DELAY_MILLIS, Math.round(delayMillis * DELAY_FACTOR));
+        long nextDelay = Math.min(MAX_DELAY_MILLIS, Math.round(Math.max(delayMillis, MIN_DELAY_MILLIS) * DELAY_FACTOR));
         try {
-            FilePath dir = FilePathUtils.find(node, controlDir);
-            if (dir == null) {
-                status = "waiting for agent " + describeNode() + " to come back";
-                schedule(nextDelay);
-                return;
-            }
             TaskListener listener = getContext().get(TaskListener.class);
             long[] before = offsets.clone();
-            PollResult r = poll(dir);
-            stream(listener.getLogger(), r);
-            if (r.moved(before)) {
-                nextDelay = MIN_DELAY_MILLIS;
-            }
-            if (r.stale()) {
-                listener.getLogger().println("supervisedService: the supervisor stopped answering (heartbeat "
-                        + (r.heartbeatAgeMillis() / 1000) + " s old): starting a new one with --resume");
-                remote(dir.actAsync(new SupervisorCalls.Resume(engineJar)));
-                nextDelay = MIN_DELAY_MILLIS;
-            }
-            Optional<SupervisorState> state = r.state();
-            state.ifPresent(this::updateStatus);
-            if (phase == Phase.STARTING) {
-                if (checkReady(state, listener)) {
-                    return; // body started or step failed; polling goes on only with the body
+            Optional<PollResult> polled = access.poll(services, offsets);
+            if (polled.isEmpty()) {
+                status = "waiting for " + access.describe() + " to come back";
+            } else {
+                PollResult r = polled.get();
+                accept(r);
+                stream(listener.getLogger(), r);
+                if (r.moved(before)) {
+                    nextDelay = MIN_DELAY_MILLIS;
                 }
-            } else if (phase == Phase.BODY) {
-                state.ifPresent(s -> checkGiveUps(s, listener));
+                if (r.stale()) {
+                    listener.getLogger().println("supervisedService: the supervisor stopped answering (heartbeat "
+                            + (r.heartbeatAgeMillis() / 1000) + " s old): starting a new one with --resume");
+                    access.resume();
+                    nextDelay = MIN_DELAY_MILLIS;
+                }
+                r.state().ifPresent(this::updateStatus);
+                if (phase == Phase.STARTING && checkReady(r.state(), listener)) {
+                    return; // the body started (and polls on) or the step failed
+                }
+                if (phase == Phase.BODY) {
+                    r.state().ifPresent(s -> checkGiveUps(s, listener));
+                }
+            }
+            if (phase == Phase.STARTING && System.currentTimeMillis() > readyDeadlineMillis) {
+                fail(listener, "not ready in time: " + status);
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOGGER.log(Level.FINE, "poll of " + controlDir + " on " + describeNode() + " failed; retrying", e);
+            LOGGER.log(Level.FINE, "poll of " + access.describe() + " failed; retrying", e);
             status = "cannot reach the supervisor (" + e.getMessage() + "); retrying";
         }
         if (phase == Phase.STARTING || phase == Phase.BODY) {
@@ -236,13 +262,10 @@ public final class SupervisedServiceExecution extends StepExecution {
         }
     }
 
-    private PollResult poll(FilePath dir) throws Exception {
-        String json = remote(dir.actAsync(new SupervisorCalls.Poll(services, offsets, LOG_CHUNK)));
-        PollResult r = Json.read(json, PollResult.class);
+    private void accept(PollResult r) {
         for (int i = 0; i < offsets.length && i < r.nextOffsets().size(); i++) {
             offsets[i] = r.nextOffsets().get(i);
         }
-        return r;
     }
 
     private void stream(PrintStream log, PollResult r) {
@@ -259,31 +282,31 @@ public final class SupervisedServiceExecution extends StepExecution {
     private void updateStatus(SupervisorState s) {
         List<String> parts = new ArrayList<>();
         for (ServiceStatus st : s.services()) {
-            parts.add(st.name() + " " + st.state().name().toLowerCase() + (st.restarts() > 0 ? " (" + st.restarts() + " restarts)" : ""));
+            parts.add(st.name() + " " + st.state().name().toLowerCase()
+                    + (st.restarts() > 0 ? " (" + st.restarts() + " restarts)" : ""));
         }
         status = String.join(", ", parts);
     }
 
-    /** @return true when polling must not be rescheduled by the caller */
+    /** @return true when the caller must not reschedule: the body started, or the step failed */
     private boolean checkReady(Optional<SupervisorState> state, TaskListener listener) throws Exception {
-        if (state.isPresent()) {
-            SupervisorState s = state.get();
-            Optional<ServiceStatus> failed = s.services().stream().filter(x -> x.state() == ServiceState.FAILED).findFirst();
-            if (failed.isPresent()) {
-                fail(listener, "service '" + failed.get().name() + "' failed before the block started: " + describe(failed.get()));
-                return true;
-            }
-            if (s.services().stream().allMatch(x -> x.state() == ServiceState.READY || x.state() == ServiceState.EXITED)) {
-                phase = Phase.BODY;
-                listener.getLogger().println("supervisedService: ready: " + String.join(", ", services));
-                recordAction(s);
-                body = getContext().newBodyInvoker().withCallback(new Callback(this)).start();
-                schedule(MIN_DELAY_MILLIS);
-                return true;
-            }
+        if (state.isEmpty()) {
+            return false;
         }
-        if (System.currentTimeMillis() > readyDeadlineMillis) {
-            fail(listener, "not ready in time: " + status);
+        SupervisorState s = state.get();
+        Optional<ServiceStatus> failed = s.services().stream().filter(x -> x.state() == ServiceState.FAILED)
+                .min((a, b) -> Boolean.compare(a.message().orElse("").startsWith("dependency"),
+                        b.message().orElse("").startsWith("dependency")));
+        if (failed.isPresent()) {
+            fail(listener, "service '" + failed.get().name() + "' failed before the block started: " + describe(failed.get()));
+            return true;
+        }
+        if (s.services().stream().allMatch(x -> x.state() == ServiceState.READY || x.state() == ServiceState.EXITED)) {
+            phase = Phase.BODY;
+            listener.getLogger().println("supervisedService: ready: " + String.join(", ", services));
+            recordAction(s);
+            body = getContext().newBodyInvoker().withCallback(new Callback(this)).start();
+            schedule(MIN_DELAY_MILLIS);
             return true;
         }
         return false;
@@ -292,7 +315,7 @@ public final class SupervisedServiceExecution extends StepExecution {
     private void fail(TaskListener listener, String message) {
         phase = Phase.STOPPING;
         listener.getLogger().println("supervisedService: " + message + "; the block does not run");
-        Timer.get().submit(() -> {
+        scheduler.get().submit(() -> {
             stopServices(listener);
             getContext().onFailure(new AbortException("supervisedService: " + message));
         });
@@ -305,9 +328,9 @@ public final class SupervisedServiceExecution extends StepExecution {
             }
             String message = "service '" + st.name() + "' gave up: " + describe(st);
             switch (onGiveUp) {
-                case "ignore" -> listener.getLogger().println("supervisedService: " + message + " (onGiveUp: ignore)");
+                case "ignore" -> listener.getLogger().println("supervisedService: " + message + " (onGiveUp: 'ignore')");
                 case "unstable" -> {
-                    listener.getLogger().println("supervisedService: " + message + "; marking the build unstable");
+                    listener.getLogger().println("supervisedService: " + message + "; the build is unstable");
                     markUnstable(message);
                 }
                 default -> {
@@ -333,14 +356,15 @@ public final class SupervisedServiceExecution extends StepExecution {
         }
     }
 
+    /** What a user needs to know about a service that failed: its message, last exit and restarts. */
     static String describe(ServiceStatus st) {
-        StringBuilder b = new StringBuilder();
-        st.message().ifPresent(b::append);
-        st.lastExit().ifPresent(e -> b.append(b.length() > 0 ? "; " : "").append("last exit ").append(e.describe()));
+        List<String> parts = new ArrayList<>();
+        st.message().ifPresent(parts::add);
+        st.lastExit().ifPresent(e -> parts.add("its last run ended with " + e.describe()));
         if (st.restarts() > 0) {
-            b.append(b.length() > 0 ? "; " : "").append(st.restarts()).append(" restarts");
+            parts.add(st.restarts() + " restarts");
         }
-        return b.length() == 0 ? st.state().name().toLowerCase() : b.toString();
+        return parts.isEmpty() ? st.state().name().toLowerCase() : String.join("; ", parts);
     }
 
     // --- the end ---
@@ -350,51 +374,40 @@ public final class SupervisedServiceExecution extends StepExecution {
         phase = Phase.STOPPING;
         cancelPolling();
         try {
-            FilePath dir = FilePathUtils.find(node, controlDir);
-            if (dir == null) {
-                log(listener, "supervisedService: agent " + describeNode() + " is not connected: the services on it are"
-                        + " stopped by their supervisor once it sees the stop request or its control directory vanish");
+            Optional<String> stateJson = access.stop(Duration.ofMillis(stopWaitMillis));
+            if (stateJson.isEmpty()) {
+                log(listener, "supervisedService: " + access.describe() + " is not connected: its supervisor stops the"
+                        + " services when it sees the stop request or its control directory vanish");
                 return;
             }
-            String stateJson = remote(dir.actAsync(new SupervisorCalls.Stop(Duration.ofMillis(stopWaitMillis), engineJar)),
-                    Duration.ofMillis(stopWaitMillis).plus(REMOTE_TIMEOUT));
             if (listener != null) {
-                stream(listener.getLogger(), poll(dir));
+                access.poll(services, offsets).ifPresent(r -> {
+                    accept(r);
+                    stream(listener.getLogger(), r);
+                });
             }
-            Optional<SupervisorState> last = stateJson.isEmpty() ? Optional.empty()
-                    : Optional.of(Json.read(stateJson, SupervisorState.class));
-            last.ifPresent(s -> {
+            if (!stateJson.get().isEmpty()) {
+                SupervisorState s = Json.read(stateJson.get(), SupervisorState.class);
                 recordAction(s);
                 log(listener, "supervisedService: stopped " + String.join(", ", s.services().stream()
-                        .map(x -> x.name() + " (" + x.state().name().toLowerCase() + ", " + x.restarts() + " restarts)").toList()));
-            });
-            archiveLogs(dir, listener);
+                        .map(x -> x.name() + " (" + x.state().name().toLowerCase() + ", " + x.restarts() + " restarts)")
+                        .toList()));
+            }
+            access.archiveLogs(services, SupervisedServicesAction.ARTIFACT_DIR);
         } catch (Exception e) {
-            LOGGER.log(Level.WARNING, "stopping the services in " + controlDir + " failed", e);
+            LOGGER.log(Level.WARNING, "stopping the services on " + access.describe() + " failed", e);
             log(listener, "supervisedService: could not stop the services cleanly: " + e.getMessage());
         } finally {
             phase = Phase.DONE;
         }
     }
 
-    private void archiveLogs(FilePath dir, TaskListener listener) throws IOException, InterruptedException {
-        Run<?, ?> run = getContext().get(Run.class);
-        Launcher launcher = getContext().get(Launcher.class);
-        Map<String, String> files = new LinkedHashMap<>();
-        for (String s : services) {
-            if (dir.child("logs").child(s + ".log").exists()) {
-                files.put(SupervisedServicesAction.ARTIFACT_DIR + "/" + s + ".log", "logs/" + s + ".log");
-            }
-        }
-        if (!files.isEmpty() && launcher != null) {
-            run.pickArtifactManager().archive(dir, launcher, new BuildListenerAdapter(listener), files);
-        }
-    }
-
     private void recordAction(SupervisorState s) {
         try {
             Run<?, ?> run = getContext().get(Run.class);
-            SupervisedServicesAction.of(run).update(s);
+            if (run != null) {
+                SupervisedServicesAction.of(run).update(s);
+            }
         } catch (IOException | InterruptedException e) {
             LOGGER.log(Level.FINE, "cannot record services on the build", e);
         }
@@ -414,32 +427,6 @@ public final class SupervisedServiceExecution extends StepExecution {
         }
     }
 
-    private String describeNode() {
-        return node == null || node.isEmpty() ? "the built-in node" : "'" + node + "'";
-    }
-
-    private static <T> T remote(Future<T> f) throws Exception {
-        return remote(f, REMOTE_TIMEOUT);
-    }
-
-    private static <T> T remote(Future<T> f, Duration timeout) throws Exception {
-        try {
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new IOException("the agent did not answer within " + timeout.toSeconds() + " s", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof Exception ex ? ex : e;
-        }
-    }
-
-    private static AbortException asAbort(String what, Exception e) {
-        AbortException a = new AbortException("supervisedService: " + what + ": " + e.getMessage());
-        a.initCause(e);
-        return a;
-    }
-
     /** Ends the step when the body ends: services stopped first, off the CPS thread, the body's outcome kept. */
     static final class Callback extends BodyExecutionCallback {
         private static final long serialVersionUID = 1L;
@@ -451,7 +438,7 @@ public final class SupervisedServiceExecution extends StepExecution {
 
         @Override
         public void onSuccess(StepContext context, Object result) {
-            Timer.get().submit(() -> {
+            scheduler.get().submit(() -> {
                 execution.stopServices(execution.listenerOrNull());
                 context.onSuccess(result);
             });
@@ -459,7 +446,7 @@ public final class SupervisedServiceExecution extends StepExecution {
 
         @Override
         public void onFailure(StepContext context, Throwable t) {
-            Timer.get().submit(() -> {
+            scheduler.get().submit(() -> {
                 execution.stopServices(execution.listenerOrNull());
                 context.onFailure(t);
             });

@@ -1,0 +1,297 @@
+package io.jenkins.plugins.selftest.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.selftest.actions.SupervisedServicesAction;
+import io.jenkins.plugins.selftest.agent.PollResult;
+import io.jenkins.plugins.selftest.agent.SupervisorAccess;
+import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.supervisor.ExitInfo;
+import io.jenkins.plugins.selftest.engine.supervisor.ServiceState;
+import io.jenkins.plugins.selftest.engine.supervisor.ServiceStatus;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorSpec;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorState;
+import io.jenkins.plugins.selftest.fakes.FakeContext;
+import io.jenkins.plugins.selftest.fakes.FakeListener;
+import io.jenkins.plugins.selftest.fakes.FakeRun;
+import io.jenkins.plugins.selftest.fakes.ManualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The execution's state machine against fakes of the context, the build and the agent side. */
+class SupervisedServiceExecutionTest {
+
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private Supplier<java.util.concurrent.ScheduledExecutorService> saved;
+    private final FakeListener listener = new FakeListener();
+    private FakeRun run;
+    private FakeContext context;
+    private final ScriptedAccess access = new ScriptedAccess();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        saved = SupervisedServiceExecution.scheduler;
+        SupervisedServiceExecution.scheduler = () -> scheduler;
+        run = new FakeRun();
+        context = new FakeContext().with(TaskListener.class, listener).with(Run.class, run)
+                .with(EnvVars.class, new EnvVars());
+    }
+
+    @AfterEach
+    void tearDown() {
+        SupervisedServiceExecution.scheduler = saved;
+    }
+
+    private SupervisedServiceExecution start(SupervisedServiceStep step) throws Exception {
+        SupervisedServiceExecution e = new SupervisedServiceExecution(step, context, access, "/ws");
+        assertThat(e.start()).isFalse();
+        return e;
+    }
+
+    private static SupervisedServiceStep api() {
+        SupervisedServiceStep step = new SupervisedServiceStep();
+        step.setName("api");
+        step.setCommand("java -jar app.jar");
+        return step;
+    }
+
+    @Test
+    void bodyStartsOnlyOnceEveryServiceIsReadyAndServiceOutputIsPrefixed() throws Exception {
+        SupervisedServiceExecution e = start(api());
+        assertThat(access.launchedSpec).contains("\"api\"");
+        access.polls.add(poll(List.of("booting"), 7, status("api", ServiceState.RUNNING)));
+        access.polls.add(poll(List.of(), 7, status("api", ServiceState.READY)));
+
+        scheduler.runNext();
+        assertThat(context.body).as("not ready yet").isNull();
+        scheduler.runNext();
+
+        assertThat(context.body).isNotNull();
+        assertThat(e.phase()).isEqualTo(SupervisedServiceExecution.Phase.BODY);
+        assertThat(listener.text()).contains("[api] booting").contains("supervisedService: ready: api");
+        assertThat(run.getAction(SupervisedServicesAction.class).getServices()).singleElement()
+                .satisfies(r -> assertThat(r.getState()).isEqualTo("ready"));
+    }
+
+    @Test
+    void pollingBacksOffWhileNothingMovesAndSnapsBackWhenALogMoves() throws Exception {
+        start(api());
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        for (int i = 0; i < 40; i++) {
+            access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        }
+        access.polls.add(poll(List.of("hello"), 6, status("api", ServiceState.READY)));
+        for (int i = 0; i < 42; i++) {
+            scheduler.runNext();
+        }
+        List<Long> d = scheduler.delaysMillis;
+        assertThat(d.get(0)).isEqualTo(250);
+        assertThat(d).contains(300L, 360L).contains(15_000L).allMatch(x -> x <= 15_000);
+        assertThat(d.get(d.size() - 1)).as("a moving log polls fast again").isEqualTo(250);
+    }
+
+    @Test
+    void serviceFailingBeforeReadyFailsTheStepWithoutRunningTheBody() throws Exception {
+        start(api());
+        access.polls.add(poll(List.of("Exception: port in use"), 22,
+                failed("api", "restart limit reached (5 in 60s)", 3)));
+
+        scheduler.runNext();
+
+        assertThat(context.body).isNull();
+        assertThatThrownBy(context::await).isInstanceOf(AbortException.class)
+                .hasMessageContaining("service 'api' failed before the block started")
+                .hasMessageContaining("restart limit reached").hasMessageContaining("its last run ended with exit 3");
+        assertThat(access.stopped).isTrue();
+        assertThat(listener.text()).contains("[api] Exception: port in use");
+    }
+
+    @Test
+    void giveUpDuringTheBodyAbortsItByDefault() throws Exception {
+        start(api());
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        access.polls.add(poll(List.of(), 0, failed("api", "restart limit reached", 1)));
+        scheduler.runNext();
+        scheduler.runNext();
+
+        assertThat(context.body.cancelledWith).hasMessageContaining("service 'api' gave up");
+        assertThatThrownBy(context::await).hasMessageContaining("gave up");
+        assertThat(access.stopped).isTrue();
+    }
+
+    @Test
+    void giveUpWithUnstableMarksTheBuildAndLetsTheBodyGoOn() throws Exception {
+        SupervisedServiceStep step = api();
+        step.setOnGiveUp("unstable");
+        start(step);
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        access.polls.add(poll(List.of(), 0, failed("api", "restart limit reached", 1)));
+        access.polls.add(poll(List.of(), 0, failed("api", "restart limit reached", 1)));
+        scheduler.runNext();
+        scheduler.runNext();
+        scheduler.runNext();
+
+        assertThat(run.result).isEqualTo(Result.UNSTABLE);
+        assertThat(context.body.cancelledWith).isNull();
+        assertThat(listener.text()).containsOnlyOnce("gave up");
+        context.body.succeed("done");
+        assertThat(context.await()).isEqualTo("done");
+    }
+
+    @Test
+    void bodyOutcomeIsKeptAfterTheServicesAreStopped() throws Exception {
+        start(api());
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        scheduler.runNext();
+        access.polls.add(poll(List.of("bye"), 4, status("api", ServiceState.STOPPED)));
+
+        context.body.fail(new AbortException("mvn failed"));
+
+        assertThatThrownBy(context::await).hasMessage("mvn failed");
+        assertThat(access.stopped).isTrue();
+        assertThat(access.archived).containsExactly("api");
+        assertThat(listener.text()).contains("[api] bye").contains("supervisedService: stopped api (stopped");
+    }
+
+    @Test
+    void staleHeartbeatStartsAReplacementSupervisor() throws Exception {
+        start(api());
+        access.polls.add(new PollResult(Optional.of(state(status("api", ServiceState.READY))), List.of(List.of()),
+                List.of(0L), true, 20_000));
+        scheduler.runNext();
+        assertThat(access.resumed).isEqualTo(1);
+        assertThat(listener.text()).contains("heartbeat 20 s old").contains("--resume");
+    }
+
+    @Test
+    void stopWorksWhenTheAgentIsGone() throws Exception {
+        SupervisedServiceExecution e = start(api());
+        access.connected = false;
+        e.stop(new InterruptedException("aborted by user"));
+        assertThatThrownBy(context::await).isInstanceOf(InterruptedException.class);
+        assertThat(listener.text()).contains("is not connected");
+        assertThat(e.phase()).isEqualTo(SupervisedServiceExecution.Phase.DONE);
+    }
+
+    @Test
+    void launchFailureNamesTheMachine() throws Exception {
+        access.launchFailure = new java.io.IOException("java not found");
+        start(api());
+        assertThatThrownBy(context::await).isInstanceOf(AbortException.class)
+                .hasMessage("supervisedService: cannot start the supervisor on the test agent: java not found");
+    }
+
+    @Test
+    void directoryOutsideTheWorkspaceIsRefusedBeforeAnythingStarts() {
+        SupervisedServiceStep step = api();
+        step.setDir("../../etc");
+        assertThatThrownBy(() -> start(step)).isInstanceOf(AbortException.class)
+                .hasMessageContaining("dir: '../../etc' is outside the workspace");
+        assertThat(access.launchedSpec).isNull();
+    }
+
+    @Test
+    void badDurationNamesTheFieldOfTheSingleServiceShape() {
+        SupervisedServiceStep step = api();
+        step.setStopTimeout("soon");
+        assertThatThrownBy(() -> start(step)).isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("supervisedService: stopTimeout");
+    }
+
+    // --- fixtures ---
+
+    private static PollResult poll(List<String> lines, long offset, ServiceStatus... services) {
+        return new PollResult(Optional.of(state(services)), List.of(lines), List.of(offset), false, 500);
+    }
+
+    private static SupervisorState state(ServiceStatus... services) {
+        Instant now = Instant.now();
+        return new SupervisorState("sup", SupervisorState.Phase.RUNNING, 42, now, now, List.of(services), 0, List.of());
+    }
+
+    private static ServiceStatus status(String name, ServiceState state) {
+        Instant now = Instant.now();
+        return new ServiceStatus(name, state, 1, Optional.of(100L), Optional.empty(), Optional.empty(), 0, List.of(), 0,
+                Optional.of(now.minusSeconds(3)), state == ServiceState.READY ? Optional.of(now) : Optional.empty(),
+                Optional.empty(), Optional.empty(), 0);
+    }
+
+    private static ServiceStatus failed(String name, String message, int exitCode) {
+        Instant now = Instant.now();
+        return new ServiceStatus(name, ServiceState.FAILED, 6, Optional.empty(), Optional.empty(), Optional.empty(), 5,
+                List.of(), 6, Optional.of(now), Optional.empty(),
+                Optional.of(new ExitInfo(6, exitCode, Optional.empty(), now, "process")), Optional.of(message), 0);
+    }
+
+    /** The agent side, scripted: each poll returns the next queued result (the last one repeats). */
+    static final class ScriptedAccess implements SupervisorAccess {
+        final Deque<PollResult> polls = new ArrayDeque<>();
+        PollResult last;
+        String launchedSpec;
+        Exception launchFailure;
+        boolean connected = true;
+        boolean stopped;
+        int resumed;
+        final List<String> archived = new ArrayList<>();
+
+        @Override
+        public void launch(String specJson) throws Exception {
+            if (launchFailure != null) {
+                throw launchFailure;
+            }
+            Json.read(specJson, SupervisorSpec.class); // what the agent would read
+            launchedSpec = specJson;
+        }
+
+        @Override
+        public Optional<PollResult> poll(List<String> services, long[] offsets) {
+            if (!connected) {
+                return Optional.empty();
+            }
+            if (!polls.isEmpty()) {
+                last = polls.poll();
+            }
+            return Optional.ofNullable(last);
+        }
+
+        @Override
+        public void resume() {
+            resumed++;
+        }
+
+        @Override
+        public Optional<String> stop(Duration wait) {
+            if (!connected) {
+                return Optional.empty();
+            }
+            stopped = true;
+            return Optional.of(Json.write(state(status("api", ServiceState.STOPPED))));
+        }
+
+        @Override
+        public boolean archiveLogs(List<String> services, String artifactDir) {
+            archived.addAll(services);
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            return "the test agent";
+        }
+    }
+}
