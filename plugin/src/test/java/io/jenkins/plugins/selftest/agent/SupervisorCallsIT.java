@@ -1,0 +1,107 @@
+package io.jenkins.plugins.selftest.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import io.jenkins.plugins.selftest.engine.supervisor.ServiceSpec;
+import io.jenkins.plugins.selftest.engine.supervisor.ServiceState;
+import io.jenkins.plugins.selftest.engine.supervisor.ServiceStatus;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorSpec;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorState;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent side of supervisedService with real processes: the daemon started from the engine's agent jar (as on
+ * an agent), logs polled by offset in complete lines, the daemon killed with SIGKILL and resumed without a second
+ * copy of the service, and a stop that leaves nothing behind.
+ */
+class SupervisorCallsIT {
+
+    @TempDir
+    Path tmp;
+    private File dir;
+    private String jar;
+    private final List<String> cookies = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        dir = tmp.resolve("supervised-test").toFile();
+        jar = System.getProperty("engine.agent.jar");
+        assertThat(jar).as("the engine's agent jar, built by the engine module").isNotNull();
+        assertThat(Path.of(jar)).isRegularFile();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        new SupervisorCalls.Stop(Duration.ofSeconds(10), jar).invoke(dir, null);
+    }
+
+    @Test
+    void launchPollKillResumeAndStop() throws Exception {
+        SupervisorSpec spec = SupervisorSpec.of(
+                ServiceSpec.shell("ticker", "i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 0.1; done").build());
+        new SupervisorCalls.Launch(Json.write(spec), jar).invoke(dir, null);
+
+        PollResult first = pollUntil(new long[] {0}, r -> !r.lines().get(0).isEmpty()
+                && r.state().flatMap(s -> s.service("ticker")).map(st -> st.state() == ServiceState.READY).orElse(false));
+        assertThat(first.lines().get(0)).allMatch(l -> l.matches("tick \\d+"));
+        assertThat(first.lines().get(0).get(0)).isEqualTo("tick 1");
+        ServiceStatus before = first.state().orElseThrow().service("ticker").orElseThrow();
+        long servicePid = before.pid().orElseThrow();
+        cookies.add(before.cookie().orElseThrow());
+
+        // offsets continue where the last poll stopped: no line twice, none lost
+        long[] offsets = {first.nextOffsets().get(0)};
+        PollResult second = pollUntil(offsets, r -> !r.lines().get(0).isEmpty());
+        int last = Integer.parseInt(first.lines().get(0).get(first.lines().get(0).size() - 1).substring(5));
+        assertThat(second.lines().get(0).get(0)).isEqualTo("tick " + (last + 1));
+
+        // the daemon dies; the service lives on, and the poll notices the stale heartbeat
+        long daemon = first.state().orElseThrow().pid();
+        ProcessTree.send(daemon, io.jenkins.plugins.selftest.engine.process.Signal.KILL);
+        PollResult stale = pollUntil(new long[] {second.nextOffsets().get(0)}, PollResult::stale, Duration.ofSeconds(40));
+        assertThat(stale.stale()).isTrue();
+        assertThat(ProcessTree.isRunning(servicePid)).as("the service outlives its supervisor").isTrue();
+
+        new SupervisorCalls.Resume(jar).invoke(dir, null);
+        PollResult resumed = pollUntil(new long[] {0}, r -> !r.stale() && r.state().map(s -> s.pid() != daemon
+                && s.service("ticker").map(st -> st.state() == ServiceState.READY).orElse(false)).orElse(false));
+        ServiceStatus after = resumed.state().orElseThrow().service("ticker").orElseThrow();
+        assertThat(after.pid()).as("adopted, not started again: %s", Json.write(after)).contains(servicePid);
+        assertThat(after.run()).isEqualTo(before.run());
+
+        String finalState = new SupervisorCalls.Stop(Duration.ofSeconds(10), jar).invoke(dir, null);
+        SupervisorState s = Json.read(finalState, SupervisorState.class);
+        assertThat(s.service("ticker").orElseThrow().state()).isEqualTo(ServiceState.STOPPED);
+        assertThat(ProcessTree.withCookie(before.cookie().orElseThrow())).isEmpty();
+        assertThat(Files.readString(dir.toPath().resolve("logs/ticker.log"))).contains("tick 1\n");
+    }
+
+    private PollResult pollUntil(long[] offsets, Predicate<PollResult> done) throws Exception {
+        return pollUntil(offsets, done, Duration.ofSeconds(20));
+    }
+
+    private PollResult pollUntil(long[] offsets, Predicate<PollResult> done, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        PollResult r;
+        do {
+            r = Json.read(new SupervisorCalls.Poll(List.of("ticker"), offsets, 64 * 1024).invoke(dir, null), PollResult.class);
+            if (done.test(r)) {
+                return r;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("not reached within " + timeout + "; last poll: " + Json.write(r));
+    }
+}
