@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.engine.shard;
 
+import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +41,11 @@ public final class TimingHistory {
         public PastRun {
             classDurations = Map.copyOf(classDurations);
         }
+    }
+
+    /** Estimates from a run history (records oldest first, as {@code RunHistory.records()} gives them). */
+    public static TimingHistory fromHistory(List<RunRecord> records) {
+        return of(records.stream().map(r -> new PastRun(r.classDurations(), r.complete())).toList());
     }
 
     /** Estimates from runs in chronological order (oldest first), over the last {@link #DEFAULT_WINDOW}. */
