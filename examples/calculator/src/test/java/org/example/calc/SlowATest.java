@@ -1,0 +1,33 @@
+package org.example.calc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** A slow suite (sleeps stand in for I/O), so that two shards give a real speed-up. */
+class SlowATest {
+
+    private static void slowIo() throws InterruptedException {
+        Thread.sleep(Long.getLong("example.sleep.ms", 2000));
+    }
+
+    @Test
+    void slowCheck1() throws InterruptedException {
+        slowIo();
+        assertTrue(Primes.isPrime(7919)); assertEquals(25, Primes.upTo(100).size());
+    }
+
+    @Test
+    void slowCheck2() throws InterruptedException {
+        slowIo();
+        assertTrue(Primes.isPrime(7919)); assertEquals(25, Primes.upTo(100).size());
+    }
+
+    @Test
+    void slowCheck3() throws InterruptedException {
+        slowIo();
+        assertTrue(Primes.isPrime(7919)); assertEquals(25, Primes.upTo(100).size());
+    }
+
+}

@@ -1,0 +1,27 @@
+package org.example.calc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** A slow suite (sleeps stand in for I/O), so that two shards give a real speed-up. */
+class SlowDTest {
+
+    private static void slowIo() throws InterruptedException {
+        Thread.sleep(Long.getLong("example.sleep.ms", 2000));
+    }
+
+    @Test
+    void slowCheck1() throws InterruptedException {
+        slowIo();
+        assertEquals(2, new Calculator().add(1, 1));
+    }
+
+    @Test
+    void slowCheck2() throws InterruptedException {
+        slowIo();
+        assertEquals(4, new Calculator().add(2, 2));
+    }
+
+}
