@@ -217,13 +217,13 @@ public final class ContainerRuntime {
         return command(args);
     }
 
-    /** argv of {@code create} for the spec (the copy-in/copy-out flow of remote engines). */
-    public List<String> createCommand(ContainerSpec spec) {
+    /** Arguments (after {@link #baseCommand()}) of {@code create} for the spec: the copy-in/copy-out flow. */
+    public List<String> createArgs(ContainerSpec spec) {
         List<String> args = new ArrayList<>(List.of("create"));
         args.addAll(containerOptions(spec));
         args.add(spec.image());
         args.addAll(spec.command());
-        return command(args);
+        return args;
     }
 
     private static List<String> containerOptions(ContainerSpec spec) {
