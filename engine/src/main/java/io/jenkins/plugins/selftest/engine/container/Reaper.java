@@ -30,16 +30,17 @@ public final class Reaper {
      * @param removed  ids of removed containers
      * @param failures failed list or remove calls (each counts as a container failure)
      * @param problems one line per failure, naming the container and the CLI's reason
+     * @param left     containers found but still not removed after all retries, -1 when they could not be listed
      */
-    public record Result(List<String> removed, int failures, List<String> problems) {
+    public record Result(List<String> removed, int failures, List<String> problems, int left) {
         public Result {
             removed = List.copyOf(removed);
             problems = List.copyOf(problems);
         }
 
-        /** Whether everything found was removed and nothing failed. */
+        /** Whether everything selected is gone (retried failures may have happened on the way). */
         public boolean clean() {
-            return failures == 0;
+            return left == 0;
         }
     }
 
@@ -70,7 +71,7 @@ public final class Reaper {
             }
         }
         if (ids == null) {
-            return new Result(removed, failures, problems);
+            return new Result(removed, failures, problems, -1);
         }
         for (String id : ids) {
             boolean gone = false;
@@ -94,7 +95,7 @@ public final class Reaper {
                 removed.add(id);
             }
         }
-        return new Result(removed, failures, problems);
+        return new Result(removed, failures, problems, ids.size() - removed.size());
     }
 
     /**

@@ -53,7 +53,7 @@ import java.util.stream.Stream;
  * {@link #runShard(ShardPlan, int, RunListener)} on many, {@link #gather} of the collected shard results on one.
  *
  * <p>Files written under the report directory: {@code plan.json}, {@code shards/shard-N/} (tests.txt, shard.log,
- * reports/ with the JUnit XML and jacoco-N.exec), {@code summary.json}, the JaCoCo report ({@code jacoco/}),
+ * reports/ with the JUnit XML and jacoco-N.exec), {@code summary.json}, {@code details.json}, the JaCoCo report ({@code jacoco/}),
  * {@code orphans.json}/{@code orphans.html} and {@code index.html}. A shard that fails, times out or cannot start
  * does not stop the others. One instance runs one run at a time; the listener is called from shard threads.
  */
@@ -67,6 +67,11 @@ public final class SelfTestRun {
     public static final String REPORTS_DIR = "SELFTEST_REPORTS_DIR";
     /** Image label listing host paths to mount read-only (comma separated), see scripts/build-test-image.sh. */
     public static final String MOUNTS_LABEL = "selftest.mounts";
+
+    /** The last run's {@code RunRecord}, in the report directory. */
+    public static final String SUMMARY_FILE = "summary.json";
+    /** The last run's {@code RunDetails} (tests, coverage, orphans), in the report directory. */
+    public static final String DETAILS_FILE = "details.json";
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final Duration COPY_TIMEOUT = Duration.ofMinutes(10);
@@ -477,7 +482,8 @@ public final class SelfTestRun {
                 problems.add("cannot append to history " + options.history().get() + ": " + e.getMessage());
             }
         }
-        Json.writeAtomically(options.reportDir().resolve("summary.json"), record);
+        Json.writeAtomically(options.reportDir().resolve(SUMMARY_FILE), record);
+        Json.writeAtomically(options.reportDir().resolve(DETAILS_FILE), summary.toDetails());
         try {
             HtmlReport.write(history, Optional.of(summary.toDetails()), options.reportDir());
         } catch (IOException | RuntimeException e) {
