@@ -33,7 +33,7 @@ final class ProgressListener implements RunListener, AutoCloseable {
     @Override
     public synchronized void planned(ShardPlan plan, String mode) {
         total = plan.shardCount();
-        err.printf(Locale.ROOT, "selftest: %d tests in %d shard(s), %d worker(s), as %s%n", plan.allTests().size(),
+        err.printf(Locale.ROOT, "selftest: %d test classes in %d shard(s), %d worker(s), as %s%n", plan.allTests().size(),
                 total, plan.shards().stream().mapToInt(ShardPlan.Shard::workers).sum(), mode);
         if (terminal && ticker == null) {
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
