@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.engine.history;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,9 +28,37 @@ public record TrendSeries(List<String> runIds, List<String> startedAt, List<Inte
 
     /** The last {@code maxPoints} records as series; {@code failed} counts failures and errors. */
     public static TrendSeries of(List<RunRecord> records, int maxPoints) {
-        // TODO(4b): implementation
-        return new TrendSeries(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of());
+        if (maxPoints <= 0) {
+            throw new IllegalArgumentException("maxPoints must be positive, was " + maxPoints);
+        }
+        List<RunRecord> last = records.subList(Math.max(0, records.size() - maxPoints), records.size());
+        List<String> ids = new ArrayList<>();
+        List<String> times = new ArrayList<>();
+        List<Integer> passed = new ArrayList<>();
+        List<Integer> failed = new ArrayList<>();
+        List<Integer> skipped = new ArrayList<>();
+        List<Optional<Double>> line = new ArrayList<>();
+        List<Optional<Double>> instruction = new ArrayList<>();
+        List<Optional<Double>> branch = new ArrayList<>();
+        List<Double> runtime = new ArrayList<>();
+        List<Boolean> complete = new ArrayList<>();
+        for (RunRecord r : last) {
+            ids.add(r.runId());
+            times.add(r.startedAt().toString());
+            passed.add(r.passed());
+            failed.add(r.failed() + r.errors());
+            skipped.add(r.skipped());
+            line.add(r.lineCoverage().map(TrendSeries::percent));
+            instruction.add(r.instructionCoverage().map(TrendSeries::percent));
+            branch.add(r.branchCoverage().map(TrendSeries::percent));
+            runtime.add(Math.round(r.runtimeSeconds() * 1000) / 1000.0);
+            complete.add(r.complete());
+        }
+        return new TrendSeries(ids, times, passed, failed, skipped, line, instruction, branch, runtime, complete);
+    }
+
+    private static double percent(double ratio) {
+        return Math.round(ratio * 10000) / 100.0;
     }
 
     public int size() {

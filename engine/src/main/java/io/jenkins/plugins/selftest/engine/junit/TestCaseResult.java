@@ -10,8 +10,8 @@ import java.util.Optional;
  * @param name       the test method / function name
  * @param durationSeconds wall time the report gives, 0 when absent
  * @param status     the final outcome (after reruns)
- * @param flaky      true when the case passed only after a rerun ({@code <flakyFailure>}/{@code <flakyError>}),
- *                   or failed and was rerun ({@code <rerunFailure>}/{@code <rerunError>})
+ * @param flaky      true when the case passed only after failing first ({@code <flakyFailure>}/{@code <flakyError>});
+ *                   a case that failed every rerun ({@code <rerunFailure>}/{@code <rerunError>}) is FAILED/ERROR
  * @param message    the failure/error/skip message
  * @param details    the failure/error body (stack trace), bounded
  * @param systemOut  the case's {@code <system-out>}, bounded to {@link JUnitParser#MAX_OUTPUT_CHARS}
