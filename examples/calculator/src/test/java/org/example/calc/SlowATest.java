@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class SlowATest {
 
     private static void slowIo() throws InterruptedException {
-        Thread.sleep(Long.getLong("example.sleep.ms", 2000));
+        String env = System.getenv("EXAMPLE_SLEEP_MS");
+        Thread.sleep(Long.getLong("example.sleep.ms", env == null ? 2000 : Long.parseLong(env)));
     }
 
     @Test
