@@ -175,6 +175,10 @@ public final class ContainerRuntime {
      * @throws IOException with a one-line reason and what to do
      */
     public void checkAvailable() throws IOException {
+        if (!installed()) {
+            throw new IOException("container runtime '" + executable + "' is not installed or not on the PATH: install "
+                    + kind.executable() + " or run without --use-container");
+        }
         CliResult r;
         try {
             r = exec(List.of("version"), Duration.ofSeconds(30));
@@ -186,6 +190,23 @@ public final class ContainerRuntime {
             throw new IOException("container runtime '" + executable + "' does not work"
                     + host().map(h -> " with engine " + h).orElse("") + ": " + r.firstLine());
         }
+    }
+
+    /** Whether the CLI's executable exists (on the PATH, or at the given path). */
+    public boolean installed() {
+        if (executable.contains("/")) {
+            return java.nio.file.Files.isExecutable(Path.of(executable));
+        }
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(Path.of(dir, executable))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -22,7 +22,7 @@ public record ContainerSpec(String image, String name, Map<String, String> label
     public ContainerSpec {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(name, "name");
-        labels = Map.copyOf(labels);
+        labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         mounts = List.copyOf(mounts);
         command = List.copyOf(command);
