@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
 final class RunOptions {
 
     @Parameters(paramLabel = "PATH", arity = "0..*",
-            description = "The project directory (default: the current directory), or test source globs relative to it "
-                    + "(e.g. 'src/test/java/**/*Test.java', 'tests/**/test_*.py').")
+            description = "The project directory (default: the current directory), optionally followed by test source "
+                    + "globs relative to it (e.g. 'src/test/java/**/*Test.java', 'tests/**/test_*.py'); without globs "
+                    + "the tests are the compiled test classes (Maven, Gradle) or test_*.py files (pytest).")
     List<String> paths = new ArrayList<>();
 
     @Option(names = "--shards", defaultValue = "2", description = "Number of shards (containers or processes). Default: ${DEFAULT-VALUE}.")
@@ -97,6 +98,9 @@ final class RunOptions {
     @Option(names = "--lock-file", description = "Serialise container runs of several selftest processes through this lock file.")
     Path lockFile;
 
+    @Option(names = "--run-id", description = "Id of the run in container labels (selftest.run) and the history. Default: time stamp + random.")
+    String runId;
+
     @Option(names = "--no-prepare", description = "Do not compile the project first (mvn test-compile / gradle testClasses).")
     boolean noPrepare;
 
@@ -109,13 +113,14 @@ final class RunOptions {
         Path cwd = Path.of("").toAbsolutePath();
         Path workspace = cwd;
         List<String> globs = new ArrayList<>(paths);
-        if (paths.size() == 1 && !paths.get(0).contains("*")) {
+        if (!paths.isEmpty() && !paths.get(0).contains("*")) {
             Path p = cwd.resolve(paths.get(0));
             if (!Files.isDirectory(p)) {
-                throw new IllegalArgumentException("path " + p + " is not a directory: give the project directory or test globs");
+                throw new IllegalArgumentException("path " + p + " is not a directory: give the project directory, "
+                        + "optionally followed by test globs");
             }
             workspace = p;
-            globs.clear();
+            globs.remove(0);
         }
         Framework fw = Framework.parse(framework);
         OrphanOptions orphans = new OrphanOptions(!noOrphans, discoverOrphans, refreshOrphans, recursiveOrphans,
@@ -139,7 +144,8 @@ final class RunOptions {
                 .orphans(orphans)
                 .env(env)
                 .hostEnvironment(environment)
-                .prepare(!noPrepare);
+                .prepare(!noPrepare)
+                .runId(runId);
         if (lockFile != null) {
             b.lockFile(cwd.resolve(lockFile));
         }

@@ -184,6 +184,13 @@ public final class SelfTestRun {
             catalog = TestCatalog.fromSourceGlobs(options.workspace(), options.framework().sourceGlobs(), options.filter());
         } else {
             catalog = TestCatalog.fromClassDirectories(options.testClassDirs(), options.filter());
+            if (catalog.isEmpty() && options.framework() == Framework.CUSTOM) {
+                // a custom command may test anything: fall back to test sources
+                List<String> globs = new ArrayList<>(List.of("src/test/java/**Test.java", "src/test/java/**Tests.java"));
+                globs.addAll(Framework.PYTEST.sourceGlobs());
+                TestCatalog sources = TestCatalog.fromSourceGlobs(options.workspace(), globs, options.filter());
+                catalog = sources.isEmpty() ? catalog : sources;
+            }
         }
         if (catalog.isEmpty()) {
             throw new SetupException("no tests found in " + (options.paths().isEmpty() ? options.testClassDirs()
