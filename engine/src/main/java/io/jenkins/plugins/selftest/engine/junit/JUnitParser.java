@@ -86,7 +86,7 @@ public final class JUnitParser {
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
         f.setProperty(XMLInputFactory.IS_COALESCING, false);
         f.setXMLResolver((publicId, systemId, baseUri, ns) -> {
-            throw new XMLStreamException("external entity " + systemId + " refused");
+            throw new Refused("external entity " + systemId + " refused", null);
         });
         return f;
     }
@@ -104,6 +104,8 @@ public final class JUnitParser {
             } finally {
                 reader.close();
             }
+        } catch (Refused e) {
+            problems.add(file + ": unsafe JUnit XML refused" + where(e) + ": " + e.reason + keptNote(parser.cases.size()));
         } catch (XMLStreamException e) {
             problems.add(file + ": " + describe(e) + keptNote(parser.cases.size()));
         } catch (NoSuchFileException e) {
@@ -117,16 +119,30 @@ public final class JUnitParser {
         cases.addAll(parser.cases);
     }
 
-    private static String describe(XMLStreamException e) {
+    private static String where(XMLStreamException e) {
         Location at = e.getLocation();
+        return at == null || at.getLineNumber() < 0 ? "" : " at line " + at.getLineNumber() + ", column " + at.getColumnNumber();
+    }
+
+    /** A document refused for safety (DOCTYPE, entity), as opposed to a malformed one. */
+    private static final class Refused extends XMLStreamException {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+
+        Refused(String reason, Location at) {
+            super(reason, at);
+            this.reason = reason;
+        }
+    }
+
+    private static String describe(XMLStreamException e) {
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();
         // The JDK prefixes its message with "ParseError at [row,col]:[l,c]\nMessage: " - keep the message only.
         int idx = msg.indexOf("Message: ");
         if (idx >= 0) {
             msg = msg.substring(idx + "Message: ".length());
         }
-        String where = at == null || at.getLineNumber() < 0 ? "" : " at line " + at.getLineNumber() + ", column " + at.getColumnNumber();
-        return "malformed or truncated JUnit XML" + where + ": " + msg.strip();
+        return "malformed or truncated JUnit XML" + where(e) + ": " + msg.strip();
     }
 
     private static String keptNote(int kept) {
@@ -150,11 +166,11 @@ public final class JUnitParser {
             while (r.hasNext()) {
                 int event = r.next();
                 if (event == XMLStreamConstants.DTD) {
-                    throw new XMLStreamException("DOCTYPE declarations are refused in JUnit reports "
+                    throw new Refused("DOCTYPE declarations are refused in JUnit reports "
                             + "(they can hide external or expanding entities)", r.getLocation());
                 }
                 if (event == XMLStreamConstants.ENTITY_REFERENCE) {
-                    throw new XMLStreamException("entity reference &" + r.getLocalName() + "; refused", r.getLocation());
+                    throw new Refused("entity reference &" + r.getLocalName() + "; refused", r.getLocation());
                 }
                 if (event == XMLStreamConstants.START_ELEMENT) {
                     String name = r.getLocalName();
@@ -217,7 +233,7 @@ public final class JUnitParser {
             while (depth > 0) {
                 int event = r.next();
                 if (event == XMLStreamConstants.ENTITY_REFERENCE) {
-                    throw new XMLStreamException("entity reference &" + r.getLocalName() + "; refused", r.getLocation());
+                    throw new Refused("entity reference &" + r.getLocalName() + "; refused", r.getLocation());
                 }
                 if (event == XMLStreamConstants.END_ELEMENT) {
                     depth--;
@@ -279,7 +295,7 @@ public final class JUnitParser {
             } else if (event == XMLStreamConstants.END_ELEMENT) {
                 depth--;
             } else if (event == XMLStreamConstants.ENTITY_REFERENCE) {
-                throw new XMLStreamException("entity reference &" + r.getLocalName() + "; refused", r.getLocation());
+                throw new Refused("entity reference &" + r.getLocalName() + "; refused", r.getLocation());
             }
         }
     }
@@ -306,7 +322,7 @@ public final class JUnitParser {
                     }
                 }
                 case XMLStreamConstants.ENTITY_REFERENCE ->
-                        throw new XMLStreamException("entity reference &" + r.getLocalName() + "; refused", r.getLocation());
+                        throw new Refused("entity reference &" + r.getLocalName() + "; refused", r.getLocation());
                 default -> {
                 }
             }
