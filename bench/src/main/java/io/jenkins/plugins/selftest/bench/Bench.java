@@ -18,7 +18,7 @@ public final class Bench {
         
         switch (args[0]) {
             case "supervisor" -> System.out.println("{\"bench\":\"supervisor\",\"status\":\"coming soon\"}");
-            case "selftest" -> System.out.println("{\"bench\":\"selftest\",\"status\":\"coming soon\"}");
+            case "selftest" -> SelfTestBench.main(args);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "': use supervisor or selftest");
                 System.exit(2);

@@ -1,15 +1,102 @@
 package io.jenkins.plugins.selftest.cli;
 
+import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
+import io.jenkins.plugins.selftest.engine.metrics.SelfTestMetrics;
+import io.jenkins.plugins.selftest.engine.report.HtmlReport;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
+import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
+import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
+import io.jenkins.plugins.selftest.engine.run.SetupException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
-/** {@code selftest run}. */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the test suite in shards, in containers or local processes.")
+/** {@code selftest run}: one sharded run; exit 0 all passed, 1 test failures, 2 usage or setup error. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the test suite in shards, in containers or local processes, then write the report.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every test passed", "1:test failures (or a shard failed or timed out)",
+            "2:usage or setup error (missing runtime, bad image, bad path)"})
 final class RunCommand implements Callable<Integer> {
+
+    static final int EXIT_FAILED = 1;
+
+    @Mixin
+    RunOptions run;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        System.out.println("selftest run: coming soon (this command is being built; see README.md).");
-        return 0;
+        PrintStream out = System.out;
+        SelfTestOptions options;
+        try {
+            options = run.toOptions(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("selftest run: " + e.getMessage());
+            return SelftestCommand.EXIT_USAGE;
+        }
+        SelfTestMetrics metrics = new SelfTestMetrics();
+        try (AutoCloseable server = run.metricsPort == null ? null : metrics.serve(run.metricsPort)) {
+            return runOnce(options, metrics, out, System.err);
+        } catch (IOException e) {
+            System.err.println("selftest run: cannot serve metrics on port " + run.metricsPort + ": " + e.getMessage());
+            return SelftestCommand.EXIT_USAGE;
+        } catch (Exception e) {
+            System.err.println("selftest run: " + e.getMessage());
+            return SelftestCommand.EXIT_USAGE;
+        }
+    }
+
+    /** One run with its printing; the exit code. Shared with run-scheduled. */
+    static int runOnce(SelfTestOptions options, SelfTestMetrics metrics, PrintStream out, PrintStream err) {
+        SelfTestRun run = new SelfTestRun(options);
+        RunSummary summary;
+        try (ProgressListener progress = new ProgressListener(err, System.console() != null)) {
+            summary = run.run(progress);
+        } catch (SetupException e) {
+            err.println("selftest run: " + e.getMessage());
+            return SelftestCommand.EXIT_USAGE;
+        } catch (IOException e) {
+            err.println("selftest run: " + e.getMessage());
+            return SelftestCommand.EXIT_USAGE;
+        }
+        metrics.update(summary.toRecord());
+        print(summary, out);
+        return summary.allPassed() ? 0 : EXIT_FAILED;
+    }
+
+    static void print(RunSummary s, PrintStream out) {
+        var t = s.tests();
+        out.printf(Locale.ROOT, "selftest: %d tests, %d passed, %d failed, %d errors, %d skipped%s in %.1fs (%d shard(s) as %s)%n",
+                t.total(), t.passed(), t.failed(), t.errors(), t.skipped(), t.flaky() > 0 ? ", " + t.flaky() + " flaky" : "",
+                s.runtimeSeconds(), s.shards().size(), s.mode());
+        for (TestCaseResult f : t.failures()) {
+            out.println("  FAILED " + f.fullName() + f.message().map(m -> ": " + firstLine(m)).orElse(""));
+        }
+        if (!s.coverage().isEmpty()) {
+            out.printf(Locale.ROOT, "coverage: line %.1f%%, branch %.1f%%, instruction %.1f%%%n",
+                    100 * s.coverage().line().ratio(), 100 * s.coverage().branch().ratio(),
+                    100 * s.coverage().instruction().ratio());
+        }
+        if (s.orphans().total() > 0) {
+            out.printf(Locale.ROOT, "orphans: %d (%d covered indirectly, %d not covered)%n", s.orphans().total(),
+                    s.orphans().covered(), s.orphans().uncovered());
+        }
+        if (s.containerFailures() + s.containerTimeouts() > 0) {
+            out.printf(Locale.ROOT, "containers: %d failure(s), %d timeout(s)%n", s.containerFailures(), s.containerTimeouts());
+        }
+        s.problems().forEach(p -> out.println("problem: " + p));
+        out.println("HTML report: " + s.reportDir().resolve(HtmlReport.FILE_NAME));
+    }
+
+    private static String firstLine(String m) {
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 }

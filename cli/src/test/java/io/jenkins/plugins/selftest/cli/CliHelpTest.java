@@ -1,0 +1,29 @@
+package io.jenkins.plugins.selftest.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CliHelpTest {
+
+    @ParameterizedTest(name = "{0} --help")
+    @CsvSource(delimiter = '|', value = {
+        "run|--shards,--workers,--use-container,--container-runtime,--container-image,--docker-host,--framework,--timeout,--history,--metrics-port,--include-orphans,--discover-orphans,--recursive-orphans,--report-dir",
+        "run-scheduled|--interval,--shards,--history,--metrics-port,--report-dir",
+        "cleanup|--container-runtime,--docker-host,--retries",
+        "report|--history,--report-dir"})
+    void everyCommandHasHelpListingTheIssuesOptions(String command, String options) {
+        Cli.Result r = Cli.run(command, "--help");
+        assertThat(r.exit()).isZero();
+        for (String o : options.split(",")) {
+            assertThat(r.out().replace("[no-]", "")).contains(o);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"run --shards x", "run --timeout forever", "cleanup --bogus", "run-scheduled"})
+    void usageErrorsExitWithTwo(String args) {
+        assertThat(Cli.run(args.split(" ")).exit()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,91 @@
+package io.jenkins.plugins.selftest.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** run, report and the exit codes, in-process, with real shard processes. */
+class RunCommandIT {
+
+    @Test
+    void passingRunExitsZeroAndPrintsWhereTheReportIs(@TempDir Path tmp) throws Exception {
+        Path ws = Cli.workspace(tmp.resolve("ws"), 3);
+        Cli.Result r = Cli.run("run", ws.toString(), "--framework", "custom", "--command", Cli.WRITE_JUNIT,
+                "--history", tmp.resolve("h.jsonl").toString(), "--report-dir", tmp.resolve("report").toString());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("3 tests, 3 passed, 0 failed").contains("as local processes")
+                .contains("HTML report: " + tmp.resolve("report/index.html"));
+        assertThat(r.err()).contains("shard 0 ok").contains("shard 1 ok");
+        assertThat(tmp.resolve("report/index.html")).exists();
+        assertThat(Files.readAllLines(tmp.resolve("h.jsonl"))).hasSize(1);
+    }
+
+    @Test
+    void testFailuresExitOneAndAreListed(@TempDir Path tmp) throws Exception {
+        Path ws = Cli.workspace(tmp.resolve("ws"), 2);
+        Files.writeString(ws.resolve("tests/test_FAILING.py"), "");
+        Cli.Result r = Cli.run("run", ws.toString(), "--framework", "custom", "--command", Cli.WRITE_JUNIT,
+                "--history", tmp.resolve("h.jsonl").toString(), "--report-dir", tmp.resolve("report").toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("1 failed").contains("FAILED test_FAILING.ok: on purpose");
+    }
+
+    @Test
+    void badPathIsASetupErrorWithOneLine(@TempDir Path tmp) {
+        Cli.Result r = Cli.run("run", tmp.resolve("missing").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("is not a directory");
+    }
+
+    @Test
+    void missingRuntimeIsASetupError(@TempDir Path tmp) throws Exception {
+        Path ws = Cli.workspace(tmp.resolve("ws"), 1);
+        Cli.Result r = Cli.run("run", ws.toString(), "--framework", "custom", "--command", "true", "--use-container",
+                "--container-runtime", "/nonexistent/docker", "--report-dir", tmp.resolve("r").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("is not installed");
+    }
+
+    @Test
+    void badImageIsASetupError(@TempDir Path tmp) throws Exception {
+        Cli.assumePodman();
+        Path ws = Cli.workspace(tmp.resolve("ws"), 1);
+        Cli.Result r = Cli.run("run", ws.toString(), "--framework", "custom", "--command", "true", "--use-container",
+                "--container-image", "localhost/no-such-image:nope", "--report-dir", tmp.resolve("r").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("localhost/no-such-image:nope").contains("build-test-image.sh");
+    }
+
+    @Test
+    void reportRewritesThePageFromTheHistory(@TempDir Path tmp) throws Exception {
+        Path ws = Cli.workspace(tmp.resolve("ws"), 2);
+        String history = tmp.resolve("h.jsonl").toString();
+        Cli.run("run", ws.toString(), "--framework", "custom", "--command", Cli.WRITE_JUNIT, "--history", history,
+                "--report-dir", tmp.resolve("report").toString());
+        Files.delete(tmp.resolve("report/index.html"));
+
+        Cli.Result r = Cli.run("report", "--history", history, "--report-dir", tmp.resolve("report").toString());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1 run(s)");
+        assertThat(tmp.resolve("report/index.html")).exists();
+        assertThat(Cli.run("report", "--history", tmp.resolve("none.jsonl").toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void runScheduledAppendsOneRecordPerCycle(@TempDir Path tmp) throws Exception {
+        Path ws = Cli.workspace(tmp.resolve("ws"), 2);
+        Cli.Result r = Cli.run("run-scheduled", ws.toString(), "--interval", "1s", "--max-cycles", "2", "--framework",
+                "custom", "--command", Cli.WRITE_JUNIT, "--history", tmp.resolve("h.jsonl").toString(),
+                "--report-dir", tmp.resolve("report").toString());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(tmp.resolve("h.jsonl"))).hasSize(2);
+        assertThat(r.err()).contains("cycle 1").contains("cycle 2");
+    }
+}

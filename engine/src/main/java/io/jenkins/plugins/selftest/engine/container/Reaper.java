@@ -1,0 +1,131 @@
+package io.jenkins.plugins.selftest.engine.container;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Removes selftest containers by label: all of them ({@code selftest=true}), or those of one run. Used after every
+ * run, by {@code selftest cleanup} for containers left by interrupted runs, and as a JVM shutdown hook while a run is
+ * in progress (the fallback Testcontainers' Ryuk also has: it covers Ctrl-C and a normal exit, not SIGKILL - for
+ * that there is {@code cleanup}).
+ *
+ * <p>Thread-safe: it only calls the container CLI.
+ */
+public final class Reaper {
+
+    private final ContainerRuntime runtime;
+
+    public Reaper(ContainerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /**
+     * What a reap did.
+     *
+     * @param removed  ids of removed containers
+     * @param failures failed list or remove calls (each counts as a container failure)
+     * @param problems one line per failure, naming the container and the CLI's reason
+     * @param left     containers found but still not removed after all retries, -1 when they could not be listed
+     */
+    public record Result(List<String> removed, int failures, List<String> problems, int left) {
+        public Result {
+            removed = List.copyOf(removed);
+            problems = List.copyOf(problems);
+        }
+
+        /** Whether everything selected is gone (retried failures may have happened on the way). */
+        public boolean clean() {
+            return left == 0;
+        }
+    }
+
+    /** The labels that select the containers of a run, or all selftest containers. */
+    public static Map<String, String> selector(Optional<String> runId) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(ContainerRuntime.LABEL, "true");
+        runId.ifPresent(id -> labels.put(ContainerRuntime.RUN_LABEL, id));
+        return labels;
+    }
+
+    /**
+     * Lists and removes the selected containers, trying a failing list or remove up to {@code retries} more times
+     * with {@code delay} between attempts. Never throws for engine failures: they are counted and described.
+     */
+    public Result reap(Optional<String> runId, int retries, Duration delay) {
+        List<String> removed = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int failures = 0;
+        List<String> ids = null;
+        for (int attempt = 0; attempt <= retries && ids == null; attempt++) {
+            try {
+                ids = runtime.list(selector(runId));
+            } catch (IOException e) {
+                failures++;
+                problems.add(e.getMessage() + (attempt < retries ? "; retrying" : ""));
+                pause(attempt < retries ? delay : Duration.ZERO);
+            }
+        }
+        if (ids == null) {
+            return new Result(removed, failures, problems, -1);
+        }
+        for (String id : ids) {
+            boolean gone = false;
+            for (int attempt = 0; attempt <= retries && !gone; attempt++) {
+                String reason;
+                try {
+                    CliResult r = runtime.remove(id);
+                    gone = r.ok();
+                    reason = r.firstLine();
+                } catch (IOException e) {
+                    reason = e.getMessage();
+                }
+                if (!gone) {
+                    failures++;
+                    problems.add("cannot remove container " + shortId(id) + ": " + reason
+                            + (attempt < retries ? "; retrying" : ""));
+                    pause(attempt < retries ? delay : Duration.ZERO);
+                }
+            }
+            if (gone) {
+                removed.add(id);
+            }
+        }
+        return new Result(removed, failures, problems, ids.size() - removed.size());
+    }
+
+    /**
+     * Registers a JVM shutdown hook that removes the run's containers if the JVM ends before {@code close()} is
+     * called (Ctrl-C, an uncaught error). Close it when the run has cleaned up itself.
+     */
+    public AutoCloseable guard(String runId) {
+        Thread hook = new Thread(() -> reap(Optional.of(runId), 1, Duration.ofMillis(200)), "selftest-reaper-" + runId);
+        Runtime.getRuntime().addShutdownHook(hook);
+        return () -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs
+            }
+        };
+    }
+
+    private static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
+    private static void pause(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.jenkins.plugins.selftest.engine.coverage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jacoco.core.analysis.Analyzer;
+import org.jacoco.core.analysis.CoverageBuilder;
+import org.jacoco.core.analysis.IBundleCoverage;
+import org.jacoco.core.analysis.IClassCoverage;
+import org.jacoco.core.analysis.ICounter;
+import org.jacoco.core.analysis.ICoverageNode;
+import org.jacoco.core.analysis.IPackageCoverage;
+import org.jacoco.core.tools.ExecFileLoader;
+import org.jacoco.report.DirectorySourceFileLocator;
+import org.jacoco.report.FileMultiReportOutput;
+import org.jacoco.report.IReportVisitor;
+import org.jacoco.report.MultiReportVisitor;
+import org.jacoco.report.MultiSourceFileLocator;
+import org.jacoco.report.html.HTMLFormatter;
+import org.jacoco.report.xml.XMLFormatter;
+
+/**
+ * Merges every JaCoCo exec file into one {@code ExecFileLoader}, analyses the classes once, and converts JaCoCo's
+ * bundle into a {@link CoverageSummary} at this boundary (JaCoCo types never leave this class).
+ *
+ * <p>Problems with the inputs are warnings, never exceptions: an unreadable or truncated exec file (whatever was
+ * read before the damage is kept), a missing class directory, an unreadable class file, and exec data that does
+ * not match the analysed classes (a class recompiled after the run: its coverage is reported as missed).
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class CoverageAggregator {
+
+    /** The HTML report's directory inside the report directory. */
+    public static final String HTML_DIR = "jacoco";
+    /** The XML report's file name inside the report directory. */
+    public static final String XML_FILE = "jacoco.xml";
+
+    static final int MAX_NAMED_CLASSES = 10;
+    private static final int TAB_WIDTH = 4;
+
+    private CoverageAggregator() {
+    }
+
+    /**
+     * Aggregates {@code in}; when {@code reportDir} is present, also writes JaCoCo's HTML report to
+     * {@code reportDir/jacoco/index.html} and its XML report to {@code reportDir/jacoco.xml}.
+     *
+     * @throws IOException only when the report cannot be written
+     */
+    public static CoverageSummary aggregate(CoverageInput in, Optional<Path> reportDir) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        ExecFileLoader loader = new ExecFileLoader();
+        for (Path exec : in.execFiles()) {
+            try {
+                loader.load(exec.toFile());
+            } catch (IOException | RuntimeException e) {
+                warnings.add(exec + ": unreadable JaCoCo exec file (" + e.getMessage()
+                        + "); any data read before the damage is kept - re-run the tests to record it again");
+            }
+        }
+
+        CoverageBuilder builder = new CoverageBuilder();
+        Analyzer analyzer = new Analyzer(loader.getExecutionDataStore(), builder);
+        for (Path dir : in.classDirectories()) {
+            if (!Files.exists(dir)) {
+                warnings.add(dir + ": class directory does not exist - compile the project before aggregating coverage");
+                continue;
+            }
+            try {
+                analyzer.analyzeAll(dir.toFile());
+            } catch (IOException | RuntimeException e) {
+                warnings.add(dir + ": cannot analyse classes (" + e.getMessage() + ")");
+            }
+        }
+
+        Set<String> classIds = new HashSet<>();
+        builder.getClasses().forEach(c -> classIds.add(c.getName()));
+        long execClasses = loader.getExecutionDataStore().getContents().size();
+        long matched = loader.getExecutionDataStore().getContents().stream()
+                .filter(d -> classIds.contains(d.getName())).count();
+        if (!in.execFiles().isEmpty() && execClasses > 0 && matched == 0 && !classIds.isEmpty()) {
+            warnings.add("none of the " + execClasses + " classes in the exec data is among the analysed classes - "
+                    + "are the class directories those of the tested project?");
+        }
+        List<String> noMatch = builder.getNoMatchClasses().stream().map(IClassCoverage::getName).sorted().toList();
+        if (!noMatch.isEmpty()) {
+            warnings.add(noMatch.size() + " class(es) do not match the execution data (compiled again after the tests"
+                    + " ran?), their coverage counts as missed: " + names(noMatch));
+        }
+
+        IBundleCoverage bundle = builder.getBundle("coverage");
+        if (reportDir.isPresent()) {
+            writeReports(loader, bundle, in.sourceDirectories(), reportDir.get());
+        }
+        return summarize(bundle, warnings);
+    }
+
+    private static String names(List<String> internalNames) {
+        List<String> shown = internalNames.stream().limit(MAX_NAMED_CLASSES).map(n -> n.replace('/', '.')).toList();
+        String more = internalNames.size() > shown.size() ? " and " + (internalNames.size() - shown.size()) + " more" : "";
+        return String.join(", ", shown) + more;
+    }
+
+    private static CoverageSummary summarize(IBundleCoverage bundle, List<String> warnings) {
+        List<PackageCoverage> packages = new ArrayList<>();
+        Set<String> covered = new HashSet<>();
+        for (IPackageCoverage p : bundle.getPackages()) {
+            packages.add(new PackageCoverage(p.getName().replace('/', '.'), counter(p.getInstructionCounter()),
+                    counter(p.getLineCounter()), counter(p.getBranchCounter()), counter(p.getMethodCounter()),
+                    counter(p.getClassCounter())));
+            for (IClassCoverage c : p.getClasses()) {
+                if (c.getInstructionCounter().getCoveredCount() > 0) {
+                    covered.add(c.getName().replace('/', '.'));
+                }
+            }
+        }
+        packages.sort(Comparator.comparing(PackageCoverage::name));
+        ICoverageNode b = bundle;
+        return new CoverageSummary(counter(b.getInstructionCounter()), counter(b.getLineCounter()),
+                counter(b.getBranchCounter()), counter(b.getMethodCounter()), counter(b.getClassCounter()),
+                packages, covered, warnings);
+    }
+
+    private static Counter counter(ICounter c) {
+        return new Counter(c.getCoveredCount(), c.getMissedCount());
+    }
+
+    private static void writeReports(ExecFileLoader loader, IBundleCoverage bundle, List<Path> sources, Path reportDir)
+            throws IOException {
+        Path html = reportDir.resolve(HTML_DIR);
+        Files.createDirectories(html);
+        MultiSourceFileLocator locator = new MultiSourceFileLocator(TAB_WIDTH);
+        for (Path src : sources) {
+            if (Files.isDirectory(src)) {
+                locator.add(new DirectorySourceFileLocator(src.toFile(), "UTF-8", TAB_WIDTH));
+            }
+        }
+        try (OutputStream xml = Files.newOutputStream(reportDir.resolve(XML_FILE))) {
+            IReportVisitor visitor = new MultiReportVisitor(List.of(
+                    new HTMLFormatter().createVisitor(new FileMultiReportOutput(html.toFile())),
+                    new XMLFormatter().createVisitor(xml)));
+            visitor.visitInfo(loader.getSessionInfoStore().getInfos(), loader.getExecutionDataStore().getContents());
+            visitor.visitBundle(bundle, locator);
+            visitor.visitEnd();
+        } catch (IOException e) {
+            throw new IOException("cannot write the JaCoCo report into " + reportDir + ": " + e.getMessage()
+                    + " - check that the directory is writable and the disk not full", e);
+        }
+    }
+}

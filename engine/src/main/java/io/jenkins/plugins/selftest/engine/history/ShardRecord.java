@@ -1,0 +1,21 @@
+package io.jenkins.plugins.selftest.engine.history;
+
+import java.util.Objects;
+
+/**
+ * One shard's figures in a {@link RunRecord}.
+ *
+ * @param outcome {@code ok}, {@code failed} (tests failed), {@code timeout} or {@code error} (could not run)
+ */
+public record ShardRecord(int index, int tests, int passed, int failed, int skipped, double runtimeSeconds,
+                          String outcome) {
+
+    public static final String OK = "ok";
+    public static final String FAILED = "failed";
+    public static final String TIMEOUT = "timeout";
+    public static final String ERROR = "error";
+
+    public ShardRecord {
+        Objects.requireNonNull(outcome, "outcome");
+    }
+}

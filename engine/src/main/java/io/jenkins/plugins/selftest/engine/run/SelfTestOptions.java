@@ -1,0 +1,150 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
+import io.jenkins.plugins.selftest.engine.shard.TestFilter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a {@link SelfTestRun} needs. Immutable; build it with {@link #builder(Path)}. Relative directories are
+ * resolved against the workspace.
+ *
+ * @param workspace      the project to test (bind-mounted or copied into containers)
+ * @param command        the template of {@link Framework#CUSTOM}
+ * @param shards         how many shards to plan (fewer when there are fewer tests)
+ * @param workers        total parallelism, divided over the shards
+ * @param useContainer   one container per shard instead of a local process
+ * @param runtime        {@code podman} or {@code docker}
+ * @param image          the container image
+ * @param host           an explicit engine address (else {@code DOCKER_HOST}/{@code CONTAINER_HOST})
+ * @param copyWorkspace  copy the workspace in and reports out even for a local engine (a remote one always does)
+ * @param timeout        per shard; the shard's process tree or container is killed at it
+ * @param history        the history file (JSON lines) to plan from and append to
+ * @param reportDir      where reports go
+ * @param testClassDirs  compiled test classes (defaults by framework)
+ * @param mainClassDirs  compiled main classes, for coverage and orphans (defaults by framework)
+ * @param sourceDirs     main sources, for the JaCoCo HTML report (defaults by framework)
+ * @param paths          test source globs, used instead of compiled classes when given
+ * @param environment    extra variables for every shard
+ * @param hostEnvironment the environment the engine variables are read from (usually {@code System.getenv()})
+ * @param lockFile       serialise container runs across processes through this file
+ * @param prepare        compile the project once before planning ({@code mvn test-compile})
+ * @param mavenHome      the Maven user home ({@code ~/.m2}) mounted into containers for offline builds
+ * @param runId          the id in labels and history (random when empty)
+ */
+public record SelfTestOptions(Path workspace, Framework framework, Optional<String> command, int shards, int workers,
+                              boolean useContainer, String runtime, String image, Optional<String> host,
+                              boolean copyWorkspace, Duration timeout, Optional<Path> history, Path reportDir,
+                              List<Path> testClassDirs, List<Path> mainClassDirs, List<Path> sourceDirs,
+                              List<String> paths, TestFilter filter, OrphanOptions orphans,
+                              Map<String, String> environment, Map<String, String> hostEnvironment,
+                              Optional<Path> lockFile, boolean prepare, Optional<Path> mavenHome,
+                              Optional<String> runId) {
+
+    /** The default image, made by scripts/build-test-image.sh. */
+    public static final String DEFAULT_IMAGE = "localhost/selftest-java17:latest";
+    /** The default per-shard timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+
+    public SelfTestOptions {
+        Objects.requireNonNull(workspace, "workspace");
+        workspace = workspace.toAbsolutePath().normalize();
+        Path ws = workspace;
+        testClassDirs = testClassDirs.stream().map(ws::resolve).map(Path::normalize).toList();
+        mainClassDirs = mainClassDirs.stream().map(ws::resolve).map(Path::normalize).toList();
+        sourceDirs = sourceDirs.stream().map(ws::resolve).map(Path::normalize).toList();
+        reportDir = reportDir.toAbsolutePath().normalize();
+        paths = List.copyOf(paths);
+        environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        hostEnvironment = Map.copyOf(hostEnvironment);
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be at least 1, was " + shards);
+        }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+    }
+
+    public static Builder builder(Path workspace) {
+        return new Builder(workspace);
+    }
+
+    /** Builder; defaults: maven, 1 shard, 1 worker, local processes, podman, the default image, 30 min. */
+    public static final class Builder {
+        private final Path workspace;
+        private Framework framework = Framework.MAVEN;
+        private String command;
+        private int shards = 1;
+        private int workers = 1;
+        private boolean useContainer;
+        private String runtime = "podman";
+        private String image = DEFAULT_IMAGE;
+        private String host;
+        private boolean copyWorkspace;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private Path history;
+        private Path reportDir;
+        private List<Path> testClassDirs;
+        private List<Path> mainClassDirs;
+        private List<Path> sourceDirs;
+        private List<String> paths = List.of();
+        private TestFilter filter = TestFilter.ALL;
+        private OrphanOptions orphans = OrphanOptions.DEFAULTS;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private Map<String, String> hostEnvironment = System.getenv();
+        private Path lockFile;
+        private boolean prepare = true;
+        private Path mavenHome = Path.of(System.getProperty("user.home"), ".m2");
+        private String runId;
+
+        private Builder(Path workspace) {
+            this.workspace = workspace;
+        }
+
+        public Builder framework(Framework v) { this.framework = v; return this; }
+        public Builder command(String v) { this.command = v; return this; }
+        public Builder shards(int v) { this.shards = v; return this; }
+        public Builder workers(int v) { this.workers = v; return this; }
+        public Builder useContainer(boolean v) { this.useContainer = v; return this; }
+        public Builder runtime(String v) { this.runtime = v; return this; }
+        public Builder image(String v) { this.image = v; return this; }
+        public Builder host(String v) { this.host = v; return this; }
+        public Builder copyWorkspace(boolean v) { this.copyWorkspace = v; return this; }
+        public Builder timeout(Duration v) { this.timeout = v; return this; }
+        public Builder history(Path v) { this.history = v; return this; }
+        public Builder reportDir(Path v) { this.reportDir = v; return this; }
+        public Builder testClassDirs(List<Path> v) { this.testClassDirs = v; return this; }
+        public Builder mainClassDirs(List<Path> v) { this.mainClassDirs = v; return this; }
+        public Builder sourceDirs(List<Path> v) { this.sourceDirs = v; return this; }
+        public Builder paths(List<String> v) { this.paths = v; return this; }
+        public Builder filter(TestFilter v) { this.filter = v; return this; }
+        public Builder orphans(OrphanOptions v) { this.orphans = v; return this; }
+        public Builder env(String k, String v) { this.environment.put(k, v); return this; }
+        public Builder env(Map<String, String> v) { this.environment.putAll(v); return this; }
+        public Builder hostEnvironment(Map<String, String> v) { this.hostEnvironment = v; return this; }
+        public Builder lockFile(Path v) { this.lockFile = v; return this; }
+        public Builder prepare(boolean v) { this.prepare = v; return this; }
+        public Builder mavenHome(Path v) { this.mavenHome = v; return this; }
+        public Builder runId(String v) { this.runId = v; return this; }
+
+        public SelfTestOptions build() {
+            Path ws = workspace.toAbsolutePath().normalize();
+            return new SelfTestOptions(ws, framework, Optional.ofNullable(command), shards, workers, useContainer,
+                    runtime, image, Optional.ofNullable(host), copyWorkspace, timeout, Optional.ofNullable(history),
+                    reportDir == null ? ws.resolve(".selftest/report") : reportDir,
+                    testClassDirs == null ? framework.testClassDirs().stream().map(Path::of).toList() : testClassDirs,
+                    mainClassDirs == null ? framework.mainClassDirs().stream().map(Path::of).toList() : mainClassDirs,
+                    sourceDirs == null ? framework.sourceDirs().stream().map(Path::of).toList() : sourceDirs,
+                    paths, filter, orphans, environment, hostEnvironment, Optional.ofNullable(lockFile), prepare,
+                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId));
+        }
+    }
+}

@@ -1,0 +1,548 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import io.jenkins.plugins.selftest.engine.container.CliResult;
+import io.jenkins.plugins.selftest.engine.container.ContainerLock;
+import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
+import io.jenkins.plugins.selftest.engine.container.Reaper;
+import io.jenkins.plugins.selftest.engine.coverage.CoverageAggregator;
+import io.jenkins.plugins.selftest.engine.coverage.CoverageInput;
+import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
+import io.jenkins.plugins.selftest.engine.history.RunHistory;
+import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.junit.JUnitParser;
+import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
+import io.jenkins.plugins.selftest.engine.orphans.OrphanReport;
+import io.jenkins.plugins.selftest.engine.orphans.OrphanScanner;
+import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
+import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
+import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
+import io.jenkins.plugins.selftest.engine.process.Signal;
+import io.jenkins.plugins.selftest.engine.report.HtmlReport;
+import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
+import io.jenkins.plugins.selftest.engine.shard.ShardPlanner;
+import io.jenkins.plugins.selftest.engine.shard.TestCatalog;
+import io.jenkins.plugins.selftest.engine.shard.TimingHistory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One self-test run: plan the shards, run each as a local process or in its own container (all at once), stream each
+ * shard's result to a {@link RunListener} as it ends, then gather JUnit results, JaCoCo coverage (exec files of all
+ * shards merged once) and orphans, append the run to the history and write the report directory.
+ *
+ * <p>The steps are public so that a distributed run can split them: {@link #plan()} on one machine,
+ * {@link #runShard(ShardPlan, int, RunListener)} on many, {@link #gather} of the collected shard results on one.
+ *
+ * <p>Files written under the report directory: {@code plan.json}, {@code shards/shard-N/} (tests.txt, shard.log,
+ * reports/ with the JUnit XML and jacoco-N.exec), {@code summary.json}, {@code details.json}, the JaCoCo report ({@code jacoco/}),
+ * {@code orphans.json}/{@code orphans.html} and {@code index.html}. A shard that fails, times out or cannot start
+ * does not stop the others. One instance runs one run at a time; the listener is called from shard threads.
+ */
+public final class SelfTestRun {
+
+    /** Environment variables every shard gets. */
+    public static final String SHARD_INDEX = "SELFTEST_SHARD_INDEX";
+    public static final String SHARD_COUNT = "SELFTEST_SHARD_COUNT";
+    public static final String WORKERS = "SELFTEST_WORKERS";
+    public static final String TESTS_FILE = "SELFTEST_TESTS_FILE";
+    public static final String REPORTS_DIR = "SELFTEST_REPORTS_DIR";
+    /** Image label listing host paths to mount read-only (comma separated), see scripts/build-test-image.sh. */
+    public static final String MOUNTS_LABEL = "selftest.mounts";
+
+    /** The last run's {@code RunRecord}, in the report directory. */
+    public static final String SUMMARY_FILE = "summary.json";
+    /** The last run's {@code RunDetails} (tests, coverage, orphans), in the report directory. */
+    public static final String DETAILS_FILE = "details.json";
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    private static final Duration COPY_TIMEOUT = Duration.ofMinutes(10);
+
+    private final SelfTestOptions options;
+    private final String runId;
+    private final Optional<ContainerRuntime> runtime;
+    private volatile List<Path> imageMounts = List.of();
+
+    public SelfTestRun(SelfTestOptions options) {
+        this.options = options;
+        this.runId = options.runId().orElseGet(() -> Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14)
+                + "-" + UUID.randomUUID().toString().substring(0, 8));
+        this.runtime = options.useContainer()
+                ? Optional.of(ContainerRuntime.of(options.runtime(), options.host(), options.hostEnvironment()))
+                : Optional.empty();
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public SelfTestOptions options() {
+        return options;
+    }
+
+    /** Whether shards copy the workspace in and reports out (remote engine, or asked for). */
+    public boolean copiesWorkspace() {
+        return runtime.isPresent() && (options.copyWorkspace() || runtime.get().isRemote());
+    }
+
+    /** How shards run, for people: "local processes", "podman containers (local engine, workspace bind-mounted)". */
+    public String mode() {
+        if (runtime.isEmpty()) {
+            return "local processes";
+        }
+        ContainerRuntime rt = runtime.get();
+        return rt.kind().executable() + " containers (" + rt.host().map(h -> "engine " + h).orElse("local engine")
+                + ", workspace " + (copiesWorkspace() ? "copied in/out" : "bind-mounted") + ", image "
+                + options.image() + ")";
+    }
+
+    /**
+     * Checks what the run needs before anything starts: the workspace, the container runtime and the image.
+     *
+     * @throws SetupException with a one-line reason
+     */
+    public void checkSetup() throws SetupException {
+        if (!Files.isDirectory(options.workspace())) {
+            throw new SetupException("workspace " + options.workspace() + " is not a directory: pass the project "
+                    + "directory as the path argument");
+        }
+        if (runtime.isPresent()) {
+            try {
+                runtime.get().checkAvailable();
+                Map<String, String> labels = runtime.get().imageLabels(options.image());
+                List<Path> mounts = new ArrayList<>();
+                for (String p : labels.getOrDefault(MOUNTS_LABEL, "").split(",")) {
+                    if (!p.isBlank() && (runtime.get().isRemote() || Files.exists(Path.of(p.strip())))) {
+                        mounts.add(Path.of(p.strip()));
+                    }
+                }
+                imageMounts = List.copyOf(mounts);
+            } catch (SetupException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new SetupException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Compiles the project once, locally, before planning (Maven: {@code test-compile}; Gradle: {@code testClasses}),
+     * so that test classes exist and shards only run tests. Output goes to {@code prepare.log} in the report dir.
+     *
+     * @throws SetupException when the build fails, naming the log
+     */
+    public void prepare() throws IOException {
+        String script = switch (options.framework()) {
+            case MAVEN -> Framework.maven(options.workspace()) + " -B -q test-compile";
+            case GRADLE -> (Files.isExecutable(options.workspace().resolve("gradlew")) ? "./gradlew" : "gradle") + " -q testClasses";
+            default -> null;
+        };
+        if (script == null || !options.prepare()) {
+            return;
+        }
+        Path log = options.reportDir().resolve("prepare.log");
+        Files.createDirectories(options.reportDir());
+        Files.deleteIfExists(log);
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
+                .env(options.environment()).output(LaunchSpec.Output.toFile(log)).build());
+        int code = waitFor(p, options.timeout()).orElse(-1);
+        if (code != 0) {
+            String tail = Files.exists(log) ? lastLines(log, 1) : "";
+            throw new SetupException("preparing " + options.workspace() + " with '" + script + "' failed (exit "
+                    + code + "): see " + log + (tail.isBlank() ? "" : " - " + tail));
+        }
+    }
+
+    /**
+     * Finds the tests and plans the shards from the history's timings.
+     *
+     * @throws SetupException when no test is found
+     */
+    public ShardPlan plan() throws IOException {
+        TestCatalog catalog;
+        if (!options.paths().isEmpty()) {
+            catalog = TestCatalog.fromSourceGlobs(options.workspace(), options.paths(), options.filter());
+        } else if (options.framework() == Framework.PYTEST) {
+            catalog = TestCatalog.fromSourceGlobs(options.workspace(), options.framework().sourceGlobs(), options.filter());
+        } else {
+            catalog = TestCatalog.fromClassDirectories(options.testClassDirs(), options.filter());
+            if (catalog.isEmpty() && options.framework() == Framework.CUSTOM) {
+                // a custom command may test anything: fall back to test sources
+                List<String> globs = new ArrayList<>(List.of("src/test/java/**Test.java", "src/test/java/**Tests.java"));
+                globs.addAll(Framework.PYTEST.sourceGlobs());
+                TestCatalog sources = TestCatalog.fromSourceGlobs(options.workspace(), globs, options.filter());
+                catalog = sources.isEmpty() ? catalog : sources;
+            }
+        }
+        if (catalog.isEmpty()) {
+            throw new SetupException("no tests found in " + (options.paths().isEmpty() ? options.testClassDirs()
+                    : options.workspace() + " matching " + options.paths())
+                    + (catalog.problems().isEmpty() ? "" : " (" + catalog.problems().get(0) + ")"));
+        }
+        TimingHistory timings = TimingHistory.EMPTY;
+        if (options.history().isPresent() && Files.exists(options.history().get())) {
+            timings = TimingHistory.fromHistory(RunHistory.load(options.history().get()).records());
+        }
+        return ShardPlanner.plan(catalog.tests(), timings, options.shards(), options.workers());
+    }
+
+    /** Check, prepare, plan, run all shards at once, gather. */
+    public RunSummary run(RunListener listener) throws IOException {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        checkSetup();
+        prepare();
+        ShardPlan plan = plan();
+        Files.createDirectories(options.reportDir());
+        deleteTree(options.reportDir().resolve("shards"));
+        plan.write(options.reportDir().resolve("plan.json"));
+        listener.planned(plan, mode());
+        plan.problems().forEach(listener::note);
+        List<ShardResult> results = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int reapFailures = 0;
+        try (ContainerLock lock = runtime.isPresent() && options.lockFile().isPresent()
+                ? ContainerLock.acquire(options.lockFile().get(), Duration.ofHours(1)) : null;
+             AutoCloseable guard = runtime.isPresent() ? new Reaper(runtime.get()).guard(runId) : null) {
+            ExecutorService pool = Executors.newFixedThreadPool(plan.shardCount(), r -> {
+                Thread t = new Thread(r, "selftest-shard");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<ShardResult>> futures = new ArrayList<>();
+                for (ShardPlan.Shard s : plan.shards()) {
+                    futures.add(pool.submit(() -> runShard(plan, s.index(), listener)));
+                }
+                for (Future<ShardResult> f : futures) {
+                    results.add(f.get());
+                }
+            } catch (InterruptedException e) {
+                pool.shutdownNow();
+                Thread.currentThread().interrupt();
+                throw new IOException("run " + runId + " was interrupted; its shards were stopped", e);
+            } catch (ExecutionException e) {
+                throw new IOException("shard of run " + runId + " failed unexpectedly: " + e.getCause(), e.getCause());
+            } finally {
+                pool.shutdownNow();
+                if (runtime.isPresent()) {
+                    // --rm removes each container at its end; anything still labelled with this run was not removed
+                    Reaper.Result reaped = new Reaper(runtime.get()).reap(Optional.of(runId), 2, Duration.ofMillis(500));
+                    reapFailures += reaped.failures() + reaped.removed().size();
+                    reaped.removed().forEach(id -> problems.add("container " + id.substring(0, Math.min(12, id.length()))
+                            + " of run " + runId + " was still there after its shard; removed"));
+                    problems.addAll(reaped.problems());
+                }
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("run " + runId + ": " + e.getMessage(), e);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return gather(plan, results, started, seconds, mode(), reapFailures, problems, listener);
+    }
+
+    /**
+     * Runs one shard of a plan and waits for it (up to the timeout). Never throws for a failing shard: the outcome
+     * says what happened. Calls {@code listener.shardStarted/shardFinished}.
+     */
+    public ShardResult runShard(ShardPlan plan, int index, RunListener listener) {
+        ShardPlan.Shard shard = plan.shard(index);
+        listener.shardStarted(shard);
+        Path dir = options.reportDir().resolve("shards").resolve("shard-" + index);
+        Path reports = dir.resolve("reports");
+        Path log = dir.resolve("shard.log");
+        Path testsFile = dir.resolve("tests.txt");
+        long t0 = System.nanoTime();
+        List<String> problems = new ArrayList<>();
+        Optional<Integer> exit = Optional.empty();
+        boolean timedOut = false;
+        int failures = 0;
+        int timeouts = 0;
+        try {
+            deleteTree(dir);
+            Files.createDirectories(reports);
+            Files.write(testsFile, shard.tests());
+            if (runtime.isEmpty()) {
+                Map<String, String> env = shardEnvironment(plan, shard, testsFile.toString(), reports.toString());
+                String script = options.framework().script(options.workspace(), shard.tests(), null,
+                        options.command().orElse(null));
+                LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
+                        .env(env).output(LaunchSpec.Output.toFile(log)).build());
+                exit = waitFor(p, options.timeout());
+                timedOut = exit.isEmpty();
+            } else if (!copiesWorkspace()) {
+                ContainerRunOutcome o = runMounted(plan, shard, testsFile, reports, log);
+                exit = o.exit;
+                timedOut = o.timedOut;
+                failures += o.failures;
+                problems.addAll(o.problems);
+            } else {
+                ContainerRunOutcome o = runCopied(plan, shard, dir, reports, log);
+                exit = o.exit;
+                timedOut = o.timedOut;
+                failures += o.failures;
+                problems.addAll(o.problems);
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add("shard " + index + " could not run: " + e.getMessage());
+        }
+        if (timedOut) {
+            problems.add("shard " + index + " timed out after " + options.timeout().toSeconds() + "s and was stopped; see " + log);
+            if (runtime.isPresent()) {
+                timeouts = 1;
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        TestSuiteResult results = Files.isDirectory(reports) ? JUnitParser.parse(List.of(reports)) : TestSuiteResult.EMPTY;
+        List<Path> execs = list(reports, ".exec");
+        String outcome;
+        if (timedOut) {
+            outcome = ShardRecord.TIMEOUT;
+        } else if (results.failed() + results.errors() > 0) {
+            outcome = ShardRecord.FAILED;
+        } else if (exit.isEmpty() || exit.get() != 0 || results.total() == 0) {
+            outcome = ShardRecord.ERROR;
+            problems.add("shard " + index + (exit.map(c -> " exited with " + c).orElse(" did not run"))
+                    + (results.total() == 0 ? " and left no JUnit results" : " without failing tests") + "; see " + log);
+        } else {
+            outcome = ShardRecord.OK;
+        }
+        problems.addAll(results.problems());
+        ShardResult r = new ShardResult(index, shard.tests(), outcome, exit, seconds, results, reports, log, execs,
+                failures, timeouts, problems);
+        listener.shardFinished(r);
+        return r;
+    }
+
+    private record ContainerRunOutcome(Optional<Integer> exit, boolean timedOut, int failures, List<String> problems) {
+    }
+
+    private ContainerRunOutcome runMounted(ShardPlan plan, ShardPlan.Shard shard, Path testsFile, Path reports, Path log)
+            throws IOException {
+        ContainerRuntime rt = runtime.orElseThrow();
+        boolean maven = options.framework() == Framework.MAVEN;
+        Optional<Path> m2 = options.mavenHome().filter(Files::isDirectory);
+        String script = options.framework().script(options.workspace(), shard.tests(),
+                maven ? m2.map(Path::toString).orElse(null) : null, options.command().orElse(null));
+        ContainerSpec.Builder spec = baseSpec(plan, shard)
+                .env(shardEnvironment(plan, shard, testsFile.toString(), reports.toString()))
+                .mount(options.workspace(), options.workspace().toString(), false)
+                .workingDir(options.workspace().toString())
+                .command(List.of("/bin/sh", "-c", script));
+        if (!options.reportDir().startsWith(options.workspace())) {
+            spec.mount(options.reportDir(), options.reportDir().toString(), false);
+        }
+        if (maven && m2.isPresent()) {
+            spec.mount(m2.get(), m2.get().toString(), false).env("MAVEN_USER_HOME", m2.get().toString()).network("none");
+        }
+        ContainerSpec s = spec.build();
+        LaunchedProcess p = rt.run(s, log);
+        return finish(rt, s.name(), p);
+    }
+
+    private ContainerRunOutcome runCopied(ShardPlan plan, ShardPlan.Shard shard, Path dir, Path reports, Path log)
+            throws IOException {
+        ContainerRuntime rt = runtime.orElseThrow();
+        String work = "/workspace";
+        String script = options.framework().script(options.workspace(), shard.tests(), null, options.command().orElse(null));
+        ContainerSpec s = baseSpec(plan, shard)
+                .env(shardEnvironment(plan, shard, "/selftest/tests.txt", "/selftest/reports"))
+                .workingDir(work)
+                .command(List.of("/bin/sh", "-c", script))
+                .build();
+        Path stage = dir.resolve("in");
+        Files.createDirectories(stage.resolve("reports"));
+        Files.copy(dir.resolve("tests.txt"), stage.resolve("tests.txt"));
+        List<String> problems = new ArrayList<>();
+        int failures = 0;
+        CliResult created = rt.exec(rt.createArgs(s), ContainerRuntime.CALL_TIMEOUT);
+        if (!created.ok()) {
+            throw new IOException("cannot create container " + s.name() + ": " + created.firstLine());
+        }
+        try {
+            for (String[] cp : List.of(new String[] {options.workspace() + "/.", s.name() + ":" + work},
+                    new String[] {stage.toString(), s.name() + ":/selftest"})) {
+                CliResult c = rt.copy(cp[0], cp[1], COPY_TIMEOUT);
+                if (!c.ok()) {
+                    throw new IOException("cannot copy " + cp[0] + " into container " + s.name() + ": " + c.firstLine());
+                }
+            }
+            LaunchedProcess p = rt.startAttached(s.name(), log);
+            Optional<Integer> exit = waitFor(p, options.timeout());
+            if (exit.isEmpty()) {
+                rt.kill(s.name());
+            }
+            CliResult out = rt.copy(s.name() + ":/selftest/reports/.", reports.toString(), COPY_TIMEOUT);
+            if (!out.ok()) {
+                problems.add("cannot copy the reports out of container " + s.name() + ": " + out.firstLine());
+            }
+            return new ContainerRunOutcome(exit, exit.isEmpty(), failures, problems);
+        } finally {
+            CliResult rm = rt.remove(s.name());
+            if (!rm.ok()) {
+                problems.add("cannot remove container " + s.name() + ": " + rm.firstLine());
+            }
+        }
+    }
+
+    private ContainerRunOutcome finish(ContainerRuntime rt, String name, LaunchedProcess p) throws IOException {
+        Optional<Integer> exit = waitFor(p, options.timeout());
+        List<String> problems = new ArrayList<>();
+        int failures = 0;
+        if (exit.isEmpty()) {
+            CliResult rm = rt.remove(name);
+            if (!rm.ok()) {
+                failures++;
+                problems.add("cannot remove timed-out container " + name + ": " + rm.firstLine());
+            }
+        }
+        return new ContainerRunOutcome(exit, exit.isEmpty(), failures, problems);
+    }
+
+    private ContainerSpec.Builder baseSpec(ShardPlan plan, ShardPlan.Shard shard) {
+        ContainerSpec.Builder b = ContainerSpec.builder(options.image(), "selftest-" + runId + "-" + shard.index())
+                .label(ContainerRuntime.LABEL, "true")
+                .label(ContainerRuntime.RUN_LABEL, runId)
+                .label(ContainerRuntime.SHARD_LABEL, Integer.toString(shard.index()));
+        imageMounts.forEach(m -> b.mount(m, m.toString(), true));
+        return b;
+    }
+
+    private Map<String, String> shardEnvironment(ShardPlan plan, ShardPlan.Shard shard, String testsFile, String reports) {
+        Map<String, String> env = new LinkedHashMap<>(options.environment());
+        env.put(SHARD_INDEX, Integer.toString(shard.index()));
+        env.put(SHARD_COUNT, Integer.toString(plan.shardCount()));
+        env.put(WORKERS, Integer.toString(shard.workers()));
+        env.put(TESTS_FILE, testsFile);
+        env.put(REPORTS_DIR, reports);
+        return env;
+    }
+
+    /**
+     * Merges shard results (of this process, or collected from other agents) into one summary: tests, coverage,
+     * orphans; appends the history and writes the report directory.
+     */
+    public RunSummary gather(ShardPlan plan, List<ShardResult> shards, Instant startedAt, double runtimeSeconds,
+                             String mode, int extraContainerFailures, List<String> extraProblems, RunListener listener)
+            throws IOException {
+        List<ShardResult> sorted = shards.stream().sorted(Comparator.comparingInt(ShardResult::index)).toList();
+        List<String> problems = new ArrayList<>(extraProblems);
+        sorted.forEach(s -> problems.addAll(s.problems()));
+        TestSuiteResult tests = TestSuiteResult.merge(sorted.stream().map(ShardResult::results).toList());
+        List<Path> execs = sorted.stream().flatMap(s -> s.execFiles().stream()).toList();
+        Files.createDirectories(options.reportDir());
+        CoverageSummary coverage = CoverageSummary.NO_COVERAGE;
+        List<Path> mainDirs = options.mainClassDirs().stream().filter(Files::isDirectory).toList();
+        if (!execs.isEmpty() && !mainDirs.isEmpty()) {
+            try {
+                coverage = CoverageAggregator.aggregate(new CoverageInput(execs, mainDirs,
+                        options.sourceDirs().stream().filter(Files::isDirectory).toList()), Optional.of(options.reportDir()));
+                problems.addAll(coverage.warnings());
+            } catch (IOException | RuntimeException e) {
+                problems.add("coverage could not be computed: " + e.getMessage());
+            }
+        }
+        OrphanReport orphans = OrphanReport.NONE;
+        if (options.orphans().enabled() && !mainDirs.isEmpty()) {
+            try {
+                orphans = OrphanScanner.scan(mainDirs, options.testClassDirs().stream().filter(Files::isDirectory).toList(),
+                        options.orphans(), coverage);
+                OrphanScanner.write(orphans, options.reportDir());
+                problems.addAll(orphans.problems());
+            } catch (IOException | RuntimeException e) {
+                problems.add("orphans could not be scanned: " + e.getMessage());
+            }
+        }
+        int failures = extraContainerFailures + sorted.stream().mapToInt(ShardResult::containerFailures).sum();
+        int timeouts = sorted.stream().mapToInt(ShardResult::containerTimeouts).sum();
+        RunSummary summary = new RunSummary(runId, startedAt, runtimeSeconds, mode, sorted, tests, coverage, orphans,
+                failures, timeouts, options.reportDir(), problems);
+        RunRecord record = summary.toRecord();
+        List<RunRecord> history = List.of(record);
+        if (options.history().isPresent()) {
+            try {
+                RunHistory h = RunHistory.load(options.history().get());
+                h.append(record);
+                history = h.records();
+                h.problems().forEach(listener::note);
+            } catch (IOException e) {
+                problems.add("cannot append to history " + options.history().get() + ": " + e.getMessage());
+            }
+        }
+        Json.writeAtomically(options.reportDir().resolve(SUMMARY_FILE), record);
+        Json.writeAtomically(options.reportDir().resolve(DETAILS_FILE), summary.toDetails());
+        try {
+            HtmlReport.write(history, Optional.of(summary.toDetails()), options.reportDir());
+        } catch (IOException | RuntimeException e) {
+            problems.add("cannot write the HTML report into " + options.reportDir() + ": " + e.getMessage());
+        }
+        return new RunSummary(runId, startedAt, runtimeSeconds, mode, sorted, tests, coverage, orphans, failures,
+                timeouts, options.reportDir(), problems);
+    }
+
+    /** Waits for the process; at the timeout stops its whole tree and returns empty. */
+    private static Optional<Integer> waitFor(LaunchedProcess p, Duration timeout) {
+        try {
+            if (p.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return Optional.of(p.process().exitValue());
+            }
+        } catch (InterruptedException e) {
+            p.stop(Signal.TERM, STOP_GRACE);
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        p.stop(Signal.TERM, STOP_GRACE);
+        return Optional.empty();
+    }
+
+    private static List<Path> list(Path dir, String suffix) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static String lastLines(Path log, int n) {
+        try {
+            List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList();
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

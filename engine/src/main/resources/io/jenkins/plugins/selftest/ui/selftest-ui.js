@@ -1,0 +1,326 @@
+/*
+ * supervised-selftest renderers: trend charts (ECharts) and the summary of one run, as plain browser code.
+ * Shared by the CLI's self-contained report page and the Jenkins plugin's pages.
+ *
+ * Input is the engine's JSON: TrendSeries (runIds, startedAt, passed, failed, skipped, lineCoverage,
+ * instructionCoverage, branchCoverage, runtimeSeconds, complete) and RunDetails (record, tests, coverage, orphans).
+ * Every text that comes from a build is put into the page with textContent, never as HTML.
+ *
+ *   SelfTestUI.renderTrends(element, trend)   -> number of charts drawn (3, or 0 without ECharts or runs)
+ *   SelfTestUI.renderSummary(element, details, links)
+ *   SelfTestUI.renderPage(element, data)      -> data = {title, generatedAt, trend, last, links}
+ * After renderPage, the page's <body> carries data-charts-rendered="<n>".
+ */
+(function (global) {
+  'use strict';
+
+  function el(tag, props, children) {
+    var node = document.createElement(tag);
+    if (props) {
+      Object.keys(props).forEach(function (k) {
+        if (k === 'text') {
+          node.textContent = props[k];
+        } else if (k === 'className') {
+          node.className = props[k];
+        } else {
+          node.setAttribute(k, props[k]);
+        }
+      });
+    }
+    (children || []).forEach(function (c) {
+      if (c !== null && c !== undefined) {
+        node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+      }
+    });
+    return node;
+  }
+
+  function ratio(counter) {
+    var total = counter ? counter.covered + counter.missed : 0;
+    return total ? counter.covered / total : null;
+  }
+
+  function percent(r) {
+    return r === null || r === undefined ? 'n/a' : (Math.round(r * 1000) / 10).toFixed(1) + ' %';
+  }
+
+  function seconds(s) {
+    if (s === null || s === undefined) {
+      return 'n/a';
+    }
+    if (s < 60) {
+      return s.toFixed(s < 10 ? 2 : 1) + ' s';
+    }
+    var m = Math.floor(s / 60);
+    return m + ' min ' + Math.round(s - m * 60) + ' s';
+  }
+
+  function colors(element) {
+    var style = global.getComputedStyle(element);
+    function v(name, fallback) {
+      var value = style.getPropertyValue(name).trim();
+      return value || fallback;
+    }
+    return {
+      fg: v('--st-fg', '#1f2328'), muted: v('--st-muted', '#656d76'), border: v('--st-border', '#d0d7de'),
+      pass: v('--st-pass', '#2da44e'), fail: v('--st-fail', '#cf222e'), skip: v('--st-skip', '#9a6700'),
+      accent: v('--st-accent', '#0969da'), accent2: v('--st-accent2', '#8250df'), accent3: v('--st-accent3', '#bf8700')
+    };
+  }
+
+  function shortTime(iso) {
+    // "2026-01-01T06:00:00Z" -> "01-01 06:00"
+    return typeof iso === 'string' && iso.length >= 16 ? iso.substring(5, 10) + ' ' + iso.substring(11, 16) : String(iso);
+  }
+
+  function baseOption(trend, c, yName, yFormatter, yMax) {
+    return {
+      animation: false,
+      backgroundColor: 'transparent',
+      textStyle: { color: c.fg },
+      grid: { left: 56, right: 16, top: 36, bottom: 48 },
+      legend: { top: 0, textStyle: { color: c.fg } },
+      tooltip: { trigger: 'axis', confine: true },
+      xAxis: {
+        type: 'category',
+        data: trend.startedAt.map(shortTime),
+        axisLabel: { color: c.muted, hideOverlap: true },
+        axisLine: { lineStyle: { color: c.border } }
+      },
+      yAxis: {
+        type: 'value', name: yName, max: yMax, nameTextStyle: { color: c.muted },
+        axisLabel: { color: c.muted, formatter: yFormatter },
+        splitLine: { lineStyle: { color: c.border, opacity: 0.6 } }
+      },
+      dataZoom: trend.runIds.length > 60 ? [{ type: 'inside', start: 0, end: 100 }] : []
+    };
+  }
+
+  function testsOption(trend, c) {
+    var o = baseOption(trend, c, 'tests', '{value}');
+    function bar(name, data, color) {
+      return { name: name, type: 'bar', stack: 'tests', data: data, itemStyle: { color: color }, barCategoryGap: '15%' };
+    }
+    o.series = [bar('passed', trend.passed, c.pass), bar('failed', trend.failed, c.fail), bar('skipped', trend.skipped, c.skip)];
+    return o;
+  }
+
+  function coverageOption(trend, c) {
+    var o = baseOption(trend, c, '%', '{value} %', 100);
+    o.yAxis.min = 0;
+    function line(name, data, color) {
+      return { name: name, type: 'line', data: data, connectNulls: false, showSymbol: trend.runIds.length <= 60,
+        lineStyle: { color: color, width: 2 }, itemStyle: { color: color } };
+    }
+    o.series = [line('line', trend.lineCoverage, c.accent), line('instruction', trend.instructionCoverage, c.accent2),
+      line('branch', trend.branchCoverage, c.accent3)];
+    return o;
+  }
+
+  function runtimeOption(trend, c) {
+    var o = baseOption(trend, c, 'seconds', '{value} s');
+    o.series = [{
+      name: 'runtime', type: 'bar',
+      data: trend.runtimeSeconds.map(function (s, i) {
+        // partial or aborted runs are drawn in the skip colour
+        return { value: s, itemStyle: { color: trend.complete[i] ? c.accent : c.skip } };
+      })
+    }];
+    return o;
+  }
+
+  var CHARTS = [
+    { key: 'tests', title: 'Tests per run: passed / failed / skipped', option: testsOption },
+    { key: 'coverage', title: 'Coverage', option: coverageOption },
+    { key: 'runtime', title: 'Runtime (partial runs highlighted)', option: runtimeOption }
+  ];
+
+  function renderTrends(element, trend) {
+    element.textContent = '';
+    if (!trend || !trend.runIds || trend.runIds.length === 0) {
+      element.appendChild(el('p', { className: 'st-muted', text: 'No runs recorded yet.' }));
+      return 0;
+    }
+    if (!global.echarts) {
+      element.appendChild(el('p', { className: 'st-bad', text: 'ECharts is not loaded: trend charts unavailable.' }));
+      return 0;
+    }
+    var grid = el('div', { className: 'st-charts' });
+    element.appendChild(grid);
+    var c = colors(element);
+    var drawn = 0;
+    CHARTS.forEach(function (spec) {
+      var box = el('div', { className: 'st-chart-box' }, [el('h3', { text: spec.title })]);
+      var div = el('div', { className: 'st-chart', 'data-chart': spec.key });
+      box.appendChild(div);
+      grid.appendChild(box);
+      var chart = global.echarts.init(div, null, { renderer: 'svg' });
+      chart.setOption(spec.option(trend, c));
+      global.addEventListener('resize', function () { chart.resize(); });
+      div.setAttribute('data-rendered', 'true');
+      drawn++;
+    });
+    return drawn;
+  }
+
+  function table(headers, rows) {
+    var head = el('tr', null, headers.map(function (h) {
+      return el('th', { text: h.text || h, className: h.num ? 'st-num' : '' });
+    }));
+    var body = el('tbody', null, rows.map(function (cells) {
+      return el('tr', null, cells.map(function (cell) {
+        if (cell && cell.nodeType) {
+          return el('td', null, [cell]);
+        }
+        if (cell && typeof cell === 'object') {
+          return el('td', { text: cell.text, className: cell.className || '' });
+        }
+        return el('td', { text: cell === null || cell === undefined ? '' : String(cell) });
+      }));
+    }));
+    return el('table', null, [el('thead', null, [head]), body]);
+  }
+
+  function num(v) {
+    return { text: String(v), className: 'st-num' };
+  }
+
+  function bar(counter) {
+    var r = ratio(counter);
+    var inner = el('span');
+    inner.style.width = r === null ? '0' : (r * 100).toFixed(1) + '%';
+    var outer = el('span', { className: 'st-bar' }, [inner]);
+    return el('span', null, [outer, percent(r)]);
+  }
+
+  function card(label, value, className) {
+    return el('div', { className: 'st-card' }, [el('b', { text: value, className: className || '' }), label]);
+  }
+
+  function renderSummary(element, details, links) {
+    element.textContent = '';
+    if (!details || !details.record) {
+      element.appendChild(el('p', { className: 'st-muted', text: 'No run details.' }));
+      return;
+    }
+    var r = details.record;
+    var tests = details.tests || { cases: [], problems: [] };
+    var coverage = details.coverage || {};
+    var orphans = details.orphans || { orphans: [], problems: [] };
+    var failedCount = r.failed + r.errors;
+
+    element.appendChild(el('h2', { text: 'Last run' }));
+    element.appendChild(el('p', { className: 'st-muted' }, [
+      'Run ', el('code', { text: r.runId }), ' started ' + r.startedAt + ', took ' + seconds(r.runtimeSeconds)
+        + (r.complete ? '.' : ' - partial or aborted run.')]));
+    element.appendChild(el('div', { className: 'st-cards' }, [
+      card('tests', String(r.total)),
+      card('passed', String(r.passed), 'st-ok'),
+      card('failed or errors', String(failedCount), failedCount ? 'st-bad' : ''),
+      card('skipped', String(r.skipped), r.skipped ? 'st-warn' : ''),
+      card('line coverage', r.lineCoverage === null || r.lineCoverage === undefined ? 'n/a' : percent(r.lineCoverage)),
+      card('orphans (uncovered)', r.orphanTotal + ' (' + r.orphanUncovered + ')'),
+      card('container failures / timeouts', r.containerFailures + ' / ' + r.containerTimeouts,
+        r.containerFailures + r.containerTimeouts ? 'st-bad' : '')
+    ]));
+    if (links && links.length) {
+      element.appendChild(el('p', null, links.reduce(function (acc, l, i) {
+        if (i) { acc.push(' · '); }
+        acc.push(el('a', { href: l.href, text: l.text }));
+        return acc;
+      }, [])));
+    }
+
+    element.appendChild(el('h2', { text: 'Shards' }));
+    if (r.shards && r.shards.length) {
+      element.appendChild(table(['Shard', { text: 'Tests', num: true }, { text: 'Passed', num: true },
+        { text: 'Failed', num: true }, { text: 'Skipped', num: true }, { text: 'Runtime', num: true }, 'Outcome'],
+        r.shards.map(function (s) {
+          return [String(s.index), num(s.tests), num(s.passed), num(s.failed), num(s.skipped),
+            num(seconds(s.runtimeSeconds)), { text: s.outcome, className: s.outcome === 'ok' ? 'st-ok' : 'st-bad' }];
+        })));
+    } else {
+      element.appendChild(el('p', { className: 'st-muted', text: 'No shard figures.' }));
+    }
+
+    var failures = (tests.cases || []).filter(function (t) { return t.status === 'FAILED' || t.status === 'ERROR'; });
+    element.appendChild(el('h2', { text: 'Failures (' + failures.length + ')' }));
+    if (failures.length === 0) {
+      element.appendChild(el('p', { className: 'st-ok', text: 'No failed tests.' }));
+    }
+    failures.forEach(function (t) {
+      var name = t.className ? t.className + '.' + t.name : t.name;
+      var summary = el('summary', null, [el('code', { text: name, className: 'st-bad' }),
+        t.message ? ' - ' + t.message : '', ' (' + t.status.toLowerCase() + ', ' + seconds(t.durationSeconds) + ')']);
+      var parts = [summary];
+      if (t.details) { parts.push(el('pre', { text: t.details })); }
+      if (t.systemOut) { parts.push(el('div', { className: 'st-muted', text: 'Output:' }), el('pre', { text: t.systemOut })); }
+      if (t.reportFile) { parts.push(el('div', { className: 'st-muted', text: 'Report: ' + t.reportFile })); }
+      element.appendChild(el('details', { className: 'st-failure' }, parts));
+    });
+    var flaky = (tests.cases || []).filter(function (t) { return t.flaky; });
+    if (flaky.length) {
+      element.appendChild(el('p', { className: 'st-warn' }, ['Flaky (passed on a rerun): ',
+        flaky.map(function (t) { return (t.className ? t.className + '.' : '') + t.name; }).join(', ')]));
+    }
+
+    var problems = [].concat(tests.problems || [], coverage.warnings || [], orphans.problems || []);
+    if (problems.length) {
+      element.appendChild(el('h2', { text: 'Problems (' + problems.length + ')' }));
+      element.appendChild(el('ul', { className: 'st-problems' }, problems.map(function (p) { return el('li', { text: p }); })));
+    }
+
+    element.appendChild(el('h2', { text: 'Coverage by package' }));
+    var packages = coverage.packages || [];
+    if (packages.length) {
+      var rows = packages.map(function (p) {
+        return [el('code', { text: p.name || '(default package)' }), bar(p.instruction), bar(p.line), bar(p.branch),
+          num(p.method.covered + ' / ' + (p.method.covered + p.method.missed)),
+          num(p.clazz.covered + ' / ' + (p.clazz.covered + p.clazz.missed))];
+      });
+      rows.push([el('b', { text: 'Total' }), bar(coverage.instruction), bar(coverage.line), bar(coverage.branch),
+        num(coverage.method.covered + ' / ' + (coverage.method.covered + coverage.method.missed)),
+        num(coverage.clazz.covered + ' / ' + (coverage.clazz.covered + coverage.clazz.missed))]);
+      element.appendChild(table(['Package', 'Instructions', 'Lines', 'Branches', { text: 'Methods', num: true },
+        { text: 'Classes', num: true }], rows));
+    } else {
+      element.appendChild(el('p', { className: 'st-muted', text: 'No coverage measured.' }));
+    }
+
+    var list = orphans.orphans || [];
+    element.appendChild(el('h2', { text: 'Orphan classes (' + list.length + ')' }));
+    if (list.length) {
+      element.appendChild(table(['Class', 'Found', 'Coverage'], list.map(function (o) {
+        return [el('code', { text: o.className }), o.viaOrphan ? 'only reachable through orphans' : 'not referenced by any test',
+          { text: o.covered ? 'covered indirectly' : 'not covered', className: o.covered ? 'st-ok' : 'st-bad' }];
+      })));
+    } else {
+      element.appendChild(el('p', { className: 'st-muted', text: 'No orphan classes.' }));
+    }
+  }
+
+  function renderPage(element, data) {
+    element.textContent = '';
+    element.appendChild(el('h1', { text: data.title || 'Self-test report' }));
+    if (data.generatedAt) {
+      element.appendChild(el('p', { className: 'st-muted', text: 'Generated ' + data.generatedAt + ' from '
+        + (data.trend ? data.trend.runIds.length : 0) + ' run(s) of history.' }));
+    }
+    element.appendChild(el('h2', { text: 'Trends' }));
+    var trends = el('div', { className: 'st-trends' });
+    element.appendChild(trends);
+    var summary = el('div', { className: 'st-summary' });
+    element.appendChild(summary);
+    var drawn = renderTrends(trends, data.trend);
+    renderSummary(summary, data.last, data.links);
+    document.body.setAttribute('data-charts-rendered', String(drawn));
+    var rects = Array.prototype.map.call(element.querySelectorAll('.st-chart'), function (div) {
+      var b = div.getBoundingClientRect();
+      return [Math.round(b.left + global.scrollX), Math.round(b.top + global.scrollY), Math.round(b.width), Math.round(b.height)].join(',');
+    });
+    document.body.setAttribute('data-chart-rects', rects.join(';'));
+    return drawn;
+  }
+
+  global.SelfTestUI = { renderTrends: renderTrends, renderSummary: renderSummary, renderPage: renderPage };
+})(window);

@@ -1,0 +1,72 @@
+package io.jenkins.plugins.selftest.engine.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContainerRuntimeTest {
+
+    @Test
+    void explicitHostBecomesUrlForPodmanAndDashHForDocker() {
+        assertThat(ContainerRuntime.of("podman", Optional.of("ssh://u@h/run/podman.sock"), Map.of()).baseCommand())
+                .containsExactly("podman", "--url", "ssh://u@h/run/podman.sock");
+        assertThat(ContainerRuntime.of("docker", Optional.of("tcp://h:2376"), Map.of()).baseCommand())
+                .containsExactly("docker", "-H", "tcp://h:2376");
+    }
+
+    @Test
+    void environmentHostMakesTheEngineRemoteButIsLeftToTheCli() {
+        ContainerRuntime docker = ContainerRuntime.of("docker", Optional.empty(), Map.of("DOCKER_HOST", "tcp://build:2375"));
+        ContainerRuntime podman = ContainerRuntime.of("podman", Optional.empty(), Map.of("CONTAINER_HOST", "ssh://u@h/x.sock"));
+        ContainerRuntime localSocket = ContainerRuntime.of("podman", Optional.of("unix:///run/podman/podman.sock"), Map.of());
+
+        assertThat(docker.isRemote()).isTrue();
+        assertThat(docker.baseCommand()).containsExactly("docker");
+        assertThat(podman.isRemote()).isTrue();
+        assertThat(podman.host()).contains("ssh://u@h/x.sock");
+        assertThat(localSocket.isRemote()).isFalse();
+        assertThat(ContainerRuntime.of("podman", Optional.empty(), Map.of()).isRemote()).isFalse();
+    }
+
+    @Test
+    void runCommandCarriesLabelsMountsEnvironmentAndRm() {
+        ContainerSpec spec = ContainerSpec.builder("img:1", "selftest-r-0")
+                .label(ContainerRuntime.LABEL, "true").label(ContainerRuntime.RUN_LABEL, "r")
+                .env("A", "1").mount(Path.of("/usr"), "/usr", true).workingDir("/w").network("none")
+                .command(List.of("/bin/sh", "-c", "true")).build();
+
+        List<String> argv = ContainerRuntime.of("podman", Optional.empty(), Map.of()).runCommand(spec);
+
+        assertThat(String.join(" ", argv)).isEqualTo("podman run --rm --name selftest-r-0 --label selftest=true "
+                + "--label selftest.run=r --env A=1 --volume /usr:/usr:ro --workdir /w --network none img:1 /bin/sh -c true");
+    }
+
+    @Test
+    void unknownRuntimeNamesTheChoices() {
+        assertThatThrownBy(() -> ContainerRuntime.of("lxc", Optional.empty(), Map.of())).hasMessageContaining("docker or podman");
+    }
+
+    @Test
+    void missingRuntimeBinaryIsAOneLineSetupError() {
+        ContainerRuntime rt = ContainerRuntime.of("/nonexistent/podman", Optional.empty(), Map.of());
+        assertThatThrownBy(rt::checkAvailable).hasMessageContaining("not installed");
+    }
+
+    @Test
+    void lockFileSerialisesHolders(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("containers.lock");
+        try (ContainerLock first = ContainerLock.acquire(file, java.time.Duration.ofSeconds(1))) {
+            assertThatThrownBy(() -> ContainerLock.acquire(file, java.time.Duration.ofMillis(300)))
+                    .hasMessageContaining("held by another");
+        }
+        try (ContainerLock again = ContainerLock.acquire(file, java.time.Duration.ofMillis(300))) {
+            assertThat(file).exists();
+        }
+    }
+}

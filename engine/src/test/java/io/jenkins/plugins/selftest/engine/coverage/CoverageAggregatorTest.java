@@ -1,0 +1,139 @@
+package io.jenkins.plugins.selftest.engine.coverage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.selftest.engine.fixture.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Aggregation of real exec files, recorded by running the fixture app instrumented by jacoco-core. */
+class CoverageAggregatorTest {
+
+    private static final String APP = Fixtures.APP;
+
+    @TempDir
+    Path tmp;
+
+    private Path classes;
+    private Path exec;
+
+    @BeforeEach
+    void recordRun() throws Exception {
+        classes = Fixtures.copyClasses(APP, tmp.resolve("classes"));
+        exec = Fixtures.recordExec(classes, Fixtures.MAIN, tmp.resolve("shard-0/jacoco.exec"));
+    }
+
+    private static Path sources() {
+        return Path.of("src/test/java").toAbsolutePath();
+    }
+
+    @Test
+    void computesOverallAndPackageCoverageFromRealExecData() throws IOException {
+        CoverageSummary s = CoverageAggregator.aggregate(new CoverageInput(List.of(exec), List.of(classes), List.of()),
+                Optional.empty());
+
+        assertThat(s.warnings()).isEmpty();
+        assertThat(s.clazz()).isEqualTo(new Counter(5, 5));
+        assertThat(s.coveredClasses()).containsExactlyInAnyOrder(APP + ".Main", APP + ".Calculator",
+                APP + ".Calculator$Mode", APP + ".Formatter", APP + ".Legacy");
+        assertThat(s.branch().covered()).isPositive();
+        assertThat(s.branch().missed()).as("b == 0 and verbose branches never ran").isPositive();
+        assertThat(s.line().ratio()).isStrictlyBetween(0.5, 1.0);
+        assertThat(s.instruction().total()).isGreaterThan(s.line().total());
+        assertThat(s.packages()).singleElement().satisfies(p -> {
+            assertThat(p.name()).isEqualTo(APP);
+            assertThat(p.instruction()).isEqualTo(s.instruction());
+            assertThat(p.method()).isEqualTo(s.method());
+        });
+        assertThat(s.isEmpty()).isFalse();
+    }
+
+    @Test
+    void mergesAllExecFilesIntoOneAnalysis() throws Exception {
+        Path second = Fixtures.recordExec(classes, APP + ".LegacyHelper", "details", tmp.resolve("shard-1/jacoco.exec"), b -> b);
+
+        CoverageSummary one = CoverageAggregator.aggregate(new CoverageInput(List.of(exec), List.of(classes), List.of()), Optional.empty());
+        CoverageSummary both = CoverageAggregator.aggregate(new CoverageInput(List.of(exec, second), List.of(classes), List.of()), Optional.empty());
+
+        assertThat(both.coveredClasses()).containsAll(one.coveredClasses()).contains(APP + ".LegacyHelper");
+        assertThat(both.clazz()).isEqualTo(new Counter(6, 4));
+        assertThat(both.instruction().covered()).isGreaterThan(one.instruction().covered());
+        assertThat(both.instruction().total()).as("classes analysed once, not per exec file").isEqualTo(one.instruction().total());
+    }
+
+    @Test
+    void writesJacocoHtmlAndXmlReportsWithSources() throws IOException {
+        Path report = tmp.resolve("report");
+        CoverageAggregator.aggregate(new CoverageInput(List.of(exec), List.of(classes), List.of(sources())), Optional.of(report));
+
+        assertThat(report.resolve("jacoco/index.html")).content().contains(APP).doesNotContain("src=\"http");
+        assertThat(report.resolve("jacoco/" + APP + "/index.html")).content().contains("Calculator", "Legacy", "Unused");
+        assertThat(report.resolve("jacoco/" + APP + "/Calculator.java.html")).content().contains("undefined");
+        assertThat(report.resolve("jacoco/jacoco-resources/report.css")).exists();
+        String xml = Files.readString(report.resolve("jacoco.xml"));
+        assertThat(xml).contains("<report name=\"coverage\">", "<sessioninfo", "<class name=\"" + APP.replace('.', '/') + "/Unused\"");
+    }
+
+    @Test
+    void warnsAboutExecDataThatDoesNotMatchTheClasses() throws Exception {
+        Path stale = Fixtures.recordExec(classes, Fixtures.MAIN, tmp.resolve("stale.exec"), Fixtures::recompiled);
+
+        CoverageSummary s = CoverageAggregator.aggregate(new CoverageInput(List.of(stale), List.of(classes), List.of()),
+                Optional.empty());
+
+        assertThat(s.warnings()).singleElement().asString()
+                .contains("5 class(es) do not match the execution data")
+                .contains(APP + ".Calculator", APP + ".Main");
+        assertThat(s.coveredClasses()).as("mismatched data is not counted").isEmpty();
+        assertThat(s.instruction().covered()).isZero();
+        assertThat(s.instruction().total()).isPositive();
+    }
+
+    @Test
+    void warnsWhenNoExecDataBelongsToTheClasses() throws Exception {
+        Path otherClasses = Fixtures.copyClasses(Fixtures.APP_TEST, tmp.resolve("other"));
+        CoverageSummary s = CoverageAggregator.aggregate(new CoverageInput(List.of(exec), List.of(otherClasses), List.of()),
+                Optional.empty());
+        assertThat(s.warnings()).anySatisfy(w -> assertThat(w).contains("none of the 5 classes in the exec data"));
+    }
+
+    @Test
+    void damagedExecFilesAreWarningsAndGoodDataIsKept() throws IOException {
+        Path garbage = Files.writeString(tmp.resolve("garbage.exec"), "this is not jacoco data");
+        byte[] good = Files.readAllBytes(exec);
+        Path truncated = Files.write(tmp.resolve("truncated.exec"), Arrays.copyOf(good, good.length - 7));
+
+        CoverageSummary s = CoverageAggregator.aggregate(
+                new CoverageInput(List.of(garbage, truncated, exec, tmp.resolve("missing.exec")), List.of(classes), List.of()),
+                Optional.empty());
+
+        assertThat(s.warnings()).hasSize(3);
+        assertThat(s.warnings().get(0)).contains("garbage.exec").contains("unreadable JaCoCo exec file");
+        assertThat(s.warnings().get(1)).contains("truncated.exec");
+        assertThat(s.warnings().get(2)).contains("missing.exec");
+        assertThat(s.clazz().covered()).isEqualTo(5);
+    }
+
+    @Test
+    void missingClassDirectoryIsAWarning() throws IOException {
+        CoverageSummary s = CoverageAggregator.aggregate(
+                new CoverageInput(List.of(exec), List.of(tmp.resolve("no-classes"), classes), List.of()), Optional.empty());
+        assertThat(s.warnings()).singleElement().asString().contains("no-classes").contains("does not exist");
+        assertThat(s.clazz().total()).isEqualTo(10);
+    }
+
+    @Test
+    void nothingToAnalyseIsEmptyCoverage() throws IOException {
+        CoverageSummary s = CoverageAggregator.aggregate(new CoverageInput(List.of(), List.of(), List.of()), Optional.empty());
+        assertThat(s.isEmpty()).isTrue();
+        assertThat(s.line().ratio()).isZero();
+        assertThat(CoverageSummary.NO_COVERAGE.isEmpty()).isTrue();
+    }
+}

@@ -1,0 +1,118 @@
+package io.jenkins.plugins.selftest.engine.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunHistoryTest {
+
+    @TempDir
+    Path tmp;
+
+    static RunRecord record(int i) {
+        return RunRecord.builder("run-" + i, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(3600L * i))
+                .runtimeSeconds(10 + i)
+                .tests(20, 17, 1, 1, 1)
+                .coverage(Optional.of(0.8), Optional.of(0.75), Optional.empty())
+                .shards(List.of(new ShardRecord(0, 10, 9, 1, 0, 5.5, ShardRecord.FAILED),
+                        new ShardRecord(1, 10, 8, 1, 1, 6.0, ShardRecord.TIMEOUT)))
+                .orphans(3, 1, 2)
+                .containers(1, 1)
+                .complete(i % 2 == 0)
+                .classDurations(Map.of("a.ATest", 1.5, "b.BTest", 2.25))
+                .build();
+    }
+
+    @Test
+    void appendsAndReloadsRecordsIntact() throws IOException {
+        Path file = tmp.resolve("state/history.jsonl");
+        RunHistory h = RunHistory.load(file);
+        assertThat(h.records()).isEmpty();
+
+        h.append(record(1));
+        h.append(record(2));
+
+        assertThat(Files.readAllLines(file)).hasSize(2);
+        RunHistory again = RunHistory.load(file);
+        assertThat(again.records()).containsExactly(record(1), record(2));
+        assertThat(again.problems()).isEmpty();
+        assertThat(again.records().get(0).branchCoverage()).isEmpty();
+        assertThat(again.records().get(0).complete()).isFalse();
+    }
+
+    @Test
+    void truncatedLastLineIsSkippedAndTheNextAppendStartsOnANewLine() throws IOException {
+        Path file = tmp.resolve("history.jsonl");
+        RunHistory h = RunHistory.load(file);
+        h.append(record(1));
+        h.append(record(2));
+        String text = Files.readString(file);
+        Files.writeString(file, text.substring(0, text.length() - 40)); // killed mid-write
+
+        RunHistory torn = RunHistory.load(file);
+        assertThat(torn.records()).containsExactly(record(1));
+        assertThat(torn.problems()).singleElement().asString().contains("history.jsonl:2").contains("interrupted");
+
+        torn.append(record(3));
+        RunHistory repaired = RunHistory.load(file);
+        assertThat(repaired.records()).containsExactly(record(1), record(3));
+        assertThat(repaired.problems()).hasSize(1);
+    }
+
+    @Test
+    void garbageLinesAreSkippedAndUnknownFieldsIgnored() throws IOException {
+        Path file = tmp.resolve("history.jsonl");
+        Files.writeString(file, "not json\n\n{\"runId\":\"old\",\"startedAt\":\"2025-01-01T00:00:00Z\",\"passed\":3,\"futureField\":1}\n",
+                StandardCharsets.UTF_8);
+
+        RunHistory h = RunHistory.load(file);
+
+        assertThat(h.problems()).singleElement().asString().contains(":1:");
+        RunRecord old = h.records().get(0);
+        assertThat(old.passed()).isEqualTo(3);
+        assertThat(old.lineCoverage()).isEmpty();
+        assertThat(old.shards()).isEmpty();
+        assertThat(old.classDurations()).isEmpty();
+        assertThat(old.complete()).as("a boolean missing from an old record reads as false").isFalse();
+    }
+
+    @Test
+    void nonUtf8FileIsAClearError() throws IOException {
+        Path file = Files.write(tmp.resolve("history.jsonl"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, '\n'});
+        assertThatThrownBy(() -> RunHistory.load(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("history.jsonl").hasMessageContaining("--history");
+    }
+
+    @Test
+    void appendingToAnUnwritablePlaceNamesTheFile() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("dir-not-file"));
+        RunHistory h = RunHistory.load(tmp.resolve("missing.jsonl"));
+        RunHistory onDir = RunHistory.load(dir.resolve("x.jsonl"));
+        Files.createDirectories(dir.resolve("x.jsonl"));
+        assertThatThrownBy(() -> onDir.append(record(1))).isInstanceOf(IOException.class).hasMessageContaining("x.jsonl");
+        assertThat(h.records()).isEmpty();
+    }
+
+    @Test
+    void appendedLinesAreWholeLines() throws IOException {
+        Path file = tmp.resolve("h.jsonl");
+        RunHistory h = RunHistory.load(file);
+        for (int i = 0; i < 50; i++) {
+            h.append(record(i));
+        }
+        Files.writeString(file, "", StandardOpenOption.APPEND);
+        assertThat(Files.readString(file)).endsWith("}\n");
+        assertThat(RunHistory.load(file).records()).hasSize(50);
+    }
+}

@@ -1,0 +1,163 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.selftest.engine.container.Containers;
+import io.jenkins.plugins.selftest.engine.history.RunHistory;
+import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.orphans.Orphan;
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real runs: the example project through Maven, local and in podman; custom shards for timeouts and copy mode. */
+class SelfTestRunIT {
+
+    private static final Path EXAMPLE = Path.of("..", "examples", "calculator").toAbsolutePath().normalize();
+
+    /** A custom shard that turns every test id into a passing JUnit case (file name = test id's base name). */
+    private static final String WRITE_JUNIT = "for t in $(cat \"$SELFTEST_TESTS_FILE\"); do n=$(basename \"$t\" .py); "
+            + "printf '<testsuite name=\"%s\" tests=\"1\"><testcase classname=\"%s\" name=\"ok\" time=\"0.2\"/></testsuite>' "
+            + "\"$n\" \"$n\" > \"$SELFTEST_REPORTS_DIR/TEST-$n.xml\"; done";
+
+    private static Path pyWorkspace(Path dir, int tests) throws IOException {
+        Files.createDirectories(dir.resolve("tests"));
+        for (int i = 0; i < tests; i++) {
+            Files.writeString(dir.resolve("tests/test_m" + i + ".py"), "def test_ok(): pass\n");
+        }
+        return dir;
+    }
+
+    private static SelfTestOptions.Builder example(Path reports) {
+        return SelfTestOptions.builder(EXAMPLE).shards(2).workers(2).reportDir(reports.resolve("report"))
+                .history(reports.resolve("history.jsonl")).env("EXAMPLE_SLEEP_MS", "300");
+    }
+
+    @Test
+    void localAndPodmanShardsOnTheExampleGiveEqualResultsCoverageAndOrphans(@TempDir Path tmp) throws Exception {
+        Containers.assumePodman();
+        RunSummary local = new SelfTestRun(example(tmp.resolve("local")).build()).run(RunListener.NONE);
+        String runId = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        RunSummary podman = new SelfTestRun(example(tmp.resolve("podman")).useContainer(true).runId(runId).build())
+                .run(RunListener.NONE);
+
+        assertThat(local.mode()).isEqualTo("local processes");
+        assertThat(podman.mode()).startsWith("podman containers (local engine, workspace bind-mounted");
+        assertThat(local.allPassed()).as(local.problems().toString()).isTrue();
+        assertThat(podman.allPassed()).as(podman.problems().toString()).isTrue();
+        assertThat(local.tests().total()).isGreaterThanOrEqualTo(40).isEqualTo(podman.tests().total());
+        assertThat(podman.tests().passed()).isEqualTo(local.tests().passed());
+        assertThat(local.coverage().line().covered()).isPositive().isEqualTo(podman.coverage().line().covered());
+        assertThat(podman.coverage().instruction()).isEqualTo(local.coverage().instruction());
+        assertThat(podman.coverage().branch()).isEqualTo(local.coverage().branch());
+        assertThat(local.orphans().orphans()).extracting(Orphan::className)
+                .contains("org.example.calc.LegacyExporter", "org.example.calc.CsvWriter", "org.example.calc.DoublingPlugin");
+        assertThat(podman.orphans()).isEqualTo(local.orphans());
+        assertThat(local.orphans().covered()).isEqualTo(1);
+        assertThat(podman.containerFailures()).isZero();
+        assertThat(podman.containerTimeouts()).isZero();
+        assertThat(Containers.ofRun(runId)).isEmpty();
+        assertThat(tmp.resolve("podman/report/index.html")).exists();
+        assertThat(tmp.resolve("podman/report/jacoco/index.html")).exists();
+        assertThat(RunHistory.load(tmp.resolve("podman/history.jsonl")).records()).singleElement()
+                .satisfies(r -> assertThat(r.classDurations()).containsKey("org.example.calc.SlowATest"));
+    }
+
+    @Test
+    void containerShardThatTimesOutIsRemovedAndCounted(@TempDir Path tmp) throws Exception {
+        Containers.assumePodman();
+        String runId = "it-timeout-" + UUID.randomUUID().toString().substring(0, 8);
+        SelfTestOptions o = SelfTestOptions.builder(pyWorkspace(tmp.resolve("ws"), 2)).framework(Framework.CUSTOM)
+                .paths(List.of("tests/*.py")).shards(2).useContainer(true).runId(runId)
+                .command("if [ \"$SELFTEST_SHARD_INDEX\" = 0 ]; then sleep 600; fi; " + WRITE_JUNIT)
+                .timeout(Duration.ofSeconds(4)).reportDir(tmp.resolve("report")).build();
+
+        long t0 = System.nanoTime();
+        RunSummary s = new SelfTestRun(o).run(RunListener.NONE);
+
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(60);
+        assertThat(s.shards()).extracting(ShardResult::outcome).containsExactly(ShardRecord.TIMEOUT, ShardRecord.OK);
+        assertThat(s.containerTimeouts()).isEqualTo(1);
+        assertThat(s.containerFailures()).isZero();
+        assertThat(s.complete()).isFalse();
+        assertThat(s.toRecord().complete()).isFalse();
+        assertThat(Containers.ofRun(runId)).as("the timed-out container is gone").isEmpty();
+    }
+
+    @Test
+    void copyModeNeedsNoSharedFilesystem(@TempDir Path tmp) throws Exception {
+        Containers.assumePodman();
+        Path ws = pyWorkspace(tmp.resolve("ws"), 3);
+        Files.writeString(ws.resolve("marker.txt"), "copied-in");
+        String runId = "it-copy-" + UUID.randomUUID().toString().substring(0, 8);
+        SelfTestOptions o = SelfTestOptions.builder(ws).framework(Framework.CUSTOM).paths(List.of("tests/*.py"))
+                .shards(2).useContainer(true).copyWorkspace(true).runId(runId)
+                // the shard reads a workspace file from its own copy and proves it by the test case name
+                .command("test \"$(pwd)\" = /workspace && test \"$(cat marker.txt)\" = copied-in && " + WRITE_JUNIT)
+                .reportDir(tmp.resolve("report")).build();
+
+        RunSummary s = new SelfTestRun(o).run(RunListener.NONE);
+
+        assertThat(s.mode()).contains("copied in/out");
+        assertThat(s.allPassed()).as(s.problems().toString()).isTrue();
+        assertThat(s.tests().total()).isEqualTo(3);
+        assertThat(Containers.ofRun(runId)).isEmpty();
+    }
+
+    @Test
+    void localShardTimeoutStopsItsProcessTreeWhileOtherShardsStreamTheirResults(@TempDir Path tmp) throws Exception {
+        SelfTestOptions o = SelfTestOptions.builder(pyWorkspace(tmp.resolve("ws"), 4)).framework(Framework.CUSTOM)
+                .paths(List.of("tests/*.py")).shards(2)
+                .command("if [ \"$SELFTEST_SHARD_INDEX\" = 0 ]; then echo $$ > \"$SELFTEST_REPORTS_DIR/../pid\"; "
+                        + "sleep 600 & echo $! > \"$SELFTEST_REPORTS_DIR/../child\"; wait; fi; " + WRITE_JUNIT)
+                .timeout(Duration.ofSeconds(3)).reportDir(tmp.resolve("report")).build();
+        List<Integer> finishedOrder = Collections.synchronizedList(new ArrayList<>());
+
+        RunSummary s = new SelfTestRun(o).run(new RunListener() {
+            @Override
+            public void shardFinished(ShardResult result) {
+                finishedOrder.add(result.index());
+            }
+        });
+
+        assertThat(finishedOrder).containsExactly(1, 0);
+        assertThat(s.shards().get(0).outcome()).isEqualTo(ShardRecord.TIMEOUT);
+        assertThat(s.shards().get(1).outcome()).isEqualTo(ShardRecord.OK);
+        assertThat(s.tests().total()).isEqualTo(2);
+        assertThat(s.containerTimeouts()).as("no container involved").isZero();
+        Path shard0 = tmp.resolve("report/shards/shard-0");
+        long pid = Long.parseLong(Files.readString(shard0.resolve("pid")).trim());
+        long child = Long.parseLong(Files.readString(shard0.resolve("child")).trim());
+        assertThat(ProcessTree.isRunning(pid)).isFalse();
+        assertThat(ProcessTree.isRunning(child)).isFalse();
+    }
+
+    @Test
+    void shardsRunSeparatelyFromAPlanMergeIntoOneSummary(@TempDir Path tmp) throws Exception {
+        SelfTestOptions o = SelfTestOptions.builder(pyWorkspace(tmp.resolve("ws"), 5)).framework(Framework.CUSTOM)
+                .paths(List.of("tests/*.py")).shards(2).command(WRITE_JUNIT).reportDir(tmp.resolve("report"))
+                .history(tmp.resolve("history.jsonl")).build();
+        SelfTestRun planner = new SelfTestRun(o);
+        String planJson = planner.plan().toJson();
+
+        // as the Pipeline would: each shard on "another agent" from nothing but the plan
+        var plan = io.jenkins.plugins.selftest.engine.shard.ShardPlan.fromJson(planJson);
+        ShardResult r1 = new SelfTestRun(o).runShard(plan, 1, RunListener.NONE);
+        ShardResult r0 = new SelfTestRun(o).runShard(plan, 0, RunListener.NONE);
+        RunSummary merged = planner.gather(plan, List.of(r1, r0), java.time.Instant.now(), 1.0, "local processes", 0,
+                List.of(), RunListener.NONE);
+
+        assertThat(merged.tests().total()).isEqualTo(5);
+        assertThat(merged.shards()).extracting(ShardResult::index).containsExactly(0, 1);
+        assertThat(merged.allPassed()).isTrue();
+        assertThat(RunHistory.load(tmp.resolve("history.jsonl")).records()).hasSize(1);
+    }
+}

@@ -1,0 +1,28 @@
+package org.example.calc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** A slow suite (sleeps stand in for I/O), so that two shards give a real speed-up. */
+class SlowDTest {
+
+    private static void slowIo() throws InterruptedException {
+        String env = System.getenv("EXAMPLE_SLEEP_MS");
+        Thread.sleep(Long.getLong("example.sleep.ms", env == null ? 2000 : Long.parseLong(env)));
+    }
+
+    @Test
+    void slowCheck1() throws InterruptedException {
+        slowIo();
+        assertEquals(2, new Calculator().add(1, 1));
+    }
+
+    @Test
+    void slowCheck2() throws InterruptedException {
+        slowIo();
+        assertEquals(4, new Calculator().add(2, 2));
+    }
+
+}

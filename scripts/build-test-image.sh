@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds the local test image for container shards, without any registry: a tiny root file system
+# (just the directory skeleton and the usual /bin, /lib, /lib64 links into /usr) imported with `podman import`.
+#
+# The image holds no JDK and no Maven of its own: the host's /usr is mounted read-only at run time, plus the
+# /etc directories the JDK and Maven link into. Those host paths are listed in the image label
+# `selftest.mounts`; selftest's container runtime reads that label and adds each path that exists as a
+# read-only bind mount. For the maven preset it also mounts the user's ~/.m2 (offline Maven) and the
+# workspace at their own paths. So the image is ~10 kB and starts in well under a second.
+#
+# Usage: scripts/build-test-image.sh [image]   (default localhost/selftest-java17:latest)
+# Idempotent: an image with the same content and mounts is left as it is. Exits 0 with a message and
+# does nothing when podman is not installed.
+set -euo pipefail
+
+image="${1:-localhost/selftest-java17:latest}"
+if ! command -v podman >/dev/null 2>&1; then
+  echo "build-test-image: podman is not installed; container shards will be skipped (run scripts/setup-machine.sh)" >&2
+  exit 0
+fi
+
+# Host paths the shard needs inside the container.
+mounts=(/usr)
+for p in /etc/alternatives /etc/java-17-openjdk /etc/maven /etc/ssl/certs; do
+  [ -e "$p" ] && mounts+=("$p")
+done
+if command -v java >/dev/null 2>&1; then
+  jhome="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+  case "$jhome" in /usr/*) ;; *) mounts+=("$jhome") ;; esac
+fi
+label="$(IFS=,; echo "${mounts[*]}")"
+digest="$(printf '%s\n' "v1" "$label" | sha256sum | cut -c1-16)"
+
+if podman image exists "$image" \
+   && [ "$(podman image inspect --format '{{index .Config.Labels "selftest.recipe"}}' "$image" 2>/dev/null)" = "$digest" ]; then
+  echo "build-test-image: $image is up to date (mounts: $label)"
+  exit 0
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+root="$work/root"
+mkdir -p "$root"/{usr,tmp,etc,proc,sys,dev,root,run,var/tmp,workspace}
+chmod 1777 "$root/tmp" "$root/var/tmp"
+ln -s usr/bin "$root/bin"
+ln -s usr/lib "$root/lib"
+ln -s usr/lib64 "$root/lib64"
+ln -s usr/sbin "$root/sbin"
+for p in "${mounts[@]}"; do mkdir -p "$root$p"; done
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
+printf 'root:x:0:\n' > "$root/etc/group"
+tar -C "$root" -cf "$work/root.tar" .
+
+podman import \
+  --change "LABEL selftest.mounts=$label" \
+  --change "LABEL selftest.recipe=$digest" \
+  --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+  --change "ENV HOME=/root" \
+  --change "WORKDIR /workspace" \
+  --change 'CMD ["/bin/sh"]' \
+  --quiet "$work/root.tar" "$image" >/dev/null
+echo "build-test-image: built $image (mounts: $label)"
