@@ -49,6 +49,10 @@ class ProcessTreeIT {
     void processLeadsItsOwnGroup() throws Exception {
         LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv("sleep", "30").build());
         try {
+            // setsid(2) runs in the child just after the fork: give it the moment it needs on a loaded machine
+            for (int i = 0; i < 200 && !ProcessTree.processGroup(p.pid()).equals(java.util.Optional.of(p.pid())); i++) {
+                Thread.sleep(10);
+            }
             assertThat(ProcessTree.processGroup(p.pid())).contains(p.pid());
             assertThat(ProcessTree.startTicks(p.pid())).isPresent();
         } finally {
