@@ -12,13 +12,13 @@ import java.util.Optional;
 
 /**
  * Everything about one run that a report shows beyond its {@link RunRecord}: tests, coverage and orphans.
- * Persisted as one JSON file ({@link #FILE_NAME} in the report directory) so that a later {@code selftest report}
+ * Persisted as one JSON file ({@link #FILE_NAME} in the report directory, next to the HTML report) so that a later {@code selftest report}
  * can show the last run's failures again.
  */
 public record RunDetails(RunRecord record, TestSuiteResult tests, CoverageSummary coverage, OrphanReport orphans) {
 
     /** The conventional file name inside a report directory. */
-    public static final String FILE_NAME = "last-run.json";
+    public static final String FILE_NAME = "details.json";
 
     public RunDetails {
         Objects.requireNonNull(record, "record");

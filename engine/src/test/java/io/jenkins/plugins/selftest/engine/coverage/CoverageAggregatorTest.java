@@ -130,6 +130,54 @@ class CoverageAggregatorTest {
     }
 
     @Test
+    void conflictingOrBrokenClassFilesCostOnlyThemselves() throws IOException {
+        String calculator = APP.replace('.', '/') + "/Calculator.class";
+        Path other = Files.createDirectories(tmp.resolve("other/" + APP.replace('.', '/')));
+        Files.write(other.resolve("Calculator.class"), Fixtures.recompiled(Files.readAllBytes(classes.resolve(calculator))));
+        Files.write(other.resolve("Broken.class"), new byte[] {(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe, 0, 0, 0, 61, 1, 2, 3});
+
+        CoverageSummary s = CoverageAggregator.aggregate(
+                new CoverageInput(List.of(exec), List.of(classes, tmp.resolve("other")), List.of()), Optional.empty());
+
+        assertThat(s.warnings()).containsExactly(
+                "1 class(es) found more than once with different content, the first one found is used - pass each class"
+                        + " directory only once: " + APP + ".Calculator",
+                "1 class file(s) could not be analysed and are left out: " + APP.replace('.', '/') + "/Broken.class"
+                        + s.warnings().get(1).substring(s.warnings().get(1).indexOf(" (")));
+        assertThat(s.clazz()).as("the first directory's classes, with their coverage").isEqualTo(new Counter(5, 5));
+        assertThat(s.coveredClasses()).contains(APP + ".Calculator");
+    }
+
+    @Test
+    void parallelAnalysisGivesTheSameResultAsOneThread() throws IOException {
+        // a library's classes as a directory: several hundred class files
+        Path library = tmp.resolve("library");
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(Path.of(com.fasterxml.jackson.databind.ObjectMapper.class
+                .getProtectionDomain().getCodeSource().getLocation().getPath()).toFile())) {
+            for (java.util.zip.ZipEntry e : jar.stream().filter(e -> e.getName().endsWith(".class")
+                    && !e.getName().startsWith("META-INF")).toList()) {
+                Path to = library.resolve(e.getName());
+                Files.createDirectories(to.getParent());
+                try (var in = jar.getInputStream(e)) {
+                    Files.copy(in, to);
+                }
+            }
+        }
+        CoverageInput in = new CoverageInput(List.of(exec), List.of(library, Fixtures.testClasses(), classes), List.of());
+        try (var walk = Files.walk(library)) {
+            assertThat(walk.count()).as("enough class files for several slices").isGreaterThan(4L * CoverageAggregator.MIN_SLICE);
+        }
+
+        CoverageSummary one = CoverageAggregator.aggregate(in, Optional.empty(), 1);
+        CoverageSummary four = CoverageAggregator.aggregate(in, Optional.empty(), 4);
+
+        assertThat(four).isEqualTo(one);
+        assertThat(one.warnings()).as("the fixture app is both in test-classes and in classes: identical, no conflict").isEmpty();
+        assertThat(one.coveredClasses()).contains(APP + ".Calculator");
+        assertThat(one.packages().size()).isGreaterThan(10);
+    }
+
+    @Test
     void nothingToAnalyseIsEmptyCoverage() throws IOException {
         CoverageSummary s = CoverageAggregator.aggregate(new CoverageInput(List.of(), List.of(), List.of()), Optional.empty());
         assertThat(s.isEmpty()).isTrue();

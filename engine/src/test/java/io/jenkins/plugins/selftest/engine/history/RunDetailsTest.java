@@ -44,7 +44,7 @@ class RunDetailsTest {
 
     @Test
     void unreadableFileNamesItself() throws IOException {
-        Path file = Files.writeString(tmp.resolve("last-run.json"), "{\"record\":");
-        assertThatThrownBy(() -> RunDetails.read(file)).isInstanceOf(IOException.class).hasMessageContaining("last-run.json");
+        Path file = Files.writeString(tmp.resolve("details.json"), "{\"record\":");
+        assertThatThrownBy(() -> RunDetails.read(file)).isInstanceOf(IOException.class).hasMessageContaining("details.json");
     }
 }
