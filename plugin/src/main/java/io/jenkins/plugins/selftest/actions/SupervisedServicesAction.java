@@ -66,7 +66,7 @@ public class SupervisedServicesAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return "Supervised services";
+        return io.jenkins.plugins.selftest.Messages.get("SupervisedServicesAction.DisplayName");
     }
 
     @Override
