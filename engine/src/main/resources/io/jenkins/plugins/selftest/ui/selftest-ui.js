@@ -72,7 +72,7 @@
       return value || fallback;
     }
     return {
-      fg: v('--st-fg', '#1f2328'), muted: v('--st-muted', '#656d76'), border: v('--st-border', '#d0d7de'),
+      fg: v('--st-fg', '#1f2328'), panel: v('--st-panel', '#f6f8fa'), muted: v('--st-muted', '#656d76'), border: v('--st-border', '#d0d7de'),
       pass: v('--st-pass', '#2da44e'), fail: v('--st-fail', '#cf222e'), skip: v('--st-skip', '#9a6700'),
       accent: v('--st-accent', '#0969da'), accent2: v('--st-accent2', '#8250df'), accent3: v('--st-accent3', '#bf8700')
     };
@@ -90,7 +90,8 @@
       textStyle: { color: c.fg },
       grid: { left: 56, right: 16, top: 36, bottom: 48 },
       legend: { top: 0, textStyle: { color: c.fg } },
-      tooltip: { trigger: 'axis', confine: true },
+      tooltip: { trigger: 'axis', confine: true, backgroundColor: c.panel, borderColor: c.border,
+        textStyle: { color: c.fg } },
       xAxis: {
         type: 'category',
         data: labels || trend.startedAt.map(shortTime),
@@ -195,11 +196,15 @@
     element.appendChild(grid);
     var c = colors(element);
     var drawn = 0;
-    CHARTS.forEach(function (spec) {
-      var box = el('div', { className: 'st-chart-box' }, [el('h3', { text: spec.title })]);
+    // every box first: the grid's auto-fit columns only settle once all charts are in, and ECharts takes the
+    // container's size at init
+    var divs = CHARTS.map(function (spec) {
       var div = el('div', { className: 'st-chart', 'data-chart': spec.key });
-      box.appendChild(div);
-      grid.appendChild(box);
+      grid.appendChild(el('div', { className: 'st-chart-box' }, [el('h3', { text: spec.title }), div]));
+      return div;
+    });
+    CHARTS.forEach(function (spec, i) {
+      var div = divs[i];
       var chart = global.echarts.init(div, null, { renderer: 'svg' });
       chart.setOption(spec.option(trend, c, labels));
       if (links) {

@@ -17,6 +17,8 @@ public class FakeHistoryBuild extends Run<FakeHistoryJob, FakeHistoryBuild> {
     public final AtomicInteger rootDirCalls = new AtomicInteger();
     /** How often an action was looked up: the trend walks builds through it. */
     public final AtomicInteger actionLookups = new AtomicInteger();
+    /** The build's display name; {@code #<number>} unless a test sets another. */
+    public volatile String displayName;
     private final FakeHistoryJob job;
     private final int number;
     private final Path rootDir;
@@ -40,7 +42,7 @@ public class FakeHistoryBuild extends Run<FakeHistoryJob, FakeHistoryBuild> {
 
     @Override
     public String getDisplayName() {
-        return "#" + number;
+        return displayName != null ? displayName : "#" + number;
     }
 
     @Override
