@@ -273,6 +273,19 @@ class SelfTestPagesIT {
         }
     }
 
+    /** Regression: charts were initialised before the grid had all its columns and drew 3x too wide, clipped. */
+    @Test
+    void eachChartIsDrawnAtTheWidthOfItsBox() {
+        List<int[]> rects = chartRects(jobDom);
+        List<String> keys = List.of("tests", "coverage", "runtime");
+        for (int i = 0; i < keys.size(); i++) {
+            Matcher svg = Pattern.compile("<svg[^>]* width=\"(\\d+)\"").matcher(section(jobDom, "data-chart=\"" + keys.get(i) + "\""));
+            assertThat(svg.find()).as("svg of %s", keys.get(i)).isTrue();
+            assertThat(Integer.parseInt(svg.group(1))).as("width of the %s chart", keys.get(i)).isBetween(rects.get(i)[2] - 2, rects.get(i)[2] + 2);
+        }
+        assertThat(rects.get(1)[0]).as("three charts side by side").isGreaterThan(rects.get(0)[0] + rects.get(0)[2]);
+    }
+
     @Test
     void aClickInAChartOpensThatBuild() {
         Matcher m = Pattern.compile("data-navigated=\"/jenkins/job/app/(\\d+)/\"").matcher(jobDom);
