@@ -6,6 +6,7 @@ import hudson.model.Item;
 import hudson.model.Run;
 import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.engine.coverage.CoverageAggregator;
+import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.json.Json;
@@ -160,7 +161,7 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
     @Exported
     public Map<String, Object> getCoverage() {
         return ResultsModel.coverage(getDetails().map(RunDetails::coverage)
-                .orElse(io.jenkins.plugins.selftest.engine.coverage.CoverageSummary.NO_COVERAGE));
+                .orElse(CoverageSummary.NO_COVERAGE));
     }
 
     @Exported
