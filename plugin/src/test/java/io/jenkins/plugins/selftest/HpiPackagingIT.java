@@ -124,6 +124,24 @@ class HpiPackagingIT {
         }
     }
 
+    @Test
+    void servesTheSharedRenderersAsStaticResources() throws IOException {
+        try (JarFile jar = new JarFile(hpi.toFile())) {
+            for (String file : java.util.List.of("ui/selftest-ui.js", "ui/selftest-ui.css", "ui/selftest-boot.js")) {
+                assertThat(jar.getEntry(file)).as(file).isNotNull();
+            }
+            // the views that load them
+            Path plugin = extract("WEB-INF/lib/supervised-selftest.jar");
+            try (JarFile pluginJar = new JarFile(plugin.toFile())) {
+                for (String view : java.util.List.of("SelfTestBuildAction/summary.jelly", "SelfTestBuildAction/index.jelly",
+                        "SelfTestJobAction/floatingBox.jelly", "SelfTestJobAction/index.jelly",
+                        "SupervisedServicesAction/summary.jelly")) {
+                    assertThat(pluginJar.getEntry("io/jenkins/plugins/selftest/actions/" + view)).as(view).isNotNull();
+                }
+            }
+        }
+    }
+
     private static Path extract(String entry) throws IOException {
         Path out = tmp.resolve(Path.of(entry).getFileName());
         try (JarFile jar = new JarFile(hpi.toFile()); InputStream in = jar.getInputStream(jar.getEntry(entry))) {

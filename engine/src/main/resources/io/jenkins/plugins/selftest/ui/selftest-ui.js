@@ -6,10 +6,20 @@
  * instructionCoverage, branchCoverage, runtimeSeconds, complete) and RunDetails (record, tests, coverage, orphans).
  * Every text that comes from a build is put into the page with textContent, never as HTML.
  *
- *   SelfTestUI.renderTrends(element, trend)   -> number of charts drawn (3, or 0 without ECharts or runs)
- *   SelfTestUI.renderSummary(element, details, links)
+ *   SelfTestUI.renderTrends(element, trend, options)   -> number of charts drawn (3, or 0 without ECharts or runs)
+ *       options (all optional): labels (x-axis label per run), links (URL per run: a click on a run's bar or point,
+ *       or anywhere in its column, opens it), navigate (function (url), default location.assign)
+ *   SelfTestUI.renderSummary(element, details, links, options)
+ *       options (all optional): previous (the previous run's record, for the coverage change), compact (cards and
+ *       links only), heading, baseUrl (prefix of relative link targets), detailsUrl (a "details" link)
+ *   SelfTestUI.renderServices(element, services, options)   -> services = SupervisedServicesAction rows
+ *       (name, state, restarts, lastExit, readyMillis, uptimeMillis, log); options.baseUrl prefixes the log link
  *   SelfTestUI.renderPage(element, data)      -> data = {title, generatedAt, trend, last, links}
- * After renderPage, the page's <body> carries data-charts-rendered="<n>".
+ *   SelfTestUI.boot(root)   renders every element under root that carries data-selftest-view (build-summary,
+ *       build, trends, services) from its data-selftest JSON attribute; data-base-url and data-root-url give the
+ *       link prefixes. This is how the Jenkins pages (thin Jelly shells, no inline script) are drawn.
+ * After renderPage or boot of a trends view, the page's <body> (renderPage) or the view element (boot) carries
+ * data-charts-rendered="<n>" and data-chart-rects="x,y,w,h;..." (page coordinates, for screenshot tests).
  */
 (function (global) {
   'use strict';
@@ -62,7 +72,7 @@
       return value || fallback;
     }
     return {
-      fg: v('--st-fg', '#1f2328'), muted: v('--st-muted', '#656d76'), border: v('--st-border', '#d0d7de'),
+      fg: v('--st-fg', '#1f2328'), panel: v('--st-panel', '#f6f8fa'), muted: v('--st-muted', '#656d76'), border: v('--st-border', '#d0d7de'),
       pass: v('--st-pass', '#2da44e'), fail: v('--st-fail', '#cf222e'), skip: v('--st-skip', '#9a6700'),
       accent: v('--st-accent', '#0969da'), accent2: v('--st-accent2', '#8250df'), accent3: v('--st-accent3', '#bf8700')
     };
@@ -73,17 +83,18 @@
     return typeof iso === 'string' && iso.length >= 16 ? iso.substring(5, 10) + ' ' + iso.substring(11, 16) : String(iso);
   }
 
-  function baseOption(trend, c, yName, yFormatter, yMax) {
+  function baseOption(trend, c, yName, yFormatter, yMax, labels) {
     return {
       animation: false,
       backgroundColor: 'transparent',
       textStyle: { color: c.fg },
       grid: { left: 56, right: 16, top: 36, bottom: 48 },
       legend: { top: 0, textStyle: { color: c.fg } },
-      tooltip: { trigger: 'axis', confine: true },
+      tooltip: { trigger: 'axis', confine: true, backgroundColor: c.panel, borderColor: c.border,
+        textStyle: { color: c.fg } },
       xAxis: {
         type: 'category',
-        data: trend.startedAt.map(shortTime),
+        data: labels || trend.startedAt.map(shortTime),
         axisLabel: { color: c.muted, hideOverlap: true },
         axisLine: { lineStyle: { color: c.border } }
       },
@@ -96,8 +107,8 @@
     };
   }
 
-  function testsOption(trend, c) {
-    var o = baseOption(trend, c, 'tests', '{value}');
+  function testsOption(trend, c, labels) {
+    var o = baseOption(trend, c, 'tests', '{value}', undefined, labels);
     function bar(name, data, color) {
       return { name: name, type: 'bar', stack: 'tests', data: data, itemStyle: { color: color }, barCategoryGap: '15%' };
     }
@@ -105,8 +116,8 @@
     return o;
   }
 
-  function coverageOption(trend, c) {
-    var o = baseOption(trend, c, '%', '{value} %', 100);
+  function coverageOption(trend, c, labels) {
+    var o = baseOption(trend, c, '%', '{value} %', 100, labels);
     o.yAxis.min = 0;
     function line(name, data, color) {
       return { name: name, type: 'line', data: data, connectNulls: false, showSymbol: trend.runIds.length <= 60,
@@ -117,8 +128,8 @@
     return o;
   }
 
-  function runtimeOption(trend, c) {
-    var o = baseOption(trend, c, 'seconds', '{value} s');
+  function runtimeOption(trend, c, labels) {
+    var o = baseOption(trend, c, 'seconds', '{value} s', undefined, labels);
     o.series = [{
       name: 'runtime', type: 'bar',
       data: trend.runtimeSeconds.map(function (s, i) {
@@ -135,7 +146,40 @@
     { key: 'runtime', title: 'Runtime (partial runs highlighted)', option: runtimeOption }
   ];
 
-  function renderTrends(element, trend) {
+  function validLabels(labels, trend) {
+    return labels && labels.length === trend.runIds.length ? labels.map(String) : null;
+  }
+
+  // A click on a bar or point opens its run; a click elsewhere in the plot opens the run of that column.
+  function linkPoints(chart, div, links, navigate) {
+    function open(index) {
+      var url = typeof index === 'number' && index >= 0 && index < links.length ? links[index] : null;
+      if (url) {
+        navigate(url);
+      }
+    }
+    var handled = false;
+    chart.on('click', function (params) {
+      handled = true;
+      open(params.dataIndex);
+    });
+    chart.getZr().on('click', function (event) {
+      if (handled) {
+        handled = false;
+        return;
+      }
+      if (!chart.containPixel('grid', [event.offsetX, event.offsetY])) {
+        return;
+      }
+      var point = chart.convertFromPixel({ xAxisIndex: 0, yAxisIndex: 0 }, [event.offsetX, event.offsetY]);
+      open(point && Math.round(point[0]));
+    });
+    div.style.cursor = 'pointer';
+    div.setAttribute('data-links', String(links.length));
+  }
+
+  function renderTrends(element, trend, options) {
+    options = options || {};
     element.textContent = '';
     if (!trend || !trend.runIds || trend.runIds.length === 0) {
       element.appendChild(el('p', { className: 'st-muted', text: 'No runs recorded yet.' }));
@@ -145,17 +189,27 @@
       element.appendChild(el('p', { className: 'st-bad', text: 'ECharts is not loaded: trend charts unavailable.' }));
       return 0;
     }
+    var labels = validLabels(options.labels, trend);
+    var links = options.links && options.links.length === trend.runIds.length ? options.links : null;
+    var navigate = options.navigate || function (url) { global.location.assign(url); };
     var grid = el('div', { className: 'st-charts' });
     element.appendChild(grid);
     var c = colors(element);
     var drawn = 0;
-    CHARTS.forEach(function (spec) {
-      var box = el('div', { className: 'st-chart-box' }, [el('h3', { text: spec.title })]);
+    // every box first: the grid's auto-fit columns only settle once all charts are in, and ECharts takes the
+    // container's size at init
+    var divs = CHARTS.map(function (spec) {
       var div = el('div', { className: 'st-chart', 'data-chart': spec.key });
-      box.appendChild(div);
-      grid.appendChild(box);
+      grid.appendChild(el('div', { className: 'st-chart-box' }, [el('h3', { text: spec.title }), div]));
+      return div;
+    });
+    CHARTS.forEach(function (spec, i) {
+      var div = divs[i];
       var chart = global.echarts.init(div, null, { renderer: 'svg' });
-      chart.setOption(spec.option(trend, c));
+      chart.setOption(spec.option(trend, c, labels));
+      if (links) {
+        linkPoints(chart, div, links, navigate);
+      }
       global.addEventListener('resize', function () { chart.resize(); });
       div.setAttribute('data-rendered', 'true');
       drawn++;
@@ -197,7 +251,44 @@
     return el('div', { className: 'st-card' }, [el('b', { text: value, className: className || '' }), label]);
   }
 
-  function renderSummary(element, details, links) {
+  function coverageCard(r, previous) {
+    var value = r.lineCoverage === null || r.lineCoverage === undefined ? 'n/a' : percent(r.lineCoverage);
+    var change = coverageChange(r, previous);
+    var node = card('line coverage', value);
+    if (change !== null) {
+      var down = r.lineCoverage < previous.lineCoverage;
+      var up = r.lineCoverage > previous.lineCoverage;
+      node.appendChild(el('span', { className: 'st-change ' + (down ? 'st-bad' : up ? 'st-ok' : 'st-muted'),
+        text: change + ' vs previous', 'data-change': change }));
+    }
+    return node;
+  }
+
+  function resolve(href, baseUrl) {
+    return baseUrl && !/^([a-z][a-z0-9+.-]*:|\/)/i.test(href) ? baseUrl + href : href;
+  }
+
+  // Only http(s) and relative targets become links; anything else ("javascript:") is shown as text.
+  function safeHref(href) {
+    return /^([a-z][a-z0-9+.-]*):/i.test(href) && !/^https?:/i.test(href) ? null : href;
+  }
+
+  function link(href, text, baseUrl) {
+    var target = safeHref(resolve(String(href), baseUrl));
+    return target === null ? el('span', { text: text }) : el('a', { href: target, text: text });
+  }
+
+  function coverageChange(r, previous) {
+    if (!previous || r.lineCoverage === null || r.lineCoverage === undefined
+        || previous.lineCoverage === null || previous.lineCoverage === undefined) {
+      return null;
+    }
+    var points = Math.round((r.lineCoverage - previous.lineCoverage) * 1000) / 10;
+    return (points > 0 ? '+' : points < 0 ? '\u2212' : '\u00b1') + Math.abs(points).toFixed(1) + ' pts';
+  }
+
+  function renderSummary(element, details, links, options) {
+    options = options || {};
     element.textContent = '';
     if (!details || !details.record) {
       element.appendChild(el('p', { className: 'st-muted', text: 'No run details.' }));
@@ -209,7 +300,7 @@
     var orphans = details.orphans || { orphans: [], problems: [] };
     var failedCount = r.failed + r.errors;
 
-    element.appendChild(el('h2', { text: 'Last run' }));
+    element.appendChild(el('h2', { text: options.heading || 'Last run' }));
     element.appendChild(el('p', { className: 'st-muted' }, [
       'Run ', el('code', { text: r.runId }), ' started ' + r.startedAt + ', took ' + seconds(r.runtimeSeconds)
         + (r.complete ? '.' : ' - partial or aborted run.')]));
@@ -218,17 +309,35 @@
       card('passed', String(r.passed), 'st-ok'),
       card('failed or errors', String(failedCount), failedCount ? 'st-bad' : ''),
       card('skipped', String(r.skipped), r.skipped ? 'st-warn' : ''),
-      card('line coverage', r.lineCoverage === null || r.lineCoverage === undefined ? 'n/a' : percent(r.lineCoverage)),
+      card('runtime', seconds(r.runtimeSeconds), r.complete ? '' : 'st-warn'),
+      coverageCard(r, options.previous),
       card('orphans (uncovered)', r.orphanTotal + ' (' + r.orphanUncovered + ')'),
       card('container failures / timeouts', r.containerFailures + ' / ' + r.containerTimeouts,
         r.containerFailures + r.containerTimeouts ? 'st-bad' : '')
     ]));
-    if (links && links.length) {
-      element.appendChild(el('p', null, links.reduce(function (acc, l, i) {
-        if (i) { acc.push(' · '); }
-        acc.push(el('a', { href: l.href, text: l.text }));
+    var allLinks = (links || []).slice();
+    if (options.detailsUrl) {
+      allLinks.unshift({ href: options.detailsUrl, text: 'Details: shards, failures, coverage by package' });
+    }
+    if (allLinks.length) {
+      element.appendChild(el('p', { className: 'st-links' }, allLinks.reduce(function (acc, l, i) {
+        if (i) { acc.push(' \u00b7 '); }
+        acc.push(link(l.href, l.text, options.baseUrl));
         return acc;
       }, [])));
+    }
+    if (options.compact) {
+      var failing = (tests.cases || []).filter(function (t) { return t.status === 'FAILED' || t.status === 'ERROR'; });
+      if (failing.length) {
+        element.appendChild(el('ul', { className: 'st-compact-failures' }, failing.slice(0, 10).map(function (t) {
+          return el('li', null, [el('code', { text: (t.className ? t.className + '.' : '') + t.name, className: 'st-bad' }),
+            t.message ? ' - ' + t.message : '']);
+        })));
+        if (failing.length > 10) {
+          element.appendChild(el('p', { className: 'st-muted', text: (failing.length - 10) + ' more failed test(s)' }));
+        }
+      }
+      return;
     }
 
     element.appendChild(el('h2', { text: 'Shards' }));
@@ -322,5 +431,74 @@
     return drawn;
   }
 
-  global.SelfTestUI = { renderTrends: renderTrends, renderSummary: renderSummary, renderPage: renderPage };
+  function millis(ms) {
+    return ms === null || ms === undefined || ms < 0 ? 'n/a' : seconds(ms / 1000);
+  }
+
+  var SERVICE_STATES = { ready: 'st-ok', running: 'st-ok', waiting: 'st-warn', starting: 'st-warn', backoff: 'st-warn',
+    stopping: 'st-muted', stopped: 'st-muted', exited: 'st-muted', failed: 'st-bad' };
+
+  function renderServices(element, services, options) {
+    options = options || {};
+    element.textContent = '';
+    element.appendChild(el('h2', { text: options.heading || 'Supervised services' }));
+    if (!services || !services.length) {
+      element.appendChild(el('p', { className: 'st-muted', text: 'No supervised services.' }));
+      return 0;
+    }
+    element.appendChild(table(['Service', 'State', { text: 'Restarts', num: true }, 'Last exit',
+      { text: 'Ready after', num: true }, { text: 'Uptime', num: true }, 'Log'],
+      services.map(function (s) {
+        return [el('code', { text: s.name }), { text: s.state, className: SERVICE_STATES[s.state] || '' },
+          num(s.restarts), s.lastExit || '\u2014', num(millis(s.readyMillis)), num(millis(s.uptimeMillis)),
+          s.log ? link('artifact/' + s.log.split('/').map(encodeURIComponent).join('/'), s.log, options.baseUrl) : ''];
+      })));
+    return services.length;
+  }
+
+  function chartRects(element) {
+    return Array.prototype.map.call(element.querySelectorAll('.st-chart'), function (div) {
+      var b = div.getBoundingClientRect();
+      return [Math.round(b.left + global.scrollX), Math.round(b.top + global.scrollY), Math.round(b.width), Math.round(b.height)].join(',');
+    }).join(';');
+  }
+
+  function bootOne(node) {
+    var view = node.getAttribute('data-selftest-view');
+    var base = node.getAttribute('data-base-url') || '';
+    var root = node.getAttribute('data-root-url') || '';
+    var data = JSON.parse(node.getAttribute('data-selftest') || 'null') || {};
+    if (view === 'build-summary' || view === 'build') {
+      renderSummary(node, data.details, data.links, { previous: data.previous, compact: view === 'build-summary',
+        heading: data.heading, baseUrl: base, detailsUrl: view === 'build-summary' ? data.detailsUrl : null });
+    } else if (view === 'trends') {
+      var drawn = renderTrends(node, data.trend, { labels: data.labels,
+        links: (data.urls || []).map(function (u) { return root + u; }), navigate: SelfTestUI.navigate });
+      node.setAttribute('data-charts-rendered', String(drawn));
+      node.setAttribute('data-chart-rects', chartRects(node));
+    } else if (view === 'services') {
+      renderServices(node, data.services || data, { baseUrl: base });
+    } else {
+      throw new Error('unknown view ' + view);
+    }
+  }
+
+  function boot(root) {
+    var nodes = (root || document).querySelectorAll('[data-selftest-view]:not([data-selftest-rendered])');
+    Array.prototype.forEach.call(nodes, function (node) {
+      node.setAttribute('data-selftest-rendered', 'true');
+      try {
+        bootOne(node);
+      } catch (e) {
+        node.textContent = '';
+        node.appendChild(el('p', { className: 'st-bad', text: 'Cannot show the self-test results: ' + e.message }));
+        node.setAttribute('data-selftest-error', String(e.message));
+      }
+    });
+    return nodes.length;
+  }
+
+  var SelfTestUI = { renderTrends: renderTrends, renderSummary: renderSummary, renderServices: renderServices,
+    renderPage: renderPage, boot: boot, navigate: undefined };
+  global.SelfTestUI = SelfTestUI;
 })(window);

@@ -1,20 +1,37 @@
 package io.jenkins.plugins.selftest.actions;
 
 import hudson.model.Action;
+import hudson.model.Api;
+import hudson.model.Item;
 import hudson.model.Run;
+import io.jenkins.plugins.selftest.Messages;
+import io.jenkins.plugins.selftest.engine.coverage.CoverageAggregator;
+import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
+import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
+import io.jenkins.plugins.selftest.engine.orphans.OrphanReport;
+import io.jenkins.plugins.selftest.engine.orphans.OrphanScanner;
+import io.jenkins.plugins.selftest.engine.report.HtmlReport;
+import io.jenkins.plugins.selftest.restapi.ResultsModel;
 import java.io.File;
 import java.io.IOException;
 import java.lang.ref.SoftReference;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.RunAction2;
 import jenkins.tasks.SimpleBuildStep;
+import org.kohsuke.stapler.StaplerProxy;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 
 /**
  * The result of {@code selfTest} (or of {@code selfTestPublish}) on a build.
@@ -23,8 +40,14 @@ import jenkins.tasks.SimpleBuildStep;
  * shard figures) is kept in {@code build.xml} as a JSON string (XStream never sees engine records); the large
  * {@link RunDetails} (every test case, coverage per package, orphans) lives in {@value #DETAILS_FILE} under the
  * build's directory and is loaded lazily, held only softly. Thread-safe.
+ *
+ * <p>Pages: {@code summary.jelly} on the build's page and {@code index.jelly} at {@code .../selfTest/}, thin shells
+ * that hand {@link #getSummaryJson()} and {@link #getPageJson()} to the shared renderers ({@code ui/selftest-ui.js}).
+ * REST: {@code .../selfTest/api/json} exports summary, shards, failures, coverage and orphans. Reaching the action by
+ * URL needs {@link Item#READ} on the job ({@link #getTarget()}).
  */
-public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuildAction {
+@ExportedBean(defaultVisibility = 2)
+public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuildAction, StaplerProxy {
 
     private static final Logger LOGGER = Logger.getLogger(SelfTestBuildAction.class.getName());
 
@@ -32,6 +55,12 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
     public static final String DETAILS_FILE = "selftest/details.json";
     /** Where the reports are archived as artifacts. */
     public static final String ARTIFACT_DIR = "selftest";
+    /** Where the shard logs are archived, below {@link #ARTIFACT_DIR}. */
+    public static final String SHARD_LOG_DIR = "shards";
+    /** Earlier builds looked at for the previous result, at most. */
+    static final int PREVIOUS_LOOK_BACK = 50;
+    /** Failed tests listed in the build page's summary. */
+    static final int SUMMARY_FAILURES = 10;
 
     private final String record;
     private transient Run<?, ?> run;
@@ -81,15 +110,124 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
         }
     }
 
-    /** The same action on the closest earlier build that has one. */
+    /** The same action on the closest earlier build that has one, among the last {@value #PREVIOUS_LOOK_BACK}. */
     public Optional<SelfTestBuildAction> previous() {
-        for (Run<?, ?> r = run == null ? null : run.getPreviousBuild(); r != null; r = r.getPreviousBuild()) {
+        int looked = 0;
+        for (Run<?, ?> r = run == null ? null : run.getPreviousBuild(); r != null && looked < PREVIOUS_LOOK_BACK;
+                r = r.getPreviousBuild()) {
+            looked++;
             SelfTestBuildAction a = r.getAction(SelfTestBuildAction.class);
             if (a != null) {
                 return Optional.of(a);
             }
         }
         return Optional.empty();
+    }
+
+    private Optional<RunRecord> previousRecord() {
+        return previous().map(SelfTestBuildAction::getRecord);
+    }
+
+    /** Only readers of the job reach this action, its pages and its API by URL. */
+    @Override
+    public Object getTarget() {
+        if (run != null) {
+            run.getParent().checkPermission(Item.READ);
+        }
+        return this;
+    }
+
+    /** {@code .../selfTest/api/json} (and xml, python). */
+    public Api getApi() {
+        return new Api(this);
+    }
+
+    @Exported
+    public Map<String, Object> getSummary() {
+        return ResultsModel.summary(getRecord(), previousRecord());
+    }
+
+    @Exported
+    public List<Map<String, Object>> getShards() {
+        return ResultsModel.shards(getRecord());
+    }
+
+    /** Empty when the details file is gone. */
+    @Exported
+    public List<Map<String, Object>> getFailures() {
+        return getDetails().map(ResultsModel::failures).orElse(List.of());
+    }
+
+    @Exported
+    public Map<String, Object> getCoverage() {
+        return ResultsModel.coverage(getDetails().map(RunDetails::coverage)
+                .orElse(CoverageSummary.NO_COVERAGE));
+    }
+
+    @Exported
+    public Map<String, Object> getOrphans() {
+        return ResultsModel.orphans(getDetails().map(RunDetails::orphans).orElse(OrphanReport.NONE), getRecord());
+    }
+
+    /**
+     * The artifacts worth a link, relative to the build's URL. Derived from the record (coverage measured, orphans
+     * scanned, shards run) rather than by listing the artifacts, which may live in external storage.
+     */
+    public List<Map<String, String>> getLinks() {
+        RunRecord r = getRecord();
+        Optional<RunDetails> d = getDetails();
+        String base = "artifact/" + ARTIFACT_DIR + "/";
+        List<Map<String, String>> links = new ArrayList<>();
+        if (r.lineCoverage().isPresent() || r.instructionCoverage().isPresent()) {
+            links.add(link(base + CoverageAggregator.HTML_DIR + "/index.html", Messages.get("SelfTestBuildAction.Link.Coverage")));
+        }
+        if (r.orphanTotal() > 0 || d.map(x -> x.orphans() != OrphanReport.NONE).orElse(false)) {
+            links.add(link(base + OrphanScanner.HTML_FILE, Messages.get("SelfTestBuildAction.Link.Orphans")));
+            links.add(link(base + OrphanScanner.JSON_FILE, OrphanScanner.JSON_FILE));
+        }
+        if (!r.shards().isEmpty()) {
+            links.add(link(base + SHARD_LOG_DIR + "/", Messages.get("SelfTestBuildAction.Link.ShardLogs")));
+        }
+        links.add(link(base, Messages.get("SelfTestBuildAction.Link.All")));
+        return links;
+    }
+
+    private static Map<String, String> link(String href, String text) {
+        return Map.of("href", href, "text", text);
+    }
+
+    /**
+     * The build page's summary for {@code SelfTestUI.renderSummary(..., {compact: true})}: the record, the previous
+     * record (coverage change), links, and at most {@value #SUMMARY_FAILURES} failed tests without stack traces.
+     */
+    public String getSummaryJson() {
+        RunRecord r = getRecord();
+        List<TestCaseResult> failed = getDetails().map(d -> d.tests().cases().stream()
+                .filter(TestCaseResult::isFailure)
+                .limit(SUMMARY_FAILURES)
+                .map(c -> new TestCaseResult(c.className(), c.name(), c.durationSeconds(), c.status(), c.flaky(),
+                        c.message().map(m -> m.length() > 300 ? m.substring(0, 300) + "..." : m),
+                        Optional.empty(), Optional.empty(), c.reportFile()))
+                .toList()).orElse(List.of());
+        RunDetails compact = new RunDetails(r, new TestSuiteResult(failed, List.of()), null, null);
+        return pageJson(compact, Messages.get("SelfTestBuildAction.DisplayName"));
+    }
+
+    /** The results page ({@code .../selfTest/}): everything {@link HtmlReport#forPage} keeps of the details. */
+    public String getPageJson() {
+        RunDetails d = getDetails().map(HtmlReport::forPage).orElseGet(() -> new RunDetails(getRecord(), null, null,
+                null));
+        return pageJson(d, run == null ? getDisplayName() : getDisplayName() + " - " + run.getFullDisplayName());
+    }
+
+    private String pageJson(RunDetails details, String heading) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("heading", heading);
+        data.put("details", details);
+        data.put("previous", previousRecord().orElse(null));
+        data.put("links", getLinks());
+        data.put("detailsUrl", getUrlName() + "/");
+        return Json.write(data);
     }
 
     public Run<?, ?> getRun() {
@@ -113,7 +251,7 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
 
     @Override
     public String getDisplayName() {
-        return "Self-test results";
+        return Messages.get("SelfTestBuildAction.DisplayName");
     }
 
     @Override

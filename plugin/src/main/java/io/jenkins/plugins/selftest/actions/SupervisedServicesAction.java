@@ -1,6 +1,7 @@
 package io.jenkins.plugins.selftest.actions;
 
 import hudson.model.Run;
+import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceStatus;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorState;
@@ -66,7 +67,7 @@ public class SupervisedServicesAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return "Supervised services";
+        return Messages.get("SupervisedServicesAction.DisplayName");
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class HtmlReport {
     /** Runs shown in the trend charts. */
     public static final int MAX_TREND_POINTS = 500;
     /** Failed and flaky cases listed on the page. */
-    static final int MAX_LISTED_CASES = 500;
+    public static final int MAX_LISTED_CASES = 500;
     static final int MAX_DETAILS_CHARS = 16 * 1024;
     static final int MAX_OUTPUT_CHARS = 8 * 1024;
 
@@ -119,8 +119,11 @@ public final class HtmlReport {
         return links;
     }
 
-    /** The run's details as the page shows them: failed and flaky cases only, texts bounded, no class list. */
-    static RunDetails forPage(RunDetails d) {
+    /**
+     * The run's details as a page shows them: failed and flaky cases only (at most {@value #MAX_LISTED_CASES}, the
+     * rest counted in a problem line), texts bounded, no class list. Also used by the Jenkins plugin's pages and API.
+     */
+    public static RunDetails forPage(RunDetails d) {
         List<TestCaseResult> listed = d.tests().cases().stream()
                 .filter(c -> c.isFailure() || c.flaky())
                 .limit(MAX_LISTED_CASES)

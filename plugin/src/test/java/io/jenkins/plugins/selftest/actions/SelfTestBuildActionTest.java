@@ -1,0 +1,198 @@
+package io.jenkins.plugins.selftest.actions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hudson.model.Item;
+import io.jenkins.plugins.selftest.engine.history.RunDetails;
+import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import io.jenkins.plugins.selftest.fakes.FakeHistoryBuild;
+import io.jenkins.plugins.selftest.fakes.FakeHistoryJob;
+import io.jenkins.plugins.selftest.fakes.SampleResults;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
+import org.springframework.security.access.AccessDeniedException;
+
+class SelfTestBuildActionTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private FakeHistoryJob job() {
+        return new FakeHistoryJob("app", tmp.resolve("builds"));
+    }
+
+    private static SelfTestBuildAction publish(FakeHistoryBuild build, RunDetails details) throws IOException {
+        SelfTestBuildAction a = SelfTestBuildAction.create(build, details);
+        build.addAction(a);
+        return a;
+    }
+
+    @Test
+    void summaryCarriesCountsRuntimeOrphansAndCoverageChangeAgainstThePreviousResult() throws IOException {
+        FakeHistoryJob job = job();
+        RunRecord first = SampleResults.record(1);
+        publish(job.newBuild(), new RunDetails(first, null, null, null));
+        job.newBuild(); // no results: skipped when looking for the previous one
+        RunRecord third = SampleResults.record(100);
+        SelfTestBuildAction a = publish(job.newBuild(), SampleResults.hostileDetails(third));
+
+        Map<String, Object> summary = a.getSummary();
+        assertThat(summary).containsEntry("total", third.total()).containsEntry("passed", third.passed())
+                .containsEntry("failed", third.failed()).containsEntry("skipped", third.skipped())
+                .containsEntry("runtimeSeconds", third.runtimeSeconds()).containsEntry("orphans", 2)
+                .containsEntry("orphansUncovered", 1);
+        assertThat((Double) summary.get("lineCoverageChange"))
+                .isCloseTo(third.lineCoverage().orElseThrow() - first.lineCoverage().orElseThrow(), within(1e-9))
+                .isPositive();
+    }
+
+    @Test
+    void noCoverageChangeWithoutAPreviousMeasurement() throws IOException {
+        FakeHistoryJob job = job();
+        publish(job.newBuild(), new RunDetails(SampleResults.record(23), null, null, null)); // no coverage measured
+        SelfTestBuildAction a = publish(job.newBuild(), new RunDetails(SampleResults.record(24), null, null, null));
+        assertThat(a.getSummary()).containsEntry("lineCoverageChange", null);
+        assertThat(publishFirst().getSummary()).containsEntry("lineCoverageChange", null);
+    }
+
+    private SelfTestBuildAction publishFirst() throws IOException {
+        return publish(new FakeHistoryJob("other", tmp.resolve("other")).newBuild(),
+                new RunDetails(SampleResults.record(3), null, null, null));
+    }
+
+    @Test
+    void exportsShardsFailuresCoverageByPackageAndOrphans() throws IOException {
+        SelfTestBuildAction a = publish(job().newBuild(), SampleResults.hostileDetails(SampleResults.record(7)));
+
+        assertThat(a.getShards()).hasSize(2);
+        assertThat(a.getShards().get(0)).containsEntry("index", 0).containsEntry("outcome", "failed");
+        List<Map<String, Object>> failures = a.getFailures();
+        assertThat(failures).extracting(f -> f.get("name")).containsExactly(SampleResults.HOSTILE_NAME, "dividesByZero");
+        assertThat(failures.get(0)).containsEntry("message", SampleResults.HOSTILE_MESSAGE).containsEntry("status", "FAILED");
+        Map<String, Object> coverage = a.getCoverage();
+        assertThat(coverage).containsEntry("measured", true);
+        assertThat((List<?>) coverage.get("packages")).hasSize(2);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> line = (Map<String, Object>) coverage.get("line");
+        assertThat((Double) line.get("ratio")).isCloseTo(0.8, within(1e-9));
+        assertThat(a.getOrphans()).containsEntry("total", 2);
+        assertThat((List<?>) a.getOrphans().get("classes")).hasSize(2);
+    }
+
+    @Test
+    void detailsAreReadBackFromTheBuildDirectoryAfterAReload() throws IOException {
+        FakeHistoryBuild build = job().newBuild();
+        RunRecord record = SampleResults.record(7);
+        SelfTestBuildAction.create(build, SampleResults.hostileDetails(record));
+        assertThat(build.getRootDir().toPath().resolve(SelfTestBuildAction.DETAILS_FILE)).isRegularFile();
+
+        SelfTestBuildAction reloaded = new SelfTestBuildAction(record);
+        reloaded.onLoad(build);
+        assertThat(reloaded.getFailures()).hasSize(2);
+    }
+
+    @Test
+    void aMissingDetailsFileLeavesFailuresEmptyAndTheSummaryIntact() throws IOException {
+        FakeHistoryBuild build = job().newBuild();
+        SelfTestBuildAction a = new SelfTestBuildAction(SampleResults.record(7));
+        build.addAction(a);
+        assertThat(a.getFailures()).isEmpty();
+        assertThat(a.getCoverage()).containsEntry("measured", false);
+        assertThat(a.getSummary()).containsEntry("total", SampleResults.record(7).total());
+        assertThat(JSON.readTree(a.getPageJson()).at("/details/record/total").asInt()).isEqualTo(SampleResults.record(7).total());
+    }
+
+    @Test
+    void pageJsonHasFailedTestsWithMessagesLinksAndThePreviousRecord() throws IOException {
+        FakeHistoryJob job = job();
+        publish(job.newBuild(), new RunDetails(SampleResults.record(1), null, null, null));
+        SelfTestBuildAction a = publish(job.newBuild(), SampleResults.hostileDetails(SampleResults.record(7)));
+
+        JsonNode page = JSON.readTree(a.getPageJson());
+        assertThat(page.at("/details/tests/cases")).hasSize(2); // the passing test is not sent to the page
+        assertThat(page.at("/details/tests/cases/0/message").asText()).isEqualTo(SampleResults.HOSTILE_MESSAGE);
+        assertThat(page.at("/details/coverage/packages")).hasSize(2);
+        assertThat(page.at("/previous/runId").asText()).isEqualTo("build-1");
+        assertThat(page.at("/heading").asText()).contains("app #2");
+        assertThat(page.get("links").findValuesAsText("href")).containsExactly(
+                "artifact/selftest/jacoco/index.html", "artifact/selftest/orphans.html", "artifact/selftest/orphans.json",
+                "artifact/selftest/shards/", "artifact/selftest/");
+    }
+
+    @Test
+    void summaryJsonIsSmallWhateverTheNumberOfFailures() throws IOException {
+        RunRecord record = SampleResults.record(7);
+        RunDetails base = SampleResults.hostileDetails(record);
+        List<io.jenkins.plugins.selftest.engine.junit.TestCaseResult> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            many.add(new io.jenkins.plugins.selftest.engine.junit.TestCaseResult("a.BTest", "t" + i, 1,
+                    io.jenkins.plugins.selftest.engine.junit.TestStatus.FAILED, false, Optional.of("x".repeat(2000)),
+                    Optional.of("trace ".repeat(5000)), Optional.empty(), "TEST-a.BTest.xml"));
+        }
+        SelfTestBuildAction a = publish(job().newBuild(), new RunDetails(record,
+                new io.jenkins.plugins.selftest.engine.junit.TestSuiteResult(many, List.of()), base.coverage(), base.orphans()));
+
+        String json = a.getSummaryJson();
+        JsonNode summary = JSON.readTree(json);
+        assertThat(summary.at("/details/tests/cases")).hasSize(SelfTestBuildAction.SUMMARY_FAILURES);
+        assertThat(summary.at("/details/tests/cases/0/details").isMissingNode() || summary.at("/details/tests/cases/0/details").isNull()).isTrue();
+        assertThat(json.length()).isLessThan(10_000);
+        assertThat(summary.at("/detailsUrl").asText()).isEqualTo("selfTest/");
+    }
+
+    @Test
+    void linksLeaveOutReportsTheRunDidNotProduce() throws IOException {
+        RunRecord bare = RunRecord.builder("bare", java.time.Instant.EPOCH).tests(1, 1, 0, 0, 0).build();
+        SelfTestBuildAction a = publish(job().newBuild(), new RunDetails(bare, null, null, null));
+        assertThat(a.getLinks()).extracting(l -> l.get("href")).containsExactly("artifact/selftest/");
+    }
+
+    @Test
+    void readingNeedsItemReadOnTheJob() throws IOException {
+        FakeHistoryJob job = job();
+        SelfTestBuildAction a = publish(job.newBuild(), new RunDetails(SampleResults.record(1), null, null, null));
+        assertThat(a.getTarget()).isSameAs(a);
+        assertThat(job.checked).containsExactly(Item.READ);
+
+        job.denyAll = true;
+        assertThatThrownBy(a::getTarget).isInstanceOf(AccessDeniedException.class);
+    }
+
+    @Test
+    void theRestApiExportsEachSection() throws Exception {
+        assertThat(SelfTestBuildAction.class.getAnnotation(ExportedBean.class)).isNotNull();
+        for (String getter : List.of("getSummary", "getShards", "getFailures", "getCoverage", "getOrphans")) {
+            Method m = SelfTestBuildAction.class.getMethod(getter);
+            assertThat(m.getAnnotation(Exported.class)).as(getter).isNotNull();
+        }
+        assertThat(SelfTestBuildAction.class.getMethod("getApi").getReturnType()).isEqualTo(hudson.model.Api.class);
+    }
+
+    @Test
+    void previousResultIsLookedForAmongABoundedNumberOfBuilds() throws IOException {
+        FakeHistoryJob job = job();
+        publish(job.newBuild(), new RunDetails(SampleResults.record(1), null, null, null));
+        for (int i = 0; i < SelfTestBuildAction.PREVIOUS_LOOK_BACK; i++) {
+            job.newBuild();
+        }
+        SelfTestBuildAction a = publish(job.newBuild(), new RunDetails(SampleResults.record(2), null, null, null));
+        assertThat(a.previous()).isEmpty();
+        assertThat(job.builds.get(0).actionLookups.get()).isZero();
+        assertThat(Files.exists(tmp)).isTrue();
+    }
+}

@@ -1,0 +1,101 @@
+package io.jenkins.plugins.selftest.actions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hudson.model.Item;
+import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import io.jenkins.plugins.selftest.fakes.FakeHistoryJob;
+import io.jenkins.plugins.selftest.fakes.SampleResults;
+import io.jenkins.plugins.selftest.restapi.PrometheusResponse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kohsuke.stapler.StaplerResponse;
+import org.springframework.security.access.AccessDeniedException;
+
+class SelfTestJobActionTest {
+
+    @TempDir
+    Path tmp;
+
+    private FakeHistoryJob history(int builds) {
+        FakeHistoryJob job = new FakeHistoryJob("app", tmp);
+        for (int i = 1; i <= builds; i++) {
+            job.newBuild().addAction(new SelfTestBuildAction(SampleResults.record(i)));
+        }
+        job.newBuild(); // the last build has no results (yet): the metrics describe the last one that has
+        return job;
+    }
+
+    @Test
+    void prometheusTextHasTheEngineGaugesOfTheLastBuildWithResults() throws Exception {
+        FakeHistoryJob job = history(7);
+        RunRecord last = SampleResults.record(7);
+
+        PrometheusResponse response = (PrometheusResponse) new SelfTestJobAction(job).doPrometheus();
+        String text = response.text();
+        assertThat(text).contains("# TYPE self_test_last_passed gauge")
+                .contains("self_test_last_passed " + (double) last.passed())
+                .contains("self_test_last_failed " + (double) (last.failed() + last.errors()))
+                .contains("self_test_orphan_count 2.0")
+                .contains("self_test_runs_total 7.0");
+        assertThat(job.checked).containsExactly(Item.READ);
+
+        Map<String, String> headers = new HashMap<>();
+        StringWriter body = new StringWriter();
+        StaplerResponse rsp = (StaplerResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {StaplerResponse.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "setContentType" -> { headers.put("Content-Type", (String) args[0]); yield null; }
+                    case "setHeader" -> { headers.put((String) args[0], (String) args[1]); yield null; }
+                    case "getWriter" -> new PrintWriter(body);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        response.generateResponse(null, rsp, null);
+        assertThat(headers).containsEntry("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        assertThat(body.toString()).isEqualTo(text);
+    }
+
+    @Test
+    void prometheusAndPagesNeedItemRead() {
+        FakeHistoryJob job = history(2);
+        job.denyAll = true;
+        SelfTestJobAction action = new SelfTestJobAction(job);
+        assertThatThrownBy(action::doPrometheus).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(action::getTarget).isInstanceOf(AccessDeniedException.class);
+    }
+
+    @Test
+    void exposesNothingThatChangesState() {
+        for (var m : SelfTestJobAction.class.getMethods()) {
+            if (m.getName().startsWith("do")) {
+                assertThat(m.getName()).isEqualTo("doPrometheus");
+            }
+        }
+    }
+
+    @Test
+    void trendJsonShowsFiftyBuildsUnlessAskedForMore() throws Exception {
+        FakeHistoryJob job = history(230);
+        SelfTestJobAction action = new SelfTestJobAction(job);
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.readTree(action.getTrendJson()).at("/labels")).hasSize(50);
+        assertThat(json.readTree(action.getTrendJson("120")).at("/labels")).hasSize(120);
+        assertThat(json.readTree(action.getTrendJson("5000")).at("/labels")).hasSize(200);
+        assertThat(action.getBuilds(null)).isEqualTo(50);
+    }
+
+    @Test
+    void buildActionOffersTheJobActionOfItsJob() {
+        FakeHistoryJob job = history(1);
+        SelfTestBuildAction a = job.builds.get(0).getAction(SelfTestBuildAction.class);
+        assertThat(a.getProjectActions()).singleElement().isInstanceOfSatisfying(SelfTestJobAction.class,
+                j -> assertThat(j.getJob()).isSameAs(job));
+    }
+}
