@@ -123,6 +123,7 @@ public final class Supervisor {
     private final AtomicLong seq = new AtomicLong();
     private final Map<String, ServiceStatus> published = new ConcurrentHashMap<>();
     private final Set<String> endedCookies = ConcurrentHashMap.newKeySet();
+    private final java.util.Queue<Path> recordedExitFiles = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final AtomicBoolean dirty = new AtomicBoolean(true);
     private final AtomicBoolean stopRequested = new AtomicBoolean();
@@ -492,6 +493,7 @@ public final class Supervisor {
         if (s.cookie != null) {
             endedCookies.add(s.cookie);
         }
+        recordedExitFiles.add(dir.exitFile(s.spec.name(), run));
         event(s, SupervisorEvent.Type.EXITED, null, code, null, exit.describe()
                 + ("exit-file".equals(recorded) ? " (while no supervisor watched)" : "")
                 + ("unknown".equals(recorded) ? " (no exit recorded: the run vanished)" : ""));
@@ -836,8 +838,20 @@ public final class Supervisor {
 
     private void housekeep() {
         long now = System.nanoTime();
-        if (dirty.getAndSet(false)) {
+        // exit files are needed only until state.json holds the exit: delete them after the next write
+        List<Path> recorded = new ArrayList<>();
+        for (Path p = recordedExitFiles.poll(); p != null && recorded.size() < 10_000; p = recordedExitFiles.poll()) {
+            recorded.add(p);
+        }
+        if (dirty.getAndSet(false) || !recorded.isEmpty()) {
             writeState();
+        }
+        for (Path p : recorded) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                problem("cannot delete " + p + ": " + e.getMessage());
+            }
         }
         if (closing) {
             return;
