@@ -28,7 +28,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -714,17 +713,13 @@ public final class Supervisor {
         probes.shutdownNow();
         // collect, by dependency level, the live trees to stop
         List<List<StopTarget>> levels = onSchedulerAndWait(this::collectStopTargets);
-        ExecutorService pool = Executors.newFixedThreadPool(4, named("supervisor-stopper"));
-        try {
-            for (List<StopTarget> level : levels) {
-                List<CompletableFuture<Void>> done = new ArrayList<>();
-                for (StopTarget t : level) {
-                    done.add(CompletableFuture.runAsync(() -> stopTree(t), pool));
-                }
-                CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+        for (List<StopTarget> level : levels) {
+            // one level at a time (dependents before their dependencies), all trees of a level together
+            List<ProcessTree.StopResult> results = ProcessTree.stopAll(level.stream()
+                    .map(t -> new ProcessTree.Tree(t.pid, t.cookie, t.svc.spec.stopSignal(), t.svc.spec.stopTimeout())).toList());
+            for (int i = 0; i < level.size(); i++) {
+                stopped(level.get(i), results.get(i));
             }
-        } finally {
-            pool.shutdown();
         }
         // anything that still carries one of our cookies (double-forked leftovers of earlier runs) dies now
         sweep(c -> true);
@@ -780,8 +775,7 @@ public final class Supervisor {
         return levels;
     }
 
-    private void stopTree(StopTarget t) {
-        ProcessTree.StopResult r = ProcessTree.stop(t.pid, t.cookie, t.svc.spec.stopSignal(), t.svc.spec.stopTimeout());
+    private void stopped(StopTarget t, ProcessTree.StopResult r) {
         if (t.process != null) {
             t.process.onExit().join(); // reap our child
         }

@@ -68,7 +68,7 @@ public final class SupervisorClient {
     }
 
     private LaunchedProcess startDaemon(DaemonLauncher how, boolean resume) throws IOException {
-        return ProcessLauncher.start(LaunchSpec.argv(how.command(dir.path(), resume))
+        return ProcessLauncher.start(LaunchSpec.argv(how.command(dir.path(), resume)).env(how.environment())
                 .output(new LaunchSpec.Output.ToFile(dir.file(ControlDirectory.WORKER_LOG), true))
                 .newSession(true)
                 .build());
