@@ -123,6 +123,44 @@ final class SupervisorBench {
         }
         out.put("spawn_p50_ms", percentile(lat, 50));
         out.put("spawn_p99_ms", percentile(lat, 99));
+        burstFloor(dir);
+    }
+
+    /**
+     * The floor of a burst: {@code services} bare spawns issued at the same moment from as many threads as the
+     * supervisor has spawners; latency is each child's start time minus that moment. On a small machine this, not
+     * the sequential loop, bounds the restart latency of "all services crash at once".
+     */
+    private void burstFloor(Path dir) throws Exception {
+        List<Double> lat = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<Process> started = java.util.Collections.synchronizedList(new ArrayList<>());
+        long t0 = epochNanos();
+        List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+        for (int i = 0; i < services; i++) {
+            String name = "burst" + i;
+            all.add(pool.submit(() -> {
+                ProcessBuilder pb = new ProcessBuilder("/bin/sh", dir.resolve("service.sh").toString());
+                pb.environment().put("BENCH", dir.toString());
+                pb.environment().put("NAME", name);
+                pb.environment().put("MODE", "spawn");
+                pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
+                started.add(pb.start());
+                return null;
+            }));
+        }
+        for (var f : all) {
+            f.get();
+        }
+        pool.shutdown();
+        for (Process p : started) {
+            p.waitFor();
+        }
+        for (int i = 0; i < services; i++) {
+            lat.add((firstLine(dir.resolve("starts").resolve("burst" + i)) - t0) / 1e6);
+        }
+        out.put("burst_spawn_p50_ms", percentile(lat, 50));
+        out.put("burst_spawn_p99_ms", percentile(lat, 99));
     }
 
     // ---- our daemon: restarts, startup, RSS, leaks ---------------------------------------------------------------------

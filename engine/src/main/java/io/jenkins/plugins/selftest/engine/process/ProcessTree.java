@@ -137,22 +137,17 @@ public final class ProcessTree {
         return results;
     }
 
-    /** Members of many trees from one pass over {@code /proc}. */
+    /** Members of many trees from one pass over {@code /proc}: roots, their descendants, groups they lead, cookies. */
     private static java.util.Map<Tree, Set<Long>> membersOf(List<Tree> trees) {
-        java.util.Map<Tree, Set<Long>> found = new java.util.LinkedHashMap<>();
-        java.util.Map<Long, Tree> byGroup = new java.util.HashMap<>();
-        java.util.Map<String, Tree> byCookie = new java.util.HashMap<>();
-        for (Tree t : trees) {
-            Set<Long> m = new LinkedHashSet<>();
-            Optional<ProcessHandle> root = ProcessHandle.of(t.pid());
-            root.filter(ProcessTree::alive).ifPresent(h -> m.add(h.pid()));
-            root.ifPresent(h -> h.descendants().filter(ProcessTree::alive).forEach(d -> m.add(d.pid())));
-            found.put(t, m);
-            processGroup(t.pid()).filter(g -> g == t.pid()).ifPresent(g -> byGroup.put(g, t));
+        java.util.Map<Long, Long> parent = new java.util.HashMap<>();
+        java.util.Map<Long, Long> groupOf = new java.util.HashMap<>();
+        java.util.Map<Long, String> cookieOfPid = new java.util.HashMap<>();
+        java.util.Set<String> cookies = new java.util.HashSet<>();
+        trees.forEach(t -> {
             if (t.cookie() != null) {
-                byCookie.put(t.cookie(), t);
+                cookies.add(t.cookie());
             }
-        }
+        });
         byte[] prefix = (ProcessLauncher.COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8);
         long self = ProcessHandle.current().pid();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> isNumeric(p.getFileName().toString()))) {
@@ -162,19 +157,48 @@ public final class ProcessTree {
                     continue;
                 }
                 Optional<String[]> stat = stat(pid);
-                if (stat.isEmpty() || "Z".equals(stat.get()[0])) {
+                if (stat.isEmpty() || "Z".equals(stat.get()[0]) || "X".equals(stat.get()[0])) {
                     continue;
                 }
-                Tree byG = byGroup.get(Long.parseLong(stat.get()[2]));
-                if (byG != null) {
-                    found.get(byG).add(pid);
-                }
-                if (!byCookie.isEmpty()) {
-                    cookieOf(pid, prefix).map(byCookie::get).ifPresent(t -> found.get(t).add(pid));
+                parent.put(pid, Long.parseLong(stat.get()[1]));
+                groupOf.put(pid, Long.parseLong(stat.get()[2]));
+                if (!cookies.isEmpty()) {
+                    cookieOf(pid, prefix).filter(cookies::contains).ifPresent(c -> cookieOfPid.put(pid, c));
                 }
             }
         } catch (IOException e) {
-            // /proc unreadable: what ProcessHandle found must do
+            // /proc unreadable: nothing found
+        }
+        java.util.Map<Long, List<Long>> children = new java.util.HashMap<>();
+        parent.forEach((pid, ppid) -> children.computeIfAbsent(ppid, k -> new java.util.ArrayList<>()).add(pid));
+        java.util.Map<Tree, Set<Long>> found = new java.util.LinkedHashMap<>();
+        for (Tree t : trees) {
+            Set<Long> m = new LinkedHashSet<>();
+            if (parent.containsKey(t.pid())) {
+                m.add(t.pid());
+                java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(List.of(t.pid()));
+                while (!todo.isEmpty()) {
+                    for (long c : children.getOrDefault(todo.poll(), List.of())) {
+                        if (m.add(c)) {
+                            todo.add(c);
+                        }
+                    }
+                }
+            }
+            boolean leader = Long.valueOf(t.pid()).equals(groupOf.get(t.pid()));
+            groupOf.forEach((pid, g) -> {
+                if (leader && g == t.pid()) {
+                    m.add(pid);
+                }
+            });
+            if (t.cookie() != null) {
+                cookieOfPid.forEach((pid, c) -> {
+                    if (c.equals(t.cookie())) {
+                        m.add(pid);
+                    }
+                });
+            }
+            found.put(t, m);
         }
         return found;
     }

@@ -33,7 +33,7 @@ public record DaemonLauncher(Path java, List<Path> classpath, List<String> jvmFl
      * docs/performance.md.
      */
     public static final List<String> DEFAULT_JVM_FLAGS = List.of(
-            "-Xms8m", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-Xms8m", "-Xmx16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=48m", "-Xss256k", "-XX:+UseCompressedOops",
             "-Xshare:auto", "-XX:-UsePerfData", "-Djava.awt.headless=true",
             // the JDK keeps one reaper thread per child, and banging 20 shadow pages makes each one cost 80 KiB of

@@ -496,8 +496,8 @@ public final class Supervisor {
         event(s, SupervisorEvent.Type.EXITED, null, code, null, exit.describe()
                 + ("exit-file".equals(recorded) ? " (while no supervisor watched)" : "")
                 + ("unknown".equals(recorded) ? " (no exit recorded: the run vanished)" : ""));
-        if (s.stopping || closing) {
-            return;
+        if (s.stopping || closing || before == ServiceState.FAILED) {
+            return; // stopped on purpose, or the end of a run that was failed (readiness) and is being stopped
         }
         if (code == 126 || code == 127) {
             fail(s, exit.describe() + ": the command was not found or is not executable (see logs/"
