@@ -113,9 +113,11 @@ final class SuperviseCommand implements Callable<Integer> {
             out.flush();
         }
         Supervisor supervisor = Supervisor.start(control, services, options);
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
         Thread hook = new Thread(() -> {
             // Ctrl-C or SIGTERM: stop every tree, then end with 0 (the JVM would otherwise report 130/143)
             if (!supervisor.stopped().isDone()) {
+                interrupted.set(true);
                 SupervisorState end = supervisor.stop("interrupted");
                 out.println(summary(end));
                 out.flush();
@@ -124,6 +126,9 @@ final class SuperviseCommand implements Callable<Integer> {
         }, "supervise-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         SupervisorState end = supervisor.stopped().join();
+        if (interrupted.get()) {
+            Thread.currentThread().join(); // the shutdown hook prints the summary and ends the JVM with 0
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
@@ -162,7 +167,8 @@ final class SuperviseCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("supervisor ").append(st.supervisorId()).append(" (pid ").append(st.pid()).append(", ")
                 .append(st.phase().name().toLowerCase());
-        heartbeat.ifPresent(h -> sb.append(", heartbeat ").append(Durations.format(Duration.ofMillis(h.toMillis() / 100 * 100))).append(" ago"));
+        heartbeat.ifPresent(h -> sb.append(", heartbeat ").append(String.format(java.util.Locale.ROOT, "%.1fs", h.toMillis() / 1000.0))
+                .append(" ago"));
         sb.append(")\n");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "STATE", "PID", "RESTARTS", "UPTIME", "LAST EXIT"});
