@@ -124,6 +124,7 @@ public final class Supervisor {
     private final Set<String> endedCookies = ConcurrentHashMap.newKeySet();
     private final java.util.Queue<Path> recordedExitFiles = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean dirty = new AtomicBoolean(true);
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CompletableFuture<SupervisorState> stopped = new CompletableFuture<>();
@@ -818,6 +819,9 @@ public final class Supervisor {
         probes.shutdownNow();
         housekeeping.shutdownNow();
         scheduler.shutdown();
+        if (ownThreads.contains(Thread.currentThread())) {
+            return; // called from one of our pool threads (a fatal error in a task): it cannot wait for itself
+        }
         try {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -993,11 +997,12 @@ public final class Supervisor {
         }
     }
 
-    private static ThreadFactory named(String name) {
+    private ThreadFactory named(String name) {
         AtomicLong n = new AtomicLong();
         return r -> {
             Thread t = new Thread(null, r, name + "-" + n.incrementAndGet(), 256 * 1024);
             t.setDaemon(true);
+            ownThreads.add(t);
             return t;
         };
     }
