@@ -50,6 +50,9 @@ final class SupervisorBench {
             exit 1
             """;
 
+    /** The supervisor's spawner threads ({@code Supervisor.SPAWN_THREADS}): the burst floor uses as many. */
+    private static final int SPAWNERS = 4;
+
     private final int services;
     private final int rounds;
     private final boolean supervisord;
@@ -133,7 +136,7 @@ final class SupervisorBench {
      */
     private void burstFloor(Path dir) throws Exception {
         List<Double> lat = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(SPAWNERS);
         List<Process> started = java.util.Collections.synchronizedList(new ArrayList<>());
         long t0 = epochNanos();
         List<java.util.concurrent.Future<?>> all = new ArrayList<>();
