@@ -17,7 +17,7 @@ public final class Bench {
         }
         
         switch (args[0]) {
-            case "supervisor" -> System.out.println("{\"bench\":\"supervisor\",\"status\":\"coming soon\"}");
+            case "supervisor" -> SupervisorBench.main(java.util.List.of(args).subList(1, args.length));
             case "selftest" -> SelfTestBench.main(args);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "': use supervisor or selftest");

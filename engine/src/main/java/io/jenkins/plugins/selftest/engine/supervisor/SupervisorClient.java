@@ -68,7 +68,7 @@ public final class SupervisorClient {
     }
 
     private LaunchedProcess startDaemon(DaemonLauncher how, boolean resume) throws IOException {
-        return ProcessLauncher.start(LaunchSpec.argv(how.command(dir.path(), resume))
+        return ProcessLauncher.start(LaunchSpec.argv(how.command(dir.path(), resume)).env(how.environment())
                 .output(new LaunchSpec.Output.ToFile(dir.file(ControlDirectory.WORKER_LOG), true))
                 .newSession(true)
                 .build());
@@ -199,7 +199,8 @@ public final class SupervisorClient {
 
     /** Waits until every service is ready, one fails, the daemon dies, or {@code timeout} passes. */
     public ReadyResult awaitReady(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long begin = System.nanoTime();
+        long deadline = begin + timeout.toNanos();
         long sleep = 20;
         Optional<SupervisorState> st = Optional.empty();
         while (true) {
@@ -221,7 +222,9 @@ public final class SupervisorClient {
                     return new ReadyResult(false, Optional.empty(), "supervisor is " + s.phase(), st);
                 }
             }
-            if (!dir.locked() && System.nanoTime() > deadline - timeout.toNanos() + Duration.ofSeconds(10).toNanos()) {
+            // no owner: the daemon died (state present), or never got going (no state after a generous JVM start)
+            boolean gone = !dir.locked() && (st.isPresent() || System.nanoTime() - begin > Duration.ofSeconds(20).toNanos());
+            if (gone) {
                 return new ReadyResult(false, Optional.empty(), "the supervisor is not running: see "
                         + dir.file(ControlDirectory.WORKER_LOG) + tail(), st);
             }

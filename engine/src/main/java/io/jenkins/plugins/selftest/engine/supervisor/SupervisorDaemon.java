@@ -94,9 +94,7 @@ public final class SupervisorDaemon {
         String id = resume && previous.isPresent() ? previous.get().supervisorId()
                 : UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         long pid = ProcessHandle.current().pid();
-        List<String> command = new ArrayList<>();
-        ProcessHandle.current().info().command().ifPresent(command::add);
-        ProcessHandle.current().info().arguments().ifPresent(a -> command.addAll(List.of(a)));
+        List<String> command = ownCommandLine();
         dir.writeJson(ControlDirectory.OWNER, new Owner(pid, ProcessTree.startTicks(pid), Instant.now(), command, resume));
         if (!resume) {
             dir.clearStopRequest();
@@ -123,6 +121,24 @@ public final class SupervisorDaemon {
         }
         lock.get().close();
         return 0;
+    }
+
+    /** This process's argv from {@code /proc/self/cmdline} (ProcessHandle.Info may leave out long ones). */
+    static List<String> ownCommandLine() throws IOException {
+        byte[] raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+        List<String> argv = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                argv.add(new String(raw, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        if (argv.isEmpty()) {
+            ProcessHandle.current().info().command().ifPresent(argv::add);
+            ProcessHandle.current().info().arguments().ifPresent(a -> argv.addAll(List.of(a)));
+        }
+        return argv;
     }
 
     /** Starts the replacement and leaves, services untouched: the Java counterpart of re-exec'ing oneself. */

@@ -111,6 +111,10 @@ class SupervisorReadinessIT {
         assertThat(status(supervisor, "client").message()).get().asString().contains("dependency 'deaf' failed");
         assertThat(status(supervisor, "client").run()).isZero();
         await("deaf's tree gone", Duration.ofSeconds(15), () -> ProcessTree.withCookie(cookie).isEmpty());
+        Thread.sleep(300);
+        // the end of the failed run is not a crash to restart
+        assertThat(status(supervisor, "deaf").state()).isEqualTo(ServiceState.FAILED);
+        assertThat(status(supervisor, "deaf").run()).isEqualTo(1);
     }
 
     @Test

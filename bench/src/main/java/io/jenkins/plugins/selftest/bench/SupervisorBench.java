@@ -1,0 +1,449 @@
+package io.jenkins.plugins.selftest.bench;
+
+import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
+import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
+import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import io.jenkins.plugins.selftest.engine.process.Signal;
+import io.jenkins.plugins.selftest.engine.supervisor.Backoff;
+import io.jenkins.plugins.selftest.engine.supervisor.DaemonLauncher;
+import io.jenkins.plugins.selftest.engine.supervisor.Readiness;
+import io.jenkins.plugins.selftest.engine.supervisor.RestartPolicy;
+import io.jenkins.plugins.selftest.engine.supervisor.ServiceSpec;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorClient;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorEvent;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorSpec;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench.jar supervisor [--services N] [--rounds R] [--no-supervisord]}: the supervisor's figures against
+ * the floor (bare spawns) and against Debian's supervisord on the same workload, as one JSON line.
+ *
+ * <p>Measurement, the same for both supervisors: every service is {@code service.sh}, which appends its start time
+ * ({@code date +%s%N}) to {@code starts/NAME}, blocks reading a FIFO, and when the benchmark opens and closes the FIFO
+ * (all services at the same moment) appends its exit time to {@code exits/NAME} and exits 1. A restart's latency is
+ * the next start time minus the exit time, both taken by the service itself; supervisor internals are not trusted.
+ */
+final class SupervisorBench {
+
+    private static final String SERVICE_SH = """
+            #!/bin/sh
+            date +%s%N >> "$BENCH/starts/$NAME"
+            [ "$MODE" = spawn ] && exit 0
+            read x < "$BENCH/fifo"
+            date +%s%N >> "$BENCH/exits/$NAME"
+            exit 1
+            """;
+
+    /** The supervisor's spawner threads ({@code Supervisor.SPAWN_THREADS}): the burst floor uses as many. */
+    private static final int SPAWNERS = 4;
+
+    private final int services;
+    private final int rounds;
+    private final boolean supervisord;
+    private final Path work;
+    private final Map<String, Object> out = new LinkedHashMap<>();
+
+    private SupervisorBench(int services, int rounds, boolean supervisord) throws IOException {
+        this.services = services;
+        this.rounds = rounds;
+        this.supervisord = supervisord;
+        this.work = Files.createTempDirectory("selftest-supervisor-bench");
+    }
+
+    static void main(List<String> args) throws Exception {
+        int services = 100;
+        int rounds = 5;
+        boolean supervisord = true;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--services" -> services = Integer.parseInt(args.get(++i));
+                case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
+                case "--no-supervisord" -> supervisord = false;
+                default -> {
+                    System.err.println("unknown option '" + args.get(i) + "': use --services N, --rounds R, --no-supervisord");
+                    System.exit(2);
+                }
+            }
+        }
+        SupervisorBench b = new SupervisorBench(services, rounds, supervisord);
+        try {
+            b.run();
+        } finally {
+            deleteRecursively(b.work);
+        }
+        System.out.println(Json.mapper().writeValueAsString(b.out));
+    }
+
+    private void run() throws Exception {
+        out.put("bench", "supervisor");
+        out.put("services", services);
+        out.put("rounds", rounds);
+        out.put("cores", Runtime.getRuntime().availableProcessors());
+        spawnFloor();
+        ours();
+        oursReady();
+        if (supervisord && Files.isExecutable(Path.of("/usr/bin/supervisord"))) {
+            supervisord();
+            double ratioP50 = (double) out.get("supervisord_restart_p50_ms") / Math.max(0.001, (double) out.get("restart_p50_ms"));
+            double ratioP99 = (double) out.get("supervisord_restart_p99_ms") / Math.max(0.001, (double) out.get("restart_p99_ms"));
+            out.put("speedup_vs_supervisord_p50", round(ratioP50));
+            out.put("speedup_vs_supervisord_p99", round(ratioP99));
+        }
+    }
+
+    // ---- the floor ---------------------------------------------------------------------------------------------------
+
+    private void spawnFloor() throws Exception {
+        Path dir = prepare("floor");
+        List<Double> lat = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String name = "spawn" + i;
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", dir.resolve("service.sh").toString());
+            pb.environment().put("BENCH", dir.toString());
+            pb.environment().put("NAME", name);
+            pb.environment().put("MODE", "spawn");
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
+            long t0 = epochNanos();
+            Process p = pb.start();
+            p.waitFor();
+            lat.add((firstLine(dir.resolve("starts").resolve(name)) - t0) / 1e6);
+        }
+        out.put("spawn_p50_ms", percentile(lat, 50));
+        out.put("spawn_p99_ms", percentile(lat, 99));
+        burstFloor(dir);
+    }
+
+    /**
+     * The floor of a burst: {@code services} bare spawns issued at the same moment from as many threads as the
+     * supervisor has spawners; latency is each child's start time minus that moment. On a small machine this, not
+     * the sequential loop, bounds the restart latency of "all services crash at once".
+     */
+    private void burstFloor(Path dir) throws Exception {
+        List<Double> lat = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(SPAWNERS);
+        List<Process> started = java.util.Collections.synchronizedList(new ArrayList<>());
+        long t0 = epochNanos();
+        List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+        for (int i = 0; i < services; i++) {
+            String name = "burst" + i;
+            all.add(pool.submit(() -> {
+                ProcessBuilder pb = new ProcessBuilder("/bin/sh", dir.resolve("service.sh").toString());
+                pb.environment().put("BENCH", dir.toString());
+                pb.environment().put("NAME", name);
+                pb.environment().put("MODE", "spawn");
+                pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
+                started.add(pb.start());
+                return null;
+            }));
+        }
+        for (var f : all) {
+            f.get();
+        }
+        pool.shutdown();
+        for (Process p : started) {
+            p.waitFor();
+        }
+        for (int i = 0; i < services; i++) {
+            lat.add((firstLine(dir.resolve("starts").resolve("burst" + i)) - t0) / 1e6);
+        }
+        out.put("burst_spawn_p50_ms", percentile(lat, 50));
+        out.put("burst_spawn_p99_ms", percentile(lat, 99));
+    }
+
+    // ---- our daemon: restarts, startup, RSS, leaks ---------------------------------------------------------------------
+
+    private void ours() throws Exception {
+        Path dir = prepare("ours");
+        List<ServiceSpec> list = new ArrayList<>();
+        for (int i = 0; i < services; i++) {
+            list.add(ServiceSpec.builder("svc" + i, List.of("/bin/sh", dir.resolve("service.sh").toString()))
+                    .env("BENCH", dir.toString()).env("NAME", "svc" + i)
+                    .restart(RestartPolicy.ALWAYS).backoff(Backoff.NONE).maxRestarts(-1).build());
+        }
+        long t0 = epochNanos();
+        SupervisorClient client = SupervisorClient.launch(dir.resolve("ctl"), SupervisorSpec.of(list), DaemonLauncher.currentJvm());
+        try {
+            awaitStarts(dir, 1, Duration.ofSeconds(60));
+            long lastStart = lastOfLine(dir, 0);
+            long supervisorStarted = eventTime(client, SupervisorEvent.Type.SUPERVISOR_STARTED, null);
+            out.put("startup_ms", round((lastStart - supervisorStarted) / 1e6));
+            out.put("startup_cold_ms", round((lastStart - t0) / 1e6));
+            List<Double> lat = crashRounds(dir);
+            out.put("restart_p50_ms", percentile(lat, 50));
+            out.put("restart_p99_ms", percentile(lat, 99));
+            out.put("restart_max_ms", percentile(lat, 100));
+            out.put("restarts_measured", lat.size());
+            long daemon = client.owner().orElseThrow().pid();
+            out.put("daemon_rss_mib", round(status(daemon, "VmRSS") / 1024.0));
+            out.put("daemon_rss_peak_mib", round(status(daemon, "VmHWM") / 1024.0));
+            out.put("daemon_threads", (int) status(daemon, "Threads"));
+            String prefix = client.state().orElseThrow().supervisorId() + ".";
+            long stopStart = System.nanoTime();
+            client.requestStop();
+            client.awaitStopped(Duration.ofSeconds(120));
+            out.put("stop_ms", round((System.nanoTime() - stopStart) / 1e6));
+            waitGone(daemon);
+            out.put("leaked_processes", ProcessTree.cookieHolders(c -> c.startsWith(prefix)).size());
+        } finally {
+            client.requestStop();
+            client.awaitStopped(Duration.ofSeconds(30));
+        }
+    }
+
+    private void oursReady() throws Exception {
+        Path dir = prepare("ready");
+        List<ServiceSpec> list = new ArrayList<>();
+        for (int i = 0; i < services; i++) {
+            int port = freePort();
+            String listen = "exec perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(LocalAddr => \"127.0.0.1\", LocalPort => "
+                    + port + ", Listen => 5, ReuseAddr => 1) or die \"listen: $!\"; while ($c = $s->accept) { close $c }'";
+            list.add(ServiceSpec.shell("web" + i, listen)
+                    .ready(Readiness.port(port).withInterval(Duration.ofMillis(50)).withTimeout(Duration.ofSeconds(60))).build());
+        }
+        long t0 = epochNanos();
+        SupervisorClient client = SupervisorClient.launch(dir.resolve("ctl"), SupervisorSpec.of(list), DaemonLauncher.currentJvm());
+        try {
+            SupervisorClient.ReadyResult r = client.awaitReady(Duration.ofSeconds(120));
+            if (!r.ready()) {
+                throw new IllegalStateException("readiness benchmark: " + r.reason());
+            }
+            long started = eventTime(client, SupervisorEvent.Type.SUPERVISOR_STARTED, null);
+            long lastReady = 0;
+            for (SupervisorEvent e : client.events(0).events()) {
+                if (e.type() == SupervisorEvent.Type.READY) {
+                    lastReady = Math.max(lastReady, nanos(e.time()));
+                }
+            }
+            out.put("ready_ms", round((lastReady - started) / 1e6));
+            out.put("ready_cold_ms", round((lastReady - t0) / 1e6));
+        } finally {
+            client.requestStop();
+            client.awaitStopped(Duration.ofSeconds(60));
+        }
+    }
+
+    // ---- supervisord on the same workload ---------------------------------------------------------------------------
+
+    private void supervisord() throws Exception {
+        Path dir = prepare("supervisord");
+        StringBuilder conf = new StringBuilder("""
+                [unix_http_server]
+                file=%1$s/supervisor.sock
+                [supervisord]
+                nodaemon=true
+                logfile=%1$s/supervisord.log
+                pidfile=%1$s/supervisord.pid
+                childlogdir=%1$s
+                loglevel=warn
+                [rpcinterface:supervisor]
+                supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+                [supervisorctl]
+                serverurl=unix://%1$s/supervisor.sock
+                """.formatted(dir));
+        for (int i = 0; i < services; i++) {
+            conf.append("""
+                    [program:svc%2$d]
+                    command=/bin/sh %1$s/service.sh
+                    environment=BENCH="%1$s",NAME="svc%2$d"
+                    autorestart=true
+                    startsecs=0
+                    startretries=100000
+                    stopwaitsecs=5
+                    stdout_logfile=%1$s/svc%2$d.log
+                    redirect_stderr=true
+                    """.formatted(dir, i));
+        }
+        Files.writeString(dir.resolve("supervisord.conf"), conf);
+        long t0 = epochNanos();
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv("/usr/bin/supervisord", "-n", "-c",
+                dir.resolve("supervisord.conf").toString()).output(LaunchSpec.Output.toFile(dir.resolve("supervisord.out"))).build());
+        try {
+            awaitStarts(dir, 1, Duration.ofSeconds(120));
+            out.put("supervisord_startup_ms", round((lastOfLine(dir, 0) - t0) / 1e6));
+            List<Double> lat = crashRounds(dir);
+            out.put("supervisord_restart_p50_ms", percentile(lat, 50));
+            out.put("supervisord_restart_p99_ms", percentile(lat, 99));
+            out.put("supervisord_restart_max_ms", percentile(lat, 100));
+            out.put("supervisord_rss_mib", round(status(p.pid(), "VmRSS") / 1024.0));
+        } finally {
+            // supervisord stops its programs on TERM; whatever it leaves behind goes with its tree
+            ProcessTree.send(p.pid(), Signal.TERM);
+            p.process().waitFor(30, TimeUnit.SECONDS);
+            p.stop(Signal.KILL, Duration.ZERO);
+        }
+    }
+
+    // ---- shared workload ----------------------------------------------------------------------------------------------
+
+    private Path prepare(String name) throws Exception {
+        Path dir = work.resolve(name);
+        Files.createDirectories(dir.resolve("starts"));
+        Files.createDirectories(dir.resolve("exits"));
+        Files.writeString(dir.resolve("service.sh"), SERVICE_SH);
+        if (new ProcessBuilder("mkfifo", dir.resolve("fifo").toString()).start().waitFor() != 0) {
+            throw new IllegalStateException("mkfifo failed in " + dir);
+        }
+        return dir;
+    }
+
+    /** Crashes all services at once {@code rounds} times; returns exit-to-restart latencies in ms. */
+    private List<Double> crashRounds(Path dir) throws Exception {
+        List<Double> lat = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            Thread.sleep(500); // every service is blocked on the FIFO again
+            trigger(dir.resolve("fifo"));
+            awaitStarts(dir, r + 2, Duration.ofSeconds(120));
+            for (int i = 0; i < services; i++) {
+                List<Long> starts = lines(dir.resolve("starts").resolve("svc" + i));
+                List<Long> exits = lines(dir.resolve("exits").resolve("svc" + i));
+                if (exits.size() > r && starts.size() > r + 1) {
+                    lat.add((starts.get(r + 1) - exits.get(r)) / 1e6);
+                }
+            }
+        }
+        return lat;
+    }
+
+    /** Opens the FIFO for writing (waking every blocked reader) and closes it (they read EOF and exit). */
+    private static void trigger(Path fifo) throws Exception {
+        Thread t = new Thread(() -> {
+            try (OutputStream o = new FileOutputStream(fifo.toFile())) {
+                o.flush();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        t.join(10_000);
+        if (t.isAlive()) {
+            throw new IllegalStateException("no service reads " + fifo);
+        }
+    }
+
+    private void awaitStarts(Path dir, int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            int ok = 0;
+            for (int i = 0; i < services; i++) {
+                if (lines(dir.resolve("starts").resolve("svc" + i)).size() >= count) {
+                    ok++;
+                }
+            }
+            if (ok == services) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(ok + " of " + services + " services started " + count + " time(s) in " + dir);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private long lastOfLine(Path dir, int index) throws IOException {
+        long max = 0;
+        for (int i = 0; i < services; i++) {
+            max = Math.max(max, lines(dir.resolve("starts").resolve("svc" + i)).get(index));
+        }
+        return max;
+    }
+
+    private static long eventTime(SupervisorClient client, SupervisorEvent.Type type, String service) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            for (SupervisorEvent e : client.events(0).events()) {
+                if (e.type() == type && (service == null || e.service().map(service::equals).orElse(false))) {
+                    return nanos(e.time());
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no " + type + " event");
+    }
+
+    private static List<Long> lines(Path f) throws IOException {
+        if (!Files.exists(f)) {
+            return List.of();
+        }
+        List<Long> out = new ArrayList<>();
+        for (String l : Files.readAllLines(f)) {
+            if (!l.isBlank()) {
+                out.add(Long.parseLong(l.trim()));
+            }
+        }
+        return out;
+    }
+
+    private static long firstLine(Path f) throws IOException {
+        return lines(f).get(0);
+    }
+
+    private static long status(long pid, String field) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (l.startsWith(field + ":")) {
+                return Long.parseLong(l.substring(field.length() + 1).trim().split("\\s+")[0]);
+            }
+        }
+        return -1;
+    }
+
+    private static void waitGone(long pid) throws InterruptedException {
+        for (int i = 0; i < 200 && ProcessTree.isRunning(pid); i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static long epochNanos() {
+        Instant now = Instant.now();
+        return nanos(now);
+    }
+
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static double percentile(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return -1;
+        }
+        List<Double> sorted = values.stream().sorted().toList();
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return round(sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1))));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // best effort: a temp directory
+        }
+    }
+
+}

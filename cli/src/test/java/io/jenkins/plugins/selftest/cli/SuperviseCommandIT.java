@@ -1,0 +1,101 @@
+package io.jenkins.plugins.selftest.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorClient;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorState;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code selftest supervise} as a real process: foreground run, Ctrl-C, --status, spec errors. */
+class SuperviseCommandIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void runsInTheForegroundAndStopsEverythingOnCtrlCWithExitZero() throws Exception {
+        Path spec = tmp.resolve("services.yaml");
+        Path grandchild = tmp.resolve("grandchild.pid");
+        Files.writeString(spec, """
+                services:
+                  - name: web
+                    command: "echo serving; sleep 300"
+                    ready: {log: serving}
+                  - name: worker
+                    command: "setsid sh -c 'sleep 300 & echo $! > %s; wait' & sleep 300"
+                    dependsOn: [web]
+                """.formatted(grandchild));
+        Path ctl = tmp.resolve("ctl");
+        Path out = tmp.resolve("out.txt");
+        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), SelftestCommand.class.getName(), "supervise", spec.toString(),
+                "--dir", ctl.toString())).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            await(() -> Files.exists(grandchild) && Files.size(grandchild) > 0 && Files.readString(out).contains("worker           READY"));
+
+            StringWriter status = new StringWriter();
+            CommandLine cl = SelftestCommand.commandLine();
+            cl.setOut(new PrintWriter(status));
+            assertThat(cl.execute("supervise", "--status", ctl.toString())).isZero();
+            assertThat(status.toString()).contains("NAME").contains("STATE").contains("RESTARTS").contains("LAST EXIT")
+                    .containsPattern("web +READY +\\d+ +0 ").containsPattern("worker +READY");
+            String cookiePrefix = SupervisorClient.open(ctl).state().orElseThrow().supervisorId() + ".";
+
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+            assertThat(Files.readString(out)).contains("STOPPED").contains("stopped 2 service(s)");
+            long gc = Long.parseLong(Files.readString(grandchild).trim());
+            assertThat(ProcessTree.isRunning(gc)).isFalse();
+            assertThat(ProcessTree.cookieHolders(c -> c.startsWith(cookiePrefix))).isEmpty();
+            assertThat(SupervisorClient.open(ctl).state().orElseThrow().phase()).isEqualTo(SupervisorState.Phase.STOPPED);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void unknownKeyInTheSpecIsAUsageErrorWithItsLine() throws Exception {
+        Path spec = tmp.resolve("bad.yaml");
+        Files.writeString(spec, "services:\n  - name: a\n    command: x\n    restarts: 3\n");
+        StringWriter err = new StringWriter();
+        CommandLine cl = SelftestCommand.commandLine();
+        cl.setErr(new PrintWriter(err));
+
+        int code = cl.execute("supervise", spec.toString(), "--dir", tmp.resolve("ctl").toString());
+
+        assertThat(code).isEqualTo(SelftestCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("services[0].restarts (line 4): unknown key");
+    }
+
+    @Test
+    void statusOfADirectoryWithoutStateIsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = SelftestCommand.commandLine();
+        cl.setErr(new PrintWriter(err));
+
+        assertThat(cl.execute("supervise", "--status", tmp.toString())).isEqualTo(SelftestCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("no supervisor state in");
+    }
+
+    private static void await(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out");
+            }
+            Thread.sleep(50);
+        }
+    }
+}

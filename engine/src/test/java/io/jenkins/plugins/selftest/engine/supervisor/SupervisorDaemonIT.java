@@ -1,0 +1,283 @@
+package io.jenkins.plugins.selftest.engine.supervisor;
+
+import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import io.jenkins.plugins.selftest.engine.process.Signal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The detached daemon: kill -9 and resume, a second daemon on one directory, stop requests, self-replacement. */
+class SupervisorDaemonIT {
+
+    @TempDir
+    Path tmp;
+
+    private SupervisorClient client;
+    private String supervisorId;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (client != null) {
+            client.requestStop();
+            client.awaitStopped(Duration.ofSeconds(20));
+        }
+        if (supervisorId != null) {
+            ProcessTree.cookieHolders(c -> c.startsWith(supervisorId + "."))
+                    .forEach((pid, cookie) -> ProcessTree.stop(pid, cookie, Signal.KILL, Duration.ZERO));
+        }
+    }
+
+    private static SupervisorSpec fast(ServiceSpec... services) {
+        return new SupervisorSpec(List.of(services), Duration.ofMillis(300), Duration.ofSeconds(1));
+    }
+
+    private SupervisorClient launch(SupervisorSpec spec) throws Exception {
+        client = SupervisorClient.launch(tmp.resolve("ctl"), spec, DaemonLauncher.currentJvm());
+        await("first state", Duration.ofSeconds(30), () -> state().isPresent());
+        supervisorId = state().orElseThrow().supervisorId();
+        return client;
+    }
+
+    private Optional<SupervisorState> state() {
+        try {
+            return client.state();
+        } catch (IOException e) {
+            return Optional.empty(); // being replaced right now
+        }
+    }
+
+    private ServiceStatus service(String name) {
+        return state().orElseThrow().service(name).orElseThrow();
+    }
+
+    private long ownerPid() {
+        try {
+            return client.owner().orElseThrow().pid();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<Long> leaders(String service) {
+        return ProcessTree.cookieHolders(c -> c.startsWith(supervisorId + "." + service + ".")).keySet().stream()
+                .filter(pid -> ProcessTree.processGroup(pid).map(g -> g.equals(pid)).orElse(false)).toList();
+    }
+
+    @Test
+    void killMinus9OfTheDaemonThenResumeAdoptsLiveServicesKeepsCountsAndRecordsExitsOfTheGap() throws Exception {
+        Path quit = tmp.resolve("quit");
+        launch(fast(
+                ServiceSpec.shell("steady", "sleep 300").restart(RestartPolicy.ALWAYS).build(),
+                ServiceSpec.shell("quitter", "while [ ! -f " + quit + " ]; do sleep 0.05; done; exit 7")
+                        .backoff(Backoff.NONE).build(),
+                ServiceSpec.shell("crashy", "exit 1").backoff(new Backoff(Duration.ofMillis(50), 1, Duration.ofMillis(50),
+                        Duration.ofSeconds(10))).maxRestarts(2).build()));
+        await("services up", Duration.ofSeconds(30), () -> state().map(s -> s.service("steady").orElseThrow().state() == ServiceState.READY
+                && s.service("quitter").orElseThrow().state() == ServiceState.READY
+                && s.service("crashy").orElseThrow().state() == ServiceState.FAILED).orElse(false));
+        long steadyPid = service("steady").pid().orElseThrow();
+        long daemon = ownerPid();
+
+        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+        await("daemon dead", Duration.ofSeconds(10), () -> !ProcessTree.isRunning(daemon));
+        await("heartbeat stale", Duration.ofSeconds(5), () -> {
+            try {
+                return client.isStale();
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertThat(ProcessTree.isRunning(steadyPid)).as("services survive their supervisor").isTrue();
+        // an exit while no supervisor runs: the wrapper records it
+        Files.writeString(quit, "");
+        ControlDirectory dir = client.controlDirectory();
+        await("quitter's exit file", Duration.ofSeconds(5), () -> dir.readExitCode("quitter", 1).isPresent());
+        Files.delete(quit);
+
+        client.resume(DaemonLauncher.currentJvm());
+
+        await("resumed daemon", Duration.ofSeconds(30), () -> {
+            try {
+                return client.owner().map(o -> o.pid() != daemon && o.resumed()).orElse(false)
+                        && state().map(s -> s.pid() != daemon).orElse(false);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        await("quitter restarted", Duration.ofSeconds(10), () -> service("quitter").restarts() == 1
+                && service("quitter").state() == ServiceState.READY);
+        assertThat(service("steady").pid()).contains(steadyPid);
+        assertThat(service("steady").run()).isEqualTo(1);
+        assertThat(service("steady").state()).isEqualTo(ServiceState.READY);
+        assertThat(leaders("steady")).containsExactly(steadyPid);
+        assertThat(leaders("quitter")).hasSize(1);
+        assertThat(service("quitter").run()).isEqualTo(2);
+        assertThat(service("crashy").restarts()).isEqualTo(2);
+        assertThat(service("crashy").state()).isEqualTo(ServiceState.FAILED);
+        assertThat(service("quitter").lastExit()).get().satisfies(e -> {
+            assertThat(e.code()).isEqualTo(7);
+            assertThat(e.recorded()).isEqualTo("exit-file");
+        });
+        await("events written", Duration.ofSeconds(5), () -> events().stream().anyMatch(e -> e.type() == SupervisorEvent.Type.ADOPTED));
+        assertThat(events()).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(SupervisorEvent.Type.EXITED);
+            assertThat(e.service()).contains("quitter");
+            assertThat(e.exitCode()).contains(7);
+            assertThat(e.message()).contains("while no supervisor watched");
+        });
+        assertThat(events()).filteredOn(e -> e.type() == SupervisorEvent.Type.ADOPTED)
+                .extracting(e -> e.service().orElseThrow()).containsExactly("steady");
+    }
+
+    @Test
+    void aSecondSupervisorOnTheSameDirectoryRefusesToStart() throws Exception {
+        launch(fast(ServiceSpec.shell("only", "sleep 300").build()));
+        assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+
+        assertThatThrownBy(() -> SupervisorClient.launch(tmp.resolve("ctl"), fast(ServiceSpec.shell("only", "sleep 300").build()),
+                DaemonLauncher.currentJvm())).isInstanceOf(IllegalStateException.class).hasMessageContaining("already runs");
+        LaunchedProcess second = client.resume(DaemonLauncher.currentJvm());
+
+        assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.process().exitValue()).isEqualTo(SupervisorDaemon.EXIT_LOCKED);
+        assertThat(Files.readString(client.controlDirectory().file(ControlDirectory.WORKER_LOG))).contains("already runs on");
+        assertThat(leaders("only")).hasSize(1);
+        assertThat(service("only").run()).isEqualTo(1);
+    }
+
+    @Test
+    void stopRequestStopsEveryTreeAndTheDaemonExits() throws Exception {
+        Path pidFile = tmp.resolve("grandchild.pid");
+        launch(fast(ServiceSpec.shell("forker", "setsid sh -c 'sleep 300 & echo $! > " + pidFile + "; wait' & sleep 300").build(),
+                ServiceSpec.shell("plain", "sleep 300").build()));
+        assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+        await("grandchild", Duration.ofSeconds(5), () -> Files.exists(pidFile) && !read(pidFile).isBlank());
+        long grandchild = Long.parseLong(read(pidFile).trim());
+        long daemon = ownerPid();
+
+        client.requestStop();
+
+        assertThat(client.awaitStopped(Duration.ofSeconds(30))).isTrue();
+        await("daemon exit", Duration.ofSeconds(10), () -> !ProcessTree.isRunning(daemon));
+        assertThat(ProcessTree.isRunning(grandchild)).isFalse();
+        assertThat(ProcessTree.cookieHolders(c -> c.startsWith(supervisorId + "."))).isEmpty();
+        assertThat(state().orElseThrow().services()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ServiceState.STOPPED));
+    }
+
+    @Test
+    void deletingTheControlDirectoryStopsEverything() throws Exception {
+        launch(fast(ServiceSpec.shell("orphan", "sleep 300").build()));
+        assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+        long daemon = ownerPid();
+        long pid = service("orphan").pid().orElseThrow();
+
+        deleteRecursively(client.controlDirectory().path());
+
+        await("daemon exit", Duration.ofSeconds(20), () -> !ProcessTree.isRunning(daemon));
+        assertThat(ProcessTree.isRunning(pid)).isFalse();
+        assertThat(ProcessTree.cookieHolders(c -> c.startsWith(supervisorId + "."))).isEmpty();
+        client = null;
+    }
+
+    @Test
+    void internalErrorHandsOverToAResumedDaemonWithoutTouchingServices() throws Exception {
+        launch(fast(ServiceSpec.shell("kept", "sleep 300").build()));
+        assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+        long daemon = ownerPid();
+        long pid = service("kept").pid().orElseThrow();
+
+        Files.writeString(client.controlDirectory().file(SupervisorDaemon.SIMULATE_FATAL), "");
+
+        await("replacement", Duration.ofSeconds(30), () -> {
+            try {
+                return client.owner().map(o -> o.pid() != daemon && o.resumed()).orElse(false)
+                        && state().map(s -> s.pid() != daemon && s.phase() == SupervisorState.Phase.RUNNING).orElse(false);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertThat(ProcessTree.isRunning(daemon)).isFalse();
+        await("adopted", Duration.ofSeconds(10), () -> service("kept").state() == ServiceState.READY);
+        assertThat(service("kept").pid()).contains(pid);
+        assertThat(leaders("kept")).containsExactly(pid);
+    }
+
+    @Test
+    void awaitReadyNamesTheServiceThatFailedAndWhy() throws Exception {
+        int port = SupervisorTesting.freePort();
+        launch(fast(ServiceSpec.shell("deaf", "sleep 300")
+                        .ready(Readiness.port(port).withInterval(Duration.ofMillis(100)).withTimeout(Duration.ofSeconds(1))).build(),
+                ServiceSpec.shell("user", "sleep 300").dependsOn("deaf").build()));
+
+        SupervisorClient.ReadyResult result = client.awaitReady(Duration.ofSeconds(30));
+
+        assertThat(result.ready()).isFalse();
+        assertThat(result.failedService()).contains("deaf");
+        assertThat(result.reason()).contains("deaf failed").contains("not ready").contains("port localhost:" + port);
+    }
+
+    @Test
+    void logsAndEventsAreReadFromOffsets() throws Exception {
+        launch(fast(ServiceSpec.shell("talker", "echo one; echo two; sleep 300").ready(Readiness.log("two")).build()));
+        assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+
+        SupervisorClient.LogChunk first = client.readLog("talker", 0, 4);
+        SupervisorClient.LogChunk rest = client.readLog("talker", first.nextOffset(), 1024);
+        SupervisorClient.Events all = client.events(0);
+        SupervisorClient.Events none = client.events(all.nextOffset());
+
+        assertThat(first.text()).isEqualTo("one\n");
+        assertThat(rest.text()).isEqualTo("two\n");
+        assertThat(all.events()).extracting(SupervisorEvent::type).contains(SupervisorEvent.Type.SPAWNED, SupervisorEvent.Type.READY);
+        assertThat(none.events()).isEmpty();
+        assertThat(none.nextOffset()).isEqualTo(all.nextOffset());
+        assertThat(client.heartbeatAge()).get().matches(a -> a.compareTo(Duration.ofSeconds(1)) < 0);
+        assertThat(client.isStale()).isFalse();
+    }
+
+    private List<SupervisorEvent> events() {
+        try {
+            return client.events(0).events();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static Map<Long, String> holders(String prefix) {
+        return ProcessTree.cookieHolders(c -> c.startsWith(prefix));
+    }
+}
