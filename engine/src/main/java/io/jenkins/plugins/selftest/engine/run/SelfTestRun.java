@@ -78,7 +78,8 @@ public final class SelfTestRun {
 
     private final SelfTestOptions options;
     private final String runId;
-    private final Optional<ContainerRuntime> runtime;
+    private volatile Optional<ContainerRuntime> runtime;
+    private volatile Optional<String> fallbackReason = Optional.empty();
     private volatile List<Path> imageMounts = List.of();
 
     public SelfTestRun(SelfTestOptions options) {
@@ -114,12 +115,31 @@ public final class SelfTestRun {
                 + options.image() + ")";
     }
 
+    /** Why containers were given up for local processes ({@link SelfTestOptions#containerFallback()}), if they were. */
+    public Optional<String> fallbackReason() {
+        return fallbackReason;
+    }
+
     /**
-     * Checks what the run needs before anything starts: the workspace, the container runtime and the image.
+     * Checks what the run needs before anything starts: the workspace, the container runtime and the image. With
+     * {@link SelfTestOptions#containerFallback()} a runtime or image that does not work switches the run to local
+     * processes ({@link #fallbackReason()} says why) instead of failing.
      *
      * @throws SetupException with a one-line reason
      */
     public void checkSetup() throws SetupException {
+        try {
+            checkSetupStrict();
+        } catch (SetupException e) {
+            if (runtime.isEmpty() || !options.containerFallback()) {
+                throw e;
+            }
+            fallbackReason = Optional.of(e.getMessage());
+            runtime = Optional.empty();
+        }
+    }
+
+    private void checkSetupStrict() throws SetupException {
         if (!Files.isDirectory(options.workspace())) {
             throw new SetupException("workspace " + options.workspace() + " is not a directory: pass the project "
                     + "directory as the path argument");
@@ -172,6 +192,32 @@ public final class SelfTestRun {
     }
 
     /**
+     * Container shards run Maven offline against the mounted {@code ~/.m2}; Surefire resolves its JUnit provider only
+     * when a test runs, which a {@code -DskipTests} build never did on a fresh machine. So run Surefire once locally
+     * on one test class with a method filter that matches nothing, which resolves everything and runs no test.
+     */
+    private void warmUpOfflineMaven(ShardPlan plan, RunListener listener) {
+        Optional<Path> m2 = options.mavenHome().filter(Files::isDirectory);
+        if (runtime.isEmpty() || copiesWorkspace() || options.framework() != Framework.MAVEN || m2.isEmpty()
+                || Files.isDirectory(m2.get().resolve("repository/org/apache/maven/surefire/surefire-junit-platform"))) {
+            return;
+        }
+        String script = Framework.maven(options.workspace()) + " -B -q org.jacoco:jacoco-maven-plugin:"
+                + Framework.JACOCO_VERSION + ":prepare-agent surefire:test -Dtest="
+                + Framework.quote(plan.shard(0).tests().get(0) + "#selftestWarmUp") + " -Dsurefire.failIfNoSpecifiedTests=false";
+        try {
+            LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
+                    .output(LaunchSpec.Output.toFile(options.reportDir().resolve("prepare.log"))).build());
+            if (waitFor(p, options.timeout()).orElse(-1) != 0) {
+                listener.note("resolving Surefire's provider for offline container shards failed; see "
+                        + options.reportDir().resolve("prepare.log"));
+            }
+        } catch (IOException e) {
+            listener.note("cannot resolve Surefire's provider for offline container shards: " + e.getMessage());
+        }
+    }
+
+    /**
      * Finds the tests and plans the shards from the history's timings.
      *
      * @throws SetupException when no test is found
@@ -211,9 +257,11 @@ public final class SelfTestRun {
         checkSetup();
         prepare();
         ShardPlan plan = plan();
+        warmUpOfflineMaven(plan, listener);
         Files.createDirectories(options.reportDir());
         deleteTree(options.reportDir().resolve("shards"));
         plan.write(options.reportDir().resolve("plan.json"));
+        fallbackReason.ifPresent(r -> listener.note("containers unavailable, running shards as local processes: " + r));
         listener.planned(plan, mode());
         plan.problems().forEach(listener::note);
         List<ShardResult> results = new ArrayList<>();
