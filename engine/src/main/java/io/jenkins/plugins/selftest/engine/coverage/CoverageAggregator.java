@@ -6,10 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.jacoco.core.analysis.Analyzer;
 import org.jacoco.core.analysis.CoverageBuilder;
 import org.jacoco.core.analysis.IBundleCoverage;
@@ -31,7 +35,8 @@ import org.jacoco.report.xml.XMLFormatter;
  * bundle into a {@link CoverageSummary} at this boundary (JaCoCo types never leave this class).
  *
  * <p>Problems with the inputs are warnings, never exceptions: an unreadable or truncated exec file (whatever was
- * read before the damage is kept), a missing class directory, an unreadable class file, and exec data that does
+ * read before the damage is kept), a missing class directory, an unreadable class file or a second, different class
+ * of the same name (each costs only itself), and exec data that does
  * not match the analysed classes (a class recompiled after the run: its coverage is reported as missed).
  *
  * <p>Stateless and thread-safe.
@@ -68,17 +73,45 @@ public final class CoverageAggregator {
         }
 
         CoverageBuilder builder = new CoverageBuilder();
-        Analyzer analyzer = new Analyzer(loader.getExecutionDataStore(), builder);
+        Map<String, Long> ids = new HashMap<>();
+        Set<String> conflicts = new TreeSet<>();
+        // CoverageBuilder would replace a class by a different one of the same name and throw: keep the first
+        Analyzer analyzer = new Analyzer(loader.getExecutionDataStore(), coverage -> {
+            Long id = ids.putIfAbsent(coverage.getName(), coverage.getId());
+            if (id == null) {
+                builder.visitCoverage(coverage);
+            } else if (id != coverage.getId()) {
+                conflicts.add(coverage.getName());
+            }
+        });
+        List<String> unanalysed = new ArrayList<>();
         for (Path dir : in.classDirectories()) {
             if (!Files.exists(dir)) {
                 warnings.add(dir + ": class directory does not exist - compile the project before aggregating coverage");
                 continue;
             }
-            try {
-                analyzer.analyzeAll(dir.toFile());
-            } catch (IOException | RuntimeException e) {
-                warnings.add(dir + ": cannot analyse classes (" + e.getMessage() + ")");
+            // file by file, so that one bad or conflicting class file costs only itself
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(dir)) {
+                files = walk.filter(Files::isRegularFile).sorted().toList();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                warnings.add(dir + ": cannot list class files (" + e.getMessage() + ")");
+                continue;
             }
+            for (Path file : files) {
+                try {
+                    analyzer.analyzeAll(file.toFile());
+                } catch (IOException | RuntimeException e) {
+                    unanalysed.add(dir.relativize(file) + " (" + rootMessage(e) + ")");
+                }
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            warnings.add(conflicts.size() + " class(es) found more than once with different content, the first one found"
+                    + " is used - pass each class directory only once: " + names(List.copyOf(conflicts)));
+        }
+        if (!unanalysed.isEmpty()) {
+            warnings.add(unanalysed.size() + " class file(s) could not be analysed and are left out: " + listed(unanalysed));
         }
 
         Set<String> classIds = new HashSet<>();
@@ -103,9 +136,21 @@ public final class CoverageAggregator {
         return summarize(bundle, warnings);
     }
 
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
     private static String names(List<String> internalNames) {
-        List<String> shown = internalNames.stream().limit(MAX_NAMED_CLASSES).map(n -> n.replace('/', '.')).toList();
-        String more = internalNames.size() > shown.size() ? " and " + (internalNames.size() - shown.size()) + " more" : "";
+        return listed(internalNames.stream().map(n -> n.replace('/', '.')).toList());
+    }
+
+    private static String listed(List<String> items) {
+        List<String> shown = items.stream().limit(MAX_NAMED_CLASSES).toList();
+        String more = items.size() > shown.size() ? " and " + (items.size() - shown.size()) + " more" : "";
         return String.join(", ", shown) + more;
     }
 

@@ -130,6 +130,25 @@ class CoverageAggregatorTest {
     }
 
     @Test
+    void conflictingOrBrokenClassFilesCostOnlyThemselves() throws IOException {
+        String calculator = APP.replace('.', '/') + "/Calculator.class";
+        Path other = Files.createDirectories(tmp.resolve("other/" + APP.replace('.', '/')));
+        Files.write(other.resolve("Calculator.class"), Fixtures.recompiled(Files.readAllBytes(classes.resolve(calculator))));
+        Files.write(other.resolve("Broken.class"), new byte[] {(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe, 0, 0, 0, 61, 1, 2, 3});
+
+        CoverageSummary s = CoverageAggregator.aggregate(
+                new CoverageInput(List.of(exec), List.of(classes, tmp.resolve("other")), List.of()), Optional.empty());
+
+        assertThat(s.warnings()).containsExactly(
+                "1 class(es) found more than once with different content, the first one found is used - pass each class"
+                        + " directory only once: " + APP + ".Calculator",
+                "1 class file(s) could not be analysed and are left out: " + APP.replace('.', '/') + "/Broken.class"
+                        + s.warnings().get(1).substring(s.warnings().get(1).indexOf(" (")));
+        assertThat(s.clazz()).as("the first directory's classes, with their coverage").isEqualTo(new Counter(5, 5));
+        assertThat(s.coveredClasses()).contains(APP + ".Calculator");
+    }
+
+    @Test
     void nothingToAnalyseIsEmptyCoverage() throws IOException {
         CoverageSummary s = CoverageAggregator.aggregate(new CoverageInput(List.of(), List.of(), List.of()), Optional.empty());
         assertThat(s.isEmpty()).isTrue();

@@ -44,6 +44,7 @@ class HtmlReportIT {
     private static Path page;
     private static String dom;
     private static BufferedImage screenshot;
+    private static BufferedImage darkScreenshot;
 
     @BeforeAll
     static void renderInChromium() throws Exception {
@@ -69,6 +70,11 @@ class HtmlReportIT {
         Path kept = Path.of("target", "html-report-it.png");
         Files.createDirectories(kept.getParent());
         Files.copy(png, kept, StandardCopyOption.REPLACE_EXISTING);
+
+        Path dark = tmp.resolve("report-dark.png");
+        chromium(List.of("--force-dark-mode", "--screenshot=" + dark, page.toUri().toString()), tmp.resolve("dark.log"));
+        darkScreenshot = ImageIO.read(dark.toFile());
+        Files.copy(dark, Path.of("target", "html-report-it-dark.png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void chromium(List<String> args, Path output) throws Exception {
@@ -127,6 +133,18 @@ class HtmlReportIT {
         int[] tests = rects.get(0);
         assertThat(hasColourNear(tests, 0x2da44e)).as("green passed bars").isTrue();
         assertThat(hasColourNear(tests, 0xcf222e)).as("red failed bars").isTrue();
+    }
+
+    @Test
+    void followsTheDarkColourScheme() {
+        assertThat(brightness(screenshot.getRGB(5, 5))).as("light page background").isGreaterThan(200);
+        assertThat(brightness(darkScreenshot.getRGB(5, 5))).as("dark page background").isLessThan(60);
+        int[] tests = chartRects().get(0);
+        assertThat(brightness(darkScreenshot.getRGB(tests[0] + 1, tests[1] + 1))).as("dark chart panel").isLessThan(60);
+    }
+
+    private static int brightness(int rgb) {
+        return (((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff)) / 3;
     }
 
     @Test
