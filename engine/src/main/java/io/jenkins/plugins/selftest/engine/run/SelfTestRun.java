@@ -71,7 +71,7 @@ public final class SelfTestRun {
     /** The last run's {@code RunRecord}, in the report directory. */
     public static final String SUMMARY_FILE = "summary.json";
     /** The last run's {@code RunDetails} (tests, coverage, orphans), in the report directory. */
-    public static final String DETAILS_FILE = "details.json";
+    public static final String DETAILS_FILE = io.jenkins.plugins.selftest.engine.history.RunDetails.FILE_NAME;
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final Duration COPY_TIMEOUT = Duration.ofMinutes(10);
@@ -538,7 +538,7 @@ public final class SelfTestRun {
             }
         }
         Json.writeAtomically(options.reportDir().resolve(SUMMARY_FILE), record);
-        Json.writeAtomically(options.reportDir().resolve(DETAILS_FILE), summary.toDetails());
+        summary.toDetails().write(options.reportDir().resolve(DETAILS_FILE));
         try {
             HtmlReport.write(history, Optional.of(summary.toDetails()), options.reportDir());
         } catch (IOException | RuntimeException e) {
