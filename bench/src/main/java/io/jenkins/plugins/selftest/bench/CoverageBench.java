@@ -58,8 +58,20 @@ public final class CoverageBench {
     private CoverageBench() {
     }
 
-    /** {@code java -cp bench.jar io.jenkins.plugins.selftest.bench.CoverageBench [workDir]} prints the figures. */
+    /**
+     * {@code java -cp bench.jar io.jenkins.plugins.selftest.bench.CoverageBench [workDir]} prints the figures;
+     * {@code ... CoverageBench once <workDir>} aggregates the inputs a previous run left in {@code workDir} once, in
+     * this fresh JVM, to compare a cold aggregation with the CLI (for example under {@code /usr/bin/time}).
+     */
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("once")) {
+            Path work = Path.of(args[1]);
+            long t0 = System.nanoTime();
+            CoverageAggregator.aggregate(new CoverageInput(List.of(work.resolve("bench.exec")), List.of(work.resolve("classes")),
+                    List.of()), Optional.of(work.resolve("once")));
+            System.out.println(Json.write(Map.of("coverage_once_ms", millis(t0))));
+            return;
+        }
         Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("coverage-bench");
         System.out.println(Json.write(run(work)));
     }

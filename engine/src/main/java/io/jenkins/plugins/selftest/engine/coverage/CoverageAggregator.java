@@ -1,6 +1,7 @@
 package io.jenkins.plugins.selftest.engine.coverage;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.jacoco.core.analysis.Analyzer;
 import org.jacoco.core.analysis.CoverageBuilder;
@@ -21,11 +28,11 @@ import org.jacoco.core.analysis.IClassCoverage;
 import org.jacoco.core.analysis.ICounter;
 import org.jacoco.core.analysis.ICoverageNode;
 import org.jacoco.core.analysis.IPackageCoverage;
+import org.jacoco.core.data.ExecutionDataStore;
 import org.jacoco.core.tools.ExecFileLoader;
 import org.jacoco.report.DirectorySourceFileLocator;
 import org.jacoco.report.FileMultiReportOutput;
 import org.jacoco.report.IReportVisitor;
-import org.jacoco.report.MultiReportVisitor;
 import org.jacoco.report.MultiSourceFileLocator;
 import org.jacoco.report.html.HTMLFormatter;
 import org.jacoco.report.xml.XMLFormatter;
@@ -39,7 +46,9 @@ import org.jacoco.report.xml.XMLFormatter;
  * of the same name (each costs only itself), and exec data that does
  * not match the analysed classes (a class recompiled after the run: its coverage is reported as missed).
  *
- * <p>Stateless and thread-safe.
+ * <p>Stateless and thread-safe. One call uses up to {@link #THREADS} short-lived threads of its own: the class
+ * files are analysed in slices at once (results merged in file order, so nothing depends on timing) and the HTML
+ * and XML reports are written side by side.
  */
 public final class CoverageAggregator {
 
@@ -49,6 +58,10 @@ public final class CoverageAggregator {
     public static final String XML_FILE = "jacoco.xml";
 
     static final int MAX_NAMED_CLASSES = 10;
+    /** Threads used for analysis (and two for the reports): a short burst, bounded so a build agent stays usable. */
+    static final int THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** Fewer files than this per thread are not worth a thread. */
+    static final int MIN_SLICE = 64;
     private static final int TAB_WIDTH = 4;
 
     private CoverageAggregator() {
@@ -61,6 +74,10 @@ public final class CoverageAggregator {
      * @throws IOException only when the report cannot be written
      */
     public static CoverageSummary aggregate(CoverageInput in, Optional<Path> reportDir) throws IOException {
+        return aggregate(in, reportDir, THREADS);
+    }
+
+    static CoverageSummary aggregate(CoverageInput in, Optional<Path> reportDir, int threads) throws IOException {
         List<String> warnings = new ArrayList<>();
         ExecFileLoader loader = new ExecFileLoader();
         for (Path exec : in.execFiles()) {
@@ -72,38 +89,32 @@ public final class CoverageAggregator {
             }
         }
 
-        CoverageBuilder builder = new CoverageBuilder();
-        Map<String, Long> ids = new HashMap<>();
-        Set<String> conflicts = new TreeSet<>();
-        // CoverageBuilder would replace a class by a different one of the same name and throw: keep the first
-        Analyzer analyzer = new Analyzer(loader.getExecutionDataStore(), coverage -> {
-            Long id = ids.putIfAbsent(coverage.getName(), coverage.getId());
-            if (id == null) {
-                builder.visitCoverage(coverage);
-            } else if (id != coverage.getId()) {
-                conflicts.add(coverage.getName());
-            }
-        });
-        List<String> unanalysed = new ArrayList<>();
+        // file by file, so that one bad or conflicting class file costs only itself
+        List<ClassFile> files = new ArrayList<>();
         for (Path dir : in.classDirectories()) {
             if (!Files.exists(dir)) {
                 warnings.add(dir + ": class directory does not exist - compile the project before aggregating coverage");
                 continue;
             }
-            // file by file, so that one bad or conflicting class file costs only itself
-            List<Path> files;
             try (Stream<Path> walk = Files.walk(dir)) {
-                files = walk.filter(Files::isRegularFile).sorted().toList();
+                walk.filter(Files::isRegularFile).sorted().forEach(f -> files.add(new ClassFile(dir, f)));
             } catch (IOException | java.io.UncheckedIOException e) {
                 warnings.add(dir + ": cannot list class files (" + e.getMessage() + ")");
-                continue;
             }
-            for (Path file : files) {
-                try {
-                    analyzer.analyzeAll(file.toFile());
-                } catch (IOException | RuntimeException e) {
-                    unanalysed.add(dir.relativize(file) + " (" + rootMessage(e) + ")");
-                }
+        }
+        List<String> unanalysed = new ArrayList<>();
+        List<IClassCoverage> analysed = analyse(files, loader.getExecutionDataStore(), unanalysed, threads);
+
+        // CoverageBuilder would replace a class by a different one of the same name and throw: keep the first
+        CoverageBuilder builder = new CoverageBuilder();
+        Map<String, Long> ids = new HashMap<>();
+        Set<String> conflicts = new TreeSet<>();
+        for (IClassCoverage coverage : analysed) {
+            Long id = ids.putIfAbsent(coverage.getName(), coverage.getId());
+            if (id == null) {
+                builder.visitCoverage(coverage);
+            } else if (id != coverage.getId()) {
+                conflicts.add(coverage.getName());
             }
         }
         if (!conflicts.isEmpty()) {
@@ -134,6 +145,92 @@ public final class CoverageAggregator {
             writeReports(loader, bundle, in.sourceDirectories(), reportDir.get());
         }
         return summarize(bundle, warnings);
+    }
+
+    private record ClassFile(Path root, Path file) {
+    }
+
+    /**
+     * Analyses the files in up to {@code threads} contiguous slices of at least {@link #MIN_SLICE} files at once (an {@code Analyzer} per slice; the execution
+     * data is only read) and returns the class coverages in file order, so the result does not depend on timing.
+     */
+    private static List<IClassCoverage> analyse(List<ClassFile> files, ExecutionDataStore data, List<String> unanalysed,
+                                                int threads) throws IOException {
+        int slices = Math.max(1, Math.min(threads, files.size() / MIN_SLICE));
+        List<Callable<Slice>> work = new ArrayList<>();
+        for (int i = 0; i < slices; i++) {
+            List<ClassFile> slice = files.subList(files.size() * i / slices, files.size() * (i + 1) / slices);
+            work.add(() -> analyseSlice(slice, data));
+        }
+        List<IClassCoverage> all = new ArrayList<>();
+        for (Slice done : runAll(work, "coverage-analysis")) {
+            all.addAll(done.classes());
+            unanalysed.addAll(done.failures());
+        }
+        return all;
+    }
+
+    private record Slice(List<IClassCoverage> classes, List<String> failures) {
+    }
+
+    private static Slice analyseSlice(List<ClassFile> files, ExecutionDataStore data) {
+        List<IClassCoverage> classes = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        Analyzer analyzer = new Analyzer(data, classes::add);
+        for (ClassFile f : files) {
+            try {
+                analyzer.analyzeAll(f.file().toFile());
+            } catch (IOException | RuntimeException e) {
+                failures.add(f.root().relativize(f.file()) + " (" + rootMessage(e) + ")");
+            }
+        }
+        return new Slice(classes, failures);
+    }
+
+    /** Runs the tasks on threads of their own (one task: on the caller's thread) and returns results in task order. */
+    private static <T> List<T> runAll(List<Callable<T>> tasks, String name) throws IOException {
+        if (tasks.size() == 1) {
+            try {
+                return List.of(tasks.get(0).call());
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        }
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size(), r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : pool.invokeAll(tasks)) {
+                results.add(f.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(name + " interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void visit(IReportVisitor visitor, ExecFileLoader loader, IBundleCoverage bundle,
+                              MultiSourceFileLocator locator) throws IOException {
+        visitor.visitInfo(loader.getSessionInfoStore().getInfos(), loader.getExecutionDataStore().getContents());
+        visitor.visitBundle(bundle, locator);
+        visitor.visitEnd();
     }
 
     private static String rootMessage(Throwable e) {
@@ -180,21 +277,29 @@ public final class CoverageAggregator {
 
     private static void writeReports(ExecFileLoader loader, IBundleCoverage bundle, List<Path> sources, Path reportDir)
             throws IOException {
-        Path html = reportDir.resolve(HTML_DIR);
-        Files.createDirectories(html);
+        Path htmlDir = reportDir.resolve(HTML_DIR);
+        Files.createDirectories(htmlDir);
         MultiSourceFileLocator locator = new MultiSourceFileLocator(TAB_WIDTH);
         for (Path src : sources) {
             if (Files.isDirectory(src)) {
                 locator.add(new DirectorySourceFileLocator(src.toFile(), "UTF-8", TAB_WIDTH));
             }
         }
-        try (OutputStream xml = Files.newOutputStream(reportDir.resolve(XML_FILE))) {
-            IReportVisitor visitor = new MultiReportVisitor(List.of(
-                    new HTMLFormatter().createVisitor(new FileMultiReportOutput(html.toFile())),
-                    new XMLFormatter().createVisitor(xml)));
-            visitor.visitInfo(loader.getSessionInfoStore().getInfos(), loader.getExecutionDataStore().getContents());
-            visitor.visitBundle(bundle, locator);
-            visitor.visitEnd();
+        // HTML and XML from the same immutable bundle, each on its own thread
+        List<Callable<Void>> reports = List.of(
+                () -> {
+                    IReportVisitor html = new HTMLFormatter().createVisitor(new FileMultiReportOutput(htmlDir.toFile()));
+                    visit(html, loader, bundle, locator);
+                    return null;
+                },
+                () -> {
+                    try (OutputStream xml = Files.newOutputStream(reportDir.resolve(XML_FILE))) {
+                        visit(new XMLFormatter().createVisitor(xml), loader, bundle, locator);
+                    }
+                    return null;
+                });
+        try {
+            runAll(reports, "coverage-report");
         } catch (IOException e) {
             throw new IOException("cannot write the JaCoCo report into " + reportDir + ": " + e.getMessage()
                     + " - check that the directory is writable and the disk not full", e);

@@ -149,6 +149,35 @@ class CoverageAggregatorTest {
     }
 
     @Test
+    void parallelAnalysisGivesTheSameResultAsOneThread() throws IOException {
+        // a library's classes as a directory: several hundred class files
+        Path library = tmp.resolve("library");
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(Path.of(com.fasterxml.jackson.databind.ObjectMapper.class
+                .getProtectionDomain().getCodeSource().getLocation().getPath()).toFile())) {
+            for (java.util.zip.ZipEntry e : jar.stream().filter(e -> e.getName().endsWith(".class")
+                    && !e.getName().startsWith("META-INF")).toList()) {
+                Path to = library.resolve(e.getName());
+                Files.createDirectories(to.getParent());
+                try (var in = jar.getInputStream(e)) {
+                    Files.copy(in, to);
+                }
+            }
+        }
+        CoverageInput in = new CoverageInput(List.of(exec), List.of(library, Fixtures.testClasses(), classes), List.of());
+        try (var walk = Files.walk(library)) {
+            assertThat(walk.count()).as("enough class files for several slices").isGreaterThan(4L * CoverageAggregator.MIN_SLICE);
+        }
+
+        CoverageSummary one = CoverageAggregator.aggregate(in, Optional.empty(), 1);
+        CoverageSummary four = CoverageAggregator.aggregate(in, Optional.empty(), 4);
+
+        assertThat(four).isEqualTo(one);
+        assertThat(one.warnings()).as("the fixture app is both in test-classes and in classes: identical, no conflict").isEmpty();
+        assertThat(one.coveredClasses()).contains(APP + ".Calculator");
+        assertThat(one.packages().size()).isGreaterThan(10);
+    }
+
+    @Test
     void nothingToAnalyseIsEmptyCoverage() throws IOException {
         CoverageSummary s = CoverageAggregator.aggregate(new CoverageInput(List.of(), List.of(), List.of()), Optional.empty());
         assertThat(s.isEmpty()).isTrue();
