@@ -81,6 +81,8 @@ public final class SelfTestRun {
     private volatile Optional<ContainerRuntime> runtime;
     private volatile Optional<String> fallbackReason = Optional.empty();
     private volatile List<Path> imageMounts = List.of();
+    /** Shard processes (local shells or container CLIs) still running, stopped by the shutdown hook of a run. */
+    private final java.util.Set<LaunchedProcess> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public SelfTestRun(SelfTestOptions options) {
         this.options = options;
@@ -183,7 +185,7 @@ public final class SelfTestRun {
         Files.deleteIfExists(log);
         LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
                 .env(options.environment()).output(LaunchSpec.Output.toFile(log)).build());
-        int code = waitFor(p, options.timeout()).orElse(-1);
+        int code = waitForShard(p).orElse(-1);
         if (code != 0) {
             String tail = Files.exists(log) ? lastLines(log, 1) : "";
             throw new SetupException("preparing " + options.workspace() + " with '" + script + "' failed (exit "
@@ -250,8 +252,24 @@ public final class SelfTestRun {
         return ShardPlanner.plan(catalog.tests(), timings, options.shards(), options.workers());
     }
 
-    /** Check, prepare, plan, run all shards at once, gather. */
+    /**
+     * Check, prepare, plan, run all shards at once, gather. While it runs, a JVM shutdown hook stops the shards'
+     * process trees (and, for containers, removes the run's containers).
+     */
     public RunSummary run(RunListener listener) throws IOException {
+        AutoCloseable stopper = stopOnShutdown();
+        try {
+            return runStoppable(listener);
+        } finally {
+            try {
+                stopper.close();
+            } catch (Exception e) {
+                // removing a hook cannot fail in a way that matters here
+            }
+        }
+    }
+
+    private RunSummary runStoppable(RunListener listener) throws IOException {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         checkSetup();
@@ -310,6 +328,32 @@ public final class SelfTestRun {
     }
 
     /**
+     * A JVM shutdown hook that stops the process trees of running shards (Ctrl-C on the CLI: shards run in their own
+     * sessions, so the terminal's SIGINT does not reach them). Closing it removes the hook.
+     */
+    private AutoCloseable stopOnShutdown() {
+        Thread hook = new Thread(() -> live.forEach(p -> p.stop(Signal.TERM, STOP_GRACE)), "selftest-stop-" + runId);
+        Runtime.getRuntime().addShutdownHook(hook);
+        return () -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook runs
+            }
+        };
+    }
+
+    /** Waits for a shard (or prepare) process, tracked so that a shutdown stops it. */
+    private Optional<Integer> waitForShard(LaunchedProcess p) {
+        live.add(p);
+        try {
+            return waitFor(p, options.timeout());
+        } finally {
+            live.remove(p);
+        }
+    }
+
+    /**
      * Runs one shard of a plan and waits for it (up to the timeout). Never throws for a failing shard: the outcome
      * says what happened. Calls {@code listener.shardStarted/shardFinished}.
      */
@@ -336,7 +380,7 @@ public final class SelfTestRun {
                         options.command().orElse(null));
                 LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
                         .env(env).output(LaunchSpec.Output.toFile(log)).build());
-                exit = waitFor(p, options.timeout());
+                exit = waitForShard(p);
                 timedOut = exit.isEmpty();
             } else if (!copiesWorkspace()) {
                 ContainerRunOutcome o = runMounted(plan, shard, testsFile, reports, log);
@@ -436,7 +480,7 @@ public final class SelfTestRun {
                 }
             }
             LaunchedProcess p = rt.startAttached(s.name(), log);
-            Optional<Integer> exit = waitFor(p, options.timeout());
+            Optional<Integer> exit = waitForShard(p);
             if (exit.isEmpty()) {
                 rt.kill(s.name());
             }
@@ -454,7 +498,7 @@ public final class SelfTestRun {
     }
 
     private ContainerRunOutcome finish(ContainerRuntime rt, String name, LaunchedProcess p) throws IOException {
-        Optional<Integer> exit = waitFor(p, options.timeout());
+        Optional<Integer> exit = waitForShard(p);
         List<String> problems = new ArrayList<>();
         int failures = 0;
         if (exit.isEmpty()) {
