@@ -472,12 +472,10 @@ public final class SelfTestRun {
             throw new IOException("cannot create container " + s.name() + ": " + created.firstLine());
         }
         try {
-            for (String[] cp : List.of(new String[] {options.workspace() + "/.", s.name() + ":" + work},
-                    new String[] {stage.toString(), s.name() + ":/selftest"})) {
-                CliResult c = rt.copy(cp[0], cp[1], COPY_TIMEOUT);
-                if (!c.ok()) {
-                    throw new IOException("cannot copy " + cp[0] + " into container " + s.name() + ": " + c.firstLine());
-                }
+            copyWorkspaceIn(rt, s.name(), work);
+            CliResult c = rt.copy(stage.toString(), s.name() + ":/selftest", COPY_TIMEOUT);
+            if (!c.ok()) {
+                throw new IOException("cannot copy " + stage + " into container " + s.name() + ": " + c.firstLine());
             }
             LaunchedProcess p = rt.startAttached(s.name(), log);
             Optional<Integer> exit = waitForShard(p);
@@ -494,6 +492,35 @@ public final class SelfTestRun {
             if (!rm.ok()) {
                 problems.add("cannot remove container " + s.name() + ": " + rm.firstLine());
             }
+        }
+    }
+
+    /**
+     * Copies the workspace into the container. When the report directory lies inside the workspace it is left out
+     * (earlier reports and other shards' files are no business of the shard): the workspace goes as a tar stream
+     * ({@code tar --exclude ... | <cli> cp - container:dir}); otherwise with a plain {@code cp}.
+     */
+    private void copyWorkspaceIn(ContainerRuntime rt, String container, String dir) throws IOException {
+        Path ws = options.workspace();
+        CliResult r;
+        if (options.reportDir().startsWith(ws) && !options.reportDir().equals(ws)) {
+            String exclude = "./" + ws.relativize(options.reportDir());
+            String cli = rt.command(List.of("cp", "-", container + ":" + dir)).stream().map(Framework::quote)
+                    .collect(java.util.stream.Collectors.joining(" "));
+            String script = "tar -C " + Framework.quote(ws.toString()) + " --exclude=" + Framework.quote(exclude)
+                    + " -cf - . | " + cli;
+            LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).output(LaunchSpec.Output.pipe()).build());
+            String out;
+            try (var in = p.process().getInputStream()) {
+                out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            Optional<Integer> code = waitFor(p, COPY_TIMEOUT);
+            r = new CliResult(code.orElse(-1), out.strip(), code.isEmpty());
+        } else {
+            r = rt.copy(ws + "/.", container + ":" + dir, COPY_TIMEOUT);
+        }
+        if (!r.ok()) {
+            throw new IOException("cannot copy workspace " + ws + " into container " + container + ": " + r.firstLine());
         }
     }
 

@@ -100,9 +100,13 @@ class SelfTestRunIT {
         String runId = "it-copy-" + UUID.randomUUID().toString().substring(0, 8);
         SelfTestOptions o = SelfTestOptions.builder(ws).framework(Framework.CUSTOM).paths(List.of("tests/*.py"))
                 .shards(2).useContainer(true).copyWorkspace(true).runId(runId)
-                // the shard reads a workspace file from its own copy and proves it by the test case name
-                .command("test \"$(pwd)\" = /workspace && test \"$(cat marker.txt)\" = copied-in && " + WRITE_JUNIT)
-                .reportDir(tmp.resolve("report")).build();
+                // the shard reads a workspace file from its own copy; the report dir inside the workspace stays out
+                .command("test \"$(pwd)\" = /workspace && test \"$(cat marker.txt)\" = copied-in "
+                        + "&& test ! -e .selftest/report && test -e .selftest/keep.txt && " + WRITE_JUNIT)
+                .reportDir(ws.resolve(".selftest/report")).build();
+        Files.createDirectories(ws.resolve(".selftest/report"));
+        Files.writeString(ws.resolve(".selftest/keep.txt"), "");
+        Files.writeString(ws.resolve(".selftest/report/old.txt"), "from an earlier run");
 
         RunSummary s = new SelfTestRun(o).run(RunListener.NONE);
 
