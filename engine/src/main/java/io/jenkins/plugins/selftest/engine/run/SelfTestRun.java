@@ -157,6 +157,19 @@ public final class SelfTestRun {
                     }
                 }
                 imageMounts = List.copyOf(mounts);
+                if (options.containerFallback()) {
+                    // "containers when they work": an engine can answer version and inspect and still be unable to
+                    // start anything (no OCI runtime, no cgroups), so start one throw-away container to be sure
+                    List<String> smoke = new ArrayList<>(List.of("run", "--rm", "--network", "none",
+                            "--label", ContainerRuntime.LABEL + "=true", "--label", ContainerRuntime.RUN_LABEL + "=" + runId));
+                    mounts.forEach(m -> smoke.addAll(List.of("--volume", m + ":" + m + ":ro")));
+                    smoke.addAll(List.of(options.image(), "/bin/sh", "-c", "true"));
+                    CliResult r = runtime.get().exec(smoke, Duration.ofMinutes(2));
+                    if (!r.ok()) {
+                        throw new SetupException(runtime.get().kind().executable() + " cannot start a container of "
+                                + options.image() + ": " + r.firstLine());
+                    }
+                }
             } catch (SetupException e) {
                 throw e;
             } catch (IOException e) {
