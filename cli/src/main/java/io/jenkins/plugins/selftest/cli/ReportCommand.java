@@ -3,7 +3,6 @@ package io.jenkins.plugins.selftest.cli;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
-import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.report.HtmlReport;
 import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
 import java.io.IOException;
@@ -41,12 +40,10 @@ final class ReportCommand implements Callable<Integer> {
             List<RunRecord> records = h.records();
             Optional<RunDetails> last = Optional.empty();
             Path details = reportDir.resolve(SelfTestRun.DETAILS_FILE);
-            if (Files.isRegularFile(details) && !records.isEmpty()) {
+            if (!records.isEmpty()) {
                 try {
-                    RunDetails d = Json.read(details, RunDetails.class);
-                    if (d.record().runId().equals(records.get(records.size() - 1).runId())) {
-                        last = Optional.of(d);
-                    }
+                    String lastId = records.get(records.size() - 1).runId();
+                    last = RunDetails.read(details).filter(d -> d.record().runId().equals(lastId));
                 } catch (IOException | RuntimeException e) {
                     System.err.println("note: " + details + " is unreadable, the report shows the history only: " + e.getMessage());
                 }

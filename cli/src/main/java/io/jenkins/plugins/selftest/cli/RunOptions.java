@@ -33,6 +33,10 @@ final class RunOptions {
     @Option(names = "--use-container", description = "Run each shard in its own container instead of a local process.")
     boolean useContainer;
 
+    @Option(names = "--fallback-to-local", description = "With --use-container: when the runtime or the image does not "
+            + "work, run the shards as local processes (and say so) instead of failing.")
+    boolean fallbackToLocal;
+
     @Option(names = "--container-runtime", defaultValue = "podman", description = "docker or podman (or a path to one). Default: ${DEFAULT-VALUE}.")
     String containerRuntime;
 
@@ -132,6 +136,7 @@ final class RunOptions {
                 .shards(shards)
                 .workers(workers == null ? shards : workers)
                 .useContainer(useContainer)
+                .containerFallback(fallbackToLocal)
                 .runtime(containerRuntime)
                 .image(containerImage)
                 .host(dockerHost)

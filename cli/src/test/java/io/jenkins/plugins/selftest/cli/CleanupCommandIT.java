@@ -68,4 +68,28 @@ class CleanupCommandIT {
             Cli.run("cleanup", "--run", runId);
         }
     }
+
+    @Test
+    void ctrlCOnARunStopsItsLocalShardsProcessTrees(@TempDir Path tmp) throws Exception {
+        assertThat(JAR).exists();
+        Path ws = Cli.workspace(tmp.resolve("ws"), 2);
+        Path report = tmp.resolve("report");
+        Process cli = start(ws, tmp.resolve("cli.log"), "run", "--framework", "custom", "--command",
+                "echo $$ > \"$SELFTEST_REPORTS_DIR/../pid\"; sleep 600", "--report-dir", report.toString());
+        try {
+            Path pid0 = report.resolve("shards/shard-0/pid");
+            Path pid1 = report.resolve("shards/shard-1/pid");
+            Cli.waitUntil(Duration.ofSeconds(60), () -> Files.exists(pid0) && Files.exists(pid1)
+                    && !Files.readString(pid0).isBlank() && !Files.readString(pid1).isBlank());
+            new ProcessBuilder("kill", "-INT", Long.toString(cli.pid())).start().waitFor();
+
+            assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            for (Path p : List.of(pid0, pid1)) {
+                long pid = Long.parseLong(Files.readString(p).strip());
+                Cli.waitUntil(Duration.ofSeconds(10), () -> !java.nio.file.Files.exists(Path.of("/proc/" + pid)));
+            }
+        } finally {
+            cli.destroyForcibly();
+        }
+    }
 }

@@ -88,4 +88,16 @@ class RunCommandIT {
         assertThat(Files.readAllLines(tmp.resolve("h.jsonl"))).hasSize(2);
         assertThat(r.err()).contains("cycle 1").contains("cycle 2");
     }
+
+    @Test
+    void fallbackToLocalRunsLocalProcessesWhenTheRuntimeDoesNotWorkAndSaysSo(@TempDir Path tmp) throws Exception {
+        Path ws = Cli.workspace(tmp.resolve("ws"), 2);
+        Cli.Result r = Cli.run("run", ws.toString(), "--framework", "custom", "--command", Cli.WRITE_JUNIT, "--use-container",
+                "--fallback-to-local", "--container-runtime", "/nonexistent/podman", "--report-dir", tmp.resolve("r").toString(),
+                "--history", tmp.resolve("h.jsonl").toString());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("containers unavailable, running shards as local processes").contains("not installed");
+        assertThat(r.out()).contains("as local processes");
+    }
 }

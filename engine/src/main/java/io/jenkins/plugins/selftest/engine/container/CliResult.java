@@ -1,5 +1,8 @@
 package io.jenkins.plugins.selftest.engine.container;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
  * The outcome of one container CLI call.
  *
@@ -13,10 +16,19 @@ public record CliResult(int exitCode, String output, boolean timedOut) {
         return exitCode == 0 && !timedOut;
     }
 
-    /** The first line of the output, for one-line error messages. */
+    /**
+     * The line of the output that says what went wrong, for one-line error messages: the first line mentioning an
+     * error or a failure to connect (CLIs print a banner before it, e.g. {@code docker version}'s "Client:"),
+     * else the first line.
+     */
     public String firstLine() {
-        String o = output.strip();
-        int nl = o.indexOf('\n');
-        return nl < 0 ? o : o.substring(0, nl);
+        List<String> lines = output.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        if (lines.isEmpty()) {
+            return timedOut ? "timed out" : "exit code " + exitCode + ", no output";
+        }
+        return lines.stream().filter(l -> {
+            String low = l.toLowerCase(Locale.ROOT);
+            return low.contains("error") || low.contains("cannot") || low.contains("not ") || low.contains("denied");
+        }).findFirst().orElse(lines.get(0));
     }
 }

@@ -140,7 +140,11 @@ public final class ContainerRuntime {
     /** Runs one CLI call, output captured, stopped with its process tree after {@code timeout}. */
     public CliResult exec(List<String> args, Duration timeout) throws IOException {
         LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv(command(args)).output(LaunchSpec.Output.pipe()).build());
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.process().getInputStream()));
+        // a thread of its own, not the common pool: CLI calls block on I/O and many may run at once
+        CompletableFuture<String> out = new CompletableFuture<>();
+        Thread reader = new Thread(() -> out.complete(readAll(p.process().getInputStream())), "selftest-cli-output");
+        reader.setDaemon(true);
+        reader.start();
         boolean done;
         try {
             done = p.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

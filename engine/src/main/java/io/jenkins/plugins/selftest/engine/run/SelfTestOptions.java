@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param shards         how many shards to plan (fewer when there are fewer tests)
  * @param workers        total parallelism, divided over the shards
  * @param useContainer   one container per shard instead of a local process
+ * @param containerFallback with {@code useContainer}: when the runtime or image does not work, run local processes
+ *                       instead (and say so) rather than fail - the CLI's {@code --use-container=auto}
  * @param runtime        {@code podman} or {@code docker}
  * @param image          the container image
  * @param host           an explicit engine address (else {@code DOCKER_HOST}/{@code CONTAINER_HOST})
@@ -38,7 +40,7 @@ import java.util.Optional;
  * @param runId          the id in labels and history (random when empty)
  */
 public record SelfTestOptions(Path workspace, Framework framework, Optional<String> command, int shards, int workers,
-                              boolean useContainer, String runtime, String image, Optional<String> host,
+                              boolean useContainer, boolean containerFallback, String runtime, String image, Optional<String> host,
                               boolean copyWorkspace, Duration timeout, Optional<Path> history, Path reportDir,
                               List<Path> testClassDirs, List<Path> mainClassDirs, List<Path> sourceDirs,
                               List<String> paths, TestFilter filter, OrphanOptions orphans,
@@ -85,6 +87,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         private int shards = 1;
         private int workers = 1;
         private boolean useContainer;
+        private boolean containerFallback;
         private String runtime = "podman";
         private String image = DEFAULT_IMAGE;
         private String host;
@@ -114,6 +117,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         public Builder shards(int v) { this.shards = v; return this; }
         public Builder workers(int v) { this.workers = v; return this; }
         public Builder useContainer(boolean v) { this.useContainer = v; return this; }
+        public Builder containerFallback(boolean v) { this.containerFallback = v; return this; }
         public Builder runtime(String v) { this.runtime = v; return this; }
         public Builder image(String v) { this.image = v; return this; }
         public Builder host(String v) { this.host = v; return this; }
@@ -138,7 +142,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         public SelfTestOptions build() {
             Path ws = workspace.toAbsolutePath().normalize();
             return new SelfTestOptions(ws, framework, Optional.ofNullable(command), shards, workers, useContainer,
-                    runtime, image, Optional.ofNullable(host), copyWorkspace, timeout, Optional.ofNullable(history),
+                    containerFallback, runtime, image, Optional.ofNullable(host), copyWorkspace, timeout, Optional.ofNullable(history),
                     reportDir == null ? ws.resolve(".selftest/report") : reportDir,
                     testClassDirs == null ? framework.testClassDirs().stream().map(Path::of).toList() : testClassDirs,
                     mainClassDirs == null ? framework.mainClassDirs().stream().map(Path::of).toList() : mainClassDirs,

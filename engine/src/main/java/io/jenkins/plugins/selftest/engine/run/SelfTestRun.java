@@ -71,15 +71,18 @@ public final class SelfTestRun {
     /** The last run's {@code RunRecord}, in the report directory. */
     public static final String SUMMARY_FILE = "summary.json";
     /** The last run's {@code RunDetails} (tests, coverage, orphans), in the report directory. */
-    public static final String DETAILS_FILE = "details.json";
+    public static final String DETAILS_FILE = io.jenkins.plugins.selftest.engine.history.RunDetails.FILE_NAME;
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final Duration COPY_TIMEOUT = Duration.ofMinutes(10);
 
     private final SelfTestOptions options;
     private final String runId;
-    private final Optional<ContainerRuntime> runtime;
+    private volatile Optional<ContainerRuntime> runtime;
+    private volatile Optional<String> fallbackReason = Optional.empty();
     private volatile List<Path> imageMounts = List.of();
+    /** Shard processes (local shells or container CLIs) still running, stopped by the shutdown hook of a run. */
+    private final java.util.Set<LaunchedProcess> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public SelfTestRun(SelfTestOptions options) {
         this.options = options;
@@ -114,12 +117,31 @@ public final class SelfTestRun {
                 + options.image() + ")";
     }
 
+    /** Why containers were given up for local processes ({@link SelfTestOptions#containerFallback()}), if they were. */
+    public Optional<String> fallbackReason() {
+        return fallbackReason;
+    }
+
     /**
-     * Checks what the run needs before anything starts: the workspace, the container runtime and the image.
+     * Checks what the run needs before anything starts: the workspace, the container runtime and the image. With
+     * {@link SelfTestOptions#containerFallback()} a runtime or image that does not work switches the run to local
+     * processes ({@link #fallbackReason()} says why) instead of failing.
      *
      * @throws SetupException with a one-line reason
      */
     public void checkSetup() throws SetupException {
+        try {
+            checkSetupStrict();
+        } catch (SetupException e) {
+            if (runtime.isEmpty() || !options.containerFallback()) {
+                throw e;
+            }
+            fallbackReason = Optional.of(e.getMessage());
+            runtime = Optional.empty();
+        }
+    }
+
+    private void checkSetupStrict() throws SetupException {
         if (!Files.isDirectory(options.workspace())) {
             throw new SetupException("workspace " + options.workspace() + " is not a directory: pass the project "
                     + "directory as the path argument");
@@ -135,6 +157,19 @@ public final class SelfTestRun {
                     }
                 }
                 imageMounts = List.copyOf(mounts);
+                if (options.containerFallback()) {
+                    // "containers when they work": an engine can answer version and inspect and still be unable to
+                    // start anything (no OCI runtime, no cgroups), so start one throw-away container to be sure
+                    List<String> smoke = new ArrayList<>(List.of("run", "--rm", "--network", "none",
+                            "--label", ContainerRuntime.LABEL + "=true", "--label", ContainerRuntime.RUN_LABEL + "=" + runId));
+                    mounts.forEach(m -> smoke.addAll(List.of("--volume", m + ":" + m + ":ro")));
+                    smoke.addAll(List.of(options.image(), "/bin/sh", "-c", "true"));
+                    CliResult r = runtime.get().exec(smoke, Duration.ofMinutes(2));
+                    if (!r.ok()) {
+                        throw new SetupException(runtime.get().kind().executable() + " cannot start a container of "
+                                + options.image() + ": " + r.firstLine());
+                    }
+                }
             } catch (SetupException e) {
                 throw e;
             } catch (IOException e) {
@@ -163,11 +198,37 @@ public final class SelfTestRun {
         Files.deleteIfExists(log);
         LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
                 .env(options.environment()).output(LaunchSpec.Output.toFile(log)).build());
-        int code = waitFor(p, options.timeout()).orElse(-1);
+        int code = waitForShard(p).orElse(-1);
         if (code != 0) {
             String tail = Files.exists(log) ? lastLines(log, 1) : "";
             throw new SetupException("preparing " + options.workspace() + " with '" + script + "' failed (exit "
                     + code + "): see " + log + (tail.isBlank() ? "" : " - " + tail));
+        }
+    }
+
+    /**
+     * Container shards run Maven offline against the mounted {@code ~/.m2}; Surefire resolves its JUnit provider only
+     * when a test runs, which a {@code -DskipTests} build never did on a fresh machine. So run Surefire once locally
+     * on one test class with a method filter that matches nothing, which resolves everything and runs no test.
+     */
+    private void warmUpOfflineMaven(ShardPlan plan, RunListener listener) {
+        Optional<Path> m2 = options.mavenHome().filter(Files::isDirectory);
+        if (runtime.isEmpty() || copiesWorkspace() || options.framework() != Framework.MAVEN || m2.isEmpty()
+                || Files.isDirectory(m2.get().resolve("repository/org/apache/maven/surefire/surefire-junit-platform"))) {
+            return;
+        }
+        String script = Framework.maven(options.workspace()) + " -B -q org.jacoco:jacoco-maven-plugin:"
+                + Framework.JACOCO_VERSION + ":prepare-agent surefire:test -Dtest="
+                + Framework.quote(plan.shard(0).tests().get(0) + "#selftestWarmUp") + " -Dsurefire.failIfNoSpecifiedTests=false";
+        try {
+            LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
+                    .output(LaunchSpec.Output.toFile(options.reportDir().resolve("prepare.log"))).build());
+            if (waitFor(p, options.timeout()).orElse(-1) != 0) {
+                listener.note("resolving Surefire's provider for offline container shards failed; see "
+                        + options.reportDir().resolve("prepare.log"));
+            }
+        } catch (IOException e) {
+            listener.note("cannot resolve Surefire's provider for offline container shards: " + e.getMessage());
         }
     }
 
@@ -204,16 +265,34 @@ public final class SelfTestRun {
         return ShardPlanner.plan(catalog.tests(), timings, options.shards(), options.workers());
     }
 
-    /** Check, prepare, plan, run all shards at once, gather. */
+    /**
+     * Check, prepare, plan, run all shards at once, gather. While it runs, a JVM shutdown hook stops the shards'
+     * process trees (and, for containers, removes the run's containers).
+     */
     public RunSummary run(RunListener listener) throws IOException {
+        AutoCloseable stopper = stopOnShutdown();
+        try {
+            return runStoppable(listener);
+        } finally {
+            try {
+                stopper.close();
+            } catch (Exception e) {
+                // removing a hook cannot fail in a way that matters here
+            }
+        }
+    }
+
+    private RunSummary runStoppable(RunListener listener) throws IOException {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         checkSetup();
         prepare();
         ShardPlan plan = plan();
+        warmUpOfflineMaven(plan, listener);
         Files.createDirectories(options.reportDir());
         deleteTree(options.reportDir().resolve("shards"));
         plan.write(options.reportDir().resolve("plan.json"));
+        fallbackReason.ifPresent(r -> listener.note("containers unavailable, running shards as local processes: " + r));
         listener.planned(plan, mode());
         plan.problems().forEach(listener::note);
         List<ShardResult> results = new ArrayList<>();
@@ -262,6 +341,32 @@ public final class SelfTestRun {
     }
 
     /**
+     * A JVM shutdown hook that stops the process trees of running shards (Ctrl-C on the CLI: shards run in their own
+     * sessions, so the terminal's SIGINT does not reach them). Closing it removes the hook.
+     */
+    private AutoCloseable stopOnShutdown() {
+        Thread hook = new Thread(() -> live.forEach(p -> p.stop(Signal.TERM, STOP_GRACE)), "selftest-stop-" + runId);
+        Runtime.getRuntime().addShutdownHook(hook);
+        return () -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook runs
+            }
+        };
+    }
+
+    /** Waits for a shard (or prepare) process, tracked so that a shutdown stops it. */
+    private Optional<Integer> waitForShard(LaunchedProcess p) {
+        live.add(p);
+        try {
+            return waitFor(p, options.timeout());
+        } finally {
+            live.remove(p);
+        }
+    }
+
+    /**
      * Runs one shard of a plan and waits for it (up to the timeout). Never throws for a failing shard: the outcome
      * says what happened. Calls {@code listener.shardStarted/shardFinished}.
      */
@@ -288,7 +393,7 @@ public final class SelfTestRun {
                         options.command().orElse(null));
                 LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
                         .env(env).output(LaunchSpec.Output.toFile(log)).build());
-                exit = waitFor(p, options.timeout());
+                exit = waitForShard(p);
                 timedOut = exit.isEmpty();
             } else if (!copiesWorkspace()) {
                 ContainerRunOutcome o = runMounted(plan, shard, testsFile, reports, log);
@@ -380,15 +485,13 @@ public final class SelfTestRun {
             throw new IOException("cannot create container " + s.name() + ": " + created.firstLine());
         }
         try {
-            for (String[] cp : List.of(new String[] {options.workspace() + "/.", s.name() + ":" + work},
-                    new String[] {stage.toString(), s.name() + ":/selftest"})) {
-                CliResult c = rt.copy(cp[0], cp[1], COPY_TIMEOUT);
-                if (!c.ok()) {
-                    throw new IOException("cannot copy " + cp[0] + " into container " + s.name() + ": " + c.firstLine());
-                }
+            copyWorkspaceIn(rt, s.name(), work);
+            CliResult c = rt.copy(stage.toString(), s.name() + ":/selftest", COPY_TIMEOUT);
+            if (!c.ok()) {
+                throw new IOException("cannot copy " + stage + " into container " + s.name() + ": " + c.firstLine());
             }
             LaunchedProcess p = rt.startAttached(s.name(), log);
-            Optional<Integer> exit = waitFor(p, options.timeout());
+            Optional<Integer> exit = waitForShard(p);
             if (exit.isEmpty()) {
                 rt.kill(s.name());
             }
@@ -405,8 +508,37 @@ public final class SelfTestRun {
         }
     }
 
+    /**
+     * Copies the workspace into the container. When the report directory lies inside the workspace it is left out
+     * (earlier reports and other shards' files are no business of the shard): the workspace goes as a tar stream
+     * ({@code tar --exclude ... | <cli> cp - container:dir}); otherwise with a plain {@code cp}.
+     */
+    private void copyWorkspaceIn(ContainerRuntime rt, String container, String dir) throws IOException {
+        Path ws = options.workspace();
+        CliResult r;
+        if (options.reportDir().startsWith(ws) && !options.reportDir().equals(ws)) {
+            String exclude = "./" + ws.relativize(options.reportDir());
+            String cli = rt.command(List.of("cp", "-", container + ":" + dir)).stream().map(Framework::quote)
+                    .collect(java.util.stream.Collectors.joining(" "));
+            String script = "tar -C " + Framework.quote(ws.toString()) + " --exclude=" + Framework.quote(exclude)
+                    + " -cf - . | " + cli;
+            LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).output(LaunchSpec.Output.pipe()).build());
+            String out;
+            try (var in = p.process().getInputStream()) {
+                out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            Optional<Integer> code = waitFor(p, COPY_TIMEOUT);
+            r = new CliResult(code.orElse(-1), out.strip(), code.isEmpty());
+        } else {
+            r = rt.copy(ws + "/.", container + ":" + dir, COPY_TIMEOUT);
+        }
+        if (!r.ok()) {
+            throw new IOException("cannot copy workspace " + ws + " into container " + container + ": " + r.firstLine());
+        }
+    }
+
     private ContainerRunOutcome finish(ContainerRuntime rt, String name, LaunchedProcess p) throws IOException {
-        Optional<Integer> exit = waitFor(p, options.timeout());
+        Optional<Integer> exit = waitForShard(p);
         List<String> problems = new ArrayList<>();
         int failures = 0;
         if (exit.isEmpty()) {
@@ -490,7 +622,7 @@ public final class SelfTestRun {
             }
         }
         Json.writeAtomically(options.reportDir().resolve(SUMMARY_FILE), record);
-        Json.writeAtomically(options.reportDir().resolve(DETAILS_FILE), summary.toDetails());
+        summary.toDetails().write(options.reportDir().resolve(DETAILS_FILE));
         try {
             HtmlReport.write(history, Optional.of(summary.toDetails()), options.reportDir());
         } catch (IOException | RuntimeException e) {

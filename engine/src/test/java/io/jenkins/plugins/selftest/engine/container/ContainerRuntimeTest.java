@@ -69,4 +69,12 @@ class ContainerRuntimeTest {
             assertThat(file).exists();
         }
     }
+
+    @Test
+    void oneLineReasonSkipsTheCliBanner() {
+        CliResult r = new CliResult(1, "Client:\n Version: 27\n\nCannot connect to the Docker daemon at unix:///var/run/docker.sock.", false);
+        assertThat(r.firstLine()).startsWith("Cannot connect to the Docker daemon");
+        assertThat(new CliResult(1, "", false).firstLine()).isEqualTo("exit code 1, no output");
+        assertThat(new CliResult(0, "abc\ndef", false).firstLine()).isEqualTo("abc");
+    }
 }

@@ -100,9 +100,13 @@ class SelfTestRunIT {
         String runId = "it-copy-" + UUID.randomUUID().toString().substring(0, 8);
         SelfTestOptions o = SelfTestOptions.builder(ws).framework(Framework.CUSTOM).paths(List.of("tests/*.py"))
                 .shards(2).useContainer(true).copyWorkspace(true).runId(runId)
-                // the shard reads a workspace file from its own copy and proves it by the test case name
-                .command("test \"$(pwd)\" = /workspace && test \"$(cat marker.txt)\" = copied-in && " + WRITE_JUNIT)
-                .reportDir(tmp.resolve("report")).build();
+                // the shard reads a workspace file from its own copy; the report dir inside the workspace stays out
+                .command("test \"$(pwd)\" = /workspace && test \"$(cat marker.txt)\" = copied-in "
+                        + "&& test ! -e .selftest/report && test -e .selftest/keep.txt && " + WRITE_JUNIT)
+                .reportDir(ws.resolve(".selftest/report")).build();
+        Files.createDirectories(ws.resolve(".selftest/report"));
+        Files.writeString(ws.resolve(".selftest/keep.txt"), "");
+        Files.writeString(ws.resolve(".selftest/report/old.txt"), "from an earlier run");
 
         RunSummary s = new SelfTestRun(o).run(RunListener.NONE);
 
@@ -159,5 +163,42 @@ class SelfTestRunIT {
         assertThat(merged.shards()).extracting(ShardResult::index).containsExactly(0, 1);
         assertThat(merged.allPassed()).isTrue();
         assertThat(RunHistory.load(tmp.resolve("history.jsonl")).records()).hasSize(1);
+    }
+
+    @Test
+    void remoteEngineOverTcpGetsTheWorkspaceCopiedInAndReportsCopiedOut(@TempDir Path tmp) throws Exception {
+        Containers.assumePodman();
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String url = "tcp://127.0.0.1:" + port;
+        io.jenkins.plugins.selftest.engine.process.LaunchedProcess service = io.jenkins.plugins.selftest.engine.process.ProcessLauncher.start(
+                io.jenkins.plugins.selftest.engine.process.LaunchSpec.argv("podman", "system", "service", "--time=0", url)
+                        .output(io.jenkins.plugins.selftest.engine.process.LaunchSpec.Output.toFile(tmp.resolve("service.log"))).build());
+        try {
+            var remote = io.jenkins.plugins.selftest.engine.container.ContainerRuntime.of("podman", java.util.Optional.of(url), java.util.Map.of());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!remote.exec("version").ok()) {
+                assertThat(System.nanoTime()).as("podman service on " + url + " did not come up").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            Path ws = pyWorkspace(tmp.resolve("ws"), 2);
+            Files.writeString(ws.resolve("marker.txt"), "copied-in");
+            String runId = "it-remote-" + UUID.randomUUID().toString().substring(0, 8);
+            SelfTestOptions o = SelfTestOptions.builder(ws).framework(Framework.CUSTOM).paths(List.of("tests/*.py"))
+                    .shards(2).useContainer(true).host(url).runId(runId)
+                    .command("test \"$(cat marker.txt)\" = copied-in && " + WRITE_JUNIT)
+                    .reportDir(tmp.resolve("report")).build();
+
+            RunSummary s = new SelfTestRun(o).run(RunListener.NONE);
+
+            assertThat(s.mode()).contains("engine " + url).contains("copied in/out");
+            assertThat(s.allPassed()).as(s.problems().toString()).isTrue();
+            assertThat(s.tests().total()).isEqualTo(2);
+            assertThat(remote.list(java.util.Map.of("selftest.run", runId))).isEmpty();
+        } finally {
+            service.stop(io.jenkins.plugins.selftest.engine.process.Signal.TERM, Duration.ofSeconds(5));
+        }
     }
 }

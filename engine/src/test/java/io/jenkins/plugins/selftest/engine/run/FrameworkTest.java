@@ -1,0 +1,51 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FrameworkTest {
+
+    @Test
+    void mavenRunsSurefireOnTheShardsClassesWithForksAndTheJacocoAgent(@TempDir Path ws) {
+        String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), "/home/u/.m2", null);
+
+        assertThat(sh).contains("mvn -B").contains("-o -Dmaven.repo.local='/home/u/.m2/repository'")
+                .contains("jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent surefire:test")
+                .contains("-Djacoco.destFile=\"$SELFTEST_REPORTS_DIR/jacoco-$SELFTEST_SHARD_INDEX.exec\"")
+                .contains("-Dtest='a.BTest,a.CTest'")
+                .contains("-DforkCount=\"$SELFTEST_WORKERS\"")
+                .endsWith("exit $rc");
+    }
+
+    @Test
+    void mavenUsesTheProjectsWrapperWhenThereIsOne(@TempDir Path ws) throws Exception {
+        java.nio.file.Files.writeString(ws.resolve("mvnw"), "#!/bin/sh\n");
+        ws.resolve("mvnw").toFile().setExecutable(true);
+        assertThat(Framework.MAVEN.script(ws, List.of("T"), null, null)).contains("./mvnw -B").doesNotContain(" -o ");
+    }
+
+    @Test
+    void pytestGetsWorkersAndJunitXml(@TempDir Path ws) {
+        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py", "tests/it's.py"), null, null);
+        assertThat(sh).contains("-n $SELFTEST_WORKERS").contains("--junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\"")
+                .contains("'tests/test_a.py' 'tests/it'\\''s.py'");
+    }
+
+    @Test
+    void gradlePassesEachClassAsTestsFilter(@TempDir Path ws) {
+        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null))
+                .contains("gradle test --continue --max-workers=\"$SELFTEST_WORKERS\" --tests 'a.BTest'");
+    }
+
+    @Test
+    void customNeedsATemplate(@TempDir Path ws) {
+        assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make SHARD=$SELFTEST_SHARD_INDEX")).isEqualTo("make SHARD=$SELFTEST_SHARD_INDEX");
+        assertThatThrownBy(() -> Framework.CUSTOM.script(ws, List.of("x"), null, " ")).hasMessageContaining("--command");
+        assertThatThrownBy(() -> Framework.parse("ant")).hasMessageContaining("maven, gradle, pytest or custom");
+    }
+}
