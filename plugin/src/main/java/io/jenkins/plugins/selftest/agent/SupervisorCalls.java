@@ -29,7 +29,7 @@ public final class SupervisorCalls {
     /** The agent's own Java, the engine jar copied there, the daemon's default flags. */
     static DaemonLauncher launcher(String engineJar) {
         return new DaemonLauncher(Path.of(System.getProperty("java.home"), "bin", "java"), List.of(Path.of(engineJar)),
-                DaemonLauncher.DEFAULT_JVM_FLAGS);
+                DaemonLauncher.DEFAULT_JVM_FLAGS, DaemonLauncher.DEFAULT_ENVIRONMENT);
     }
 
     /** Writes the spec and starts a detached supervisor daemon. */
