@@ -126,6 +126,26 @@ public final class SelfTestCalls {
         }
 
         SelfTestOptions options(File ws, Optional<String> historyJsonl) throws IOException {
+            return options(ws, historyJsonl, true);
+        }
+
+        /**
+         * Options whose class and source globs resolve: when the settings hold globs, the project is checked and
+         * compiled first (the directories the globs match may not exist before), and the options made again with
+         * preparation off.
+         */
+        SelfTestOptions preparedOptions(File ws, Optional<String> historyJsonl) throws IOException {
+            SelfTestOptions first = options(ws, historyJsonl, true);
+            if (!settings().hasGlobs()) {
+                return first;
+            }
+            SelfTestRun pre = new SelfTestRun(first);
+            pre.checkSetup();
+            pre.prepare();
+            return options(ws, historyJsonl, false);
+        }
+
+        SelfTestOptions options(File ws, Optional<String> historyJsonl, boolean prepare) throws IOException {
             Path report = Path.of(reportDir);
             Files.createDirectories(report);
             Optional<Path> history = Optional.empty();
@@ -135,7 +155,7 @@ public final class SelfTestCalls {
                 history = Optional.of(h);
             }
             try {
-                return settings().toOptions(ws.toPath(), report, history, environment, runId);
+                return settings().toOptions(ws.toPath(), report, history, environment, runId, prepare);
             } catch (IllegalArgumentException e) {
                 throw new SetupException(e.getMessage(), e);
             }
@@ -157,7 +177,7 @@ public final class SelfTestCalls {
         public String invoke(File ws, VirtualChannel channel) throws IOException {
             RunSummary summary;
             try {
-                SelfTestRun run = new SelfTestRun(options(ws, Optional.of(historyJsonl)));
+                SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.of(historyJsonl)));
                 summary = run.run(new LogListener(listener));
             } catch (SetupException e) {
                 return Json.write(AgentOutcome.setupError(e.getMessage(), reportDir));
@@ -225,7 +245,7 @@ public final class SelfTestCalls {
 
         @Override
         public String invoke(File ws, VirtualChannel channel) throws IOException {
-            SelfTestRun run = new SelfTestRun(options(ws, Optional.of(historyJsonl)));
+            SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.of(historyJsonl)));
             run.prepare();
             ShardPlan plan = run.plan();
             plan.problems().forEach(p -> listener.getLogger().println("selfTest: " + p));
@@ -257,7 +277,7 @@ public final class SelfTestCalls {
             Path dir = Path.of(reportDir).resolve("shards").resolve("shard-" + index);
             ShardOutcome outcome;
             try {
-                SelfTestRun run = new SelfTestRun(options(ws, Optional.empty()));
+                SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.empty()));
                 run.checkSetup();
                 run.prepare();
                 listener.getLogger().printf(Locale.ROOT, "selfTest: shard %d/%d: %d test classes, %d worker(s), as %s%n",
@@ -301,17 +321,19 @@ public final class SelfTestCalls {
             SelfTestOptions options;
             try {
                 options = options(ws, Optional.empty());
+                if (options.mainClassDirs().stream().noneMatch(Files::isDirectory)) {
+                    try {
+                        options = preparedOptions(ws, Optional.empty()); // coverage and orphans need the class files
+                        new SelfTestRun(options).prepare();
+                    } catch (SetupException e) {
+                        listener.getLogger().println("selfTest: " + e.getMessage()
+                                + "; publishing without coverage and orphans");
+                    }
+                }
             } catch (SetupException e) {
                 return Json.write(AgentOutcome.setupError(e.getMessage(), reportDir));
             }
             SelfTestRun run = new SelfTestRun(options);
-            if (options.mainClassDirs().stream().noneMatch(Files::isDirectory)) {
-                try {
-                    run.prepare(); // coverage and orphans need the class files
-                } catch (SetupException e) {
-                    listener.getLogger().println("selfTest: " + e.getMessage() + "; publishing without coverage and orphans");
-                }
-            }
             Path shardsDir = Path.of(reportDir).resolve("shards");
             List<ShardResult> results = new ArrayList<>();
             List<String> problems = new ArrayList<>();

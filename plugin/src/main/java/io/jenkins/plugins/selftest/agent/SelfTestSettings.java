@@ -48,6 +48,22 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
         coverageSources = coverageSources == null ? List.of() : List.copyOf(coverageSources);
     }
 
+    /**
+     * The settings of one shard of this plan run with {@code here}: the plan's test selection and report settings,
+     * the runtime, image, engine and timeout of the agent that runs the shard.
+     */
+    public SelfTestSettings forShard(SelfTestSettings here) {
+        return new SelfTestSettings(framework, command, shards, workers, tests, excludes, here.runtime(), here.image(),
+                here.dockerHost(), here.timeoutSeconds(), coverage, coverageExec, coverageClasses, coverageSources,
+                orphans, orphansRecursive);
+    }
+
+    /** Whether class, source or exec settings are globs, which resolve only once the project is compiled. */
+    public boolean hasGlobs() {
+        return java.util.stream.Stream.of(coverageClasses, coverageSources, coverageExec).flatMap(List::stream)
+                .anyMatch(g -> g.contains("*") || g.contains("?"));
+    }
+
     public boolean useContainer() {
         return !"none".equals(runtime);
     }
@@ -59,7 +75,7 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
      *                    {@code DOCKER_CONFIG}, {@code DOCKER_CERT_PATH}, {@code CONTAINER_HOST} by the container CLI
      */
     public SelfTestOptions toOptions(Path workspace, Path reportDir, Optional<Path> history,
-                                     Map<String, String> environment, String runId) throws IOException {
+                                     Map<String, String> environment, String runId, boolean prepare) throws IOException {
         Framework fw = Framework.parse(framework);
         SelfTestOptions.Builder b = SelfTestOptions.builder(workspace)
                 .framework(fw)
@@ -76,7 +92,8 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
                         : OrphanOptions.DISABLED)
                 .env(environment)
                 .hostEnvironment(environment)
-                .runId(runId);
+                .runId(runId)
+                .prepare(prepare);
         image.ifPresent(b::image);
         history.ifPresent(b::history);
         if (!coverageClasses.isEmpty()) {

@@ -326,7 +326,9 @@ public final class SelfTestExecution extends StepExecution {
         if (shard >= plan.shardCount()) {
             throw new AbortException(Messages.get("SelfTestStep.ShardNotInPlan", shard, plan.shardCount() - 1));
         }
-        ShardOutcome o = Json.read(call(() -> access.runShard(settingsJson, planJson, shard, runId, environment)),
+        String merged = readPlanSettings(run).map(ps -> Json.write(ps.settings()
+                .forShard(Json.read(settingsJson, SelfTestSettings.class)))).orElse(settingsJson);
+        ShardOutcome o = Json.read(call(() -> access.runShard(merged, planJson, shard, runId, environment)),
                 ShardOutcome.class);
         PrintStream log = listener.getLogger();
         log.println("selfTest: " + SelfTestCalls.shardLine(o.index(), o.shardCount(), o.outcome(), o.total(), o.failed(),

@@ -239,11 +239,18 @@ class SelfTestExecutionTest {
                 12.34, 35, 33, 1, 1, 0, 0, List.of(), Optional.empty(), "local processes"));
         SelfTestStep step = new SelfTestStep();
         step.setShard(1);
+        step.setRuntime("podman");
+        step.setTimeout("7m");
+        step.setFramework("gradle"); // the plan's framework wins: the tests were planned for it
 
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) start(step);
 
         assertThat(access.shardIndex).isEqualTo(1);
+        assertThat(access.shardSettings.framework()).isEqualTo("maven");
+        assertThat(access.shardSettings.shards()).isEqualTo(2);
+        assertThat(access.shardSettings.runtime()).isEqualTo("podman");
+        assertThat(access.shardSettings.timeoutSeconds()).isEqualTo(420);
         assertThat(ShardPlan.fromJson(access.planSeen)).isEqualTo(plan());
         assertThat(listener.text()).contains("selfTest: shard 2/2 failed: 35 tests, 1 failed, 1 skipped, 12.3 s");
         assertThat(m).containsEntry("index", 1).containsEntry("failed", 1).containsEntry("outcome", "failed");
@@ -282,6 +289,63 @@ class SelfTestExecutionTest {
     void publishWithoutAPlanSaysWhatToCallFirst() {
         assertThatThrownBy(() -> start(new SelfTestPublishStep())).isInstanceOf(AbortException.class)
                 .hasMessageContaining("call selfTestPlan(...), then selfTest(shard: ...) for each shard");
+    }
+
+    @Test
+    void stepParametersAreValidatedNamingTheField() {
+        SelfTestStep timeout = new SelfTestStep();
+        timeout.setTimeout("soon");
+        assertThatThrownBy(timeout::settings).isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("selfTest: timeout: 'soon' is not a positive duration");
+        SelfTestStep custom = new SelfTestStep();
+        custom.setFramework("custom");
+        assertThatThrownBy(custom::settings).hasMessageStartingWith("selfTest: command: framework 'custom' needs a command");
+        SelfTestStep outside = new SelfTestStep();
+        outside.setCoverageClasses("target/classes, ../other/target/classes");
+        assertThatThrownBy(outside::settings)
+                .hasMessageStartingWith("selfTest: coverageClasses: '../other/target/classes' leads out of the workspace");
+        SelfTestStep plan = new SelfTestPlanStep();
+        plan.setShard(1);
+        assertThatThrownBy(() -> plan.start(context)).hasMessageStartingWith("selfTestPlan: shard:");
+        assertThatThrownBy(() -> new SelfTestStep().setShard(-1)).hasMessage("shard: must be at least 0, got -1");
+    }
+
+    @Test
+    void workersDefaultToOnePerShardAndListsAreSplitOnCommas() throws Exception {
+        SelfTestStep step = new SelfTestStep();
+        step.setShards(3);
+        step.setTests(" *Test, *IT ,");
+        SelfTestSettings s = step.settings();
+        assertThat(s.workers()).isEqualTo(3);
+        assertThat(s.tests()).containsExactly("*Test", "*IT");
+        assertThat(s.timeoutSeconds()).isEqualTo(1800);
+        step.setWorkers(8);
+        assertThat(step.settings().workers()).isEqualTo(8);
+    }
+
+    @Test
+    void theNewStepsAreNamedForThePipelineAndEveryFormFieldHasHelp() throws Exception {
+        assertThat(new SelfTestPlanStep.DescriptorImpl().getFunctionName()).isEqualTo("selfTestPlan");
+        assertThat(new SelfTestPublishStep.DescriptorImpl().getFunctionName()).isEqualTo("selfTestPublish");
+        for (Class<?> type : List.of(SelfTestStep.class, SelfTestPlanStep.class, SelfTestPublishStep.class)) {
+            String dir = type.getName().replace('.', '/') + "/";
+            assertThat(type.getClassLoader().getResource(dir + "help.html")).as("help of %s", type).isNotNull();
+            String config = new String(type.getClassLoader().getResourceAsStream(dir + "config.jelly").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("field=\"(\\w+)\"").matcher(config);
+            int fields = 0;
+            while (m.find()) {
+                fields++;
+                // as Jenkins' Descriptor.getHelpFile: the class's own help, else a superclass's
+                boolean found = false;
+                for (Class<?> c = type; c != null && !found; c = c.getSuperclass()) {
+                    found = c.getClassLoader() != null && c.getClassLoader()
+                            .getResource(c.getName().replace('.', '/') + "/help-" + m.group(1) + ".html") != null;
+                }
+                assertThat(found).as("help for %s.%s", type.getSimpleName(), m.group(1)).isTrue();
+            }
+            assertThat(fields).isPositive();
+        }
     }
 
     @Test
@@ -408,6 +472,7 @@ class SelfTestExecutionTest {
         int shardIndex = -1;
         String planSeen;
         SelfTestSettings publishSettings;
+        SelfTestSettings shardSettings;
 
         @Override
         public String run(String settingsJson, String historyJsonl, String runId, Map<String, String> environment)
@@ -440,6 +505,7 @@ class SelfTestExecutionTest {
                                Map<String, String> environment) {
             this.shardIndex = index;
             this.planSeen = planJson;
+            this.shardSettings = Json.read(settingsJson, SelfTestSettings.class);
             return shardOutcome;
         }
 
