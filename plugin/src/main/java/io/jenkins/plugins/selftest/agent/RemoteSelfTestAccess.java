@@ -53,8 +53,13 @@ public final class RemoteSelfTestAccess implements SelfTestAccess {
     @Override
     public String plan(String settingsJson, String historyJsonl, String runId, Map<String, String> environment)
             throws Exception {
-        return await(workspace.actAsync(new SelfTestCalls.Plan(settingsJson, historyJsonl, runId, environment, listener,
-                reportDir(runId).getRemote())));
+        FilePath report = reportDir(runId);
+        try {
+            return await(workspace.actAsync(new SelfTestCalls.Plan(settingsJson, historyJsonl, runId, environment,
+                    listener, report.getRemote())));
+        } finally {
+            discard(report.getRemote());
+        }
     }
 
     @Override
@@ -67,8 +72,12 @@ public final class RemoteSelfTestAccess implements SelfTestAccess {
         kept.deleteRecursive();
         kept.mkdirs();
         FilePath dir = report.child("shards").child("shard-" + index);
-        if (dir.exists()) {
-            dir.copyRecursiveTo(kept);
+        try {
+            if (dir.exists()) {
+                dir.copyRecursiveTo(kept);
+            }
+        } finally {
+            discard(report.getRemote());
         }
         return outcome;
     }
@@ -99,6 +108,16 @@ public final class RemoteSelfTestAccess implements SelfTestAccess {
         }
         FilePath base = new FilePath(workspace.getChannel(), reportDir);
         run.pickArtifactManager().archive(base, launcher, new BuildListenerAdapter(listener), artifacts);
+    }
+
+    @Override
+    public void discard(String reportDir) {
+        try {
+            new FilePath(workspace.getChannel(), reportDir).deleteRecursive();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            java.util.logging.Logger.getLogger(RemoteSelfTestAccess.class.getName())
+                    .log(java.util.logging.Level.FINE, "cannot delete " + reportDir, e);
+        }
     }
 
     @Override

@@ -32,6 +32,9 @@ public interface SelfTestAccess {
     /** Archives {@code files} (relative to the agent's {@code reportDir}) as build artifacts under {@code artifactDir}. */
     void archive(String reportDir, List<String> files, String artifactDir) throws Exception;
 
+    /** Deletes a report directory on the agent once its reports are archived; never throws. */
+    void discard(String reportDir);
+
     /** Stops what is left of the run on the agent (processes by cookie, containers by label); a line for the log. */
     String reap(String runId, String runtime, String dockerHost, Map<String, String> cliEnvironment) throws Exception;
 

@@ -359,6 +359,7 @@ public final class SelfTestExecution extends StepExecution {
     private Object publish(Run<?, ?> run, TaskListener listener, AgentOutcome o) throws Exception {
         PrintStream log = listener.getLogger();
         if (o.details().isEmpty()) {
+            access.discard(o.reportDir());
             String why = o.setupError().orElse("no results");
             if (failOnError) {
                 throw new AbortException(Messages.get("SelfTestStep.SetupFailed", access.describe(), why));
@@ -375,6 +376,8 @@ public final class SelfTestExecution extends StepExecution {
         } catch (Exception e) {
             LOGGER.log(Level.WARNING, "cannot archive the selfTest reports of " + run, e);
             log.println("selfTest: cannot archive the reports: " + e.getMessage());
+        } finally {
+            access.discard(o.reportDir()); // archived: nothing of the run stays beside the workspace
         }
         Optional<RunRecord> previous = previousRecord(run);
         run.addOrReplaceAction(SelfTestBuildAction.create(run, details));

@@ -93,6 +93,7 @@ class SelfTestExecutionTest {
         assertThat(action.getRecord().total()).isEqualTo(10);
         assertThat(tmp.resolve("builds/7/" + SelfTestBuildAction.DETAILS_FILE)).exists();
         assertThat(access.archived).containsExactly("/agent/ws@tmp/report|jacoco/index.html,orphans.json|selftest");
+        assertThat(access.discarded).as("the agent's report directory goes once archived").containsExactly("/agent/ws@tmp/report");
         assertThat(run.resultSet).as("test failures make the build UNSTABLE").isTrue();
         assertThat(listener.text()).contains("selfTest: 10 tests: 8 passed, 2 failed, 0 skipped in 12.5 s; "
                 + "line coverage 83.4%; 3 orphan class(es); reports archived under selftest/");
@@ -467,6 +468,7 @@ class SelfTestExecutionTest {
         final List<String> history = Collections.synchronizedList(new ArrayList<>());
         final List<String> archived = Collections.synchronizedList(new ArrayList<>());
         final List<String> reaped = Collections.synchronizedList(new ArrayList<>());
+        final List<String> discarded = Collections.synchronizedList(new ArrayList<>());
         Map<String, String> environment;
         String runId;
         int shardIndex = -1;
@@ -519,6 +521,11 @@ class SelfTestExecutionTest {
         @Override
         public void archive(String reportDir, List<String> files, String artifactDir) {
             archived.add(reportDir + "|" + String.join(",", files) + "|" + artifactDir);
+        }
+
+        @Override
+        public void discard(String reportDir) {
+            discarded.add(reportDir);
         }
 
         @Override
