@@ -30,8 +30,10 @@ public final class RemoteSelfTestAccess implements SelfTestAccess {
     private final Run<?, ?> run;
     private final Launcher launcher;
     private final TaskListener listener;
+    private final String node;
 
     public RemoteSelfTestAccess(FilePath workspace, Run<?, ?> run, Launcher launcher, TaskListener listener) {
+        this.node = org.jenkinsci.plugins.workflow.FilePathUtils.getNodeName(workspace);
         this.workspace = workspace;
         this.run = run;
         this.launcher = launcher;
@@ -132,7 +134,7 @@ public final class RemoteSelfTestAccess implements SelfTestAccess {
 
     @Override
     public String describe() {
-        return workspace.getRemote();
+        return (node == null || node.isEmpty() ? "the built-in node" : "agent '" + node + "'") + " (" + workspace.getRemote() + ")";
     }
 
     /** Waits for a remote call; when this thread is interrupted (the step stopped), cancels it, stopping the shards. */

@@ -107,7 +107,7 @@ public final class SelfTestExecution extends StepExecution {
 
     private transient SelfTestAccess access;
     private transient volatile Future<?> task;
-    private transient AtomicBoolean completed = new AtomicBoolean();
+    private final AtomicBoolean completed = new AtomicBoolean();
 
     private SelfTestExecution(Kind kind, StepContext context, SelfTestSettings settings, int shard, boolean failOnError,
                               boolean unstableOnFailures) {
@@ -211,11 +211,17 @@ public final class SelfTestExecution extends StepExecution {
 
     @Override
     public void onResume() {
-        completed = new AtomicBoolean();
         executor.get().submit(() -> {
             String reaped = reap();
             complete(() -> getContext().onFailure(new AbortException(Messages.get("SelfTestStep.Resumed", reaped))));
         });
+    }
+
+    /** A safe restart waits for a running selfTest rather than cutting its tests short (it would not resume). */
+    @Override
+    public boolean blocksRestart() {
+        Future<?> t = task;
+        return t != null && !t.isDone();
     }
 
     @Override

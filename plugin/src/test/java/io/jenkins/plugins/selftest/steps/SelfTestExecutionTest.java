@@ -183,6 +183,7 @@ class SelfTestExecutionTest {
             assertThat(e.start()).isFalse();
             assertThat(access.started.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(ActiveRuns.contains(e.runId())).isTrue();
+            assertThat(e.blocksRestart()).as("a safe restart waits for the tests").isTrue();
 
             AbortException cause = new AbortException("aborted by user");
             e.stop(cause);
@@ -192,6 +193,7 @@ class SelfTestExecutionTest {
             assertThat(access.reaped).containsExactly(e.runId() + "|none|{DOCKER_CONFIG=/tmp/registry-config, "
                     + "DOCKER_HOST=tcp://docker.example:2376}");
             assertThat(listener.text()).contains("selfTest: stopped: reaped " + e.runId());
+            assertThat(e.blocksRestart()).isFalse();
         } finally {
             pool.shutdownNow();
         }
@@ -199,10 +201,11 @@ class SelfTestExecutionTest {
 
     @Test
     void onResumeReapsWhatTheRunLeftAndFailsSayingWhy() throws Exception {
-        access.runOutcome = outcome(record("r", 1, 1, 0, 0, 0, Optional.empty()), List.of("ok"));
+        SelfTestExecution.executor = DroppingExecutor::new; // the controller goes down before the run comes back
         SelfTestExecution e = SelfTestExecution.run(new SelfTestStep(), new SelfTestStep().settings(), context)
                 .withAccess(access);
         e.start();
+        SelfTestExecution.executor = ManualScheduler::new;
         FakeContext resumed = new FakeContext().with(TaskListener.class, listener).with(Run.class, run);
         SelfTestExecution after = copyWithContext(e, resumed);
 
@@ -210,6 +213,38 @@ class SelfTestExecutionTest {
 
         assertThatThrownBy(resumed::await).isInstanceOf(AbortException.class)
                 .hasMessage("selfTest: Jenkins restarted while the tests ran; reaped " + e.runId() + ". Run the build again");
+        assertThat(access.reaped).singleElement().satisfies(r -> assertThat(r).startsWith(e.runId() + "|none|"));
+    }
+
+    /** Accepts work and never runs it. */
+    static final class DroppingExecutor extends java.util.concurrent.AbstractExecutorService {
+        @Override
+        public void execute(Runnable command) {
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
     }
 
     // --- plan, shard, publish ---
