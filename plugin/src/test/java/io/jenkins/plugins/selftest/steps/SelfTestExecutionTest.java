@@ -216,6 +216,85 @@ class SelfTestExecutionTest {
         assertThat(access.reaped).singleElement().satisfies(r -> assertThat(r).startsWith(e.runId() + "|none|"));
     }
 
+    @Test
+    void theExecutionSerializesWithWhatResumeNeedsAndAResumeWithoutTheAgentStillEndsTheStep() throws Exception {
+        SelfTestExecution.executor = DroppingExecutor::new;
+        SerializableContext c = new SerializableContext();
+        SelfTestExecution e = SelfTestExecution.run(new SelfTestStep(), new SelfTestStep().settings(), context)
+                .withAccess(access);
+        e.start();
+        java.lang.reflect.Field f = SelfTestExecution.class.getDeclaredField("context");
+        f.setAccessible(true);
+        f.set(e, c);
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(e);
+        }
+        SelfTestExecution back;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (SelfTestExecution) in.readObject();
+        }
+        assertThat(back.runId()).isEqualTo(e.runId());
+        assertThat(back.blocksRestart()).isFalse();
+
+        SelfTestExecution.executor = ManualScheduler::new;
+        back.onResume(); // no agent to reach here (the stand-in's FilePathUtils): the step still ends, saying so
+
+        assertThat(SerializableContext.failure).isInstanceOf(AbortException.class);
+        assertThat(SerializableContext.failure.getMessage()).startsWith("selfTest: Jenkins restarted while the tests ran; "
+                + "cannot clean up run " + e.runId());
+    }
+
+    /** A context that survives serialization, as the Pipeline's does; records the failure it ends with. */
+    static final class SerializableContext extends org.jenkinsci.plugins.workflow.steps.StepContext {
+        private static final long serialVersionUID = 1L;
+        static volatile Throwable failure;
+
+        @Override
+        public <T> T get(Class<T> type) {
+            return null;
+        }
+
+        @Override
+        public void onSuccess(Object result) {
+        }
+
+        @Override
+        public void onFailure(Throwable t) {
+            failure = t;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public com.google.common.util.concurrent.ListenableFuture<Void> saveState() {
+            return com.google.common.util.concurrent.Futures.immediateFuture(null);
+        }
+
+        @Override
+        public void setResult(Result r) {
+        }
+
+        @Override
+        public org.jenkinsci.plugins.workflow.steps.BodyInvoker newBodyInvoker() {
+            throw new IllegalStateException("no body");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this;
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
+        }
+    }
+
     /** Accepts work and never runs it. */
     static final class DroppingExecutor extends java.util.concurrent.AbstractExecutorService {
         @Override
