@@ -42,6 +42,9 @@ public final class FilePath implements org.jenkinsci.remoting.SerializableOnlyOv
     public void renameTo(hudson.FilePath a0) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public void copyTo(hudson.FilePath a0) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public void copyTo(java.io.OutputStream a0) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
+    public int copyRecursiveTo(hudson.FilePath a0) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
+    public int copyRecursiveTo(java.lang.String a0, hudson.FilePath a1) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
+    public int copyRecursiveTo(java.lang.String a0, java.lang.String a1, hudson.FilePath a2) throws java.io.IOException, java.lang.InterruptedException { throw new UnsupportedOperationException(); }
     public hudson.remoting.VirtualChannel getChannel() { throw new UnsupportedOperationException(); }
     public boolean isRemote() { throw new UnsupportedOperationException(); }
 

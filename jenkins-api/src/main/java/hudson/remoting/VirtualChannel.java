@@ -3,4 +3,5 @@ package hudson.remoting;
 
 public interface VirtualChannel {
     <V, T extends java.lang.Throwable> V call(hudson.remoting.Callable<V, T> a0) throws java.io.IOException, T, java.lang.InterruptedException;
+    <V, T extends java.lang.Throwable> hudson.remoting.Future<V> callAsync(hudson.remoting.Callable<V, T> a0) throws java.io.IOException;
 }

@@ -6,6 +6,7 @@ public class Jenkins implements org.kohsuke.stapler.StaplerProxy, hudson.securit
     public static final hudson.security.Permission READ = null;
     public static jenkins.model.Jenkins get() throws java.lang.IllegalStateException { throw new UnsupportedOperationException(); }
     public static jenkins.model.Jenkins getInstanceOrNull() { throw new UnsupportedOperationException(); }
+    public hudson.model.Computer[] getComputers() { throw new UnsupportedOperationException(); }
     public hudson.model.Node getNode(java.lang.String a0) { throw new UnsupportedOperationException(); }
     public java.lang.String getRootUrl() throws java.lang.IllegalStateException { throw new UnsupportedOperationException(); }
     public hudson.FilePath getRootPath() { throw new UnsupportedOperationException(); }

@@ -10,6 +10,12 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.selftest.Messages;
+import io.jenkins.plugins.selftest.agent.SelfTestSettings;
+import io.jenkins.plugins.selftest.engine.supervisor.Durations;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -42,6 +48,7 @@ public class SelfTestStep extends Step {
     private boolean orphansRecursive;
     private boolean failOnError = true;
     private boolean unstableOnFailures = true;
+    private Integer shard;
 
     @DataBoundConstructor
     public SelfTestStep() {
@@ -215,9 +222,71 @@ public class SelfTestStep extends Step {
         this.unstableOnFailures = unstableOnFailures;
     }
 
+    public Integer getShard() {
+        return shard;
+    }
+
+    /**
+     * Runs only this shard (0-based index) of the plan {@code selfTestPlan} made earlier in this build; its results
+     * are kept with the build until {@code selfTestPublish()} merges all shards. Unset: the whole run.
+     */
+    @DataBoundSetter
+    public void setShard(Integer shard) {
+        this.shard = shard == null ? null : Choices.atLeast("shard", shard, 0);
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        throw new AbortException(Messages.get("SelfTestStep.NotImplemented", PluginVersion.get()));
+        SelfTestSettings settings = settings();
+        return shard == null ? SelfTestExecution.run(this, settings, context)
+                : SelfTestExecution.shard(this, settings, shard, context);
+    }
+
+    /**
+     * The parameters as the agent needs them, checked together.
+     *
+     * @throws AbortException naming the field and the fix
+     */
+    SelfTestSettings settings() throws AbortException {
+        Duration limit;
+        try {
+            limit = Durations.parse(timeout == null || timeout.isBlank() ? "30m" : timeout);
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(Messages.get("SelfTestStep.BadTimeout", timeout));
+        }
+        if (limit.isZero() || limit.isNegative()) {
+            throw new AbortException(Messages.get("SelfTestStep.BadTimeout", timeout));
+        }
+        if ("custom".equals(framework) && (command == null || command.isBlank())) {
+            throw new AbortException(Messages.get("SelfTestStep.CustomNeedsCommand"));
+        }
+        if (!"none".equals(runtime) && image != null && image.isBlank()) {
+            throw new AbortException(Messages.get("SelfTestStep.BlankImage", runtime));
+        }
+        for (String[] field : new String[][] {{"coverageExec", coverageExec}, {"coverageClasses", coverageClasses},
+                {"coverageSources", coverageSources}}) {
+            for (String p : list(field[1])) {
+                if (p.startsWith("/") || p.equals("..") || p.startsWith("../") || p.contains("/../")) {
+                    throw new AbortException(Messages.get("SelfTestStep.OutsideWorkspace", field[0], p));
+                }
+            }
+        }
+        return new SelfTestSettings(framework, Optional.ofNullable(blankToNull(command)), shards,
+                workers == 0 ? shards : Math.max(workers, shards), list(tests), list(excludes), runtime,
+                Optional.ofNullable(blankToNull(image)), Optional.ofNullable(blankToNull(dockerHost)),
+                limit.toSeconds(), coverage, list(coverageExec), list(coverageClasses), list(coverageSources),
+                orphans, orphansRecursive);
+    }
+
+    static List<String> list(String commaSeparated) {
+        if (commaSeparated == null) {
+            return List.of();
+        }
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     @Extension

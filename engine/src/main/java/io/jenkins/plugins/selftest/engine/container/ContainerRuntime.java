@@ -41,6 +41,16 @@ public final class ContainerRuntime {
     /** The label with the shard index. */
     public static final String SHARD_LABEL = "selftest.shard";
 
+    /**
+     * Variables of the given environment that every CLI call gets (over the inherited ones): the engine address, TLS
+     * material and registry credentials. So a Jenkins agent that runs the CLI itself honours what
+     * {@code docker.withServer} ({@code DOCKER_HOST}, {@code DOCKER_TLS_VERIFY}, {@code DOCKER_CERT_PATH}) and
+     * {@code docker.withRegistry} ({@code DOCKER_CONFIG}) put into the build's environment.
+     */
+    public static final List<String> CLI_VARIABLES = List.of("DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH",
+            "DOCKER_CONFIG", "DOCKER_CONTEXT", "CONTAINER_HOST", "CONTAINER_SSHKEY", "CONTAINER_CONNECTION",
+            "CONTAINERS_CONF", "REGISTRY_AUTH_FILE");
+
     /** Default time limit of short CLI calls (inspect, rm, ps). */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -85,12 +95,15 @@ public final class ContainerRuntime {
     private final String executable;
     private final Optional<String> host;
     private final Optional<String> environmentHost;
+    private final Map<String, String> cliEnvironment;
 
-    private ContainerRuntime(Kind kind, String executable, Optional<String> host, Optional<String> environmentHost) {
+    private ContainerRuntime(Kind kind, String executable, Optional<String> host, Optional<String> environmentHost,
+                             Map<String, String> cliEnvironment) {
         this.kind = kind;
         this.executable = executable;
         this.host = host.filter(h -> !h.isBlank());
         this.environmentHost = environmentHost.filter(h -> !h.isBlank());
+        this.cliEnvironment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cliEnvironment));
     }
 
     /**
@@ -102,7 +115,19 @@ public final class ContainerRuntime {
     public static ContainerRuntime of(String runtime, Optional<String> host, Map<String, String> environment) {
         Kind kind = Kind.parse(runtime);
         String exe = runtime.contains("/") ? runtime : kind.executable();
-        return new ContainerRuntime(kind, exe, host, Optional.ofNullable(environment.get(kind.hostVariable())));
+        Map<String, String> cli = new LinkedHashMap<>();
+        for (String name : CLI_VARIABLES) {
+            String value = environment.get(name);
+            if (value != null && !value.isBlank()) {
+                cli.put(name, value);
+            }
+        }
+        return new ContainerRuntime(kind, exe, host, Optional.ofNullable(environment.get(kind.hostVariable())), cli);
+    }
+
+    /** The variables every CLI call gets on top of the inherited environment (see {@link #CLI_VARIABLES}). */
+    public Map<String, String> cliEnvironment() {
+        return cliEnvironment;
     }
 
     public Kind kind() {
@@ -139,7 +164,8 @@ public final class ContainerRuntime {
 
     /** Runs one CLI call, output captured, stopped with its process tree after {@code timeout}. */
     public CliResult exec(List<String> args, Duration timeout) throws IOException {
-        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv(command(args)).output(LaunchSpec.Output.pipe()).build());
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv(command(args)).env(cliEnvironment)
+                .output(LaunchSpec.Output.pipe()).build());
         // a thread of its own, not the common pool: CLI calls block on I/O and many may run at once
         CompletableFuture<String> out = new CompletableFuture<>();
         Thread reader = new Thread(() -> out.complete(readAll(p.process().getInputStream())), "selftest-cli-output");
@@ -310,6 +336,21 @@ public final class ContainerRuntime {
         return r.output().lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
+    /**
+     * The value of one label of a container; empty when it has no such label.
+     *
+     * @throws IOException when the container cannot be inspected (gone meanwhile, engine down)
+     */
+    public Optional<String> label(String nameOrId, String key) throws IOException {
+        CliResult r = exec(List.of("container", "inspect", "--format",
+                "{{index .Config.Labels \"" + key + "\"}}", nameOrId), CALL_TIMEOUT);
+        if (!r.ok()) {
+            throw new IOException("cannot inspect container " + nameOrId + " with " + kind.executable() + ": " + r.firstLine());
+        }
+        String v = r.output().strip();
+        return v.isEmpty() || "<no value>".equals(v) ? Optional.empty() : Optional.of(v);
+    }
+
     /** Copies {@code from} to {@code to}; one side is {@code container:path}. */
     public CliResult copy(String from, String to, Duration timeout) throws IOException {
         return exec(List.of("cp", from, to), timeout);
@@ -318,12 +359,12 @@ public final class ContainerRuntime {
     /** Starts a created container attached, its output appended to {@code log}. */
     public LaunchedProcess startAttached(String name, Path log) throws IOException {
         return ProcessLauncher.start(LaunchSpec.argv(command(List.of("start", "--attach", name)))
-                .output(LaunchSpec.Output.toFile(log)).build());
+                .env(cliEnvironment).output(LaunchSpec.Output.toFile(log)).build());
     }
 
     /** Runs the spec in the foreground ({@link #runCommand}), output appended to {@code log}. */
     public LaunchedProcess run(ContainerSpec spec, Path log) throws IOException {
-        return ProcessLauncher.start(LaunchSpec.argv(runCommand(spec)).output(LaunchSpec.Output.toFile(log)).build());
+        return ProcessLauncher.start(LaunchSpec.argv(runCommand(spec)).env(cliEnvironment).output(LaunchSpec.Output.toFile(log)).build());
     }
 
     @Override

@@ -99,6 +99,45 @@ public final class Reaper {
     }
 
     /**
+     * Removes the selftest containers of runs that are over: those whose run id starts with {@code runPrefix} (so
+     * containers of other tools' runs, such as the CLI's, are left alone) and that {@code live} does not claim. For
+     * a periodic clean-up by an owner that knows which of its runs are still going (the Jenkins plugin). Never throws
+     * for engine failures.
+     */
+    public Result reapStale(String runPrefix, java.util.function.Predicate<String> live) {
+        List<String> problems = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        int failures = 0;
+        List<String> ids;
+        try {
+            ids = runtime.list(selector(Optional.empty()));
+        } catch (IOException e) {
+            return new Result(List.of(), 1, List.of(e.getMessage()), -1);
+        }
+        for (String id : ids) {
+            try {
+                Optional<String> run = runtime.label(id, ContainerRuntime.RUN_LABEL);
+                if (run.isPresent() && run.get().startsWith(runPrefix) && !live.test(run.get())) {
+                    stale.add(run.get());
+                }
+            } catch (IOException e) {
+                // removed meanwhile, most likely: nothing to reap
+                problems.add(e.getMessage());
+            }
+        }
+        List<String> removed = new ArrayList<>();
+        int left = 0;
+        for (String run : stale.stream().distinct().toList()) {
+            Result r = reap(Optional.of(run), 1, Duration.ofMillis(200));
+            removed.addAll(r.removed());
+            failures += r.failures();
+            problems.addAll(r.problems());
+            left += Math.max(0, r.left());
+        }
+        return new Result(removed, failures, problems, left);
+    }
+
+    /**
      * Registers a JVM shutdown hook that removes the run's containers if the JVM ends before {@code close()} is
      * called (Ctrl-C, an uncaught error). Close it when the run has cleaned up itself.
      */

@@ -38,6 +38,7 @@ import java.util.Optional;
  * @param prepare        compile the project once before planning ({@code mvn test-compile})
  * @param mavenHome      the Maven user home ({@code ~/.m2}) mounted into containers for offline builds
  * @param runId          the id in labels and history (random when empty)
+ * @param extraExecFiles JaCoCo exec files merged in addition to the shards' own (e.g. of earlier integration tests)
  */
 public record SelfTestOptions(Path workspace, Framework framework, Optional<String> command, int shards, int workers,
                               boolean useContainer, boolean containerFallback, String runtime, String image, Optional<String> host,
@@ -46,7 +47,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                               List<String> paths, TestFilter filter, OrphanOptions orphans,
                               Map<String, String> environment, Map<String, String> hostEnvironment,
                               Optional<Path> lockFile, boolean prepare, Optional<Path> mavenHome,
-                              Optional<String> runId) {
+                              Optional<String> runId, List<Path> extraExecFiles) {
 
     /** The default image, made by scripts/build-test-image.sh. */
     public static final String DEFAULT_IMAGE = "localhost/selftest-java17:latest";
@@ -62,6 +63,8 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         sourceDirs = sourceDirs.stream().map(ws::resolve).map(Path::normalize).toList();
         reportDir = reportDir.toAbsolutePath().normalize();
         paths = List.copyOf(paths);
+        extraExecFiles = extraExecFiles == null ? List.of()
+                : extraExecFiles.stream().map(ws::resolve).map(Path::normalize).toList();
         environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         hostEnvironment = Map.copyOf(hostEnvironment);
         if (shards < 1) {
@@ -107,6 +110,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         private boolean prepare = true;
         private Path mavenHome = Path.of(System.getProperty("user.home"), ".m2");
         private String runId;
+        private List<Path> extraExecFiles = List.of();
 
         private Builder(Path workspace) {
             this.workspace = workspace;
@@ -138,6 +142,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         public Builder prepare(boolean v) { this.prepare = v; return this; }
         public Builder mavenHome(Path v) { this.mavenHome = v; return this; }
         public Builder runId(String v) { this.runId = v; return this; }
+        public Builder extraExecFiles(List<Path> v) { this.extraExecFiles = v; return this; }
 
         public SelfTestOptions build() {
             Path ws = workspace.toAbsolutePath().normalize();
@@ -148,7 +153,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                     mainClassDirs == null ? framework.mainClassDirs().stream().map(Path::of).toList() : mainClassDirs,
                     sourceDirs == null ? framework.sourceDirs().stream().map(Path::of).toList() : sourceDirs,
                     paths, filter, orphans, environment, hostEnvironment, Optional.ofNullable(lockFile), prepare,
-                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId));
+                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId), extraExecFiles);
         }
     }
 }

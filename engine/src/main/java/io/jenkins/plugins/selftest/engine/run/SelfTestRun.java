@@ -391,8 +391,9 @@ public final class SelfTestRun {
                 Map<String, String> env = shardEnvironment(plan, shard, testsFile.toString(), reports.toString());
                 String script = options.framework().script(options.workspace(), shard.tests(), null,
                         options.command().orElse(null));
+                // the cookie names the run, so that whoever owns the run can find its shards' processes again
                 LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
-                        .env(env).output(LaunchSpec.Output.toFile(log)).build());
+                        .env(env).cookie(shardCookie(runId, index)).output(LaunchSpec.Output.toFile(log)).build());
                 exit = waitForShard(p);
                 timedOut = exit.isEmpty();
             } else if (!copiesWorkspace()) {
@@ -581,7 +582,8 @@ public final class SelfTestRun {
         List<String> problems = new ArrayList<>(extraProblems);
         sorted.forEach(s -> problems.addAll(s.problems()));
         TestSuiteResult tests = TestSuiteResult.merge(sorted.stream().map(ShardResult::results).toList());
-        List<Path> execs = sorted.stream().flatMap(s -> s.execFiles().stream()).toList();
+        List<Path> execs = java.util.stream.Stream.concat(sorted.stream().flatMap(s -> s.execFiles().stream()),
+                options.extraExecFiles().stream().filter(Files::isRegularFile)).toList();
         Files.createDirectories(options.reportDir());
         CoverageSummary coverage = CoverageSummary.NO_COVERAGE;
         List<Path> mainDirs = options.mainClassDirs().stream().filter(Files::isDirectory).toList();
@@ -630,6 +632,25 @@ public final class SelfTestRun {
         }
         return new RunSummary(runId, startedAt, runtimeSeconds, mode, sorted, tests, coverage, orphans, failures,
                 timeouts, options.reportDir(), problems);
+    }
+
+    /**
+     * The {@code SELFTEST_COOKIE} of a local shard's process tree: {@code <runId>/shard-<index>}, so that the run's
+     * owner can stop every process of the run by its id, even from another JVM ({@link #stopLocalShards}).
+     */
+    public static String shardCookie(String runId, int index) {
+        return runId + "/shard-" + index;
+    }
+
+    /**
+     * Stops (TERM, then KILL after {@code grace}) every local shard process of the run {@code runId} on this machine,
+     * whoever started it; returns how many processes were found.
+     */
+    public static int stopLocalShards(String runId, Duration grace) {
+        java.util.Map<Long, String> holders = io.jenkins.plugins.selftest.engine.process.ProcessTree
+                .cookieHolders(c -> c.startsWith(runId + "/shard-"));
+        holders.forEach((pid, cookie) -> io.jenkins.plugins.selftest.engine.process.ProcessTree.stop(pid, cookie, Signal.TERM, grace));
+        return holders.size();
     }
 
     /** Waits for the process; at the timeout stops its whole tree and returns empty. */

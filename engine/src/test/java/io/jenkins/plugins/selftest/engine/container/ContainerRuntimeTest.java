@@ -48,6 +48,20 @@ class ContainerRuntimeTest {
     }
 
     @Test
+    void everyCliCallGetsTheEngineVariablesOfTheGivenEnvironment(@TempDir Path tmp) throws Exception {
+        // a stand-in "docker" that prints what docker.withServer/withRegistry would have set for the real one
+        Path fake = tmp.resolve("docker");
+        java.nio.file.Files.writeString(fake, "#!/bin/sh\necho \"$DOCKER_HOST|$DOCKER_CONFIG|$DOCKER_CERT_PATH|$UNRELATED\"\n");
+        fake.toFile().setExecutable(true);
+        ContainerRuntime rt = ContainerRuntime.of(fake.toString(), Optional.empty(), Map.of("DOCKER_HOST", "tcp://build:2376",
+                "DOCKER_CONFIG", "/tmp/registry-cfg", "DOCKER_CERT_PATH", "/tmp/certs", "UNRELATED", "x"));
+
+        assertThat(rt.exec("version").output()).isEqualTo("tcp://build:2376|/tmp/registry-cfg|/tmp/certs|");
+        assertThat(rt.cliEnvironment()).containsOnlyKeys("DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CERT_PATH");
+        assertThat(rt.isRemote()).isTrue();
+    }
+
+    @Test
     void unknownRuntimeNamesTheChoices() {
         assertThatThrownBy(() -> ContainerRuntime.of("lxc", Optional.empty(), Map.of())).hasMessageContaining("docker or podman");
     }

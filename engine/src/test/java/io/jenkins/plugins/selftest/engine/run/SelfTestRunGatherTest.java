@@ -1,0 +1,46 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.selftest.engine.fixture.Fixtures;
+import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
+import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
+import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** gather(): extra exec files (of tests run outside the shards) are merged with the shards' own. */
+class SelfTestRunGatherTest {
+
+    @TempDir
+    Path ws;
+
+    @Test
+    void extraExecFilesCountForCoverage() throws Exception {
+        Path classes = Fixtures.copyClasses(Fixtures.APP, ws.resolve("target/classes"));
+        Fixtures.recordExec(classes, Fixtures.MAIN, ws.resolve("target/jacoco-it.exec"));
+        ShardPlan plan = new ShardPlan(List.of(new ShardPlan.Shard(0, List.of("a.ATest"), 1, 0, 1)), 1, List.of());
+        ShardResult shard = new ShardResult(0, List.of("a.ATest"), ShardRecord.OK, Optional.of(0), 1.0,
+                TestSuiteResult.EMPTY, ws.resolve("r"), ws.resolve("r/shard.log"), List.of(), 0, 0, List.of());
+
+        RunSummary without = new SelfTestRun(options().reportDir(ws.resolve("report-1")).build())
+                .gather(plan, List.of(shard), Instant.now(), 1, "local processes", 0, List.of(), RunListener.NONE);
+        RunSummary with = new SelfTestRun(options().reportDir(ws.resolve("report-2"))
+                .extraExecFiles(List.of(Path.of("target/jacoco-it.exec"), Path.of("target/missing.exec"))).build())
+                .gather(plan, List.of(shard), Instant.now(), 1, "local processes", 0, List.of(), RunListener.NONE);
+
+        assertThat(without.coverage().line().total()).isZero();
+        assertThat(with.coverage().line().covered()).isPositive();
+        assertThat(with.toRecord().lineCoverage()).isPresent();
+    }
+
+    private SelfTestOptions.Builder options() {
+        return SelfTestOptions.builder(ws).framework(Framework.CUSTOM).command("true")
+                .mainClassDirs(List.of(Path.of("target/classes"))).sourceDirs(List.of()).orphans(OrphanOptions.DISABLED);
+    }
+}

@@ -1,0 +1,456 @@
+package io.jenkins.plugins.selftest.agent;
+
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
+import io.jenkins.plugins.selftest.engine.container.Reaper;
+import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.junit.JUnitParser;
+import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
+import io.jenkins.plugins.selftest.engine.run.RunListener;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
+import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
+import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
+import io.jenkins.plugins.selftest.engine.run.SetupException;
+import io.jenkins.plugins.selftest.engine.run.ShardResult;
+import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import jenkins.MasterToSlaveFileCallable;
+import jenkins.security.MasterToSlaveCallable;
+
+/**
+ * The agent side of {@code selfTest}, {@code selfTestPlan} and {@code selfTestPublish}: callables invoked on the
+ * workspace's {@link hudson.FilePath}, so the engine runs in the agent's JVM, next to the workspace. The engine runs
+ * the container CLI itself there (the one process launcher of the project); the build's environment is handed to it,
+ * so {@code DOCKER_HOST}, {@code DOCKER_CONFIG}, {@code DOCKER_CERT_PATH} and {@code CONTAINER_HOST} set by
+ * {@code docker.withServer}/{@code withRegistry} reach every CLI call and every shard.
+ *
+ * <p>Engine values cross the channel as JSON strings; the {@link TaskListener} is the build log's remotable
+ * listener. Interrupting a call (the step's {@code stop()}) stops the shards: the engine stops their process trees and
+ * removes their containers by label.
+ */
+public final class SelfTestCalls {
+
+    private SelfTestCalls() {
+    }
+
+    /** Where the reports of run {@code runId} go: beside the workspace, in {@code <ws>@tmp}. */
+    public static String reportDirName(String runId) {
+        return "selftest-" + runId;
+    }
+
+    /** The history file written from earlier builds' records, in the report directory. */
+    static final String HISTORY_FILE = "history.jsonl";
+
+    /**
+     * Writes each shard's end to the build log as it happens ("selfTest: shard 2/4 ok: 35 tests, 1 failed, 12.3 s").
+     * Called from the shards' threads: one line at a time.
+     */
+    static final class LogListener implements RunListener {
+        private final PrintStream log;
+        private volatile int count = -1;
+
+        LogListener(TaskListener listener) {
+            this.log = listener.getLogger();
+        }
+
+        @Override
+        public void planned(ShardPlan plan, String mode) {
+            count = plan.shardCount();
+            synchronized (log) {
+                log.printf(Locale.ROOT, "selfTest: %d test classes in %d shard(s), %d worker(s), as %s%n",
+                        plan.allTests().size(), plan.shardCount(),
+                        plan.shards().stream().mapToInt(ShardPlan.Shard::workers).sum(), mode);
+            }
+        }
+
+        @Override
+        public void shardFinished(ShardResult r) {
+            synchronized (log) {
+                log.println("selfTest: " + shardLine(r.index(), count, r.outcome(), r.results().total(),
+                        r.results().failed() + r.results().errors(), r.results().skipped(), r.runtimeSeconds()));
+                r.problems().forEach(p -> log.println("selfTest:   " + p));
+            }
+        }
+
+        @Override
+        public void note(String message) {
+            synchronized (log) {
+                log.println("selfTest: " + message);
+            }
+        }
+    }
+
+    /** One shard's line, numbered from 1 for people; {@code count} &lt; 0 when unknown. */
+    public static String shardLine(int index, int count, String outcome, int total, int failed, int skipped, double seconds) {
+        return String.format(Locale.ROOT, "shard %d%s %s: %d tests, %d failed%s, %.1f s", index + 1,
+                count > 0 ? "/" + count : "", outcome, total, failed, skipped > 0 ? ", " + skipped + " skipped" : "", seconds);
+    }
+
+    /** Common state of the calls: settings, run id, environment, listener, report directory. */
+    abstract static class Base<T> extends MasterToSlaveFileCallable<T> {
+        private static final long serialVersionUID = 1L;
+        final String settingsJson;
+        final String runId;
+        final HashMap<String, String> environment;
+        final TaskListener listener;
+        final String reportDir;
+
+        Base(String settingsJson, String runId, Map<String, String> environment, TaskListener listener, String reportDir) {
+            this.settingsJson = settingsJson;
+            this.runId = runId;
+            this.environment = new HashMap<>(environment);
+            this.listener = listener;
+            this.reportDir = reportDir;
+        }
+
+        SelfTestSettings settings() {
+            return Json.read(settingsJson, SelfTestSettings.class);
+        }
+
+        SelfTestOptions options(File ws, Optional<String> historyJsonl) throws IOException {
+            return options(ws, historyJsonl, true);
+        }
+
+        /**
+         * Options whose class and source globs resolve: when the settings hold globs, the project is checked and
+         * compiled first (the directories the globs match may not exist before), and the options made again with
+         * preparation off.
+         */
+        SelfTestOptions preparedOptions(File ws, Optional<String> historyJsonl) throws IOException {
+            SelfTestOptions first = options(ws, historyJsonl, true);
+            if (!settings().hasGlobs()) {
+                return first;
+            }
+            SelfTestRun pre = new SelfTestRun(first);
+            pre.checkSetup();
+            pre.prepare();
+            return options(ws, historyJsonl, false);
+        }
+
+        SelfTestOptions options(File ws, Optional<String> historyJsonl, boolean prepare) throws IOException {
+            Path report = Path.of(reportDir);
+            Files.createDirectories(report);
+            Optional<Path> history = Optional.empty();
+            if (historyJsonl.isPresent()) {
+                Path h = report.resolve(HISTORY_FILE);
+                Files.writeString(h, historyJsonl.get(), StandardCharsets.UTF_8);
+                history = Optional.of(h);
+            }
+            try {
+                return settings().toOptions(ws.toPath(), report, history, environment, runId, prepare);
+            } catch (IllegalArgumentException e) {
+                throw new SetupException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The whole run: check, prepare, plan (with the history), all shards at once, gather. Returns an AgentOutcome. */
+    public static final class Run extends Base<String> {
+        private static final long serialVersionUID = 1L;
+        private final String historyJsonl;
+
+        public Run(String settingsJson, String historyJsonl, String runId, Map<String, String> environment,
+                   TaskListener listener, String reportDir) {
+            super(settingsJson, runId, environment, listener, reportDir);
+            this.historyJsonl = historyJsonl;
+        }
+
+        @Override
+        public String invoke(File ws, VirtualChannel channel) throws IOException {
+            RunSummary summary;
+            try {
+                SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.of(historyJsonl)));
+                summary = run.run(new LogListener(listener));
+            } catch (SetupException e) {
+                return Json.write(AgentOutcome.setupError(e.getMessage(), reportDir));
+            }
+            return Json.write(outcome(summary, settings()));
+        }
+    }
+
+    static AgentOutcome outcome(RunSummary summary, SelfTestSettings settings) {
+        Path report = summary.reportDir();
+        List<String> artifacts = new ArrayList<>();
+        if (settings.coverage()) {
+            artifacts.addAll(listUnder(report, "jacoco"));
+        }
+        for (String f : List.of("orphans.json", "orphans.html", "index.html", "prepare.log")) {
+            if (Files.isRegularFile(report.resolve(f))) {
+                artifacts.add(f);
+            }
+        }
+        for (ShardResult s : summary.shards()) {
+            Path log = report.resolve("shards").resolve("shard-" + s.index()).resolve("shard.log");
+            if (Files.isRegularFile(log)) {
+                artifacts.add(report.relativize(log).toString());
+            }
+        }
+        var details = summary.toDetails();
+        if (!settings.coverage()) {
+            details = new io.jenkins.plugins.selftest.engine.history.RunDetails(
+                    io.jenkins.plugins.selftest.engine.history.RunRecord.builder(details.record().runId(), details.record().startedAt())
+                            .runtimeSeconds(details.record().runtimeSeconds()).complete(details.record().complete())
+                            .tests(details.record().total(), details.record().passed(), details.record().failed(),
+                                    details.record().errors(), details.record().skipped())
+                            .shards(details.record().shards())
+                            .orphans(details.record().orphanTotal(), details.record().orphanCovered(), details.record().orphanUncovered())
+                            .containers(details.record().containerFailures(), details.record().containerTimeouts())
+                            .classDurations(details.record().classDurations()).build(),
+                    details.tests(), null, details.orphans());
+        }
+        return new AgentOutcome(Optional.of(details), Optional.empty(), summary.mode(), summary.problems(),
+                report.toString(), artifacts, summary.shards().stream().map(ShardResult::outcome).toList());
+    }
+
+    private static List<String> listUnder(Path report, String dir) {
+        Path root = report.resolve(dir);
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(p -> report.relativize(p).toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** {@code selfTestPlan}: check, prepare and plan with the history; returns the plan as JSON. */
+    public static final class Plan extends Base<String> {
+        private static final long serialVersionUID = 1L;
+        private final String historyJsonl;
+
+        public Plan(String settingsJson, String historyJsonl, String runId, Map<String, String> environment,
+                    TaskListener listener, String reportDir) {
+            super(settingsJson, runId, environment, listener, reportDir);
+            this.historyJsonl = historyJsonl;
+        }
+
+        @Override
+        public String invoke(File ws, VirtualChannel channel) throws IOException {
+            SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.of(historyJsonl)));
+            run.prepare();
+            ShardPlan plan = run.plan();
+            plan.problems().forEach(p -> listener.getLogger().println("selfTest: " + p));
+            return plan.toJson();
+        }
+    }
+
+    /**
+     * One shard of a plan ({@code selfTest(shard: n)}): check, prepare, run it; its directory under the report
+     * directory ({@code shards/shard-n/}: reports, shard.log) then holds a {@value ShardOutcome#FILE_NAME}, ready
+     * to be copied to the controller. Returns the ShardOutcome as JSON.
+     */
+    public static final class Shard extends Base<String> {
+        private static final long serialVersionUID = 1L;
+        private final String planJson;
+        private final int index;
+
+        public Shard(String settingsJson, String planJson, int index, String runId, Map<String, String> environment,
+                     TaskListener listener, String reportDir) {
+            super(settingsJson, runId, environment, listener, reportDir);
+            this.planJson = planJson;
+            this.index = index;
+        }
+
+        @Override
+        public String invoke(File ws, VirtualChannel channel) throws IOException {
+            ShardPlan plan = ShardPlan.fromJson(planJson);
+            ShardPlan.Shard shard = plan.shard(index);
+            Path dir = Path.of(reportDir).resolve("shards").resolve("shard-" + index);
+            ShardOutcome outcome;
+            try {
+                SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.empty()));
+                run.checkSetup();
+                run.prepare();
+                listener.getLogger().printf(Locale.ROOT, "selfTest: shard %d/%d: %d test classes, %d worker(s), as %s%n",
+                        index + 1, plan.shardCount(), shard.tests().size(), shard.workers(), run.mode());
+                ShardResult r = run.runShard(plan, index, RunListener.NONE);
+                if (run.options().useContainer()) {
+                    // containers are removed at their end; anything left of this run goes now
+                    new Reaper(ContainerRuntime.of(run.options().runtime(), run.options().host(), environment))
+                            .reap(Optional.of(run.runId()), 2, Duration.ofMillis(500));
+                }
+                outcome = ShardOutcome.of(r, plan.shardCount(), run.mode());
+            } catch (SetupException e) {
+                outcome = ShardOutcome.setupError(index, plan.shardCount(), shard.tests(), e.getMessage());
+            }
+            Files.createDirectories(dir);
+            Json.writeAtomically(dir.resolve(ShardOutcome.FILE_NAME), outcome);
+            return Json.write(outcome);
+        }
+    }
+
+    /**
+     * {@code selfTestPublish}: the shards' directories were copied into {@code <reportDir>/shards/}; their JUnit XML
+     * is parsed again (the one parser), their exec files merged, orphans scanned on this workspace's classes, the
+     * report written. Returns an AgentOutcome.
+     */
+    public static final class Publish extends Base<String> {
+        private static final long serialVersionUID = 1L;
+        private final String planJson;
+        private final long startedAtMillis;
+
+        public Publish(String settingsJson, String planJson, long startedAtMillis, String runId,
+                       Map<String, String> environment, TaskListener listener, String reportDir) {
+            super(settingsJson, runId, environment, listener, reportDir);
+            this.planJson = planJson;
+            this.startedAtMillis = startedAtMillis;
+        }
+
+        @Override
+        public String invoke(File ws, VirtualChannel channel) throws IOException {
+            ShardPlan plan = ShardPlan.fromJson(planJson);
+            SelfTestOptions options;
+            try {
+                options = options(ws, Optional.empty());
+                if (options.mainClassDirs().stream().noneMatch(Files::isDirectory)) {
+                    try {
+                        options = preparedOptions(ws, Optional.empty()); // coverage and orphans need the class files
+                        new SelfTestRun(options).prepare();
+                    } catch (SetupException e) {
+                        listener.getLogger().println("selfTest: " + e.getMessage()
+                                + "; publishing without coverage and orphans");
+                    }
+                }
+            } catch (SetupException e) {
+                return Json.write(AgentOutcome.setupError(e.getMessage(), reportDir));
+            }
+            SelfTestRun run = new SelfTestRun(options);
+            Path shardsDir = Path.of(reportDir).resolve("shards");
+            List<ShardResult> results = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            Map<Integer, String> modes = new LinkedHashMap<>();
+            double longest = 0;
+            for (ShardPlan.Shard s : plan.shards()) {
+                Path dir = shardsDir.resolve("shard-" + s.index());
+                Path file = dir.resolve(ShardOutcome.FILE_NAME);
+                if (!Files.isRegularFile(file)) {
+                    problems.add("shard " + (s.index() + 1) + "/" + plan.shardCount() + " has no results: run "
+                            + "selfTest(shard: " + s.index() + ") before selfTestPublish()");
+                    results.add(new ShardResult(s.index(), s.tests(), ShardRecord.ERROR, Optional.empty(), 0,
+                            TestSuiteResult.EMPTY, dir.resolve("reports"), dir.resolve("shard.log"), List.of(), 0, 0,
+                            List.of()));
+                    continue;
+                }
+                ShardOutcome o = Json.read(file, ShardOutcome.class);
+                Path reports = dir.resolve("reports");
+                TestSuiteResult parsed = Files.isDirectory(reports) ? JUnitParser.parse(List.of(reports)) : TestSuiteResult.EMPTY;
+                List<Path> execs = list(reports, ".exec");
+                longest = Math.max(longest, o.runtimeSeconds());
+                if (!o.mode().isEmpty()) {
+                    modes.put(o.index(), o.mode());
+                }
+                results.add(new ShardResult(o.index(), o.tests(), o.outcome(), o.exitCode(), o.runtimeSeconds(), parsed,
+                        reports, dir.resolve("shard.log"), execs, o.containerFailures(), o.containerTimeouts(),
+                        o.problems()));
+            }
+            String mode = modes.values().stream().distinct().count() == 1 ? modes.values().iterator().next()
+                    : "shards on several agents";
+            long t0 = System.nanoTime();
+            RunSummary summary = run.gather(plan, results, Instant.ofEpochMilli(startedAtMillis), longest, mode, 0,
+                    problems, new LogListener(listener));
+            double gatherSeconds = (System.nanoTime() - t0) / 1e9;
+            listener.getLogger().printf(Locale.ROOT, "selfTest: merged %d shard(s) in %.1f s%n", plan.shardCount(), gatherSeconds);
+            return Json.write(outcome(summary, settings()));
+        }
+    }
+
+    private static List<Path> list(Path dir, String suffix) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Stops what is left of run {@code runId} on this machine: its local shard processes (by their cookie) and its
+     * containers (by label, with the build's engine variables). Returns a line for the log.
+     */
+    public static final class Reap extends MasterToSlaveCallable<String, IOException> {
+        private static final long serialVersionUID = 1L;
+        private final String runId;
+        private final String runtime;
+        private final String dockerHost;
+        private final HashMap<String, String> environment;
+
+        public Reap(String runId, String runtime, String dockerHost, Map<String, String> environment) {
+            this.runId = runId;
+            this.runtime = runtime;
+            this.dockerHost = dockerHost;
+            this.environment = new HashMap<>(environment);
+        }
+
+        @Override
+        public String call() {
+            int processes = SelfTestRun.stopLocalShards(runId, Duration.ofSeconds(5));
+            int containers = 0;
+            List<String> problems = new ArrayList<>();
+            if (runtime != null && !"none".equals(runtime)) {
+                ContainerRuntime rt = ContainerRuntime.of(runtime, Optional.ofNullable(dockerHost), environment);
+                if (rt.installed()) {
+                    Reaper.Result r = new Reaper(rt).reap(Optional.of(runId), 2, Duration.ofMillis(500));
+                    containers = r.removed().size();
+                    problems.addAll(r.problems());
+                }
+            }
+            return "stopped " + processes + " shard process(es) and removed " + containers + " container(s) of run "
+                    + runId + (problems.isEmpty() ? "" : "; " + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * The periodic clean-up on one agent: with each of docker and podman that is installed, removes selftest
+     * containers of Jenkins runs ({@code runPrefix}) that are not among {@code liveRuns}. Returns one line per
+     * runtime that removed something or failed.
+     */
+    public static final class ReapStale extends MasterToSlaveCallable<ArrayList<String>, IOException> {
+        private static final long serialVersionUID = 1L;
+        private final String runPrefix;
+        private final ArrayList<String> liveRuns;
+
+        public ReapStale(String runPrefix, List<String> liveRuns) {
+            this.runPrefix = runPrefix;
+            this.liveRuns = new ArrayList<>(liveRuns);
+        }
+
+        @Override
+        public ArrayList<String> call() {
+            ArrayList<String> lines = new ArrayList<>();
+            Predicate<String> live = liveRuns::contains;
+            for (String kind : List.of("docker", "podman")) {
+                ContainerRuntime rt = ContainerRuntime.of(kind, Optional.empty(), System.getenv());
+                if (!rt.installed()) {
+                    continue;
+                }
+                Reaper.Result r = new Reaper(rt).reapStale(runPrefix, live);
+                if (!r.removed().isEmpty() || r.failures() > 0) {
+                    lines.add(kind + ": removed " + r.removed().size() + " stale container(s)"
+                            + (r.problems().isEmpty() ? "" : "; " + String.join("; ", r.problems())));
+                }
+            }
+            return lines;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.jenkins.plugins.selftest.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The step's settings as the agent turns them into engine options: globs, paths, environment, shard merge. */
+class SelfTestSettingsTest {
+
+    @TempDir
+    Path ws;
+
+    private static SelfTestSettings settings(String runtime, List<String> classes, List<String> exec) {
+        return new SelfTestSettings("maven", Optional.empty(), 2, 4, List.of("*Test"), List.of("*IT"), runtime,
+                Optional.of("img:1"), Optional.empty(), 90, true, exec, classes, List.of("src/main/java"), true, false);
+    }
+
+    @Test
+    void globsFindDirectoriesAndFilesInsideTheWorkspaceAntStyle() throws Exception {
+        Files.createDirectories(ws.resolve("target/classes"));
+        Files.createDirectories(ws.resolve("mod/target/classes"));
+        Files.createDirectories(ws.resolve(".git/target/classes"));
+        Files.createDirectories(ws.resolve("mod/target/it"));
+        Files.writeString(ws.resolve("mod/target/it/jacoco-it.exec"), "x");
+
+        SelfTestOptions o = settings("none", List.of("**/target/classes"), List.of("**/jacoco-it.exec"))
+                .toOptions(ws, ws.resolve("report"), Optional.empty(), Map.of("A", "1"), "jenkins-1-x", false);
+
+        assertThat(o.mainClassDirs()).containsExactly(ws.resolve("mod/target/classes"), ws.resolve("target/classes"));
+        assertThat(o.extraExecFiles()).containsExactly(ws.resolve("mod/target/it/jacoco-it.exec"));
+        assertThat(o.sourceDirs()).containsExactly(ws.resolve("src/main/java"));
+        assertThat(o.filter().includes()).containsExactly("*Test");
+        assertThat(o.filter().excludes()).containsExactly("*IT");
+        assertThat(o.workers()).isEqualTo(4);
+        assertThat(o.timeout().toSeconds()).isEqualTo(90);
+        assertThat(o.useContainer()).isFalse();
+        assertThat(o.environment()).containsEntry("A", "1");
+        assertThat(o.runId()).contains("jenkins-1-x");
+        assertThat(o.prepare()).isFalse();
+    }
+
+    @Test
+    void theBuildEnvironmentNamesTheEngineForContainerShards() throws Exception {
+        SelfTestOptions o = settings("docker", List.of(), List.of()).toOptions(ws, ws.resolve("r"), Optional.empty(),
+                Map.of("DOCKER_HOST", "tcp://remote:2376", "DOCKER_CONFIG", "/cfg"), "jenkins-1-y", true);
+
+        assertThat(o.useContainer()).isTrue();
+        assertThat(o.runtime()).isEqualTo("docker");
+        assertThat(o.image()).isEqualTo("img:1");
+        assertThat(o.hostEnvironment()).containsEntry("DOCKER_HOST", "tcp://remote:2376").containsEntry("DOCKER_CONFIG", "/cfg");
+    }
+
+    @Test
+    void pathsLeadingOutOfTheWorkspaceAreRefused() {
+        assertThatThrownBy(() -> settings("none", List.of("../elsewhere/classes"), List.of())
+                .toOptions(ws, ws.resolve("r"), Optional.empty(), Map.of(), "jenkins-1-z", false))
+                .hasMessageContaining("leads out of the workspace");
+    }
+
+    @Test
+    void aShardTakesThePlansTestsAndReportsButItsOwnRuntime() {
+        SelfTestSettings plan = settings("none", List.of("**/target/classes"), List.of());
+        SelfTestSettings here = new SelfTestSettings("gradle", Optional.empty(), 9, 9, List.of(), List.of(), "podman",
+                Optional.of("other:2"), Optional.of("ssh://h/x.sock"), 600, false, List.of(), List.of(), List.of(), false, true);
+
+        SelfTestSettings s = plan.forShard(here);
+
+        assertThat(s.framework()).isEqualTo("maven");
+        assertThat(s.tests()).containsExactly("*Test");
+        assertThat(s.coverage()).isTrue();
+        assertThat(s.runtime()).isEqualTo("podman");
+        assertThat(s.image()).contains("other:2");
+        assertThat(s.dockerHost()).contains("ssh://h/x.sock");
+        assertThat(s.timeoutSeconds()).isEqualTo(600);
+        assertThat(plan.hasGlobs()).isTrue();
+        assertThat(here.hasGlobs()).isFalse();
+        assertThat(Json.read(Json.write(s), SelfTestSettings.class)).isEqualTo(s);
+    }
+}

@@ -1,0 +1,656 @@
+package io.jenkins.plugins.selftest.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.model.Action;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.selftest.actions.SelfTestBuildAction;
+import io.jenkins.plugins.selftest.agent.ActiveRuns;
+import io.jenkins.plugins.selftest.agent.AgentOutcome;
+import io.jenkins.plugins.selftest.agent.SelfTestAccess;
+import io.jenkins.plugins.selftest.agent.SelfTestSettings;
+import io.jenkins.plugins.selftest.agent.ShardOutcome;
+import io.jenkins.plugins.selftest.engine.history.RunDetails;
+import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.run.SetupException;
+import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
+import io.jenkins.plugins.selftest.fakes.FakeContext;
+import io.jenkins.plugins.selftest.fakes.FakeListener;
+import io.jenkins.plugins.selftest.fakes.FakeRun;
+import io.jenkins.plugins.selftest.fakes.ManualScheduler;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The selfTest executions against fakes of the context, the build and the agent side. */
+class SelfTestExecutionTest {
+
+    @TempDir
+    Path tmp;
+    private Supplier<ExecutorService> saved;
+    private final FakeListener listener = new FakeListener();
+    private final ScriptedAccess access = new ScriptedAccess();
+    private BuildRun run;
+    private FakeContext context;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        saved = SelfTestExecution.executor;
+        SelfTestExecution.executor = ManualScheduler::new; // runs submitted work at once, on the test's thread
+        run = new BuildRun(tmp.resolve("builds/7").toFile(), 7);
+        EnvVars env = new EnvVars();
+        env.put("DOCKER_HOST", "tcp://docker.example:2376");
+        env.put("DOCKER_CONFIG", "/tmp/registry-config");
+        env.put("PATH", "/usr/bin");
+        context = new FakeContext().with(TaskListener.class, listener).with(Run.class, run).with(EnvVars.class, env);
+    }
+
+    @AfterEach
+    void tearDown() {
+        SelfTestExecution.executor = saved;
+    }
+
+    // --- the whole run ---
+
+    @Test
+    void runRecordsTheActionArchivesTheReportsAndReturnsAPlainSummary() throws Exception {
+        access.runOutcome = outcome(record("r", 10, 8, 1, 1, 0, Optional.of(0.834)), List.of("ok", "failed"));
+
+        Object result = start(new SelfTestStep());
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) result;
+        assertThat(summary).containsExactly(Map.entry("total", 10), Map.entry("passed", 8), Map.entry("failed", 2),
+                Map.entry("skipped", 0), Map.entry("coverage", 83.4), Map.entry("orphans", 3));
+        assertThat(summary.values()).allMatch(v -> v instanceof Number);
+        SelfTestBuildAction action = run.getAction(SelfTestBuildAction.class);
+        assertThat(action).isNotNull();
+        assertThat(action.getRecord().total()).isEqualTo(10);
+        assertThat(tmp.resolve("builds/7/" + SelfTestBuildAction.DETAILS_FILE)).exists();
+        assertThat(access.archived).containsExactly("/agent/ws@tmp/report|jacoco/index.html,orphans.json|selftest");
+        assertThat(access.discarded).as("the agent's report directory goes once archived").containsExactly("/agent/ws@tmp/report");
+        assertThat(run.resultSet).as("test failures make the build UNSTABLE").isTrue();
+        assertThat(listener.text()).contains("selfTest: 10 tests: 8 passed, 2 failed, 0 skipped in 12.5 s; "
+                + "line coverage 83.4%; 3 orphan class(es); reports archived under selftest/");
+    }
+
+    @Test
+    void runGetsTheBuildEnvironmentAndTheTimingsOfEarlierBuildsOldestFirst() throws Exception {
+        BuildRun older = new BuildRun(tmp.resolve("builds/5").toFile(), 5);
+        older.actions.add(new SelfTestBuildAction(record("five", 4, 4, 0, 0, 0, Optional.of(0.5))));
+        BuildRun noResults = new BuildRun(tmp.resolve("builds/6").toFile(), 6);
+        noResults.previous = older;
+        run.previous = noResults;
+        access.runOutcome = outcome(record("r", 4, 4, 0, 0, 0, Optional.of(0.6)), List.of("ok"));
+
+        start(new SelfTestStep());
+
+        assertThat(access.history).hasSize(1);
+        assertThat(Json.read(access.history.get(0), RunRecord.class).runId()).isEqualTo("five");
+        assertThat(access.environment).containsEntry("DOCKER_HOST", "tcp://docker.example:2376")
+                .containsEntry("DOCKER_CONFIG", "/tmp/registry-config").containsEntry("PATH", "/usr/bin");
+        assertThat(access.runId).startsWith(ActiveRuns.PREFIX + "7-");
+        assertThat(ActiveRuns.contains(access.runId)).as("no longer active once the step ended").isFalse();
+        assertThat(listener.text()).contains("line coverage 60.0% (+10.0 vs the previous build)");
+        assertThat(run.resultSet).as("all passed: the result is left alone").isFalse();
+    }
+
+    @Test
+    void testFailuresFailTheStepWhenUnstableOnFailuresIsOff() throws Exception {
+        access.runOutcome = outcome(record("r", 3, 2, 1, 0, 0, Optional.empty()), List.of("failed"));
+        SelfTestStep step = new SelfTestStep();
+        step.setUnstableOnFailures(false);
+
+        assertThatThrownBy(() -> start(step)).isInstanceOf(AbortException.class)
+                .hasMessageContaining("1 test(s) failed").hasMessageContaining("unstableOnFailures");
+        assertThat(run.getAction(SelfTestBuildAction.class)).as("published before failing").isNotNull();
+        assertThat(run.resultSet).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"true", "false"})
+    void setupErrorAbortsNamingTheMachineUnlessFailOnErrorIsOff(boolean failOnError) throws Exception {
+        access.runOutcome = Json.write(AgentOutcome.setupError(
+                "container image 'nope:1' is not available to podman: no such image", "/agent/ws@tmp/report"));
+        SelfTestStep step = new SelfTestStep();
+        step.setRuntime("podman");
+        step.setImage("nope:1");
+        step.setFailOnError(failOnError);
+
+        if (failOnError) {
+            assertThatThrownBy(() -> start(step)).isInstanceOf(AbortException.class)
+                    .hasMessage("selfTest: the tests could not run on /agent/ws: container image 'nope:1' is not "
+                            + "available to podman: no such image");
+        } else {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> summary = (Map<String, Object>) start(step);
+            assertThat(summary).containsEntry("total", 0).containsEntry("coverage", null);
+            assertThat(listener.text()).contains("failOnError: false");
+        }
+        assertThat(run.getAction(SelfTestBuildAction.class)).isNull();
+    }
+
+    @Test
+    void aShardThatCouldNotRunFailsTheStepAfterTheOthersArePublished() throws Exception {
+        access.runOutcome = outcome(record("r", 5, 5, 0, 0, 0, Optional.empty()), List.of("ok", "error"));
+
+        assertThatThrownBy(() -> start(new SelfTestStep())).isInstanceOf(AbortException.class)
+                .hasMessageContaining("1 shard(s) could not run (shard 1)").hasMessageContaining("failOnError: false");
+        assertThat(run.getAction(SelfTestBuildAction.class)).isNotNull();
+    }
+
+    @Test
+    void aSetupExceptionFromTheAgentBecomesAnAbortExceptionNotAStackTrace() throws Exception {
+        access.runFailure = new SetupException("no tests found in [/agent/ws/target/test-classes]");
+
+        assertThatThrownBy(() -> start(new SelfTestStep())).isInstanceOf(AbortException.class)
+                .hasMessage("selfTest: the tests could not run on /agent/ws: no tests found in [/agent/ws/target/test-classes]");
+    }
+
+    @Test
+    void stopInterruptsTheRemoteCallAndReapsTheRunOnTheAgent() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        SelfTestExecution.executor = () -> pool;
+        try {
+            access.block = new CountDownLatch(1);
+            SelfTestExecution e = SelfTestExecution.run(new SelfTestStep(), new SelfTestStep().settings(), context)
+                    .withAccess(access);
+            assertThat(e.start()).isFalse();
+            assertThat(access.started.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(ActiveRuns.contains(e.runId())).isTrue();
+            assertThat(e.blocksRestart()).as("a safe restart waits for the tests").isTrue();
+
+            AbortException cause = new AbortException("aborted by user");
+            e.stop(cause);
+
+            assertThatThrownBy(context::await).isSameAs(cause);
+            assertThat(access.interrupted.await(10, TimeUnit.SECONDS)).as("the remote call was interrupted").isTrue();
+            assertThat(access.reaped).containsExactly(e.runId() + "|none|{DOCKER_CONFIG=/tmp/registry-config, "
+                    + "DOCKER_HOST=tcp://docker.example:2376}");
+            assertThat(listener.text()).contains("selfTest: stopped: reaped " + e.runId());
+            assertThat(e.blocksRestart()).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void onResumeReapsWhatTheRunLeftAndFailsSayingWhy() throws Exception {
+        SelfTestExecution.executor = DroppingExecutor::new; // the controller goes down before the run comes back
+        SelfTestExecution e = SelfTestExecution.run(new SelfTestStep(), new SelfTestStep().settings(), context)
+                .withAccess(access);
+        e.start();
+        SelfTestExecution.executor = ManualScheduler::new;
+        FakeContext resumed = new FakeContext().with(TaskListener.class, listener).with(Run.class, run);
+        SelfTestExecution after = copyWithContext(e, resumed);
+
+        after.onResume();
+
+        assertThatThrownBy(resumed::await).isInstanceOf(AbortException.class)
+                .hasMessage("selfTest: Jenkins restarted while the tests ran; reaped " + e.runId() + ". Run the build again");
+        assertThat(access.reaped).singleElement().satisfies(r -> assertThat(r).startsWith(e.runId() + "|none|"));
+    }
+
+    @Test
+    void theExecutionSerializesWithWhatResumeNeedsAndAResumeWithoutTheAgentStillEndsTheStep() throws Exception {
+        SelfTestExecution.executor = DroppingExecutor::new;
+        SerializableContext c = new SerializableContext();
+        SelfTestExecution e = SelfTestExecution.run(new SelfTestStep(), new SelfTestStep().settings(), context)
+                .withAccess(access);
+        e.start();
+        java.lang.reflect.Field f = SelfTestExecution.class.getDeclaredField("context");
+        f.setAccessible(true);
+        f.set(e, c);
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(e);
+        }
+        SelfTestExecution back;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (SelfTestExecution) in.readObject();
+        }
+        assertThat(back.runId()).isEqualTo(e.runId());
+        assertThat(back.blocksRestart()).isFalse();
+
+        SelfTestExecution.executor = ManualScheduler::new;
+        back.onResume(); // no agent to reach here (the stand-in's FilePathUtils): the step still ends, saying so
+
+        assertThat(SerializableContext.failure).isInstanceOf(AbortException.class);
+        assertThat(SerializableContext.failure.getMessage()).startsWith("selfTest: Jenkins restarted while the tests ran; "
+                + "cannot clean up run " + e.runId());
+    }
+
+    /** A context that survives serialization, as the Pipeline's does; records the failure it ends with. */
+    static final class SerializableContext extends org.jenkinsci.plugins.workflow.steps.StepContext {
+        private static final long serialVersionUID = 1L;
+        static volatile Throwable failure;
+
+        @Override
+        public <T> T get(Class<T> type) {
+            return null;
+        }
+
+        @Override
+        public void onSuccess(Object result) {
+        }
+
+        @Override
+        public void onFailure(Throwable t) {
+            failure = t;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public com.google.common.util.concurrent.ListenableFuture<Void> saveState() {
+            return com.google.common.util.concurrent.Futures.immediateFuture(null);
+        }
+
+        @Override
+        public void setResult(Result r) {
+        }
+
+        @Override
+        public org.jenkinsci.plugins.workflow.steps.BodyInvoker newBodyInvoker() {
+            throw new IllegalStateException("no body");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this;
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
+        }
+    }
+
+    /** Accepts work and never runs it. */
+    static final class DroppingExecutor extends java.util.concurrent.AbstractExecutorService {
+        @Override
+        public void execute(Runnable command) {
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+
+    // --- plan, shard, publish ---
+
+    @Test
+    void planIsKeptWithTheBuildAndReturnedAsPlainSerializableMaps() throws Exception {
+        access.planJson = plan().toJson();
+        SelfTestPlanStep step = new SelfTestPlanStep();
+        step.setShards(2);
+
+        Object result = start(step);
+
+        assertThat(result).isInstanceOf(java.io.Serializable.class);
+        assertThat((List<?>) result).hasSize(2);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> first = ((List<Map<String, Object>>) result).get(0);
+        assertThat(first).containsEntry("index", 0).containsEntry("tests", List.of("a.ATest", "a.BTest"))
+                .containsEntry("workers", 1);
+        assertThat(first).isInstanceOf(java.io.Serializable.class);
+        assertThat(tmp.resolve("builds/7/selftest/plan.json")).exists();
+        assertThat(SelfTestExecution.readPlanSettings(run).orElseThrow().settings().shards()).isEqualTo(2);
+    }
+
+    @Test
+    void shardRunsFromTheBuildsPlanAndLogsItsLine() throws Exception {
+        writePlan();
+        access.shardOutcome = Json.write(new ShardOutcome(1, 2, List.of("a.CTest"), ShardRecord.FAILED, Optional.of(1),
+                12.34, 35, 33, 1, 1, 0, 0, List.of(), Optional.empty(), "local processes"));
+        SelfTestStep step = new SelfTestStep();
+        step.setShard(1);
+        step.setRuntime("podman");
+        step.setTimeout("7m");
+        step.setFramework("gradle"); // the plan's framework wins: the tests were planned for it
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) start(step);
+
+        assertThat(access.shardIndex).isEqualTo(1);
+        assertThat(access.shardSettings.framework()).isEqualTo("maven");
+        assertThat(access.shardSettings.shards()).isEqualTo(2);
+        assertThat(access.shardSettings.runtime()).isEqualTo("podman");
+        assertThat(access.shardSettings.timeoutSeconds()).isEqualTo(420);
+        assertThat(ShardPlan.fromJson(access.planSeen)).isEqualTo(plan());
+        assertThat(listener.text()).contains("selfTest: shard 2/2 failed: 35 tests, 1 failed, 1 skipped, 12.3 s");
+        assertThat(m).containsEntry("index", 1).containsEntry("failed", 1).containsEntry("outcome", "failed");
+        assertThat(run.resultSet).isTrue();
+    }
+
+    @Test
+    void shardWithoutAPlanOrOutsideItAbortsNamingTheFix() throws Exception {
+        SelfTestStep step = new SelfTestStep();
+        step.setShard(0);
+        assertThatThrownBy(() -> start(step)).isInstanceOf(AbortException.class)
+                .hasMessageContaining("call selfTestPlan(...) earlier in the same build");
+
+        writePlan();
+        context = new FakeContext().with(TaskListener.class, listener).with(Run.class, run).with(EnvVars.class, new EnvVars());
+        step.setShard(5);
+        assertThatThrownBy(() -> start(step)).isInstanceOf(AbortException.class)
+                .hasMessage("selfTest: shard: 5 is not in this build's plan, which has shards 0..1");
+    }
+
+    @Test
+    void publishMergesWithThePlansSettingsAndRecordsOneAction() throws Exception {
+        writePlan();
+        access.publishOutcome = outcome(record("merged", 6, 6, 0, 0, 0, Optional.of(0.7)), List.of("ok", "ok"));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) start(new SelfTestPublishStep());
+
+        assertThat(summary).containsEntry("total", 6).containsEntry("coverage", 70.0);
+        assertThat(access.publishSettings.shards()).isEqualTo(2);
+        assertThat(run.getAction(SelfTestBuildAction.class).getRecord().runId()).isEqualTo("merged");
+        assertThat(listener.text()).contains("merging the shards of run jenkins-7-plan");
+    }
+
+    @Test
+    void publishWithoutAPlanSaysWhatToCallFirst() {
+        assertThatThrownBy(() -> start(new SelfTestPublishStep())).isInstanceOf(AbortException.class)
+                .hasMessageContaining("call selfTestPlan(...), then selfTest(shard: ...) for each shard");
+    }
+
+    @Test
+    void stepParametersAreValidatedNamingTheField() {
+        SelfTestStep timeout = new SelfTestStep();
+        timeout.setTimeout("soon");
+        assertThatThrownBy(timeout::settings).isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("selfTest: timeout: 'soon' is not a positive duration");
+        SelfTestStep custom = new SelfTestStep();
+        custom.setFramework("custom");
+        assertThatThrownBy(custom::settings).hasMessageStartingWith("selfTest: command: framework 'custom' needs a command");
+        SelfTestStep outside = new SelfTestStep();
+        outside.setCoverageClasses("target/classes, ../other/target/classes");
+        assertThatThrownBy(outside::settings)
+                .hasMessageStartingWith("selfTest: coverageClasses: '../other/target/classes' leads out of the workspace");
+        SelfTestStep plan = new SelfTestPlanStep();
+        plan.setShard(1);
+        assertThatThrownBy(() -> plan.start(context)).hasMessageStartingWith("selfTestPlan: shard:");
+        assertThatThrownBy(() -> new SelfTestStep().setShard(-1)).hasMessage("shard: must be at least 0, got -1");
+    }
+
+    @Test
+    void workersDefaultToOnePerShardAndListsAreSplitOnCommas() throws Exception {
+        SelfTestStep step = new SelfTestStep();
+        step.setShards(3);
+        step.setTests(" *Test, *IT ,");
+        SelfTestSettings s = step.settings();
+        assertThat(s.workers()).isEqualTo(3);
+        assertThat(s.tests()).containsExactly("*Test", "*IT");
+        assertThat(s.timeoutSeconds()).isEqualTo(1800);
+        step.setWorkers(8);
+        assertThat(step.settings().workers()).isEqualTo(8);
+    }
+
+    @Test
+    void theNewStepsAreNamedForThePipelineAndEveryFormFieldHasHelp() throws Exception {
+        assertThat(new SelfTestPlanStep.DescriptorImpl().getFunctionName()).isEqualTo("selfTestPlan");
+        assertThat(new SelfTestPublishStep.DescriptorImpl().getFunctionName()).isEqualTo("selfTestPublish");
+        for (Class<?> type : List.of(SelfTestStep.class, SelfTestPlanStep.class, SelfTestPublishStep.class)) {
+            String dir = type.getName().replace('.', '/') + "/";
+            assertThat(type.getClassLoader().getResource(dir + "help.html")).as("help of %s", type).isNotNull();
+            String config = new String(type.getClassLoader().getResourceAsStream(dir + "config.jelly").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("field=\"(\\w+)\"").matcher(config);
+            int fields = 0;
+            while (m.find()) {
+                fields++;
+                // as Jenkins' Descriptor.getHelpFile: the class's own help, else a superclass's
+                boolean found = false;
+                for (Class<?> c = type; c != null && !found; c = c.getSuperclass()) {
+                    found = c.getClassLoader() != null && c.getClassLoader()
+                            .getResource(c.getName().replace('.', '/') + "/help-" + m.group(1) + ".html") != null;
+                }
+                assertThat(found).as("help for %s.%s", type.getSimpleName(), m.group(1)).isTrue();
+            }
+            assertThat(fields).isPositive();
+        }
+    }
+
+    @Test
+    void summaryIsPlainAndNullOnlyForMissingCoverage() {
+        assertThat(SelfTestExecution.summary(Optional.empty())).containsEntry("coverage", null).containsEntry("total", 0);
+    }
+
+    // --- helpers ---
+
+    private Object start(Object step) throws Exception {
+        SelfTestExecution e;
+        if (step instanceof SelfTestPlanStep p) {
+            e = SelfTestExecution.plan(p, p.settings(), context);
+        } else if (step instanceof SelfTestPublishStep p) {
+            e = SelfTestExecution.publish(p, context);
+        } else {
+            SelfTestStep s = (SelfTestStep) step;
+            e = s.getShard() == null ? SelfTestExecution.run(s, s.settings(), context)
+                    : SelfTestExecution.shard(s, s.settings(), s.getShard(), context);
+        }
+        assertThat(e.withAccess(access).start()).isFalse();
+        return context.await();
+    }
+
+    /** Serialization round trip, as after a controller restart, with a new context and no access. */
+    private static SelfTestExecution copyWithContext(SelfTestExecution e, FakeContext c) throws Exception {
+        java.lang.reflect.Field f = SelfTestExecution.class.getDeclaredField("context");
+        f.setAccessible(true);
+        java.lang.reflect.Field a = SelfTestExecution.class.getDeclaredField("access");
+        a.setAccessible(true);
+        SelfTestAccess kept = (SelfTestAccess) a.get(e);
+        f.set(e, c);
+        a.set(e, kept); // FilePathUtils.find is the stand-in's: keep the scripted agent
+        return e;
+    }
+
+    private static ShardPlan plan() {
+        return new ShardPlan(List.of(new ShardPlan.Shard(0, List.of("a.ATest", "a.BTest"), 1, 3, 0),
+                new ShardPlan.Shard(1, List.of("a.CTest"), 1, 2, 1)), 2, List.of());
+    }
+
+    private void writePlan() throws IOException {
+        Path root = tmp.resolve("builds/7");
+        Json.writeAtomically(root.resolve(SelfTestExecution.PLAN_FILE), plan());
+        SelfTestPlanStep step = new SelfTestPlanStep();
+        step.setShards(2);
+        Json.writeAtomically(root.resolve(SelfTestExecution.PLAN_SETTINGS_FILE),
+                new SelfTestExecution.PlanSettings(step.settings(), "jenkins-7-plan", 1_000L));
+    }
+
+    private static RunRecord record(String id, int total, int passed, int failed, int errors, int skipped,
+                                    Optional<Double> line) {
+        return RunRecord.builder(id, Instant.parse("2026-11-21T09:00:00Z")).runtimeSeconds(12.5).complete(true)
+                .tests(total, passed, failed, errors, skipped).coverage(line, Optional.empty(), Optional.empty())
+                .orphans(3, 1, 2).classDurations(Map.of("a.ATest", 2.0)).build();
+    }
+
+    private static String outcome(RunRecord r, List<String> outcomes) {
+        return Json.write(new AgentOutcome(Optional.of(new RunDetails(r, null, null, null)), Optional.empty(),
+                "local processes", List.of(), "/agent/ws@tmp/report", List.of("jacoco/index.html", "orphans.json"),
+                outcomes));
+    }
+
+    /** A build with a directory, a number, a previous build and replaceable actions. */
+    static final class BuildRun extends FakeRun {
+        private final File dir;
+        private final int number;
+        BuildRun previous;
+        volatile boolean resultSet;
+
+        BuildRun(File dir, int number) throws IOException {
+            this.dir = dir;
+            this.number = number;
+            Files.createDirectories(dir.toPath());
+        }
+
+        @Override
+        public File getRootDir() {
+            return dir;
+        }
+
+        @Override
+        public int getNumber() {
+            return number;
+        }
+
+        @Override
+        public BuildRun getPreviousBuild() {
+            return previous;
+        }
+
+        @Override
+        public boolean addOrReplaceAction(Action a) {
+            actions.removeIf(x -> x.getClass() == a.getClass());
+            actions.add(a);
+            if (a instanceof SelfTestBuildAction s) {
+                s.onAttached(this);
+            }
+            return true;
+        }
+
+        @Override
+        public void setResult(Result r) {
+            resultSet = true;
+            super.setResult(r);
+        }
+    }
+
+    /** The agent side, scripted. */
+    static final class ScriptedAccess implements SelfTestAccess {
+        String runOutcome;
+        Exception runFailure;
+        String planJson;
+        String shardOutcome;
+        String publishOutcome;
+        CountDownLatch block;
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch interrupted = new CountDownLatch(1);
+        final List<String> history = Collections.synchronizedList(new ArrayList<>());
+        final List<String> archived = Collections.synchronizedList(new ArrayList<>());
+        final List<String> reaped = Collections.synchronizedList(new ArrayList<>());
+        final List<String> discarded = Collections.synchronizedList(new ArrayList<>());
+        Map<String, String> environment;
+        String runId;
+        int shardIndex = -1;
+        String planSeen;
+        SelfTestSettings publishSettings;
+        SelfTestSettings shardSettings;
+
+        @Override
+        public String run(String settingsJson, String historyJsonl, String runId, Map<String, String> environment)
+                throws Exception {
+            this.runId = runId;
+            this.environment = environment;
+            historyJsonl.lines().filter(l -> !l.isBlank()).forEach(history::add);
+            started.countDown();
+            if (block != null) {
+                try {
+                    block.await();
+                } catch (InterruptedException e) {
+                    interrupted.countDown();
+                    throw e;
+                }
+            }
+            if (runFailure != null) {
+                throw runFailure;
+            }
+            return runOutcome;
+        }
+
+        @Override
+        public String plan(String settingsJson, String historyJsonl, String runId, Map<String, String> environment) {
+            return planJson;
+        }
+
+        @Override
+        public String runShard(String settingsJson, String planJson, int index, String runId,
+                               Map<String, String> environment) {
+            this.shardIndex = index;
+            this.planSeen = planJson;
+            this.shardSettings = Json.read(settingsJson, SelfTestSettings.class);
+            return shardOutcome;
+        }
+
+        @Override
+        public String publish(String settingsJson, String planJson, long startedAtMillis, String runId,
+                              Map<String, String> environment) {
+            publishSettings = Json.read(settingsJson, SelfTestSettings.class);
+            return publishOutcome;
+        }
+
+        @Override
+        public void archive(String reportDir, List<String> files, String artifactDir) {
+            archived.add(reportDir + "|" + String.join(",", files) + "|" + artifactDir);
+        }
+
+        @Override
+        public void discard(String reportDir) {
+            discarded.add(reportDir);
+        }
+
+        @Override
+        public String reap(String runId, String runtime, String dockerHost, Map<String, String> cliEnvironment) {
+            reaped.add(runId + "|" + runtime + "|" + new java.util.TreeMap<>(cliEnvironment));
+            return "reaped " + runId;
+        }
+
+        @Override
+        public String describe() {
+            return "/agent/ws";
+        }
+    }
+}
