@@ -10,7 +10,7 @@ class SlowDTest {
 
     private static void slowIo() throws InterruptedException {
         String env = System.getenv("EXAMPLE_SLEEP_MS");
-        Thread.sleep(Long.getLong("example.sleep.ms", env == null ? 2000 : Long.parseLong(env)));
+        Thread.sleep(Long.getLong("example.sleep.ms", env == null ? 4000 : Long.parseLong(env)));
     }
 
     @Test
