@@ -229,8 +229,12 @@ final class SupervisorBench {
     private void oursReady() throws Exception {
         Path dir = prepare("ready");
         List<ServiceSpec> list = new ArrayList<>();
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
         for (int i = 0; i < services; i++) {
             int port = freePort();
+            while (!ports.add(port)) {
+                port = freePort(); // the kernel may hand a just-closed port out again: every service needs its own
+            }
             String listen = "exec perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(LocalAddr => \"127.0.0.1\", LocalPort => "
                     + port + ", Listen => 5, ReuseAddr => 1) or die \"listen: $!\"; while ($c = $s->accept) { close $c }'";
             list.add(ServiceSpec.shell("web" + i, listen)
