@@ -8,36 +8,15 @@ import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.li
 import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Readiness of each probe kind, a probe that never passes, dependency order with parallel start. */
-class SupervisorReadinessIT {
-
-    @TempDir
-    Path tmp;
-
-    private Supervisor supervisor;
-
-    @AfterEach
-    void stop() {
-        if (supervisor != null) {
-            supervisor.stop("test over");
-        }
-    }
-
-    private Supervisor run(ServiceSpec... services) throws Exception {
-        supervisor = Supervisor.start(new ControlDirectory(tmp.resolve("ctl")), SupervisorSpec.of(services),
-                Supervisor.Options.fresh("t" + System.nanoTime()));
-        return supervisor;
-    }
+class SupervisorReadinessIT extends InProcessSupervisorFixture {
 
     private static Readiness quick(Readiness r) {
         return r.withInterval(Duration.ofMillis(50)).withTimeout(Duration.ofSeconds(20));

@@ -7,35 +7,14 @@ import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.st
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Restart policies, restart limits and windows, backoff timing, startSeconds: real processes. */
-class SupervisorRestartIT {
-
-    @TempDir
-    Path tmp;
-
-    private Supervisor supervisor;
-
-    @AfterEach
-    void stop() {
-        if (supervisor != null) {
-            supervisor.stop("test over");
-        }
-    }
-
-    private Supervisor run(ServiceSpec... services) throws Exception {
-        supervisor = Supervisor.start(new ControlDirectory(tmp.resolve("ctl")), SupervisorSpec.of(services),
-                Supervisor.Options.fresh("t" + System.nanoTime()));
-        return supervisor;
-    }
+class SupervisorRestartIT extends InProcessSupervisorFixture {
 
     private ControlDirectory dir() {
         return supervisor.controlDirectory();

@@ -15,30 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Stopping whole trees, commands that do not exist, a log flood. */
-class SupervisorStopIT {
-
-    @TempDir
-    Path tmp;
-
-    private Supervisor supervisor;
-
-    @AfterEach
-    void stop() {
-        if (supervisor != null) {
-            supervisor.stop("test over");
-        }
-    }
-
-    private Supervisor run(ServiceSpec... services) throws Exception {
-        supervisor = Supervisor.start(new ControlDirectory(tmp.resolve("ctl")), SupervisorSpec.of(services),
-                Supervisor.Options.fresh("t" + System.nanoTime()));
-        return supervisor;
-    }
+class SupervisorStopIT extends InProcessSupervisorFixture {
 
     @Test
     void stopKillsDoubleForkedGrandchildAndChildThatIgnoresTerm() throws Exception {
