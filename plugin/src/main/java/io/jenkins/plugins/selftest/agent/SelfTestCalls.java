@@ -6,7 +6,6 @@ import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.Reaper;
 import io.jenkins.plugins.selftest.engine.history.ShardRecord;
 import io.jenkins.plugins.selftest.engine.json.Json;
-import io.jenkins.plugins.selftest.engine.junit.JUnitParser;
 import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
 import io.jenkins.plugins.selftest.engine.run.RunListener;
 import io.jenkins.plugins.selftest.engine.run.RunSummary;
@@ -352,8 +351,9 @@ public final class SelfTestCalls {
                 }
                 ShardOutcome o = Json.read(file, ShardOutcome.class);
                 Path reports = dir.resolve("reports");
-                TestSuiteResult parsed = Files.isDirectory(reports) ? JUnitParser.parse(List.of(reports)) : TestSuiteResult.EMPTY;
-                List<Path> execs = list(reports, ".exec");
+                SelfTestRun.ShardReports read = SelfTestRun.readReports(reports);
+                TestSuiteResult parsed = read.tests();
+                List<Path> execs = read.execFiles();
                 longest = Math.max(longest, o.runtimeSeconds());
                 if (!o.mode().isEmpty()) {
                     modes.put(o.index(), o.mode());
@@ -373,16 +373,6 @@ public final class SelfTestCalls {
         }
     }
 
-    private static List<Path> list(Path dir, String suffix) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
 
     /**
      * Stops what is left of run {@code runId} on this machine: its local shard processes (by their cookie) and its

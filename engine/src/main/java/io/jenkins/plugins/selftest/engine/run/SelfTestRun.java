@@ -419,8 +419,9 @@ public final class SelfTestRun {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        TestSuiteResult results = Files.isDirectory(reports) ? JUnitParser.parse(List.of(reports)) : TestSuiteResult.EMPTY;
-        List<Path> execs = list(reports, ".exec");
+        ShardReports read = readReports(reports);
+        TestSuiteResult results = read.tests();
+        List<Path> execs = read.execFiles();
         String outcome;
         if (timedOut) {
             outcome = ShardRecord.TIMEOUT;
@@ -666,6 +667,24 @@ public final class SelfTestRun {
         }
         p.stop(Signal.TERM, STOP_GRACE);
         return Optional.empty();
+    }
+
+    /**
+     * What a shard left in its reports directory: its JUnit results and its JaCoCo exec files.
+     *
+     * @param tests     parsed with the one JUnit parser; {@link TestSuiteResult#EMPTY} when there is no directory
+     * @param execFiles {@code *.exec}, sorted
+     */
+    public record ShardReports(TestSuiteResult tests, List<Path> execFiles) {
+        public ShardReports {
+            execFiles = List.copyOf(execFiles);
+        }
+    }
+
+    /** Reads a shard's reports directory, here after the shard ran, or wherever its reports were collected to. */
+    public static ShardReports readReports(Path reports) {
+        TestSuiteResult tests = Files.isDirectory(reports) ? JUnitParser.parse(List.of(reports)) : TestSuiteResult.EMPTY;
+        return new ShardReports(tests, list(reports, ".exec"));
     }
 
     private static List<Path> list(Path dir, String suffix) {
