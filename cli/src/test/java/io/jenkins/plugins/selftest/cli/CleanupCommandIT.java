@@ -86,7 +86,9 @@ class CleanupCommandIT {
             assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
             for (Path p : List.of(pid0, pid1)) {
                 long pid = Long.parseLong(Files.readString(p).strip());
-                Cli.waitUntil(Duration.ofSeconds(10), () -> !java.nio.file.Files.exists(Path.of("/proc/" + pid)));
+                // gone, or a zombie waiting for init to reap it (the CLI that was its parent has exited): not running
+                Cli.waitUntil(Duration.ofSeconds(10),
+                        () -> !io.jenkins.plugins.selftest.engine.process.ProcessTree.isRunning(pid));
             }
         } finally {
             cli.destroyForcibly();
