@@ -354,6 +354,15 @@ public final class RealJenkins implements AutoCloseable {
         return problems;
     }
 
+    /** Fails when Jenkins logged a {@code SEVERE} record or a class-filter rejection after {@code mark}. */
+    public void assertNoProblemsSince(long mark) {
+        List<String> problems = problemsSince(mark);
+        if (!problems.isEmpty()) {
+            throw new AssertionError("Jenkins logged " + problems.size() + " problem(s) (" + logFile + "):\n"
+                    + String.join("\n", problems));
+        }
+    }
+
     public String logSince(long mark) {
         try {
             byte[] all = Files.readAllBytes(logFile);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -58,12 +57,7 @@ public final class RealJenkinsExtension implements BeforeAllCallback, BeforeEach
 
     @Override
     public void afterEach(ExtensionContext context) {
-        RealJenkins j = jenkins(context);
-        List<String> problems = j.problemsSince(context.getStore(NS).get("mark", Long.class));
-        if (!problems.isEmpty()) {
-            fail("Jenkins logged " + problems.size() + " problem(s) during this test (" + j.logFile() + "):\n"
-                    + String.join("\n", problems));
-        }
+        jenkins(context).assertNoProblemsSince(context.getStore(NS).get("mark", Long.class));
     }
 
     @Override

@@ -1,0 +1,94 @@
+package io.jenkins.plugins.selftest.realjenkins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * selfTest in a real Jenkins on the bundled example: what a user sees on the build page, the job page (trend in the
+ * floating box), the archived reports and the REST API, looked at in headless Chromium; security with anonymous
+ * read off.
+ */
+@ExtendWith(RealJenkinsExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SelfTestIT {
+
+    private static final String JOB = "calculator";
+    private static final String PIPELINE = """
+            node {
+              sh 'rm -rf * && cp -r %s/. .'
+              def r = selfTest(shards: 2, framework: 'maven', excludes: 'Slow*', timeout: '10m')
+              echo "returned ${r.total} tests"
+            }
+            """.formatted(Examples.calculator());
+
+    @BeforeAll
+    static void needsChromium() {
+        Chromium.require();
+    }
+
+    @Test
+    @Order(1)
+    void threeBuildsPublishResultsReportsAndATrend(RealJenkins j) throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            RealJenkins.Build b = j.run(JOB, PIPELINE, Duration.ofMinutes(5));
+            String console = j.console(JOB, b.number());
+            assertThat(b.result()).as(console).isEqualTo("SUCCESS");
+            assertThat(console).contains("returned 32 tests").doesNotContain("cannot write the HTML report");
+        }
+        String artifacts = j.get("job/" + JOB + "/3/api/json?tree=artifacts[relativePath]").body();
+        assertThat(artifacts).contains("selftest/index.html", "selftest/jacoco/index.html", "selftest/orphans.json");
+        String report = j.get("job/" + JOB + "/3/artifact/selftest/index.html").body();
+        assertThat(report).contains("echarts");
+        assertThat(j.get("job/" + JOB + "/3/selfTest/api/json").body()).contains("\"total\":32");
+    }
+
+    @Test
+    @Order(2)
+    void jobPageShowsTheTrendOfEveryBuild(RealJenkins j) throws Exception {
+        String dom = Chromium.dom(j.url() + "job/" + JOB + "/");
+        Chromium.screenshot(j.url() + "job/" + JOB + "/", "job-page", 1280, 1400);
+        assertThat(dom).doesNotContain("No runs recorded yet.");
+        assertThat(dom).contains("/job/" + JOB + "/selfTest").containsPattern("<canvas|<svg");
+    }
+
+    @Test
+    @Order(3)
+    void buildPageAndResultsPageRender(RealJenkins j) throws Exception {
+        String build = Chromium.dom(j.url() + "job/" + JOB + "/3/");
+        Chromium.screenshot(j.url() + "job/" + JOB + "/3/", "build-page", 1280, 1400);
+        Path results = Chromium.screenshot(j.url() + "job/" + JOB + "/3/selfTest/", "results-page", 1280, 2000);
+        assertThat(results).isRegularFile();
+        assertThat(build).contains("32");
+        String page = Chromium.dom(j.url() + "job/" + JOB + "/3/selfTest/");
+        assertThat(page).containsPattern("<canvas|<svg");
+    }
+
+    @Test
+    @Order(4)
+    void withoutAnonymousReadNothingOfOursIsShownToStrangers(RealJenkins j) throws Exception {
+        j.groovy("jenkins.model.Jenkins.get().getAuthorizationStrategy().setAllowAnonymousRead(false)");
+        try {
+            for (String path : new String[] {"job/" + JOB + "/3/selfTest/", "job/" + JOB + "/3/selfTest/api/json",
+                    "job/" + JOB + "/selfTest/", "job/" + JOB + "/selfTest/prometheus",
+                    "job/" + JOB + "/3/artifact/selftest/index.html"}) {
+                assertThat(j.getAnonymously(path).statusCode()).as(path).isIn(403, 404);
+                assertThat(j.get(path).statusCode()).as(path + " as the administrator").isEqualTo(200);
+            }
+            assertThat(j.postAnonymously("job/" + JOB + "/build", "").statusCode()).isIn(403, 404);
+            assertThat(j.postAnonymously("scriptText", "script=println(1)").statusCode()).isIn(403, 404);
+        } finally {
+            j.groovy("jenkins.model.Jenkins.get().getAuthorizationStrategy().setAllowAnonymousRead(true)");
+        }
+        // with anonymous read on, a stranger reads but changes nothing
+        assertThat(j.getAnonymously("job/" + JOB + "/3/selfTest/").statusCode()).isEqualTo(200);
+        assertThat(j.postAnonymously("job/" + JOB + "/build", "").statusCode()).isIn(403);
+    }
+}

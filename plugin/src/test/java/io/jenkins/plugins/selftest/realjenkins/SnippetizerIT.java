@@ -1,0 +1,141 @@
+package io.jenkins.plugins.selftest.realjenkins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What the Snippet Generator writes must run: every step and nested describable, with every parameter set, goes
+ * through structs (instantiate, uninstantiate, instantiate again: the same values) and the Snippetizer, and the
+ * generated snippet is then run as a Pipeline. Nested describables ({@code backoff(...)}, {@code ready(...)},
+ * {@code service(...)}) resolve only through the {@code @Symbol} index.
+ */
+@ExtendWith(RealJenkinsExtension.class)
+class SnippetizerIT {
+
+    /** Instantiates {@code map} for {@code type}, checks the structs round trip and prints the snippet. */
+    private static String snippetOf(RealJenkins j, String type, String map) throws Exception {
+        String out = j.groovy("""
+                import org.jenkinsci.plugins.structs.describable.DescribableModel
+                import org.jenkinsci.plugins.workflow.cps.Snippetizer
+                def model = new DescribableModel(%s)
+                def step = model.instantiate(%s)
+                def args = DescribableModel.uninstantiate2_(step).toMap()
+                def again = model.instantiate(args)
+                def argsAgain = DescribableModel.uninstantiate2_(again).toMap()
+                println 'ROUNDTRIP=' + (args == argsAgain)
+                println 'SNIPPET=' + Snippetizer.object2Groovy(step).replace('\\n', ' ')
+                """.formatted(type, map));
+        assertThat(out).as(out).contains("ROUNDTRIP=true");
+        Matcher m = Pattern.compile("SNIPPET=(.*)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return m.group(1).strip();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void singleServiceWithEveryParameterRunsFromItsSnippet(RealJenkins j) throws Exception {
+        int port = freePort();
+        String snippet = snippetOf(j, "io.jenkins.plugins.selftest.steps.SupervisedServiceStep", """
+                [name: 'web', command: 'echo "greeting=$GREETING"; exec python3 -u -m http.server %d --bind 127.0.0.1',
+                 dir: 'site', env: ['GREETING=hello'], restart: 'always', maxRestarts: 2, onGiveUp: 'unstable',
+                 log: 'both', startSeconds: '1s', stopTimeout: '5s',
+                 backoff: [initial: '300ms', factor: 3.0d, max: '5s', resetAfter: '20s'],
+                 ready: [port: %d, http: 'http://127.0.0.1:%d/', log: 'Serving HTTP', command: 'true',
+                         interval: '200ms', timeout: '60s']]
+                """.formatted(port, port, port));
+        assertThat(snippet).startsWith("supervisedService(")
+                .contains("backoff: backoff(", "ready: ready(", "dir: 'site'", "env: ['GREETING=hello']");
+        String url = "http://127.0.0.1:" + port + "/index.html";
+        String body = "sh 'curl -sf " + url + " && echo body saw the service'";
+        RealJenkins.Build b = j.run("snippet-single", """
+                node {
+                  sh 'mkdir -p site && echo page > site/index.html'
+                  %s
+                  sh '! curl -sf %s && echo service gone after the block'
+                }
+                """.formatted(snippet.replace("// some block", body), url), Duration.ofMinutes(3));
+        String console = j.console(b.job(), b.number());
+        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
+        assertThat(console).contains("body saw the service", "[web] greeting=hello", "service gone after the block");
+    }
+
+    @Test
+    void severalServicesWithEveryParameterRunFromTheirSnippet(RealJenkins j) throws Exception {
+        String snippet = snippetOf(j, "io.jenkins.plugins.selftest.steps.SupervisedServiceStep", """
+                [services: [
+                   [name: 'db', command: 'echo db up; exec sleep 600', dir: 'db', env: ['ROLE=db'],
+                    restart: 'on-failure', maxRestarts: 1, startSeconds: '0s', stopTimeout: '3s',
+                    backoff: [initial: '100ms', factor: 2.0d, max: '1s', resetAfter: '5s'],
+                    ready: [log: 'db up', timeout: '30s', interval: '100ms']],
+                   [name: 'api', command: 'echo "api after $ROLE"; exec sleep 600', env: ['ROLE=api'],
+                    dependsOn: ['db'], restart: 'never', ready: [command: 'true', timeout: '30s']]],
+                 onGiveUp: 'fail', log: 'stream']
+                """);
+        assertThat(snippet).contains("services: [service(", "dependsOn: ['db']");
+        RealJenkins.Build b = j.run("snippet-services", """
+                node {
+                  sh 'mkdir -p db'
+                  %s
+                }
+                """.formatted(snippet.replace("// some block", "echo 'body ran'")), Duration.ofMinutes(3));
+        String console = j.console(b.job(), b.number());
+        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
+        assertThat(console).contains("[db] db up", "[api] api after api", "body ran");
+        assertThat(console.indexOf("[db] db up")).isLessThan(console.indexOf("[api] api after"));
+    }
+
+    @Test
+    void selfTestWithEveryParameterRunsFromItsSnippet(RealJenkins j) throws Exception {
+        String snippet = snippetOf(j, "io.jenkins.plugins.selftest.steps.SelfTestStep", """
+                [shards: 2, workers: 2, framework: 'maven', tests: '*Test', excludes: 'Slow*', runtime: 'none',
+                 timeout: '10m', coverage: true, coverageClasses: 'target/classes', coverageSources: 'src/main/java',
+                 coverageExec: '**/extra-*.exec', orphans: true, orphansRecursive: true, failOnError: true,
+                 unstableOnFailures: true]
+                """);
+        assertThat(snippet).startsWith("selfTest ").contains("excludes: 'Slow*'", "orphansRecursive: true");
+        RealJenkins.Build b = j.run("snippet-selftest", """
+                node {
+                  sh 'rm -rf * && cp -r %s/. .'
+                  %s
+                }
+                """.formatted(Examples.calculator(), snippet), Duration.ofMinutes(5));
+        String console = j.console(b.job(), b.number());
+        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
+        assertThat(console).contains("selfTest: 32 tests: 32 passed");
+    }
+
+    @Test
+    void planAndPublishRoundTripAndRunFromTheirSnippets(RealJenkins j) throws Exception {
+        String plan = snippetOf(j, "io.jenkins.plugins.selftest.steps.SelfTestPlanStep",
+                "[shards: 2, framework: 'maven', tests: '*Test', excludes: 'Slow*', timeout: '10m']");
+        String publish = snippetOf(j, "io.jenkins.plugins.selftest.steps.SelfTestPublishStep",
+                "[failOnError: false, unstableOnFailures: false]");
+        assertThat(plan).startsWith("selfTestPlan ");
+        assertThat(publish).startsWith("selfTestPublish ");
+        RealJenkins.Build b = j.run("snippet-scaleout", """
+                node {
+                  sh 'rm -rf * && cp -r %s/. .'
+                  def shards = %s
+                  echo "planned ${shards.size()} shards"
+                  for (int i = 0; i < shards.size(); i++) {
+                    selfTest(shard: i, timeout: '10m')
+                  }
+                  %s
+                }
+                """.formatted(Examples.calculator(), plan, publish), Duration.ofMinutes(5));
+        String console = j.console(b.job(), b.number());
+        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
+        assertThat(console).contains("planned 2 shards");
+    }
+}
