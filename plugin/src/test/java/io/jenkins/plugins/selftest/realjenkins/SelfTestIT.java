@@ -56,7 +56,8 @@ class SelfTestIT {
         String dom = Chromium.dom(j.url() + "job/" + JOB + "/");
         Chromium.screenshot(j.url() + "job/" + JOB + "/", "job-page", 1280, 1400);
         assertThat(dom).doesNotContain("No runs recorded yet.");
-        assertThat(dom).contains("/job/" + JOB + "/selfTest").containsPattern("<canvas|<svg");
+        assertThat(dom).contains("/job/" + JOB + "/selfTest");
+        assertThat(chartsDrawn(dom)).as("trend charts drawn in the floating box").isGreaterThan(0);
     }
 
     @Test
@@ -66,9 +67,23 @@ class SelfTestIT {
         Chromium.screenshot(j.url() + "job/" + JOB + "/3/", "build-page", 1280, 1400);
         Path results = Chromium.screenshot(j.url() + "job/" + JOB + "/3/selfTest/", "results-page", 1280, 2000);
         assertThat(results).isRegularFile();
-        assertThat(build).contains("32");
+        assertThat(build).contains("st-summary").containsPattern("<b[^>]*>32</b>tests");
         String page = Chromium.dom(j.url() + "job/" + JOB + "/3/selfTest/");
-        assertThat(page).containsPattern("<canvas|<svg");
+        assertThat(page).containsPattern("<b[^>]*>32</b>tests")
+                .contains("org.example.calc.LegacyExporter", "org.example.calc");
+    }
+
+    /** How many {@code st-chart} containers hold an SVG that ECharts drew. */
+    static int chartsDrawn(String dom) {
+        int drawn = 0;
+        for (int at = dom.indexOf("class=\"st-chart\""); at >= 0; at = dom.indexOf("class=\"st-chart\"", at + 1)) {
+            int next = dom.indexOf("class=\"st-chart\"", at + 1);
+            String box = dom.substring(at, next < 0 ? Math.min(dom.length(), at + 20000) : next);
+            if (box.contains("<svg")) {
+                drawn++;
+            }
+        }
+        return drawn;
     }
 
     @Test
