@@ -30,4 +30,30 @@ class SupervisedServiceIT {
         assertThat(b.result()).as(log).isEqualTo("SUCCESS");
         assertThat(log).contains("body ran");
     }
+
+    @Test
+    void declarativePipelineWithBothStepsAsTheReadmeShowsThem(RealJenkins j) throws Exception {
+        RealJenkins.Build b = j.run("declarative", """
+                pipeline {
+                  agent any
+                  stages {
+                    stage('Test') {
+                      steps {
+                        sh 'rm -rf * && cp -r %s/. .'
+                        supervisedService(name: 'docs', command: 'exec python3 -u -m http.server 0 --bind 127.0.0.1',
+                                          restart: 'on-failure', maxRestarts: 5,
+                                          backoff: [initial: '200ms', factor: 2, max: '30s'],
+                                          ready: [log: 'Serving HTTP', timeout: '60s']) {
+                          selfTest(shards: 2, workers: 2, framework: 'maven', excludes: 'Slow*', timeout: '10m',
+                                   coverage: true, orphans: true)
+                        }
+                      }
+                    }
+                  }
+                }
+                """.formatted(Examples.calculator()), Duration.ofMinutes(5));
+        String log = j.console(b.job(), b.number());
+        assertThat(b.result()).as(log).isEqualTo("SUCCESS");
+        assertThat(log).contains("[docs] Serving HTTP", "selfTest: 32 tests: 32 passed", "stopped docs");
+    }
 }
