@@ -9,6 +9,7 @@ import io.jenkins.plugins.selftest.engine.coverage.CoverageAggregator;
 import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardRecord;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
 import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
@@ -244,9 +245,22 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
         this.run = r;
     }
 
+    /**
+     * What the result's icons show, from the record alone: {@link Outcome#FAILED} when a test failed or errored,
+     * {@link Outcome#ABORTED} when the run stopped before any test ran, {@link Outcome#UNSTABLE} when a shard errored
+     * or timed out (or the run is otherwise incomplete), {@link Outcome#PASSED} otherwise.
+     */
+    public Outcome getOutcome() {
+        return Outcome.of(getRecord());
+    }
+
+    /**
+     * The sidebar link's and the summary's icon: Jenkins' own status symbol of {@link #getOutcome()} (Jenkins
+     * 2.462 takes {@code symbol-*} names from {@code Action#getIconFileName()} and in {@code <t:summary icon>}).
+     */
     @Override
     public String getIconFileName() {
-        return "/plugin/supervised-selftest/images/selftest.svg";
+        return getOutcome().symbol();
     }
 
     @Override
@@ -257,6 +271,42 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
     @Override
     public String getUrlName() {
         return "selfTest";
+    }
+
+    /** A result's outcome as the icons show it; {@link #name()} in lower case is the pages' {@code data-outcome}. */
+    public enum Outcome {
+        PASSED("symbol-status-blue"),
+        UNSTABLE("symbol-status-yellow"),
+        FAILED("symbol-status-red"),
+        ABORTED("symbol-status-aborted");
+
+        private final String symbol;
+
+        Outcome(String symbol) {
+            this.symbol = symbol;
+        }
+
+        /** The Jenkins status symbol, as {@code Action#getIconFileName()} returns it. */
+        public String symbol() {
+            return symbol;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static Outcome of(RunRecord r) {
+            if (r.failed() + r.errors() > 0) {
+                return FAILED;
+            }
+            boolean shardProblem = r.containerFailures() > 0 || r.containerTimeouts() > 0 || r.shards().stream()
+                    .anyMatch(s -> ShardRecord.ERROR.equals(s.outcome()) || ShardRecord.TIMEOUT.equals(s.outcome()));
+            if (!r.complete() && r.total() == 0 && !shardProblem) {
+                return ABORTED;
+            }
+            return shardProblem || !r.complete() ? UNSTABLE : PASSED;
+        }
     }
 
     /** The job page's trend action, shown from the last build that has results (as the coverage plugin does). */

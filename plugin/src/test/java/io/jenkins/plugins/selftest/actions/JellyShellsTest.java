@@ -74,7 +74,7 @@ class JellyShellsTest {
         while (m.find()) {
             assertThat(m.group(1)).as("expression in %s", view).matches(String.join("|", "resURL", "rootURL",
                     a + "run\\.url", a + "[a-zA-Z]+Json", a + "getTrendJson\\(builds\\)", a + "displayName",
-                    a + "urlName", a + "iconFileName", a + "run", a + "job", a + "job\\.url",
+                    a + "urlName", a + "iconFileName", a + "outcome", a + "run", a + "job", a + "job\\.url",
                     "!" + a + "services\\.isEmpty\\(\\)", "request\\.getParameter\\('builds'\\)")
                             + "|%shown\\(it\\.getBuilds\\(builds\\)\\)");
         }
@@ -98,6 +98,16 @@ class JellyShellsTest {
         Element link = (Element) heading.getElementsByTagName("a").item(0);
         assertThat(link.getAttribute("href")).as("the trend page of this job")
                 .isEqualTo("${rootURL}/${from.job.url}${from.urlName}/");
+    }
+
+    /** Regression (issue #8, 10f): the summary showed a fixed check mark; it shows the sidebar link's icon. */
+    @Test
+    void buildSummaryShowsTheActionsOwnIconAndOutcome() throws Exception {
+        Document doc = parse(read("SelfTestBuildAction/summary.jelly"));
+        Element summary = (Element) doc.getElementsByTagName("t:summary").item(0);
+        assertThat(summary.getAttribute("icon")).isEqualTo("${it.iconFileName}");
+        NodeList all = doc.getElementsByTagName("div");
+        assertThat(((Element) all.item(0)).getAttribute("data-outcome")).isEqualTo("${it.outcome}");
     }
 
     private static String read(String view) throws IOException {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Item;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardRecord;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryBuild;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryJob;
 import io.jenkins.plugins.selftest.fakes.SampleResults;
@@ -16,11 +17,14 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 import org.springframework.security.access.AccessDeniedException;
@@ -194,5 +198,43 @@ class SelfTestBuildActionTest {
         assertThat(a.previous()).isEmpty();
         assertThat(job.builds.get(0).actionLookups.get()).isZero();
         assertThat(Files.exists(tmp)).isTrue();
+    }
+
+    // --- icons (issue #8, item 10f: the check mark was shown when tests had failed) ---
+
+    private static RunRecord outcome(int failed, int errors, boolean complete, String shardOutcome, int timeouts) {
+        int total = failed + errors + 10;
+        return RunRecord.builder("r", Instant.parse("2026-01-01T00:00:00Z"))
+                .complete(complete)
+                .tests(total, total - failed - errors, failed, errors, 0)
+                .shards(List.of(new ShardRecord(0, total, total - failed - errors,
+                        failed + errors, 0, 1, shardOutcome)))
+                .containers(0, timeouts)
+                .build();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "0, 0, true,  ok,      0, PASSED,   symbol-status-blue",
+            "2, 0, true,  failed,  0, FAILED,   symbol-status-red",
+            "0, 1, true,  failed,  0, FAILED,   symbol-status-red",
+            "1, 0, false, timeout, 1, FAILED,   symbol-status-red",
+            "0, 0, false, timeout, 1, UNSTABLE, symbol-status-yellow",
+            "0, 0, false, error,   0, UNSTABLE, symbol-status-yellow",
+            "0, 0, false, ok,      0, UNSTABLE, symbol-status-yellow"})
+    void iconFollowsTheOutcome(int failed, int errors, boolean complete, String shard, int timeouts,
+                               SelfTestBuildAction.Outcome expected, String symbol) {
+        SelfTestBuildAction a = new SelfTestBuildAction(outcome(failed, errors, complete, shard, timeouts));
+        assertThat(a.getOutcome()).isEqualTo(expected);
+        assertThat(a.getIconFileName()).isEqualTo(symbol);
+    }
+
+    @Test
+    void aRunStoppedBeforeAnyTestRanShowsTheAbortedIcon() {
+        RunRecord r = RunRecord.builder("r", Instant.parse("2026-01-01T00:00:00Z")).complete(false).build();
+        SelfTestBuildAction a = new SelfTestBuildAction(r);
+        assertThat(a.getOutcome()).isEqualTo(SelfTestBuildAction.Outcome.ABORTED);
+        assertThat(a.getIconFileName()).isEqualTo("symbol-status-aborted");
+        assertThat(a.getOutcome()).hasToString("aborted");
     }
 }
