@@ -73,8 +73,12 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
         this.parsed = record;
     }
 
-    /** Writes the details next to the build and returns the action to add. */
+    /**
+     * Writes the details next to the build and returns the action to add. Report files are kept relative to the
+     * run's report directory ({@link ResultsModel#reportFile(String)}), never as paths of the agent.
+     */
     public static SelfTestBuildAction create(Run<?, ?> run, RunDetails details) throws IOException {
+        details = ResultsModel.withRelativeReportFiles(details);
         File file = new File(run.getRootDir(), DETAILS_FILE);
         details.write(file.toPath());
         SelfTestBuildAction a = new SelfTestBuildAction(details.record());
@@ -102,7 +106,9 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
             return Optional.empty();
         }
         try {
-            Optional<RunDetails> loaded = RunDetails.read(new File(run.getRootDir(), DETAILS_FILE).toPath());
+            // builds recorded before 0.1.0 kept the agent's paths of the report files
+            Optional<RunDetails> loaded = RunDetails.read(new File(run.getRootDir(), DETAILS_FILE).toPath())
+                    .map(ResultsModel::withRelativeReportFiles);
             loaded.ifPresent(x -> details = new SoftReference<>(x));
             return loaded;
         } catch (IOException e) {

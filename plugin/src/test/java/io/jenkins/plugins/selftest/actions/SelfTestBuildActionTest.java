@@ -10,6 +10,8 @@ import hudson.model.Item;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
+import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryBuild;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryJob;
 import io.jenkins.plugins.selftest.fakes.SampleResults;
@@ -108,6 +110,40 @@ class SelfTestBuildActionTest {
         SelfTestBuildAction reloaded = new SelfTestBuildAction(record);
         reloaded.onLoad(build);
         assertThat(reloaded.getFailures()).hasSize(2);
+    }
+
+    private static RunDetails withReportFile(RunDetails d, String file) {
+        List<TestCaseResult> cases = d.tests().cases().stream().map(c -> new TestCaseResult(c.className(), c.name(),
+                c.durationSeconds(), c.status(), c.flaky(), c.message(), c.details(), c.systemOut(), file)).toList();
+        return new RunDetails(d.record(), new TestSuiteResult(cases, List.of()), d.coverage(), d.orphans());
+    }
+
+    /** Regression (issue #8, 10b): the REST API and the pages showed the agent's path of each report file. */
+    @Test
+    void reportFilesAreRelativeToTheReportDirectoryInTheApiThePagesAndTheBuildDirectory() throws IOException {
+        FakeHistoryBuild build = job().newBuild();
+        String agent = "/home/agent/workspace/app@tmp/selftest-r7/shards/shard-1/reports/TEST-com.example.FooTest.xml";
+        SelfTestBuildAction a = publish(build, withReportFile(SampleResults.hostileDetails(SampleResults.record(7)), agent));
+
+        String shown = "shards/shard-1/reports/TEST-com.example.FooTest.xml";
+        assertThat(a.getFailures()).extracting(f -> f.get("reportFile")).containsOnly(shown);
+        assertThat(JSON.readTree(a.getPageJson()).at("/details/tests/cases/0/reportFile").asText()).isEqualTo(shown);
+        assertThat(JSON.readTree(a.getSummaryJson()).at("/details/tests/cases/0/reportFile").asText()).isEqualTo(shown);
+        assertThat(Files.readString(build.getRootDir().toPath().resolve(SelfTestBuildAction.DETAILS_FILE)))
+                .doesNotContain("/home/agent");
+    }
+
+    @Test
+    void aBuildRecordedWithAgentPathsShowsThemRelativeAfterAReload() throws IOException {
+        FakeHistoryBuild build = job().newBuild();
+        RunRecord record = SampleResults.record(7);
+        String agent = "C:\\agent\\ws\\app@tmp\\selftest-r7\\shards\\shard-0\\reports\\TEST-x.xml";
+        RunDetails old = withReportFile(SampleResults.hostileDetails(record), agent);
+        old.write(build.getRootDir().toPath().resolve(SelfTestBuildAction.DETAILS_FILE)); // as an earlier version wrote it
+
+        SelfTestBuildAction reloaded = new SelfTestBuildAction(record);
+        reloaded.onLoad(build);
+        assertThat(reloaded.getFailures()).extracting(f -> f.get("reportFile")).containsOnly("shards/shard-0/reports/TEST-x.xml");
     }
 
     @Test
