@@ -236,6 +236,65 @@ class SelfTestBuildActionTest {
         assertThat(Files.exists(tmp)).isTrue();
     }
 
+    // --- a second selfTest in one build (issue #8, 10a: it replaced the first one's results) ---
+
+    @Test
+    void eachSelfTestOfABuildKeepsItsOwnResultPageArtifactsAndDetails() throws IOException {
+        FakeHistoryBuild build = job().newBuild();
+        RunRecord unit = SampleResults.record(7);
+        RunRecord integration = SampleResults.record(14);
+        SelfTestBuildAction first = SelfTestBuildAction.attach(build, SampleResults.hostileDetails(unit));
+        SelfTestBuildAction second = SelfTestBuildAction.attach(build, new RunDetails(integration, null, null, null));
+
+        assertThat(build.getActions(SelfTestBuildAction.class)).containsExactly(first, second);
+        assertThat(List.of(first.getUrlName(), second.getUrlName())).containsExactly("selfTest", "selfTest-2");
+        assertThat(List.of(first.getDisplayName(), second.getDisplayName()))
+                .containsExactly("Self-test results", "Self-test results (2)");
+        assertThat(List.of(first.getArtifactDir(), second.getArtifactDir())).containsExactly("selftest", "selftest-2");
+        assertThat(first.getRecord()).isEqualTo(unit);
+        assertThat(second.getRecord()).isEqualTo(integration);
+        assertThat(build.getRootDir().toPath().resolve("selftest/details.json")).isRegularFile();
+        assertThat(build.getRootDir().toPath().resolve("selftest-2/details.json")).isRegularFile();
+        assertThat(first.getFailures()).hasSize(2);
+        assertThat(second.getFailures()).isEmpty();
+        assertThat(second.getLinks()).extracting(l -> l.get("href")).allMatch(h -> h.startsWith("artifact/selftest-2/"));
+        assertThat(JSON.readTree(second.getSummaryJson()).at("/heading").asText()).isEqualTo("Self-test results (2)");
+        assertThat(JSON.readTree(second.getSummaryJson()).at("/detailsUrl").asText()).isEqualTo("selfTest-2/");
+
+        assertThat(first.repeatNote()).isEmpty();
+        assertThat(second.repeatNote()).hasValueSatisfying(n -> assertThat(n)
+                .contains("selfTest call 2", "kept beside the earlier ones", ".../selfTest-2/", "selftest-2/"));
+        assertThat(second.getProjectActions()).singleElement()
+                .satisfies(a -> assertThat(a.getUrlName()).isEqualTo("selfTest-2"));
+    }
+
+    @Test
+    void aReloadedSecondResultReadsItsOwnDetailsAndComparesWithTheSecondResultOfTheBuildBefore() throws IOException {
+        FakeHistoryJob job = job();
+        FakeHistoryBuild one = job.newBuild();
+        SelfTestBuildAction.attach(one, new RunDetails(SampleResults.record(1), null, null, null));
+        SelfTestBuildAction.attach(one, new RunDetails(SampleResults.record(2), null, null, null));
+        FakeHistoryBuild two = job.newBuild();
+        SelfTestBuildAction.attach(two, new RunDetails(SampleResults.record(3), null, null, null));
+        SelfTestBuildAction second = SelfTestBuildAction.attach(two, SampleResults.hostileDetails(SampleResults.record(4)));
+
+        assertThat(second.previous()).hasValueSatisfying(p -> assertThat(p.getRecord()).isEqualTo(SampleResults.record(2)));
+        SelfTestBuildAction reloaded = new SelfTestBuildAction(SampleResults.record(4), 2);
+        reloaded.onLoad(two);
+        assertThat(reloaded.getFailures()).hasSize(2);
+    }
+
+    @Test
+    void aResultFromABuildXmlWithoutAnIndexIsTheFirst() throws Exception {
+        SelfTestBuildAction a = new SelfTestBuildAction(SampleResults.record(1));
+        java.lang.reflect.Field index = SelfTestBuildAction.class.getDeclaredField("index");
+        index.setAccessible(true);
+        index.setInt(a, 0); // as XStream leaves a field that build.xml lacks
+        assertThat(a.getIndex()).isEqualTo(1);
+        assertThat(a.getUrlName()).isEqualTo("selfTest");
+        assertThat(a.getArtifactDir()).isEqualTo("selftest");
+    }
+
     // --- icons (issue #8, item 10f: the check mark was shown when tests had failed) ---
 
     private static RunRecord outcome(int failed, int errors, boolean complete, String shardOutcome, int timeouts) {
