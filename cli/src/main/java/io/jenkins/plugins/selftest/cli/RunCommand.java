@@ -80,9 +80,8 @@ final class RunCommand implements Callable<Integer> {
             out.println("  FAILED " + f.fullName() + f.message().map(m -> ": " + firstLine(m)).orElse(""));
         }
         if (!s.coverage().isEmpty()) {
-            out.printf(Locale.ROOT, "coverage: line %.1f%%, branch %.1f%%, instruction %.1f%%%n",
-                    100 * s.coverage().line().ratio(), 100 * s.coverage().branch().ratio(),
-                    100 * s.coverage().instruction().ratio());
+            out.println("coverage: line " + percent(s.coverage().line()) + ", branch " + percent(s.coverage().branch())
+                    + ", instruction " + percent(s.coverage().instruction()));
         }
         if (s.orphans().total() > 0) {
             out.printf(Locale.ROOT, "orphans: %d (%d covered indirectly, %d not covered)%n", s.orphans().total(),
@@ -93,6 +92,11 @@ final class RunCommand implements Callable<Integer> {
         }
         s.problems().forEach(p -> out.println("problem: " + p));
         out.println("HTML report: " + s.reportDir().resolve(HtmlReport.FILE_NAME));
+    }
+
+    /** "81.2%", or "n/a" when there was nothing to count (code without branches is not 0 % branch-covered). */
+    static String percent(io.jenkins.plugins.selftest.engine.coverage.Counter c) {
+        return c.total() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * c.ratio());
     }
 
     private static String firstLine(String m) {

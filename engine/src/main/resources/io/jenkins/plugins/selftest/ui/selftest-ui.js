@@ -239,10 +239,15 @@
     return { text: String(v), className: 'st-num' };
   }
 
+  // A counter with nothing to count (a package without branches) is "n/a" on a neutral bar, not 0 % in red.
   function bar(counter) {
     var r = ratio(counter);
+    if (r === null) {
+      var none = el('span', { className: 'st-bar st-bar-na', title: 'nothing to cover' });
+      return el('span', { className: 'st-muted' }, [none, percent(r)]);
+    }
     var inner = el('span');
-    inner.style.width = r === null ? '0' : (r * 100).toFixed(1) + '%';
+    inner.style.width = (r * 100).toFixed(1) + '%';
     var outer = el('span', { className: 'st-bar' }, [inner]);
     return el('span', null, [outer, percent(r)]);
   }

@@ -9,6 +9,7 @@ import io.jenkins.plugins.selftest.engine.coverage.CoverageAggregator;
 import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardRecord;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
 import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
@@ -45,16 +46,23 @@ import org.kohsuke.stapler.export.ExportedBean;
  * that hand {@link #getSummaryJson()} and {@link #getPageJson()} to the shared renderers ({@code ui/selftest-ui.js}).
  * REST: {@code .../selfTest/api/json} exports summary, shards, failures, coverage and orphans. Reaching the action by
  * URL needs {@link Item#READ} on the job ({@link #getTarget()}).
+ *
+ * <p>One action per {@code selfTest} (or {@code selfTestPublish}) call of a build, numbered in the order they finish
+ * ({@link #attach}): the first is {@code selfTest} with its reports under {@code artifact/selftest/}, the n-th is
+ * {@code selfTest-n} with {@code artifact/selftest-n/}. Each has its own page, summary, API and job-page trend, as
+ * coverage-plugin keeps one action per {@code id}: two runs of a suite (other JDK, other tests) are not one result.
  */
 @ExportedBean(defaultVisibility = 2)
 public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuildAction, StaplerProxy {
 
     private static final Logger LOGGER = Logger.getLogger(SelfTestBuildAction.class.getName());
 
-    /** The run's details, relative to the build's root directory. */
+    /** The first result's details, relative to the build's root directory (the n-th's: {@code selftest-n/...}). */
     public static final String DETAILS_FILE = "selftest/details.json";
-    /** Where the reports are archived as artifacts. */
+    /** Where the first result's reports are archived as artifacts (the n-th's: {@code selftest-n}). */
     public static final String ARTIFACT_DIR = "selftest";
+    /** The first result's URL name (the n-th's: {@code selfTest-n}). */
+    public static final String URL_NAME = "selfTest";
     /** Where the shard logs are archived, below {@link #ARTIFACT_DIR}. */
     public static final String SHARD_LOG_DIR = "shards";
     /** Earlier builds looked at for the previous result, at most. */
@@ -63,20 +71,59 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
     static final int SUMMARY_FAILURES = 10;
 
     private final String record;
+    /** Which {@code selfTest} of the build, from 1. Since 0.1.0: absent (0) in earlier build.xml means 1. */
+    private final int index;
     private transient Run<?, ?> run;
     private transient volatile RunRecord parsed;
     private transient volatile SoftReference<RunDetails> details;
 
+    /** The first (or only) result of a build. */
     public SelfTestBuildAction(RunRecord record) {
-        this.record = Json.write(record);
-        this.parsed = record;
+        this(record, 1);
     }
 
-    /** Writes the details next to the build and returns the action to add. */
+    SelfTestBuildAction(RunRecord record, int index) {
+        if (index < 1) {
+            throw new IllegalArgumentException("index " + index + ": the first result is 1");
+        }
+        this.record = Json.write(record);
+        this.parsed = record;
+        this.index = index;
+    }
+
+    /**
+     * Adds the result of one more {@code selfTest} call to {@code run}: numbered after the results the build already
+     * has (under the build's lock, so parallel branches get distinct numbers), details written, action added.
+     * Archive the reports under {@link #getArtifactDir()} afterwards.
+     */
+    public static SelfTestBuildAction attach(Run<?, ?> run, RunDetails details) throws IOException {
+        synchronized (run) {
+            int next = run.getActions(SelfTestBuildAction.class).stream()
+                    .mapToInt(SelfTestBuildAction::getIndex).max().orElse(0) + 1;
+            SelfTestBuildAction a = create(run, details, next);
+            run.addAction(a);
+            return a;
+        }
+    }
+
+    /** The result of build {@code run} with the URL name {@code urlName} ({@code selfTest}, {@code selfTest-2}, ...). */
+    public static Optional<SelfTestBuildAction> of(Run<?, ?> run, String urlName) {
+        return run.getActions(SelfTestBuildAction.class).stream().filter(a -> a.getUrlName().equals(urlName)).findFirst();
+    }
+
+    /**
+     * Writes the details next to the build and returns the action to add. Report files are kept relative to the
+     * run's report directory ({@link ResultsModel#reportFile(String)}), never as paths of the agent.
+     */
     public static SelfTestBuildAction create(Run<?, ?> run, RunDetails details) throws IOException {
-        File file = new File(run.getRootDir(), DETAILS_FILE);
+        return create(run, details, 1);
+    }
+
+    static SelfTestBuildAction create(Run<?, ?> run, RunDetails details, int index) throws IOException {
+        details = ResultsModel.withRelativeReportFiles(details);
+        SelfTestBuildAction a = new SelfTestBuildAction(details.record(), index);
+        File file = new File(run.getRootDir(), a.getDetailsFile());
         details.write(file.toPath());
-        SelfTestBuildAction a = new SelfTestBuildAction(details.record());
         a.details = new SoftReference<>(details);
         return a;
     }
@@ -101,27 +148,59 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
             return Optional.empty();
         }
         try {
-            Optional<RunDetails> loaded = RunDetails.read(new File(run.getRootDir(), DETAILS_FILE).toPath());
+            // builds recorded before 0.1.0 kept the agent's paths of the report files
+            Optional<RunDetails> loaded = RunDetails.read(new File(run.getRootDir(), getDetailsFile()).toPath())
+                    .map(ResultsModel::withRelativeReportFiles);
             loaded.ifPresent(x -> details = new SoftReference<>(x));
             return loaded;
         } catch (IOException e) {
-            LOGGER.log(Level.WARNING, "cannot read " + DETAILS_FILE + " of " + run, e);
+            LOGGER.log(Level.WARNING, "cannot read " + getDetailsFile() + " of " + run, e);
             return Optional.empty();
         }
     }
 
-    /** The same action on the closest earlier build that has one, among the last {@value #PREVIOUS_LOOK_BACK}. */
+    /**
+     * The result with the same URL name on the closest earlier build that has one, among the last
+     * {@value #PREVIOUS_LOOK_BACK}.
+     */
     public Optional<SelfTestBuildAction> previous() {
         int looked = 0;
         for (Run<?, ?> r = run == null ? null : run.getPreviousBuild(); r != null && looked < PREVIOUS_LOOK_BACK;
                 r = r.getPreviousBuild()) {
             looked++;
-            SelfTestBuildAction a = r.getAction(SelfTestBuildAction.class);
-            if (a != null) {
-                return Optional.of(a);
+            Optional<SelfTestBuildAction> a = of(r, getUrlName());
+            if (a.isPresent()) {
+                return a;
             }
         }
         return Optional.empty();
+    }
+
+    /** Which {@code selfTest} call of the build this is, from 1. */
+    public int getIndex() {
+        return Math.max(index, 1);
+    }
+
+    /** Where this result's reports are archived: {@code selftest}, {@code selftest-2}, ... */
+    public String getArtifactDir() {
+        return getIndex() == 1 ? ARTIFACT_DIR : ARTIFACT_DIR + "-" + getIndex();
+    }
+
+    /** This result's details, relative to the build's root directory. */
+    String getDetailsFile() {
+        return getArtifactDir() + "/" + RunDetails.FILE_NAME;
+    }
+
+    /**
+     * The build log's line when this is not the build's first result: what happened to the earlier ones and
+     * where this one is. Empty for the first.
+     */
+    public Optional<String> repeatNote() {
+        if (getIndex() == 1) {
+            return Optional.empty();
+        }
+        return Optional.of(Messages.get("SelfTestBuildAction.Repeated", getIndex(), getDisplayName(), getUrlName(),
+                getArtifactDir()));
     }
 
     private Optional<RunRecord> previousRecord() {
@@ -176,7 +255,7 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
     public List<Map<String, String>> getLinks() {
         RunRecord r = getRecord();
         Optional<RunDetails> d = getDetails();
-        String base = "artifact/" + ARTIFACT_DIR + "/";
+        String base = "artifact/" + getArtifactDir() + "/";
         List<Map<String, String>> links = new ArrayList<>();
         if (r.lineCoverage().isPresent() || r.instructionCoverage().isPresent()) {
             links.add(link(base + CoverageAggregator.HTML_DIR + "/index.html", Messages.get("SelfTestBuildAction.Link.Coverage")));
@@ -210,7 +289,7 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
                         Optional.empty(), Optional.empty(), c.reportFile()))
                 .toList()).orElse(List.of());
         RunDetails compact = new RunDetails(r, new TestSuiteResult(failed, List.of()), null, null);
-        return pageJson(compact, Messages.get("SelfTestBuildAction.DisplayName"));
+        return pageJson(compact, getDisplayName());
     }
 
     /** The results page ({@code .../selfTest/}): everything {@link HtmlReport#forPage} keeps of the details. */
@@ -244,24 +323,75 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
         this.run = r;
     }
 
+    /**
+     * What the result's icons show, from the record alone: {@link Outcome#FAILED} when a test failed or errored,
+     * {@link Outcome#ABORTED} when the run stopped before any test ran, {@link Outcome#UNSTABLE} when a shard errored
+     * or timed out (or the run is otherwise incomplete), {@link Outcome#PASSED} otherwise.
+     */
+    public Outcome getOutcome() {
+        return Outcome.of(getRecord());
+    }
+
+    /**
+     * The sidebar link's and the summary's icon: Jenkins' own status symbol of {@link #getOutcome()} (Jenkins
+     * 2.462 takes {@code symbol-*} names from {@code Action#getIconFileName()} and in {@code <t:summary icon>}).
+     */
     @Override
     public String getIconFileName() {
-        return "/plugin/supervised-selftest/images/selftest.svg";
+        return getOutcome().symbol();
     }
 
     @Override
     public String getDisplayName() {
-        return Messages.get("SelfTestBuildAction.DisplayName");
+        return getIndex() == 1 ? Messages.get("SelfTestBuildAction.DisplayName")
+                : Messages.get("SelfTestBuildAction.DisplayNameNumbered", getIndex());
     }
 
+    /** {@value #URL_NAME} for the build's first result, {@code selfTest-n} for the n-th. */
     @Override
     public String getUrlName() {
-        return "selfTest";
+        return getIndex() == 1 ? URL_NAME : URL_NAME + "-" + getIndex();
+    }
+
+    /** A result's outcome as the icons show it; {@link #name()} in lower case is the pages' {@code data-outcome}. */
+    public enum Outcome {
+        PASSED("symbol-status-blue"),
+        UNSTABLE("symbol-status-yellow"),
+        FAILED("symbol-status-red"),
+        ABORTED("symbol-status-aborted");
+
+        private final String symbol;
+
+        Outcome(String symbol) {
+            this.symbol = symbol;
+        }
+
+        /** The Jenkins status symbol, as {@code Action#getIconFileName()} returns it. */
+        public String symbol() {
+            return symbol;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static Outcome of(RunRecord r) {
+            if (r.failed() + r.errors() > 0) {
+                return FAILED;
+            }
+            boolean shardProblem = r.containerFailures() > 0 || r.containerTimeouts() > 0 || r.shards().stream()
+                    .anyMatch(s -> ShardRecord.ERROR.equals(s.outcome()) || ShardRecord.TIMEOUT.equals(s.outcome()));
+            if (!r.complete() && r.total() == 0 && !shardProblem) {
+                return ABORTED;
+            }
+            return shardProblem || !r.complete() ? UNSTABLE : PASSED;
+        }
     }
 
     /** The job page's trend action, shown from the last build that has results (as the coverage plugin does). */
     @Override
     public Collection<? extends Action> getProjectActions() {
-        return run == null ? List.of() : List.of(new SelfTestJobAction(run.getParent()));
+        return run == null ? List.of() : List.of(new SelfTestJobAction(run.getParent(), getIndex()));
     }
 }

@@ -13,14 +13,28 @@ import org.kohsuke.stapler.StaplerProxy;
  * "Self-test trends" on the job page: pass/fail/skip, coverage and runtime over the last builds
  * ({@code floatingBox.jelly} on the job's page, {@code index.jelly} at {@code .../selfTest/?builds=N}), and the
  * job's Prometheus metrics at {@code .../selfTest/prometheus}. Nothing here changes state; reading needs
- * {@link Item#READ} on the job. Not persisted: created from the last build's {@link SelfTestBuildAction}.
+ * {@link Item#READ} on the job. Not persisted: created from the last build's {@link SelfTestBuildAction}, one per
+ * {@code selfTest} call of that build: {@code .../selfTest/} follows each build's first result, {@code .../selfTest-n/}
+ * its n-th.
  */
 public class SelfTestJobAction implements Action, StaplerProxy {
 
     private final Job<?, ?> job;
+    private final int index;
 
+    /** The trends of each build's first result. */
     public SelfTestJobAction(Job<?, ?> job) {
+        this(job, 1);
+    }
+
+    /** The trends of each build's {@code index}-th result (from 1). */
+    public SelfTestJobAction(Job<?, ?> job, int index) {
         this.job = job;
+        this.index = Math.max(index, 1);
+    }
+
+    private SelfTestTrendChart chart() {
+        return new SelfTestTrendChart(job, getUrlName());
     }
 
     public Job<?, ?> getJob() {
@@ -35,12 +49,12 @@ public class SelfTestJobAction implements Action, StaplerProxy {
 
     /** The floating box's data: the last {@value SelfTestTrendChart#DEFAULT_BUILDS} builds with results. */
     public String getTrendJson() {
-        return new SelfTestTrendChart(job).json(SelfTestTrendChart.DEFAULT_BUILDS);
+        return chart().json(SelfTestTrendChart.DEFAULT_BUILDS);
     }
 
     /** The trend page's data for the {@code builds} query parameter (default 50, at most 200). */
     public String getTrendJson(String builds) {
-        return new SelfTestTrendChart(job).json(SelfTestTrendChart.builds(builds));
+        return chart().json(SelfTestTrendChart.builds(builds));
     }
 
     /** The builds the trend page shows for the {@code builds} query parameter. */
@@ -54,7 +68,7 @@ public class SelfTestJobAction implements Action, StaplerProxy {
      */
     public HttpResponse doPrometheus() {
         job.checkPermission(Item.READ);
-        return PrometheusResponse.of(new SelfTestTrendChart(job).records(SelfTestTrendChart.DEFAULT_BUILDS));
+        return PrometheusResponse.of(chart().records(SelfTestTrendChart.DEFAULT_BUILDS));
     }
 
     @Override
@@ -64,11 +78,13 @@ public class SelfTestJobAction implements Action, StaplerProxy {
 
     @Override
     public String getDisplayName() {
-        return Messages.get("SelfTestJobAction.DisplayName");
+        return index == 1 ? Messages.get("SelfTestJobAction.DisplayName")
+                : Messages.get("SelfTestJobAction.DisplayNameNumbered", index);
     }
 
+    /** The same as the build results it follows: {@code selfTest}, {@code selfTest-2}, ... */
     @Override
     public String getUrlName() {
-        return "selfTest";
+        return index == 1 ? SelfTestBuildAction.URL_NAME : SelfTestBuildAction.URL_NAME + "-" + index;
     }
 }

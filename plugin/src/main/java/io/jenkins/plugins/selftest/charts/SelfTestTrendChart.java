@@ -19,6 +19,7 @@ import java.util.Map;
  * <p>Cheap by construction: it reads only each build's {@link RunRecord} (kept in {@code build.xml}), never the
  * details file, and looks at no more than {@value #LOOK_BACK_FACTOR} times as many builds as it may show, so builds
  * without results (aborted early, other branches of the Jenkinsfile) cannot make it walk the whole history.
+ * Follows one {@code selfTest} call of the builds, by its URL name ({@code selfTest}, {@code selfTest-2}, ...).
  * Stateless; safe from any thread that may read the job's builds.
  */
 public final class SelfTestTrendChart {
@@ -31,9 +32,17 @@ public final class SelfTestTrendChart {
     public static final int LOOK_BACK_FACTOR = 2;
 
     private final Job<?, ?> job;
+    private final String urlName;
 
+    /** The trend of each build's first result. */
     public SelfTestTrendChart(Job<?, ?> job) {
+        this(job, SelfTestBuildAction.URL_NAME);
+    }
+
+    /** The trend of the results named {@code urlName} ({@link SelfTestBuildAction#getUrlName()}). */
+    public SelfTestTrendChart(Job<?, ?> job, String urlName) {
         this.job = job;
+        this.urlName = urlName;
     }
 
     /** One build's point: label (display name), URL relative to Jenkins' root, record. */
@@ -63,10 +72,9 @@ public final class SelfTestTrendChart {
         for (Run<?, ?> run = job.getLastBuild(); run != null && points.size() < max && looked < max * LOOK_BACK_FACTOR;
                 run = run.getPreviousBuild()) {
             looked++;
-            SelfTestBuildAction action = run.getAction(SelfTestBuildAction.class);
-            if (action != null) {
-                points.add(new Point(run.getDisplayName(), run.getUrl(), action.getRecord()));
-            }
+            Run<?, ?> build = run;
+            SelfTestBuildAction.of(build, urlName)
+                    .ifPresent(a -> points.add(new Point(build.getDisplayName(), build.getUrl(), a.getRecord())));
         }
         Collections.reverse(points);
         return points;

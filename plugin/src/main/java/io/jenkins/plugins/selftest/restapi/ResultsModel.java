@@ -7,6 +7,7 @@ import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.history.ShardRecord;
 import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
+import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
 import io.jenkins.plugins.selftest.engine.orphans.Orphan;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanReport;
 import io.jenkins.plugins.selftest.engine.report.HtmlReport;
@@ -91,6 +92,45 @@ public final class ResultsModel {
         m.put("details", c.details().orElse(null));
         m.put("reportFile", c.reportFile());
         return m;
+    }
+
+    /**
+     * A test's report file as pages and the API show it, never a path of the agent: relative to the run's report
+     * directory ({@code <workspace>@tmp/selftest-<run>/}, archived as {@code artifact/selftest/}), e.g.
+     * {@code shards/shard-0/reports/TEST-com.example.FooTest.xml}; a file elsewhere by its name. Windows paths too.
+     */
+    public static String reportFile(String path) {
+        String p = path.replace('\\', '/');
+        int tmp = p.lastIndexOf(REPORT_DIR_MARK);
+        if (tmp >= 0) {
+            int end = p.indexOf('/', tmp + REPORT_DIR_MARK.length());
+            if (end >= 0 && end + 1 < p.length()) {
+                return p.substring(end + 1);
+            }
+        }
+        int shards = p.lastIndexOf("/shards/shard-");
+        if (shards >= 0) {
+            return p.substring(shards + 1);
+        }
+        boolean absolute = p.startsWith("/") || p.matches("[A-Za-z]:/.*");
+        return absolute ? p.substring(p.lastIndexOf('/') + 1) : p;
+    }
+
+    /** Where the plugin's report directories are on an agent: {@code <workspace>@tmp/selftest-<run>/}. */
+    private static final String REPORT_DIR_MARK = "@tmp/selftest-";
+
+    /** {@code details} with every test's {@link #reportFile(String)}; the same object when nothing changes. */
+    public static RunDetails withRelativeReportFiles(RunDetails details) {
+        if (details.tests() == null || details.tests().cases().stream()
+                .allMatch(c -> c.reportFile().equals(reportFile(c.reportFile())))) {
+            return details;
+        }
+        List<TestCaseResult> cases = details.tests().cases().stream()
+                .map(c -> new TestCaseResult(c.className(), c.name(), c.durationSeconds(), c.status(), c.flaky(),
+                        c.message(), c.details(), c.systemOut(), reportFile(c.reportFile())))
+                .toList();
+        return new RunDetails(details.record(), new TestSuiteResult(cases, details.tests().problems()),
+                details.coverage(), details.orphans());
     }
 
     /** Totals and one entry per package; {@code measured} is false when the run measured no coverage. */

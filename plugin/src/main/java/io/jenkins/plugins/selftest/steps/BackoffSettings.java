@@ -5,20 +5,25 @@ import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import io.jenkins.plugins.selftest.Messages;
+import io.jenkins.plugins.selftest.engine.supervisor.Backoff;
+import io.jenkins.plugins.selftest.engine.supervisor.Durations;
 import java.io.Serializable;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
-/** {@code backoff: [initial: '200ms', factor: 2, max: '30s', resetAfter: '60s']}: delay before each restart. */
+/**
+ * {@code backoff: [initial: '200ms', factor: 2, max: '30s', resetAfter: '10s']}: delay before each restart. The
+ * defaults are the engine's ({@link Backoff#DEFAULT}), so that {@code backoff: [max: '1m']} changes only the cap.
+ */
 public class BackoffSettings extends AbstractDescribableImpl<BackoffSettings> implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private String initial = "100ms";
-    private double factor = 2.0;
-    private String max = "30s";
-    private String resetAfter = "60s";
+    private String initial = Durations.format(Backoff.DEFAULT.initial());
+    private double factor = Backoff.DEFAULT.factor();
+    private String max = Durations.format(Backoff.DEFAULT.max());
+    private String resetAfter = Durations.format(Backoff.DEFAULT.resetAfter());
 
     @DataBoundConstructor
     public BackoffSettings() {

@@ -375,8 +375,12 @@ public final class SelfTestExecution extends StepExecution {
             return summary(Optional.empty());
         }
         RunDetails details = o.details().get();
+        Optional<RunRecord> previous = previousRecord(run);
+        // a second selfTest of the build gets its own action, page and artifact directory (selfTest-2, selftest-2/)
+        SelfTestBuildAction action = SelfTestBuildAction.attach(run, details);
+        action.repeatNote().ifPresent(n -> log.println("selfTest: " + n));
         try {
-            access.archive(o.reportDir(), o.artifacts(), SelfTestBuildAction.ARTIFACT_DIR);
+            access.archive(o.reportDir(), o.artifacts(), action.getArtifactDir());
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -385,12 +389,10 @@ public final class SelfTestExecution extends StepExecution {
         } finally {
             access.discard(o.reportDir()); // archived: nothing of the run stays beside the workspace
         }
-        Optional<RunRecord> previous = previousRecord(run);
-        run.addOrReplaceAction(SelfTestBuildAction.create(run, details));
         RunRecord r = details.record();
         o.problems().forEach(p -> log.println("selfTest: " + p));
         log.println("selfTest: " + describe(r, previous) + (o.artifacts().isEmpty() ? ""
-                : "; reports archived under " + SelfTestBuildAction.ARTIFACT_DIR + "/"));
+                : "; reports archived under " + action.getArtifactDir() + "/"));
         List<String> errors = new ArrayList<>();
         int timeouts = 0;
         for (int i = 0; i < o.outcomes().size(); i++) {

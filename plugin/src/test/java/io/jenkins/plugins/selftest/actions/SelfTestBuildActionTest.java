@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Item;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
+import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryBuild;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryJob;
 import io.jenkins.plugins.selftest.fakes.SampleResults;
@@ -16,11 +19,14 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 import org.springframework.security.access.AccessDeniedException;
@@ -104,6 +110,40 @@ class SelfTestBuildActionTest {
         SelfTestBuildAction reloaded = new SelfTestBuildAction(record);
         reloaded.onLoad(build);
         assertThat(reloaded.getFailures()).hasSize(2);
+    }
+
+    private static RunDetails withReportFile(RunDetails d, String file) {
+        List<TestCaseResult> cases = d.tests().cases().stream().map(c -> new TestCaseResult(c.className(), c.name(),
+                c.durationSeconds(), c.status(), c.flaky(), c.message(), c.details(), c.systemOut(), file)).toList();
+        return new RunDetails(d.record(), new TestSuiteResult(cases, List.of()), d.coverage(), d.orphans());
+    }
+
+    /** Regression (issue #8, 10b): the REST API and the pages showed the agent's path of each report file. */
+    @Test
+    void reportFilesAreRelativeToTheReportDirectoryInTheApiThePagesAndTheBuildDirectory() throws IOException {
+        FakeHistoryBuild build = job().newBuild();
+        String agent = "/home/agent/workspace/app@tmp/selftest-r7/shards/shard-1/reports/TEST-com.example.FooTest.xml";
+        SelfTestBuildAction a = publish(build, withReportFile(SampleResults.hostileDetails(SampleResults.record(7)), agent));
+
+        String shown = "shards/shard-1/reports/TEST-com.example.FooTest.xml";
+        assertThat(a.getFailures()).extracting(f -> f.get("reportFile")).containsOnly(shown);
+        assertThat(JSON.readTree(a.getPageJson()).at("/details/tests/cases/0/reportFile").asText()).isEqualTo(shown);
+        assertThat(JSON.readTree(a.getSummaryJson()).at("/details/tests/cases/0/reportFile").asText()).isEqualTo(shown);
+        assertThat(Files.readString(build.getRootDir().toPath().resolve(SelfTestBuildAction.DETAILS_FILE)))
+                .doesNotContain("/home/agent");
+    }
+
+    @Test
+    void aBuildRecordedWithAgentPathsShowsThemRelativeAfterAReload() throws IOException {
+        FakeHistoryBuild build = job().newBuild();
+        RunRecord record = SampleResults.record(7);
+        String agent = "C:\\agent\\ws\\app@tmp\\selftest-r7\\shards\\shard-0\\reports\\TEST-x.xml";
+        RunDetails old = withReportFile(SampleResults.hostileDetails(record), agent);
+        old.write(build.getRootDir().toPath().resolve(SelfTestBuildAction.DETAILS_FILE)); // as an earlier version wrote it
+
+        SelfTestBuildAction reloaded = new SelfTestBuildAction(record);
+        reloaded.onLoad(build);
+        assertThat(reloaded.getFailures()).extracting(f -> f.get("reportFile")).containsOnly("shards/shard-0/reports/TEST-x.xml");
     }
 
     @Test
@@ -194,5 +234,102 @@ class SelfTestBuildActionTest {
         assertThat(a.previous()).isEmpty();
         assertThat(job.builds.get(0).actionLookups.get()).isZero();
         assertThat(Files.exists(tmp)).isTrue();
+    }
+
+    // --- a second selfTest in one build (issue #8, 10a: it replaced the first one's results) ---
+
+    @Test
+    void eachSelfTestOfABuildKeepsItsOwnResultPageArtifactsAndDetails() throws IOException {
+        FakeHistoryBuild build = job().newBuild();
+        RunRecord unit = SampleResults.record(7);
+        RunRecord integration = SampleResults.record(14);
+        SelfTestBuildAction first = SelfTestBuildAction.attach(build, SampleResults.hostileDetails(unit));
+        SelfTestBuildAction second = SelfTestBuildAction.attach(build, new RunDetails(integration, null, null, null));
+
+        assertThat(build.getActions(SelfTestBuildAction.class)).containsExactly(first, second);
+        assertThat(List.of(first.getUrlName(), second.getUrlName())).containsExactly("selfTest", "selfTest-2");
+        assertThat(List.of(first.getDisplayName(), second.getDisplayName()))
+                .containsExactly("Self-test results", "Self-test results (2)");
+        assertThat(List.of(first.getArtifactDir(), second.getArtifactDir())).containsExactly("selftest", "selftest-2");
+        assertThat(first.getRecord()).isEqualTo(unit);
+        assertThat(second.getRecord()).isEqualTo(integration);
+        assertThat(build.getRootDir().toPath().resolve("selftest/details.json")).isRegularFile();
+        assertThat(build.getRootDir().toPath().resolve("selftest-2/details.json")).isRegularFile();
+        assertThat(first.getFailures()).hasSize(2);
+        assertThat(second.getFailures()).isEmpty();
+        assertThat(second.getLinks()).extracting(l -> l.get("href")).allMatch(h -> h.startsWith("artifact/selftest-2/"));
+        assertThat(JSON.readTree(second.getSummaryJson()).at("/heading").asText()).isEqualTo("Self-test results (2)");
+        assertThat(JSON.readTree(second.getSummaryJson()).at("/detailsUrl").asText()).isEqualTo("selfTest-2/");
+
+        assertThat(first.repeatNote()).isEmpty();
+        assertThat(second.repeatNote()).hasValueSatisfying(n -> assertThat(n)
+                .contains("selfTest call 2", "kept beside the earlier ones", ".../selfTest-2/", "selftest-2/"));
+        assertThat(second.getProjectActions()).singleElement()
+                .satisfies(a -> assertThat(a.getUrlName()).isEqualTo("selfTest-2"));
+    }
+
+    @Test
+    void aReloadedSecondResultReadsItsOwnDetailsAndComparesWithTheSecondResultOfTheBuildBefore() throws IOException {
+        FakeHistoryJob job = job();
+        FakeHistoryBuild one = job.newBuild();
+        SelfTestBuildAction.attach(one, new RunDetails(SampleResults.record(1), null, null, null));
+        SelfTestBuildAction.attach(one, new RunDetails(SampleResults.record(2), null, null, null));
+        FakeHistoryBuild two = job.newBuild();
+        SelfTestBuildAction.attach(two, new RunDetails(SampleResults.record(3), null, null, null));
+        SelfTestBuildAction second = SelfTestBuildAction.attach(two, SampleResults.hostileDetails(SampleResults.record(4)));
+
+        assertThat(second.previous()).hasValueSatisfying(p -> assertThat(p.getRecord()).isEqualTo(SampleResults.record(2)));
+        SelfTestBuildAction reloaded = new SelfTestBuildAction(SampleResults.record(4), 2);
+        reloaded.onLoad(two);
+        assertThat(reloaded.getFailures()).hasSize(2);
+    }
+
+    @Test
+    void aResultFromABuildXmlWithoutAnIndexIsTheFirst() throws Exception {
+        SelfTestBuildAction a = new SelfTestBuildAction(SampleResults.record(1));
+        java.lang.reflect.Field index = SelfTestBuildAction.class.getDeclaredField("index");
+        index.setAccessible(true);
+        index.setInt(a, 0); // as XStream leaves a field that build.xml lacks
+        assertThat(a.getIndex()).isEqualTo(1);
+        assertThat(a.getUrlName()).isEqualTo("selfTest");
+        assertThat(a.getArtifactDir()).isEqualTo("selftest");
+    }
+
+    // --- icons (issue #8, item 10f: the check mark was shown when tests had failed) ---
+
+    private static RunRecord outcome(int failed, int errors, boolean complete, String shardOutcome, int timeouts) {
+        int total = failed + errors + 10;
+        return RunRecord.builder("r", Instant.parse("2026-01-01T00:00:00Z"))
+                .complete(complete)
+                .tests(total, total - failed - errors, failed, errors, 0)
+                .shards(List.of(new ShardRecord(0, total, total - failed - errors,
+                        failed + errors, 0, 1, shardOutcome)))
+                .containers(0, timeouts)
+                .build();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "0, 0, true,  ok,      0, PASSED,   symbol-status-blue",
+            "2, 0, true,  failed,  0, FAILED,   symbol-status-red",
+            "0, 1, true,  failed,  0, FAILED,   symbol-status-red",
+            "1, 0, false, timeout, 1, FAILED,   symbol-status-red",
+            "0, 0, false, timeout, 1, UNSTABLE, symbol-status-yellow",
+            "0, 0, false, error,   0, UNSTABLE, symbol-status-yellow",
+            "0, 0, false, ok,      0, UNSTABLE, symbol-status-yellow"})
+    void iconFollowsTheOutcome(int failed, int errors, boolean complete, String shard, int timeouts,
+                               SelfTestBuildAction.Outcome expected, String symbol) {
+        SelfTestBuildAction a = new SelfTestBuildAction(outcome(failed, errors, complete, shard, timeouts));
+        assertThat(a.getOutcome()).isEqualTo(expected);
+        assertThat(a.getIconFileName()).isEqualTo(symbol);
+    }
+
+    @Test
+    void aRunStoppedBeforeAnyTestRanShowsTheAbortedIcon() {
+        RunRecord r = RunRecord.builder("r", Instant.parse("2026-01-01T00:00:00Z")).complete(false).build();
+        SelfTestBuildAction a = new SelfTestBuildAction(r);
+        assertThat(a.getOutcome()).isEqualTo(SelfTestBuildAction.Outcome.ABORTED);
+        assertThat(a.getIconFileName()).isEqualTo("symbol-status-aborted");
+        assertThat(a.getOutcome()).hasToString("aborted");
     }
 }

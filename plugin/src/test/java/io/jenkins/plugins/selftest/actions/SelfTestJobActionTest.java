@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,5 +98,25 @@ class SelfTestJobActionTest {
         SelfTestBuildAction a = job.builds.get(0).getAction(SelfTestBuildAction.class);
         assertThat(a.getProjectActions()).singleElement().isInstanceOfSatisfying(SelfTestJobAction.class,
                 j -> assertThat(j.getJob()).isSameAs(job));
+    }
+
+    /** Issue #8, 10a: each selfTest call of the builds has its own trend on the job page. */
+    @Test
+    void eachSelfTestCallOfTheBuildsHasItsOwnTrend() throws Exception {
+        FakeHistoryJob job = new FakeHistoryJob("app", tmp);
+        for (int i = 1; i <= 3; i++) {
+            var build = job.newBuild();
+            build.addAction(new SelfTestBuildAction(SampleResults.record(i)));
+            build.addAction(new SelfTestBuildAction(SampleResults.record(100 + i), 2));
+        }
+        SelfTestJobAction first = new SelfTestJobAction(job);
+        SelfTestJobAction second = new SelfTestJobAction(job, 2);
+        assertThat(List.of(first.getUrlName(), second.getUrlName())).containsExactly("selfTest", "selfTest-2");
+        assertThat(second.getDisplayName()).isEqualTo("Self-test trends (2)");
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.readTree(first.getTrendJson()).at("/trend/runIds").toString())
+                .isEqualTo("[\"build-1\",\"build-2\",\"build-3\"]");
+        assertThat(json.readTree(second.getTrendJson()).at("/trend/runIds").toString())
+                .isEqualTo("[\"build-101\",\"build-102\",\"build-103\"]");
     }
 }

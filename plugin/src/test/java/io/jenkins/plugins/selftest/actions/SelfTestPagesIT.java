@@ -88,7 +88,7 @@ class SelfTestPagesIT {
         }
         job.builds.get(99).displayName = HOSTILE_BUILD_NAME;
         FakeHistoryBuild last = job.newBuild();
-        RunDetails details = SampleResults.hostileDetails(SampleResults.record(200));
+        RunDetails details = SampleResults.withPackageWithoutBranches(SampleResults.hostileDetails(SampleResults.record(200)));
         SelfTestBuildAction action = SelfTestBuildAction.create(last, details);
         last.addAction(action);
         SupervisedServicesAction services = new SupervisedServicesAction();
@@ -155,6 +155,11 @@ class SelfTestPagesIT {
                   }
                   // later, so that the tooltip the click opened is in the page
                   setTimeout(function () {
+                    document.body.setAttribute('data-na-bars', Array.prototype.map.call(
+                        document.querySelectorAll('.st-bar-na'), function (b) {
+                          var r = b.getBoundingClientRect();
+                          return [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)].join(',');
+                        }).join(';'));
                     document.body.setAttribute('data-img-count', String(document.querySelectorAll('img').length));
                   }, 300);
                 });
@@ -258,6 +263,29 @@ class SelfTestPagesIT {
         assertThat(brightness(buildShot.getRGB(3, 3))).as("light background").isGreaterThan(200);
         assertThat(hasColourNear(buildShot, new int[] {0, 0, WIDTH, buildShot.getHeight()}, 0xe6001f)).as("red failure text").isTrue();
         assertThat(hasColourNear(buildShot, new int[] {0, 0, WIDTH, buildShot.getHeight()}, 0x1ea64b)).as("green passed text").isTrue();
+    }
+
+    /** Regression (issue #8, 10c): a package without branches had a fully red Branches bar. */
+    @Test
+    void aPackageWithoutBranchesShowsNotApplicableOnANeutralBar() {
+        String build = section(buildDom, "data-selftest-view=\"build\"");
+        int row = build.indexOf(SampleResults.NO_BRANCH_PACKAGE + "</code>");
+        assertThat(row).as("the package's row").isNotNegative();
+        String cells = build.substring(row, build.indexOf("</tr>", row));
+        assertThat(countOf(cells, "st-bar-na")).as("n/a bars in the row (branches only)").isEqualTo(1);
+        assertThat(cells).contains("100.0 %", "n/a");
+
+        Matcher m = Pattern.compile("data-na-bars=\"([^\"]+)\"").matcher(buildDom);
+        assertThat(m.find()).as("n/a bars reported by the page").isTrue();
+        for (String rect : m.group(1).split(";")) {
+            int[] r = Arrays.stream(rect.split(",")).mapToInt(Integer::parseInt).toArray();
+            assertThat(r[2]).as("bar width").isGreaterThan(20);
+            assertThat(r[1] + r[3]).as("bar inside the screenshot").isLessThanOrEqualTo(buildShot.getHeight());
+            assertThat(hasColourNear(buildShot, r, 0xe6001f)).as("red in the n/a bar %s", rect).isFalse();
+            assertThat(hasColourNear(buildShot, r, 0x1ea64b)).as("green in the n/a bar %s", rect).isFalse();
+            assertThat(brightness(buildShot.getRGB(r[0] + r[2] / 2, r[1] + r[3] / 2))).as("a visible grey bar")
+                    .isBetween(120, 250);
+        }
     }
 
     // --- job page ---

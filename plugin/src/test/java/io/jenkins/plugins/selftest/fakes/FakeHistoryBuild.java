@@ -75,6 +75,12 @@ public class FakeHistoryBuild extends Run<FakeHistoryJob, FakeHistoryBuild> {
     }
 
     @Override
+    public <T extends Action> List<T> getActions(Class<T> type) {
+        actionLookups.incrementAndGet();
+        return actions.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    @Override
     public <T extends Action> T getAction(Class<T> type) {
         actionLookups.incrementAndGet();
         return actions.stream().filter(type::isInstance).map(type::cast).findFirst().orElse(null);

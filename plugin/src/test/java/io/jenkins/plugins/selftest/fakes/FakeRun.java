@@ -22,6 +22,11 @@ public class FakeRun extends Run<FakeJob, FakeRun> {
     }
 
     @Override
+    public <T extends Action> List<T> getActions(Class<T> type) {
+        return actions.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    @Override
     public <T extends Action> T getAction(Class<T> type) {
         return actions.stream().filter(type::isInstance).map(type::cast).findFirst().orElse(null);
     }

@@ -66,4 +66,17 @@ public final class SampleResults {
                 new Orphan("com.example.<i>Helper</i>", true, false)), List.of());
         return new RunDetails(record, new TestSuiteResult(cases, List.of()), coverage, orphans);
     }
+
+    /** Name of the package {@link #withPackageWithoutBranches} adds. */
+    public static final String NO_BRANCH_PACKAGE = "com.example.nobranches";
+
+    /** {@code details} with one more package, whose code has no branches at all (records, plain getters). */
+    public static RunDetails withPackageWithoutBranches(RunDetails details) {
+        CoverageSummary c = details.coverage();
+        List<PackageCoverage> packages = new java.util.ArrayList<>(c.packages());
+        packages.add(new PackageCoverage(NO_BRANCH_PACKAGE, new Counter(40, 0), new Counter(12, 0), new Counter(0, 0),
+                new Counter(6, 0), new Counter(2, 0)));
+        return new RunDetails(details.record(), details.tests(), new CoverageSummary(c.instruction(), c.line(),
+                c.branch(), c.method(), c.clazz(), packages, c.coveredClasses(), c.warnings()), details.orphans());
+    }
 }

@@ -99,6 +99,30 @@ class SelfTestExecutionTest {
                 + "line coverage 83.4%; 3 orphan class(es); reports archived under selftest/");
     }
 
+    /** Regression (issue #8, 10a): a second selfTest in one build silently replaced the first one's results. */
+    @Test
+    void aSecondSelfTestInTheBuildKeepsTheFirstsResultsAndSaysWhereItsOwnAre() throws Exception {
+        access.runOutcome = outcome(record("unit", 10, 10, 0, 0, 0, Optional.of(0.8)), List.of("ok"));
+        start(new SelfTestStep());
+        access.runOutcome = outcome(record("integration", 4, 3, 1, 0, 0, Optional.empty()), List.of("failed"));
+        context = new FakeContext().with(TaskListener.class, listener).with(Run.class, run)
+                .with(EnvVars.class, context.get(EnvVars.class));
+        start(new SelfTestStep());
+
+        List<SelfTestBuildAction> actions = run.getActions(SelfTestBuildAction.class);
+        assertThat(actions).extracting(SelfTestBuildAction::getUrlName).containsExactly("selfTest", "selfTest-2");
+        assertThat(actions).extracting(a -> a.getRecord().runId()).containsExactly("unit", "integration");
+        assertThat(actions).allMatch(a -> a.getRun() == run, "attached to the build");
+        assertThat(access.archived).extracting(a -> a.substring(a.lastIndexOf('|') + 1))
+                .containsExactly("selftest", "selftest-2");
+        assertThat(tmp.resolve("builds/7/selftest/details.json")).exists();
+        assertThat(tmp.resolve("builds/7/selftest-2/details.json")).exists();
+        assertThat(listener.text()).doesNotContain("selfTest call 1 ")
+                .contains("selfTest: selfTest call 2 of this build: its results are kept beside the earlier ones "
+                        + "(which stay as they were), as \"Self-test results (2)\" at .../selfTest-2/, reports under selftest-2/")
+                .contains("reports archived under selftest-2/");
+    }
+
     @Test
     void runGetsTheBuildEnvironmentAndTheTimingsOfEarlierBuildsOldestFirst() throws Exception {
         BuildRun older = new BuildRun(tmp.resolve("builds/5").toFile(), 5);
@@ -419,9 +443,9 @@ class SelfTestExecutionTest {
         outside.setCoverageClasses("target/classes, ../other/target/classes");
         assertThatThrownBy(outside::settings)
                 .hasMessageStartingWith("selfTest: coverageClasses: '../other/target/classes' leads out of the workspace");
-        SelfTestStep plan = new SelfTestPlanStep();
-        plan.setShard(1);
-        assertThatThrownBy(() -> plan.start(context)).hasMessageStartingWith("selfTestPlan: shard:");
+        // selfTestPlan(shard: 1) is refused by Pipeline itself: the plan has no shard parameter (SelfTestPlanStepTest)
+        assertThat(java.util.Arrays.stream(SelfTestPlanStep.class.getMethods()).map(java.lang.reflect.Method::getName))
+                .doesNotContain("setShard");
         assertThatThrownBy(() -> new SelfTestStep().setShard(-1)).hasMessage("shard: must be at least 0, got -1");
     }
 
@@ -473,7 +497,7 @@ class SelfTestExecutionTest {
     private Object start(Object step) throws Exception {
         SelfTestExecution e;
         if (step instanceof SelfTestPlanStep p) {
-            e = SelfTestExecution.plan(p, p.settings(), context);
+            e = p.execution(context);
         } else if (step instanceof SelfTestPublishStep p) {
             e = SelfTestExecution.publish(p, context);
         } else {
@@ -550,6 +574,14 @@ class SelfTestExecutionTest {
         @Override
         public BuildRun getPreviousBuild() {
             return previous;
+        }
+
+        @Override
+        public void addAction(Action a) {
+            actions.add(a);
+            if (a instanceof SelfTestBuildAction s) {
+                s.onAttached(this); // as Run.addAction does for a RunAction2
+            }
         }
 
         @Override
