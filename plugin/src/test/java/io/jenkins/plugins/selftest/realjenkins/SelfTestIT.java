@@ -55,9 +55,10 @@ class SelfTestIT {
     void jobPageShowsTheTrendOfEveryBuild(RealJenkins j) throws Exception {
         String dom = Chromium.dom(j.url() + "job/" + JOB + "/");
         Chromium.screenshot(j.url() + "job/" + JOB + "/", "job-page", 1280, 1400);
-        assertThat(dom).doesNotContain("No runs recorded yet.");
-        assertThat(dom).contains("/job/" + JOB + "/selfTest");
-        assertThat(chartsDrawn(dom)).as("trend charts drawn in the floating box").isGreaterThan(0);
+        assertThat(dom).doesNotContain("No runs recorded yet.")
+                .contains("id=\"selftest-trends-selfTest\"", "href=\"/job/" + JOB + "/selfTest/\"")
+                .containsPattern("data-charts-rendered=\"3\"");
+        assertThat(chartsDrawn(dom)).as("trend charts drawn in the floating box").isEqualTo(3);
     }
 
     @Test
@@ -88,6 +89,40 @@ class SelfTestIT {
 
     @Test
     @Order(4)
+    void failedTestsShowAsFailedAndASecondSelfTestKeepsItsOwnResults(RealJenkins j) throws Exception {
+        RealJenkins.Build b = j.run("two-calls", """
+                node {
+                  sh 'rm -rf * && cp -r %s/. .'
+                  writeFile file: 'src/test/java/org/example/calc/BrokenTest.java', text: '''
+                    package org.example.calc;
+                    import static org.junit.jupiter.api.Assertions.assertEquals;
+                    import org.junit.jupiter.api.Test;
+                    class BrokenTest {
+                        @Test void addsWrongly() { assertEquals(5L, new Calculator().add(2, 2)); }
+                    }
+                    '''
+                  selfTest(shards: 2, framework: 'maven', excludes: 'Slow*', timeout: '10m')
+                  selfTest(framework: 'maven', tests: 'FractionTest', timeout: '10m')
+                }
+                """.formatted(Examples.calculator()), Duration.ofMinutes(6));
+        String console = j.console(b.job(), b.number());
+        assertThat(b.result()).as(console).isEqualTo("UNSTABLE");
+        assertThat(console).contains("selfTest call 2 of this build");
+        String first = j.get(b.url() + "selfTest/api/json").body();
+        String second = j.get(b.url() + "selfTest-2/api/json").body();
+        assertThat(first).contains("\"failed\":1", "BrokenTest").doesNotContain("\"reportFile\":\"/");
+        assertThat(second).contains("\"failed\":0").doesNotContain("BrokenTest");
+        assertThat(RealJenkins.jsonString(first, "runId")).isNotEqualTo(RealJenkins.jsonString(second, "runId"));
+        assertThat(j.get(b.url() + "api/json?tree=artifacts[relativePath]").body())
+                .contains("selftest/index.html", "selftest-2/index.html");
+        String dom = Chromium.dom(j.url() + b.url());
+        Chromium.screenshot(j.url() + b.url(), "build-page-two-calls", 1280, 1600);
+        assertThat(dom).containsPattern("id=\"selftest-summary-selfTest\"[^>]*data-outcome=\"failed\"")
+                .containsPattern("id=\"selftest-summary-selfTest-2\"[^>]*data-outcome=\"passed\"");
+    }
+
+    @Test
+    @Order(5)
     void withoutAnonymousReadNothingOfOursIsShownToStrangers(RealJenkins j) throws Exception {
         j.groovy("jenkins.model.Jenkins.get().getAuthorizationStrategy().setAllowAnonymousRead(false)");
         try {
