@@ -23,6 +23,11 @@ public class SelfTestPlanStep extends SelfTestStep {
     }
 
     @Override
+    String functionName() {
+        return "selfTestPlan";
+    }
+
+    @Override
     public StepExecution start(StepContext context) throws Exception {
         if (getShard() != null) {
             throw new AbortException(Messages.get("SelfTestStep.ShardWithPlan"));

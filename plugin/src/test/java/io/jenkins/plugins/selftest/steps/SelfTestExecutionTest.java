@@ -422,7 +422,10 @@ class SelfTestExecutionTest {
         SelfTestStep plan = new SelfTestPlanStep();
         plan.setShard(1);
         assertThatThrownBy(() -> plan.start(context)).hasMessageStartingWith("selfTestPlan: shard:");
-        assertThatThrownBy(() -> new SelfTestStep().setShard(-1)).hasMessage("shard: must be at least 0, got -1");
+        SelfTestStep shard = new SelfTestStep();
+        shard.setShard(-1);
+        assertThatThrownBy(shard::settings).isInstanceOf(AbortException.class)
+                .hasMessage("selfTest: shard: -1 is less than 0; give 0 or more");
     }
 
     @Test
