@@ -145,6 +145,11 @@ public final class SelfTestCalls {
         }
 
         SelfTestOptions options(File ws, Optional<String> historyJsonl, boolean prepare) throws IOException {
+            if (!ws.isDirectory()) {
+                // the first step of a new job: Jenkins has made no workspace, and the engine's CLI wording would not help
+                throw new SetupException("the workspace " + ws + " does not exist yet: check out the project first "
+                        + "(checkout scm, git ...) in the same node block");
+            }
             Path report = Path.of(reportDir);
             Files.createDirectories(report);
             Optional<Path> history = Optional.empty();

@@ -194,6 +194,19 @@ class SelfTestCallsIT {
         assertThat(o.setupError()).hasValueSatisfying(m -> assertThat(m).contains("no-such-image"));
     }
 
+    @Test
+    void aFreshWorkspaceIsOneLineSayingWhatToDo() throws Exception {
+        // selfTest as the first step of a new job: no workspace, no checkout, nothing compiled
+        Path fresh = tmp.resolve("workspace").resolve("new-job");
+
+        AgentOutcome o = Json.read(new SelfTestCalls.Run(Json.write(settings("none", 2, null, 60)), "", "jenkins-it-" + id(),
+                ENV, listener, tmp.resolve("report").toString()).invoke(fresh.toFile(), null), AgentOutcome.class);
+
+        assertThat(o.details()).isEmpty();
+        assertThat(o.setupError()).hasValueSatisfying(m -> assertThat(m).doesNotContain("\n").contains(fresh.toString())
+                .containsIgnoringCase("checkout"));
+    }
+
     private static void assumePodman() {
         String problem;
         try {
