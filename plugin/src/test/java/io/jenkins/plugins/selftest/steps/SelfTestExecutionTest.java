@@ -192,7 +192,7 @@ class SelfTestExecutionTest {
             assertThat(access.interrupted.await(10, TimeUnit.SECONDS)).as("the remote call was interrupted").isTrue();
             assertThat(access.reaped).containsExactly(e.runId() + "|none|{DOCKER_CONFIG=/tmp/registry-config, "
                     + "DOCKER_HOST=tcp://docker.example:2376}");
-            assertThat(listener.text()).contains("selfTest: stopped: reaped " + e.runId());
+            assertThat(listener.text()).contains("selfTest: aborted; reaped " + e.runId());
             assertThat(e.blocksRestart()).isFalse();
         } finally {
             pool.shutdownNow();
