@@ -37,11 +37,14 @@ public final class RemoteSupervisorAccess implements SupervisorAccess, Serializa
     private final String controlDir;
     private final String agentRoot;
     private String engineJar;
+    /** The workspace the services run in, created at launch when missing; null when saved before this field. */
+    private final String workspace; // since 0.1.0
     private transient StepContext context;
 
     /** For a new supervisor next to the workspace {@code ws}. */
     public RemoteSupervisorAccess(FilePath ws, String dirName) {
         this.node = FilePathUtils.getNodeName(ws);
+        this.workspace = ws.getRemote();
         this.controlDir = WorkspaceList.tempDir(ws).child(dirName).getRemote();
         Computer computer = ws.toComputer();
         Node n = computer == null ? null : computer.getNode();
@@ -68,7 +71,7 @@ public final class RemoteSupervisorAccess implements SupervisorAccess, Serializa
         FilePath dir = dir().orElseThrow(() -> new IOException(describe() + " is not connected"));
         FilePath root = new FilePath(dir.getChannel(), agentRoot);
         engineJar = EngineJar.install(root);
-        call(dir.actAsync(new SupervisorCalls.Launch(specJson, engineJar)), TIMEOUT);
+        call(dir.actAsync(new SupervisorCalls.Launch(specJson, engineJar, workspace)), TIMEOUT);
     }
 
     @Override

@@ -37,14 +37,27 @@ public final class SupervisorCalls {
         private static final long serialVersionUID = 1L;
         private final String specJson;
         private final String engineJar;
+        private final String workspace;
 
         public Launch(String specJson, String engineJar) {
+            this(specJson, engineJar, null);
+        }
+
+        /**
+         * @param workspace created first when missing (as {@code sh} does with {@code FilePath.mkdirs}): a new job's
+         *                  first step finds no workspace yet, and the services run in it; {@code null}: none to create
+         */
+        public Launch(String specJson, String engineJar, String workspace) {
             this.specJson = specJson;
             this.engineJar = engineJar;
+            this.workspace = workspace;
         }
 
         @Override
         public Void invoke(File dir, VirtualChannel channel) throws IOException {
+            if (workspace != null) {
+                java.nio.file.Files.createDirectories(java.nio.file.Path.of(workspace));
+            }
             SupervisorClient.launch(dir.toPath(), Json.read(specJson, SupervisorSpec.class), launcher(engineJar));
             return null;
         }

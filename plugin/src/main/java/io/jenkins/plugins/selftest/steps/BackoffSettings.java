@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
+import hudson.util.FormValidation;
 import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.engine.supervisor.Backoff;
 import io.jenkins.plugins.selftest.engine.supervisor.Durations;
@@ -11,6 +12,7 @@ import java.io.Serializable;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code backoff: [initial: '200ms', factor: 2, max: '30s', resetAfter: '10s']}: delay before each restart. The
@@ -44,9 +46,6 @@ public class BackoffSettings extends AbstractDescribableImpl<BackoffSettings> im
 
     @DataBoundSetter
     public void setFactor(double factor) {
-        if (factor < 1.0) {
-            throw new IllegalArgumentException("backoff.factor: must be at least 1, got " + factor);
-        }
         this.factor = factor;
     }
 
@@ -75,6 +74,22 @@ public class BackoffSettings extends AbstractDescribableImpl<BackoffSettings> im
         @Override
         public String getDisplayName() {
             return Messages.get("SupervisedServiceStep.BackoffDisplayName");
+        }
+
+        public FormValidation doCheckInitial(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("backoff.initial", value);
+        }
+
+        public FormValidation doCheckFactor(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("backoff.factor", value);
+        }
+
+        public FormValidation doCheckMax(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("backoff.max", value);
+        }
+
+        public FormValidation doCheckResetAfter(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("backoff.resetAfter", value);
         }
     }
 }

@@ -4,11 +4,13 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
+import hudson.util.FormValidation;
 import io.jenkins.plugins.selftest.Messages;
 import java.io.Serializable;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code ready: [http: 'http://localhost:8080/health', port: 8080, log: 'Started .* in', command: 'pg_isready',
@@ -38,15 +40,13 @@ public class ReadinessSettings extends AbstractDescribableImpl<ReadinessSettings
         this.http = http;
     }
 
+    /** 0: no port check. Another number outside 1..65535 is reported by {@code start()}. */
     public int getPort() {
         return port;
     }
 
     @DataBoundSetter
     public void setPort(int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("ready.port: must be a TCP port from 1 to 65535, got " + port);
-        }
         this.port = port;
     }
 
@@ -93,6 +93,18 @@ public class ReadinessSettings extends AbstractDescribableImpl<ReadinessSettings
         @Override
         public String getDisplayName() {
             return Messages.get("SupervisedServiceStep.ReadinessDisplayName");
+        }
+
+        public FormValidation doCheckPort(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("ready.port", value);
+        }
+
+        public FormValidation doCheckTimeout(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("ready.timeout", value);
+        }
+
+        public FormValidation doCheckInterval(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("ready.interval", value);
         }
     }
 }

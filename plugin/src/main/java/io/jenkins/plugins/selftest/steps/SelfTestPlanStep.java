@@ -167,6 +167,11 @@ public class SelfTestPlanStep extends Step {
     }
 
     @Override
+    String functionName() {
+        return "selfTestPlan";
+    }
+
+    @Override
     public StepExecution start(StepContext context) throws Exception {
         return execution(context);
     }

@@ -8,11 +8,13 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
 import io.jenkins.plugins.selftest.engine.supervisor.Durations;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +25,7 @@ import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code selfTest(shards: 4, workers: 8, image: '...', framework: 'maven', timeout: '20m', coverage: true,
@@ -60,7 +63,7 @@ public class SelfTestStep extends Step {
 
     @DataBoundSetter
     public void setShards(int shards) {
-        this.shards = Choices.atLeast("shards", shards, 1);
+        this.shards = shards;
     }
 
     public int getWorkers() {
@@ -70,7 +73,7 @@ public class SelfTestStep extends Step {
     /** Total parallelism, divided over the shards (each at least one); 0 means one per shard. */
     @DataBoundSetter
     public void setWorkers(int workers) {
-        this.workers = Choices.atLeast("workers", workers, 0);
+        this.workers = workers;
     }
 
     public String getFramework() {
@@ -79,7 +82,7 @@ public class SelfTestStep extends Step {
 
     @DataBoundSetter
     public void setFramework(String framework) {
-        this.framework = Choices.oneOf("framework", framework, Choices.FRAMEWORK);
+        this.framework = Choices.canonical(framework, Choices.FRAMEWORK);
     }
 
     public String getCommand() {
@@ -126,7 +129,7 @@ public class SelfTestStep extends Step {
     /** {@code docker}, {@code podman} or {@code none} (local processes, the default). */
     @DataBoundSetter
     public void setRuntime(String runtime) {
-        this.runtime = Choices.oneOf("runtime", runtime, Choices.RUNTIME);
+        this.runtime = Choices.canonical(runtime, Choices.RUNTIME);
     }
 
     public String getDockerHost() {
@@ -232,7 +235,7 @@ public class SelfTestStep extends Step {
      */
     @DataBoundSetter
     public void setShard(Integer shard) {
-        this.shard = shard == null ? null : Choices.atLeast("shard", shard, 0);
+        this.shard = shard;
     }
 
     @Override
@@ -242,40 +245,59 @@ public class SelfTestStep extends Step {
                 : SelfTestExecution.shard(this, settings, shard, context);
     }
 
+    /** The name a Pipeline calls the step by, which every message of {@link #settings()} starts with. */
+    String functionName() {
+        return "selfTest";
+    }
+
     /**
-     * The parameters as the agent needs them, checked together.
+     * The parameters as the agent needs them, checked together: every bad one is a line of the exception.
      *
-     * @throws AbortException naming the field and the fix
+     * @throws AbortException naming the step, each bad field, its value and the fix
      */
     SelfTestSettings settings() throws AbortException {
-        Duration limit;
-        try {
-            limit = Durations.parse(timeout == null || timeout.isBlank() ? "30m" : timeout);
-        } catch (IllegalArgumentException e) {
-            throw new AbortException(Messages.get("SelfTestStep.BadTimeout", timeout));
+        List<String> problems = new ArrayList<>();
+        Choices.below("shards", shards, 1).ifPresent(problems::add);
+        Choices.below("workers", workers, 0).ifPresent(problems::add);
+        if (shard != null) {
+            Choices.below("shard", shard, 0).ifPresent(problems::add);
         }
-        if (limit.isZero() || limit.isNegative()) {
-            throw new AbortException(Messages.get("SelfTestStep.BadTimeout", timeout));
+        Choices.notOneOf("framework", framework, Choices.FRAMEWORK).ifPresent(problems::add);
+        Choices.notOneOf("runtime", runtime, Choices.RUNTIME).ifPresent(problems::add);
+        Optional<Duration> limit = timeout(timeout);
+        if (limit.isEmpty()) {
+            problems.add(Messages.get("SelfTestStep.BadTimeout", timeout));
         }
         if ("custom".equals(framework) && (command == null || command.isBlank())) {
-            throw new AbortException(Messages.get("SelfTestStep.CustomNeedsCommand"));
+            problems.add(Messages.get("SelfTestStep.CustomNeedsCommand"));
         }
         if (!"none".equals(runtime) && image != null && image.isBlank()) {
-            throw new AbortException(Messages.get("SelfTestStep.BlankImage", runtime));
+            problems.add(Messages.get("SelfTestStep.BlankImage", runtime));
         }
         for (String[] field : new String[][] {{"coverageExec", coverageExec}, {"coverageClasses", coverageClasses},
                 {"coverageSources", coverageSources}}) {
             for (String p : list(field[1])) {
                 if (p.startsWith("/") || p.equals("..") || p.startsWith("../") || p.contains("/../")) {
-                    throw new AbortException(Messages.get("SelfTestStep.OutsideWorkspace", field[0], p));
+                    problems.add(Messages.get("SelfTestStep.OutsideWorkspace", field[0], p));
                 }
             }
         }
+        Choices.check(functionName(), problems);
         return new SelfTestSettings(framework, Optional.ofNullable(blankToNull(command)), shards,
                 workers == 0 ? shards : Math.max(workers, shards), list(tests), list(excludes), runtime,
                 Optional.ofNullable(blankToNull(image)), Optional.ofNullable(blankToNull(dockerHost)),
-                limit.toSeconds(), coverage, list(coverageExec), list(coverageClasses), list(coverageSources),
+                limit.orElseThrow().toSeconds(), coverage, list(coverageExec), list(coverageClasses), list(coverageSources),
                 orphans, orphansRecursive);
+    }
+
+    /** The per-shard time limit, 30 minutes when blank; empty when it is not a positive duration. */
+    static Optional<Duration> timeout(String text) {
+        try {
+            Duration d = Durations.parse(text == null || text.isBlank() ? "30m" : text);
+            return d.isZero() || d.isNegative() ? Optional.empty() : Optional.of(d);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     static List<String> list(String commaSeparated) {
@@ -314,6 +336,32 @@ public class SelfTestStep extends Step {
 
         public ListBoxModel doFillRuntimeItems() {
             return Choices.items(Choices.RUNTIME);
+        }
+
+        // the form's checks are the checks of settings(), so the snippet generator and the Pipeline agree
+
+        public FormValidation doCheckShards(@QueryParameter String value) {
+            Long n = Choices.formNumber(value, 1);
+            return Choices.form("shards", n == null ? Optional.of(notANumber(value)) : Choices.below("shards", n, 1));
+        }
+
+        public FormValidation doCheckWorkers(@QueryParameter String value) {
+            Long n = Choices.formNumber(value, 0);
+            return Choices.form("workers", n == null ? Optional.of(notANumber(value)) : Choices.below("workers", n, 0));
+        }
+
+        public FormValidation doCheckShard(@QueryParameter String value) {
+            Long n = Choices.formNumber(value, 0);
+            return Choices.form("shard", n == null ? Optional.of(notANumber(value)) : Choices.below("shard", n, 0));
+        }
+
+        public FormValidation doCheckTimeout(@QueryParameter String value) {
+            return Choices.form("timeout", timeout(value).isPresent() ? Optional.empty()
+                    : Optional.of(Messages.get("SelfTestStep.BadTimeout", value)));
+        }
+
+        private static String notANumber(String value) {
+            return "'" + value + "' is not a whole number";
         }
     }
 }

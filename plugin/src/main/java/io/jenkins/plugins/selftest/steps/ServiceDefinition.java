@@ -4,13 +4,17 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
+import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.selftest.Messages;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 
 /** One service of {@code supervisedService(services: [[name: 'db', command: '...'], ...])}. */
 public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition> implements Serializable {
@@ -55,10 +59,10 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
         return restart;
     }
 
-    /** {@code always}, {@code on-failure} (default) or {@code never}. */
+    /** {@code always}, {@code on-failure} (default) or {@code never}; checked with the rest of the spec in {@code start()}. */
     @DataBoundSetter
     public void setRestart(String restart) {
-        this.restart = Choices.oneOf("restart", restart, Choices.RESTART);
+        this.restart = Choices.canonical(restart, Choices.RESTART);
     }
 
     public int getMaxRestarts() {
@@ -67,7 +71,7 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
 
     @DataBoundSetter
     public void setMaxRestarts(int maxRestarts) {
-        this.maxRestarts = Choices.atLeast("maxRestarts", maxRestarts, 0);
+        this.maxRestarts = maxRestarts;
     }
 
     public BackoffSettings getBackoff() {
@@ -110,10 +114,13 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
         return env;
     }
 
-    /** {@code ['KEY=value', ...]}, as {@code withEnv}. */
+    /**
+     * {@code ['KEY=value', ...]}, as {@code withEnv}. The form's text area arrives as one item with a line per
+     * variable, so each item is split at line ends; a value may hold commas.
+     */
     @DataBoundSetter
     public void setEnv(List<String> env) {
-        this.env = env == null ? List.of() : List.copyOf(env);
+        this.env = split(env, "\\R");
     }
 
     public String getDir() {
@@ -129,9 +136,21 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
         return dependsOn;
     }
 
+    /**
+     * Names of services that must be ready first, {@code ['db', 'cache']}; the form's text box arrives as one item,
+     * {@code db, cache}, split at commas and blanks.
+     */
     @DataBoundSetter
     public void setDependsOn(List<String> dependsOn) {
-        this.dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+        this.dependsOn = split(dependsOn, "[,\\s]+");
+    }
+
+    private static List<String> split(List<String> items, String separator) {
+        if (items == null) {
+            return List.of();
+        }
+        return items.stream().filter(Objects::nonNull).flatMap(i -> Arrays.stream(i.split(separator)))
+                .map(String::trim).filter(i -> !i.isEmpty()).toList();
     }
 
     @Extension
@@ -145,6 +164,32 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
 
         public ListBoxModel doFillRestartItems() {
             return Choices.items(Choices.RESTART);
+        }
+
+        /** The text area's content: one variable a line. */
+        public String lines(List<String> items) {
+            return items == null ? "" : String.join("\n", items);
+        }
+
+        /** The text box's content: names separated by commas. */
+        public String names(List<String> items) {
+            return items == null ? "" : String.join(", ", items);
+        }
+
+        public FormValidation doCheckMaxRestarts(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("maxRestarts", value);
+        }
+
+        public FormValidation doCheckStartSeconds(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("startSeconds", value);
+        }
+
+        public FormValidation doCheckStopTimeout(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("stopTimeout", value);
+        }
+
+        public FormValidation doCheckEnv(@QueryParameter String value) {
+            return Choices.form("env", ServiceSpecs.envProblem(split(List.of(value == null ? "" : value), "\\R")));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.selftest.steps;
 
 import hudson.AbortException;
+import hudson.util.FormValidation;
 import io.jenkins.plugins.selftest.engine.supervisor.SpecException;
 import io.jenkins.plugins.selftest.engine.supervisor.SpecParser;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorSpec;
@@ -9,12 +10,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns the step's parameters into the engine's spec through the engine's own parser ({@link SpecParser#fromMap}),
  * so a Jenkinsfile and a {@code selftest supervise} spec file accept the same values and get the same errors.
  */
 final class ServiceSpecs {
+
+    private static final String STEP = "supervisedService";
 
     private ServiceSpecs() {
     }
@@ -24,21 +28,26 @@ final class ServiceSpecs {
      * @param single     the step's own fields were used (errors then name {@code restart}, not {@code services[0].restart})
      * @param workspace  the workspace path on the agent; {@code dir} must stay inside it
      * @param buildEnv   the build's environment (withEnv, tools, credentials bindings), the base of every service's
+     * @param stepProblems problems of the step's own fields ({@link SupervisedServiceStep#problems()}), reported
+     *                   together with those of the services
+     * @throws AbortException with one line per problem, each {@code supervisedService: <field>: ...}
      */
-    static SupervisorSpec toSpec(List<ServiceDefinition> defs, boolean single, String workspace, Map<String, String> buildEnv)
-            throws AbortException {
+    static SupervisorSpec toSpec(List<ServiceDefinition> defs, boolean single, String workspace, Map<String, String> buildEnv,
+                                 List<String> stepProblems) throws AbortException {
         List<Map<String, Object>> services = new ArrayList<>();
         for (int i = 0; i < defs.size(); i++) {
             services.add(toMap(defs.get(i), single ? "" : "services[" + i + "].", workspace, buildEnv));
         }
+        List<String> problems = new ArrayList<>(stepProblems);
         try {
-            return SpecParser.fromMap(Map.of("services", services));
+            SupervisorSpec spec = SpecParser.fromMap(Map.of("services", services));
+            Choices.check(STEP, problems);
+            return spec;
         } catch (SpecException e) {
-            String message = e.getMessage();
-            if (single) {
-                message = message.replace("services[0].", "");
+            for (String p : e.problems()) {
+                problems.add(single ? p.replace("services[0].", "") : p);
             }
-            throw new AbortException("supervisedService: " + message);
+            throw Choices.abort(STEP, problems);
         }
     }
 
@@ -56,11 +65,12 @@ final class ServiceSpecs {
         m.put("command", d.getCommand());
         m.put("workingDir", insideWorkspace(workspace, d.getDir(), path + "dir"));
         Map<String, String> env = new LinkedHashMap<>(buildEnv);
+        Optional<String> envProblem = envProblem(d.getEnv());
+        if (envProblem.isPresent()) {
+            throw Choices.abort(STEP, List.of(path + envProblem.get()));
+        }
         for (String kv : d.getEnv()) {
             int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new AbortException("supervisedService: " + path + "env: '" + kv + "' is not KEY=value");
-            }
             env.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
         m.put("env", env);
@@ -83,7 +93,7 @@ final class ServiceSpecs {
         ReadinessSettings r = d.getReady();
         if (r != null) {
             Map<String, Object> ready = new LinkedHashMap<>();
-            if (r.getPort() > 0) {
+            if (r.getPort() != 0) {
                 ready.put("port", r.getPort());
             }
             putIfSet(ready, "http", r.getHttp());
@@ -94,6 +104,47 @@ final class ServiceSpecs {
             m.put("ready", ready);
         }
         return m;
+    }
+
+    /** The first entry of {@code env} that is not {@code KEY=value}, as a problem of the field {@code env}. */
+    static Optional<String> envProblem(List<String> env) {
+        return env.stream().filter(kv -> kv.indexOf('=') <= 0).findFirst()
+                .map(kv -> "env: '" + kv + "' is not KEY=value; write one variable as NAME=value, e.g. 'PORT=8080'");
+    }
+
+    /**
+     * The snippet generator's check of one service field ({@code maxRestarts}, {@code backoff.factor},
+     * {@code ready.port}, ...): the engine's spec parser reads a service with only that field set, so the form
+     * accepts exactly what the Pipeline does.
+     */
+    static FormValidation formCheck(String field, String value) {
+        return Choices.form(field, fieldProblem(field, value));
+    }
+
+    /** The problem {@link #formCheck} shows ({@code <field>: ...}), or empty. */
+    static Optional<String> fieldProblem(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        String[] path = field.split("\\.");
+        Map<String, Object> service = new LinkedHashMap<>(Map.of("name", "form", "command", "true"));
+        Map<String, Object> leaf = service;
+        for (int i = 0; i < path.length - 1; i++) {
+            Map<String, Object> child = new LinkedHashMap<>();
+            if (path[i].equals("ready")) {
+                child.put("command", "true"); // a readiness map needs a probe; the form checks its other fields
+            }
+            leaf.put(path[i], child);
+            leaf = child;
+        }
+        leaf.put(path[path.length - 1], value.trim());
+        try {
+            SpecParser.fromMap(Map.of("services", List.of(service)));
+            return Optional.empty();
+        } catch (SpecException e) {
+            return e.problems().stream().map(p -> p.replace("services[0].", "")).filter(p -> p.startsWith(field))
+                    .findFirst();
+        }
     }
 
     private static void putIfSet(Map<String, Object> m, String key, String value) {

@@ -117,7 +117,7 @@ public final class SupervisedServiceExecution extends StepExecution {
         FilePath ws = access == null ? c.get(FilePath.class) : null;
         String wsPath = ws != null ? ws.getRemote() : workspace;
         SupervisorSpec spec = ServiceSpecs.toSpec(step.effectiveServices(), step.getServices().isEmpty(), wsPath,
-                env == null ? Map.of() : new LinkedHashMap<>(env));
+                env == null ? Map.of() : new LinkedHashMap<>(env), step.problems());
         services = spec.services().stream().map(ServiceSpec::name).toList();
         offsets = new long[services.size()];
         readyDeadlineMillis = System.currentTimeMillis() + readyTimeout(spec).toMillis();

@@ -7,8 +7,10 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.selftest.Messages;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -17,6 +19,7 @@ import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code supervisedService(...) { body }}: keeps helper processes alive while the body runs.
@@ -146,7 +149,7 @@ public class SupervisedServiceStep extends Step {
     /** {@code fail} (default): abort the body and fail the build; {@code unstable}; {@code ignore}. */
     @DataBoundSetter
     public void setOnGiveUp(String onGiveUp) {
-        this.onGiveUp = Choices.oneOf("onGiveUp", onGiveUp, Choices.ON_GIVE_UP);
+        this.onGiveUp = Choices.canonical(onGiveUp, Choices.ON_GIVE_UP);
     }
 
     public String getLog() {
@@ -156,7 +159,18 @@ public class SupervisedServiceStep extends Step {
     /** {@code stream} (default): each line to the build log as {@code [name] ...}; {@code file}; {@code both}. */
     @DataBoundSetter
     public void setLog(String log) {
-        this.log = Choices.oneOf("log", log, Choices.LOG);
+        this.log = Choices.canonical(log, Choices.LOG);
+    }
+
+    /**
+     * Problems of the step's own fields (each {@code <field>: ...}); the services' fields are checked by the engine's
+     * spec parser when the execution starts, and reported together with these.
+     */
+    List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        Choices.notOneOf("onGiveUp", onGiveUp, Choices.ON_GIVE_UP).ifPresent(problems::add);
+        Choices.notOneOf("log", log, Choices.LOG).ifPresent(problems::add);
+        return problems;
     }
 
     @Override
@@ -198,6 +212,18 @@ public class SupervisedServiceStep extends Step {
 
         public ListBoxModel doFillLogItems() {
             return Choices.items(Choices.LOG);
+        }
+
+        public FormValidation doCheckMaxRestarts(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("maxRestarts", value);
+        }
+
+        public FormValidation doCheckStartSeconds(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("startSeconds", value);
+        }
+
+        public FormValidation doCheckStopTimeout(@QueryParameter String value) {
+            return ServiceSpecs.formCheck("stopTimeout", value);
         }
     }
 }

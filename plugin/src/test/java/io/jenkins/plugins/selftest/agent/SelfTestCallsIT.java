@@ -1,6 +1,7 @@
 package io.jenkins.plugins.selftest.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
@@ -8,16 +9,22 @@ import io.jenkins.plugins.selftest.engine.container.Reaper;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
+import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
+import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
+import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import io.jenkins.plugins.selftest.fakes.FakeListener;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -153,11 +160,79 @@ class SelfTestCallsIT {
 
         String line = new SelfTestCalls.Reap(runId, "none", null, Map.of()).call();
 
-        assertThat(line).startsWith("stopped ").doesNotStartWith("stopped 0 ");
+        assertThat(line).matches("aborted; stopped 1 shard in \\d+\\.\\d s");
         assertThat(ProcessTree.isRunning(pid)).isFalse();
-        AgentOutcome o = Json.read(running.get(60, TimeUnit.SECONDS), AgentOutcome.class);
-        assertThat(o.outcomes()).containsExactly("error");
+        assertThatThrownBy(() -> running.get(60, TimeUnit.SECONDS)).hasRootCauseInstanceOf(InterruptedIOException.class)
+                .hasRootCauseMessage("run " + runId + " " + line);
+        assertThat(listener.text()).contains("selfTest: shard 1/1 aborted: 0 tests, 0 failed")
+                .doesNotContain("interrupted while").doesNotContain("could not run");
         assertThat(ProcessTree.cookieHolders(c -> c.startsWith(runId))).isEmpty();
+    }
+
+    @Test
+    void reapOfARunThisJvmDoesNotRunStopsItsShardProcessesByCookie() throws Exception {
+        // the run's JVM is gone (an agent restarted), its shard processes are not
+        String runId = "jenkins-it-orphan-" + id();
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell("exec sleep 600").cookie(SelfTestRun.shardCookie(runId, 0))
+                .output(LaunchSpec.Output.toFile(tmp.resolve("orphan.log"))).build());
+        try {
+            String line = new SelfTestCalls.Reap(runId, "none", null, Map.of()).call();
+
+            assertThat(line).isEqualTo("stopped 1 shard process(es) and removed 0 container(s) of run " + runId);
+            assertThat(p.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.stop(io.jenkins.plugins.selftest.engine.process.Signal.KILL, Duration.ZERO);
+        }
+    }
+
+    @Test
+    void stoppingARunOfTwoPodmanShardsAbortsBothAtOnce() throws Exception {
+        assumePodman();
+        Path ws = Files.createDirectories(tmp.resolve("ws"));
+        Files.createDirectories(ws.resolve("src/test/java/a"));
+        Files.writeString(ws.resolve("src/test/java/a/ATest.java"), "class ATest {}");
+        Files.writeString(ws.resolve("src/test/java/a/BTest.java"), "class BTest {}");
+        String runId = "jenkins-it-abort-" + id();
+        String settings = Json.write(settings("podman", 2, "sleep 600", 300));
+        Thread[] caller = new Thread[1];
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        caller[0] = new Thread(() -> {
+            try {
+                new SelfTestCalls.Run(settings, "", runId, Map.of(), listener, tmp.resolve("report").toString())
+                        .invoke(ws.toFile(), null);
+                ended.complete(null);
+            } catch (Throwable t) {
+                ended.complete(t);
+            }
+        });
+        caller[0].start();
+        ContainerRuntime podman = ContainerRuntime.of("podman", Optional.empty(), Map.of());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (running(podman, runId) < 2 && System.nanoTime() < deadline && !ended.isDone()) {
+            Thread.sleep(200);
+        }
+        assertThat(running(podman, runId)).as("both shards' containers run").isEqualTo(2);
+
+        // what SelfTestExecution.stop does: interrupt the remote call, then reap by run id
+        long t0 = System.nanoTime();
+        caller[0].interrupt();
+        String line = new SelfTestCalls.Reap(runId, "podman", null, Map.of()).call();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Throwable thrown = ended.get(30, TimeUnit.SECONDS);
+        System.out.printf(Locale.ROOT, "stop of 2 podman shards: %s; the stop call took %.2f s%n", line, seconds);
+
+        assertThat(line).matches("aborted; stopped 2 shards in \\d+\\.\\d s");
+        assertThat(seconds).as("both at once, without podman's stop timeout").isLessThan(5.0);
+        assertThat(podman.list(Reaper.selector(Optional.of(runId)))).isEmpty();
+        assertThat(thrown).isInstanceOf(InterruptedIOException.class).hasMessage("run " + runId + " " + line);
+        assertThat(listener.text()).contains("selfTest: shard 1/2 aborted: 0 tests, 0 failed",
+                "selfTest: shard 2/2 aborted: 0 tests, 0 failed").doesNotContain("interrupted while")
+                .doesNotContain("could not run");
+    }
+
+    private static int running(ContainerRuntime rt, String runId) throws IOException {
+        return (int) rt.exec("ps", "-q", "--filter", "label=" + ContainerRuntime.RUN_LABEL + "=" + runId).output().lines()
+                .filter(l -> !l.isBlank()).count();
     }
 
     @Test
@@ -192,6 +267,19 @@ class SelfTestCallsIT {
 
         assertThat(o.details()).isEmpty();
         assertThat(o.setupError()).hasValueSatisfying(m -> assertThat(m).contains("no-such-image"));
+    }
+
+    @Test
+    void aFreshWorkspaceIsOneLineSayingWhatToDo() throws Exception {
+        // selfTest as the first step of a new job: no workspace, no checkout, nothing compiled
+        Path fresh = tmp.resolve("workspace").resolve("new-job");
+
+        AgentOutcome o = Json.read(new SelfTestCalls.Run(Json.write(settings("none", 2, null, 60)), "", "jenkins-it-" + id(),
+                ENV, listener, tmp.resolve("report").toString()).invoke(fresh.toFile(), null), AgentOutcome.class);
+
+        assertThat(o.details()).isEmpty();
+        assertThat(o.setupError()).hasValueSatisfying(m -> assertThat(m).doesNotContain("\n").contains(fresh.toString())
+                .containsIgnoringCase("checkout"));
     }
 
     private static void assumePodman() {

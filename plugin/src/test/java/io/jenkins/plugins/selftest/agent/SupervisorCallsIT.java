@@ -88,6 +88,21 @@ class SupervisorCallsIT {
         assertThat(Files.readString(dir.toPath().resolve("logs/ticker.log"))).contains("tick 1\n");
     }
 
+    @Test
+    void launchCreatesAMissingWorkspaceAsShDoes() throws Exception {
+        // the first step of a new job: Jenkins has not made the workspace yet (pollUntil reads the service "ticker")
+        Path ws = tmp.resolve("workspace").resolve("new-job");
+        assertThat(ws).doesNotExist();
+        SupervisorSpec spec = SupervisorSpec.of(ServiceSpec.shell("ticker", "pwd; sleep 30").workingDir(ws.toString()).build());
+
+        new SupervisorCalls.Launch(Json.write(spec), jar, ws.toString()).invoke(dir, null);
+
+        PollResult r = pollUntil(new long[] {0}, p -> !p.lines().get(0).isEmpty());
+        assertThat(ws).isDirectory();
+        assertThat(r.lines().get(0).get(0)).isEqualTo(ws.toString());
+        r.state().flatMap(s -> s.service("ticker")).flatMap(ServiceStatus::cookie).ifPresent(cookies::add);
+    }
+
     private PollResult pollUntil(long[] offsets, Predicate<PollResult> done) throws Exception {
         return pollUntil(offsets, done, Duration.ofSeconds(20));
     }

@@ -216,7 +216,7 @@ class SelfTestExecutionTest {
             assertThat(access.interrupted.await(10, TimeUnit.SECONDS)).as("the remote call was interrupted").isTrue();
             assertThat(access.reaped).containsExactly(e.runId() + "|none|{DOCKER_CONFIG=/tmp/registry-config, "
                     + "DOCKER_HOST=tcp://docker.example:2376}");
-            assertThat(listener.text()).contains("selfTest: stopped: reaped " + e.runId());
+            assertThat(listener.text()).contains("selfTest: aborted; reaped " + e.runId());
             assertThat(e.blocksRestart()).isFalse();
         } finally {
             pool.shutdownNow();
@@ -446,7 +446,10 @@ class SelfTestExecutionTest {
         // selfTestPlan(shard: 1) is refused by Pipeline itself: the plan has no shard parameter (SelfTestPlanStepTest)
         assertThat(java.util.Arrays.stream(SelfTestPlanStep.class.getMethods()).map(java.lang.reflect.Method::getName))
                 .doesNotContain("setShard");
-        assertThatThrownBy(() -> new SelfTestStep().setShard(-1)).hasMessage("shard: must be at least 0, got -1");
+        SelfTestStep shard = new SelfTestStep();
+        shard.setShard(-1);
+        assertThatThrownBy(shard::settings).isInstanceOf(AbortException.class)
+                .hasMessage("selfTest: shard: -1 is less than 0; give 0 or more");
     }
 
     @Test

@@ -304,13 +304,22 @@ public final class ContainerRuntime {
         return args;
     }
 
-    /** Removes a container, running or not, at once ({@code rm -f}); a missing container is not an error. */
+    /**
+     * Removes a container, running or not, at once; a missing container is not an error. Docker's {@code rm -f} kills
+     * with SIGKILL; podman's first waits its stop timeout (10 s) after SIGTERM, which a shard's shell as PID 1 ignores,
+     * so podman gets {@code --time 0} (podman 4.3 has it; docker has no such option).
+     */
     public CliResult remove(String nameOrId) throws IOException {
-        CliResult r = exec(List.of("rm", "-f", nameOrId), CALL_TIMEOUT);
+        CliResult r = exec(removeArgs(nameOrId), CALL_TIMEOUT);
         if (!r.ok() && r.output().toLowerCase(Locale.ROOT).contains("no such container")) {
             return new CliResult(0, r.output(), false);
         }
         return r;
+    }
+
+    /** Arguments (after {@link #baseCommand()}) of {@link #remove}. */
+    public List<String> removeArgs(String nameOrId) {
+        return kind == Kind.PODMAN ? List.of("rm", "-f", "--time", "0", nameOrId) : List.of("rm", "-f", nameOrId);
     }
 
     /** Stops a container at once ({@code kill}); it stays until removed unless it was started with {@code --rm}. */

@@ -73,28 +73,52 @@ public final class Reaper {
         if (ids == null) {
             return new Result(removed, failures, problems, -1);
         }
+        // all at once: a run's shards are stopped together, not one container after the other
+        List<String> removedAll = java.util.Collections.synchronizedList(removed);
+        List<String> problemsAll = java.util.Collections.synchronizedList(problems);
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger(failures);
+        List<Thread> removers = new ArrayList<>();
         for (String id : ids) {
-            boolean gone = false;
-            for (int attempt = 0; attempt <= retries && !gone; attempt++) {
-                String reason;
+            Thread t = new Thread(() -> {
+                boolean gone = false;
+                for (int attempt = 0; attempt <= retries && !gone; attempt++) {
+                    String reason;
+                    try {
+                        CliResult r = runtime.remove(id);
+                        gone = r.ok();
+                        reason = r.firstLine();
+                    } catch (IOException e) {
+                        reason = e.getMessage();
+                    }
+                    if (!gone) {
+                        failed.incrementAndGet();
+                        problemsAll.add("cannot remove container " + shortId(id) + ": " + reason
+                                + (attempt < retries ? "; retrying" : ""));
+                        pause(attempt < retries ? delay : Duration.ZERO);
+                    }
+                }
+                if (gone) {
+                    removedAll.add(id);
+                }
+            }, "selftest-reaper-rm");
+            t.setDaemon(true);
+            t.start();
+            removers.add(t);
+        }
+        boolean interrupted = false;
+        for (Thread t : removers) {
+            while (t.isAlive()) {
                 try {
-                    CliResult r = runtime.remove(id);
-                    gone = r.ok();
-                    reason = r.firstLine();
-                } catch (IOException e) {
-                    reason = e.getMessage();
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish the clean-up; the caller sees its interrupt afterwards
                 }
-                if (!gone) {
-                    failures++;
-                    problems.add("cannot remove container " + shortId(id) + ": " + reason
-                            + (attempt < retries ? "; retrying" : ""));
-                    pause(attempt < retries ? delay : Duration.ZERO);
-                }
-            }
-            if (gone) {
-                removed.add(id);
             }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        failures = failed.get();
         return new Result(removed, failures, problems, ids.size() - removed.size());
     }
 

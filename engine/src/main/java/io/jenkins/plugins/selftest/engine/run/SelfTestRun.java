@@ -26,6 +26,7 @@ import io.jenkins.plugins.selftest.engine.shard.ShardPlanner;
 import io.jenkins.plugins.selftest.engine.shard.TestCatalog;
 import io.jenkins.plugins.selftest.engine.shard.TimingHistory;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,11 +38,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -56,6 +61,10 @@ import java.util.stream.Stream;
  * reports/ with the JUnit XML and jacoco-N.exec), {@code summary.json}, {@code details.json}, the JaCoCo report ({@code jacoco/}),
  * {@code orphans.json}/{@code orphans.html} and {@code index.html}. A shard that fails, times out or cannot start
  * does not stop the others. One instance runs one run at a time; the listener is called from shard threads.
+ *
+ * <p>{@link #abort()} (or an interrupt of the thread in {@link #run}) stops all running shards at once; they end with
+ * outcome {@link ShardRecord#ABORTED}. A run in progress can be found by its id from another call in the same JVM
+ * ({@link #abortRunning}), which is how the Jenkins step's {@code stop()} reaches it on the agent.
  */
 public final class SelfTestRun {
 
@@ -75,6 +84,21 @@ public final class SelfTestRun {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final Duration COPY_TIMEOUT = Duration.ofMinutes(10);
+    /** How long an aborted shard's processes get between TERM and KILL. */
+    private static final Duration ABORT_GRACE = Duration.ofSeconds(2);
+    /** How long {@link #abort()} and an aborted run wait for the shards to be gone. */
+    private static final Duration ABORT_WAIT = Duration.ofSeconds(15);
+
+    /** Runs and single shards going on in this JVM, by run id: what {@link #abortRunning} finds. */
+    private static final Map<String, SelfTestRun> RUNNING = new ConcurrentHashMap<>();
+    /** The reports of the last aborts, for a caller that comes after the run ended (bounded). */
+    private static final Map<String, AbortReport> ABORTED = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, AbortReport> eldest) {
+                    return size() > 64;
+                }
+            });
 
     private final SelfTestOptions options;
     private final String runId;
@@ -82,7 +106,11 @@ public final class SelfTestRun {
     private volatile Optional<String> fallbackReason = Optional.empty();
     private volatile List<Path> imageMounts = List.of();
     /** Shard processes (local shells or container CLIs) still running, stopped by the shutdown hook of a run. */
-    private final java.util.Set<LaunchedProcess> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<LaunchedProcess> live = ConcurrentHashMap.newKeySet();
+    /** Indexes of the shards that are running now: what an abort stops. */
+    private final java.util.Set<Integer> runningShards = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean aborting = new AtomicBoolean();
+    private final CompletableFuture<AbortReport> aborted = new CompletableFuture<>();
 
     public SelfTestRun(SelfTestOptions options) {
         this.options = options;
@@ -199,6 +227,7 @@ public final class SelfTestRun {
         LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
                 .env(options.environment()).output(LaunchSpec.Output.toFile(log)).build());
         int code = waitForShard(p).orElse(-1);
+        throwIfAborted();
         if (code != 0) {
             String tail = Files.exists(log) ? lastLines(log, 1) : "";
             throw new SetupException("preparing " + options.workspace() + " with '" + script + "' failed (exit "
@@ -271,9 +300,11 @@ public final class SelfTestRun {
      */
     public RunSummary run(RunListener listener) throws IOException {
         AutoCloseable stopper = stopOnShutdown();
+        RUNNING.put(runId, this);
         try {
             return runStoppable(listener);
         } finally {
+            RUNNING.remove(runId, this);
             try {
                 stopper.close();
             } catch (Exception e) {
@@ -287,8 +318,10 @@ public final class SelfTestRun {
         long t0 = System.nanoTime();
         checkSetup();
         prepare();
+        throwIfAborted();
         ShardPlan plan = plan();
         warmUpOfflineMaven(plan, listener);
+        throwIfAborted();
         Files.createDirectories(options.reportDir());
         deleteTree(options.reportDir().resolve("shards"));
         plan.write(options.reportDir().resolve("plan.json"));
@@ -298,6 +331,7 @@ public final class SelfTestRun {
         List<ShardResult> results = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         int reapFailures = 0;
+        boolean interrupted = false;
         try (ContainerLock lock = runtime.isPresent() && options.lockFile().isPresent()
                 ? ContainerLock.acquire(options.lockFile().get(), Duration.ofHours(1)) : null;
              AutoCloseable guard = runtime.isPresent() ? new Reaper(runtime.get()).guard(runId) : null) {
@@ -311,18 +345,22 @@ public final class SelfTestRun {
                 for (ShardPlan.Shard s : plan.shards()) {
                     futures.add(pool.submit(() -> runShard(plan, s.index(), listener)));
                 }
-                for (Future<ShardResult> f : futures) {
-                    results.add(f.get());
+                try {
+                    for (Future<ShardResult> f : futures) {
+                        results.add(f.get());
+                    }
+                } catch (InterruptedException e) {
+                    // the owner stops the run (an aborted build cancels the remote call): all shards at once; the
+                    // interrupt is restored at the end, after the clean-up below (lock files, CLI calls) has run
+                    interrupted = true;
+                    abort();
+                    awaitShards(futures);
                 }
-            } catch (InterruptedException e) {
-                pool.shutdownNow();
-                Thread.currentThread().interrupt();
-                throw new IOException("run " + runId + " was interrupted; its shards were stopped", e);
             } catch (ExecutionException e) {
                 throw new IOException("shard of run " + runId + " failed unexpectedly: " + e.getCause(), e.getCause());
             } finally {
                 pool.shutdownNow();
-                if (runtime.isPresent()) {
+                if (runtime.isPresent() && !aborting.get()) {
                     // --rm removes each container at its end; anything still labelled with this run was not removed
                     Reaper.Result reaped = new Reaper(runtime.get()).reap(Optional.of(runId), 2, Duration.ofMillis(500));
                     reapFailures += reaped.failures() + reaped.removed().size();
@@ -336,8 +374,118 @@ public final class SelfTestRun {
         } catch (Exception e) {
             throw new IOException("run " + runId + ": " + e.getMessage(), e);
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        throwIfAborted();
         double seconds = (System.nanoTime() - t0) / 1e9;
         return gather(plan, results, started, seconds, mode(), reapFailures, problems, listener);
+    }
+
+    /**
+     * What an abort did.
+     *
+     * @param shards   the shards that were running and were stopped
+     * @param seconds  from the abort until their processes and containers were gone
+     * @param problems what could not be stopped or removed
+     */
+    public record AbortReport(int shards, double seconds, List<String> problems) {
+        public AbortReport {
+            problems = List.copyOf(problems);
+        }
+
+        /** {@code aborted; stopped 2 shards in 0.8 s}, for the log. */
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "aborted; stopped %d shard%s in %.1f s", shards,
+                    shards == 1 ? "" : "s", seconds) + (problems.isEmpty() ? "" : "; " + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * Aborts the run: stops all its running shards at once - local process trees (TERM, then KILL after 2 s) and the
+     * run's containers (removed without the engine's stop timeout, concurrently) - and waits until they are gone (at
+     * most 15 s). The shards end with outcome {@link ShardRecord#ABORTED}, and {@link #run} throws
+     * {@link InterruptedIOException} instead of gathering. Interrupting the thread in {@link #run} does the
+     * same. Thread-safe and idempotent: a later call waits for the first and gets its report.
+     */
+    public AbortReport abort() {
+        if (!aborting.compareAndSet(false, true)) {
+            return aborted.join();
+        }
+        long t0 = System.nanoTime();
+        int shards = runningShards.size();
+        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        // fresh threads: the caller may be an interrupted one, and every CLI call would fail at once on it
+        List<Thread> stoppers = new ArrayList<>();
+        for (LaunchedProcess p : List.copyOf(live)) {
+            stoppers.add(startDaemon("selftest-abort-" + runId, () -> p.stop(Signal.TERM, ABORT_GRACE)));
+        }
+        runtime.ifPresent(rt -> stoppers.add(startDaemon("selftest-abort-" + runId, () ->
+                problems.addAll(new Reaper(rt).reap(Optional.of(runId), 1, Duration.ofMillis(200)).problems()))));
+        long deadline = System.nanoTime() + ABORT_WAIT.toNanos();
+        boolean interrupted = Thread.interrupted();
+        for (Thread t : stoppers) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        AbortReport report = new AbortReport(shards, (System.nanoTime() - t0) / 1e9, problems);
+        ABORTED.put(runId, report);
+        aborted.complete(report);
+        return report;
+    }
+
+    /** Whether {@link #abort()} was called (or the run was interrupted). */
+    public boolean isAborted() {
+        return aborting.get();
+    }
+
+    /**
+     * Aborts the run (or single shard) {@code runId} going on in this JVM ({@link #abort()}); when it has ended, the
+     * report of its abort if there was one; otherwise empty.
+     */
+    public static Optional<AbortReport> abortRunning(String runId) {
+        SelfTestRun run = RUNNING.get(runId);
+        if (run != null) {
+            return Optional.of(run.abort());
+        }
+        return Optional.ofNullable(ABORTED.get(runId));
+    }
+
+    /** Waits (at most {@link #ABORT_WAIT}, even when interrupted) for the shards of an aborted run to report. */
+    private void awaitShards(List<Future<ShardResult>> futures) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + ABORT_WAIT.toNanos();
+        for (Future<ShardResult> f : futures) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException e) {
+                // a shard that does not end is interrupted by shutdownNow; its outcome is not waited for
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void throwIfAborted() throws InterruptedIOException {
+        if (aborting.get()) {
+            throw new InterruptedIOException("run " + runId + " " + aborted.join().describe());
+        }
+    }
+
+    private static Thread startDaemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /**
@@ -356,11 +504,26 @@ public final class SelfTestRun {
         };
     }
 
-    /** Waits for a shard (or prepare) process, tracked so that a shutdown stops it. */
+    /**
+     * Waits for a shard (or prepare) process, tracked so that a shutdown or an abort stops it; at the timeout stops its
+     * tree and returns empty. An interrupt of the waiting thread (the remote call of a single shard cancelled by an
+     * aborted build) aborts the run.
+     */
     private Optional<Integer> waitForShard(LaunchedProcess p) {
         live.add(p);
+        if (aborting.get()) {
+            p.stop(Signal.TERM, ABORT_GRACE); // started while the run was being aborted
+        }
         try {
-            return waitFor(p, options.timeout());
+            if (p.process().waitFor(options.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                return Optional.of(p.process().exitValue());
+            }
+            p.stop(Signal.TERM, STOP_GRACE);
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            abort();
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         } finally {
             live.remove(p);
         }
@@ -371,6 +534,19 @@ public final class SelfTestRun {
      * says what happened. Calls {@code listener.shardStarted/shardFinished}.
      */
     public ShardResult runShard(ShardPlan plan, int index, RunListener listener) {
+        boolean registered = RUNNING.putIfAbsent(runId, this) == null; // a single shard of a distributed run
+        runningShards.add(index);
+        try {
+            return runShardOnce(plan, index, listener);
+        } finally {
+            runningShards.remove(index);
+            if (registered) {
+                RUNNING.remove(runId, this);
+            }
+        }
+    }
+
+    private ShardResult runShardOnce(ShardPlan plan, int index, RunListener listener) {
         ShardPlan.Shard shard = plan.shard(index);
         listener.shardStarted(shard);
         Path dir = options.reportDir().resolve("shards").resolve("shard-" + index);
@@ -384,6 +560,9 @@ public final class SelfTestRun {
         int failures = 0;
         int timeouts = 0;
         try {
+            if (aborting.get()) {
+                throw new InterruptedIOException("aborted before it started");
+            }
             deleteTree(dir);
             Files.createDirectories(reports);
             Files.write(testsFile, shard.tests());
@@ -423,7 +602,13 @@ public final class SelfTestRun {
         TestSuiteResult results = read.tests();
         List<Path> execs = read.execFiles();
         String outcome;
-        if (timedOut) {
+        if (aborting.get()) {
+            // stopped on purpose: neither its exit, nor a half-written report, nor a failed CLI call is a problem
+            outcome = ShardRecord.ABORTED;
+            problems.clear();
+            timeouts = 0;
+            failures = 0;
+        } else if (timedOut) {
             outcome = ShardRecord.TIMEOUT;
         } else if (results.failed() + results.errors() > 0) {
             outcome = ShardRecord.FAILED;
@@ -434,7 +619,9 @@ public final class SelfTestRun {
         } else {
             outcome = ShardRecord.OK;
         }
-        problems.addAll(results.problems());
+        if (!aborting.get()) {
+            problems.addAll(results.problems());
+        }
         ShardResult r = new ShardResult(index, shard.tests(), outcome, exit, seconds, results, reports, log, execs,
                 failures, timeouts, problems);
         listener.shardFinished(r);
@@ -494,6 +681,9 @@ public final class SelfTestRun {
             }
             LaunchedProcess p = rt.startAttached(s.name(), log);
             Optional<Integer> exit = waitForShard(p);
+            if (aborting.get()) {
+                return new ContainerRunOutcome(exit, false, failures, problems); // the finally removes it
+            }
             if (exit.isEmpty()) {
                 rt.kill(s.name());
             }
@@ -543,6 +733,10 @@ public final class SelfTestRun {
         Optional<Integer> exit = waitForShard(p);
         List<String> problems = new ArrayList<>();
         int failures = 0;
+        if (aborting.get()) {
+            rt.remove(name); // the abort removes it too; whichever comes first
+            return new ContainerRunOutcome(exit, false, 0, problems);
+        }
         if (exit.isEmpty()) {
             CliResult rm = rt.remove(name);
             if (!rm.ok()) {

@@ -28,7 +28,7 @@ public enum RestartPolicy {
                 return p;
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not one of always, on-failure, never");
+        throw new IllegalArgumentException("'" + text + "' is not one of always, on-failure, never; pick one of those");
     }
 
     /** Whether an exit with {@code code} (a signal death is 128 + signal) calls for a restart. */

@@ -2,7 +2,6 @@ package io.jenkins.plugins.selftest.engine.supervisor;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +57,7 @@ public record SupervisorSpec(List<ServiceSpec> services, Duration heartbeatInter
             problems.add("staleAfter: " + Durations.format(staleAfter) + " must be longer than heartbeatInterval "
                     + Durations.format(heartbeatInterval) + ", e.g. 15s");
         }
-        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Integer> seen = new LinkedHashMap<>(); // in the order of the spec, for messages
         for (int i = 0; i < services.size(); i++) {
             ServiceSpec s = services.get(i);
             String path = "services[" + i + "]";

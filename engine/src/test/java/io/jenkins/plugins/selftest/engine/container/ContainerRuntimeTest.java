@@ -13,6 +13,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainerRuntimeTest {
 
     @Test
+    void removeKillsAtOnceWithoutTheStopTimeout() {
+        // podman's rm -f waits 10 s after SIGTERM unless told otherwise; docker's rm -f sends SIGKILL and has no --time
+        assertThat(ContainerRuntime.of("podman", Optional.empty(), Map.of()).removeArgs("c1"))
+                .containsExactly("rm", "-f", "--time", "0", "c1");
+        assertThat(ContainerRuntime.of("docker", Optional.empty(), Map.of()).removeArgs("c1"))
+                .containsExactly("rm", "-f", "c1");
+    }
+
+    @Test
     void explicitHostBecomesUrlForPodmanAndDashHForDocker() {
         assertThat(ContainerRuntime.of("podman", Optional.of("ssh://u@h/run/podman.sock"), Map.of()).baseCommand())
                 .containsExactly("podman", "--url", "ssh://u@h/run/podman.sock");

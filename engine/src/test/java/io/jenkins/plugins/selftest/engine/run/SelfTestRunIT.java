@@ -201,4 +201,109 @@ class SelfTestRunIT {
             service.stop(io.jenkins.plugins.selftest.engine.process.Signal.TERM, Duration.ofSeconds(5));
         }
     }
+
+    /** Runs {@code run} on a thread of its own, recording what the listener hears; the future holds what it threw. */
+    private static java.util.concurrent.CompletableFuture<Throwable> runInBackground(SelfTestRun run,
+            List<ShardResult> finished, List<String> notes, Thread[] thread) {
+        java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+        RunListener listener = new RunListener() {
+            @Override
+            public void shardFinished(ShardResult result) {
+                finished.add(result);
+            }
+
+            @Override
+            public void note(String message) {
+                notes.add(message);
+            }
+        };
+        thread[0] = new Thread(() -> {
+            try {
+                run.run(listener);
+                ended.complete(null);
+            } catch (Throwable t) {
+                ended.complete(t);
+            }
+        }, "it-run");
+        thread[0].start();
+        return ended;
+    }
+
+    private static List<String> runningContainers(String runId) throws IOException {
+        var r = Containers.podman().exec(List.of("ps", "-q", "--filter", "label=selftest.run=" + runId), Duration.ofSeconds(30));
+        return r.output().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @Test
+    void abortedBuildStopsAllContainerShardsAtOnceAndCallsThemAborted(@TempDir Path tmp) throws Exception {
+        Containers.assumePodman();
+        String runId = "it-abort-" + UUID.randomUUID().toString().substring(0, 8);
+        // the shell is PID 1 of its container and ignores SIGTERM: podman's "rm -f" alone would wait 10 s for each
+        SelfTestOptions o = SelfTestOptions.builder(pyWorkspace(tmp.resolve("ws"), 2)).framework(Framework.CUSTOM)
+                .paths(List.of("tests/*.py")).shards(2).useContainer(true).runId(runId)
+                .command("sleep 600; " + WRITE_JUNIT).timeout(Duration.ofMinutes(10)).reportDir(tmp.resolve("report")).build();
+        List<ShardResult> finished = Collections.synchronizedList(new ArrayList<>());
+        List<String> notes = Collections.synchronizedList(new ArrayList<>());
+        Thread[] runner = new Thread[1];
+        var ended = runInBackground(new SelfTestRun(o), finished, notes, runner);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (runningContainers(runId).size() < 2 && System.nanoTime() < deadline && !ended.isDone()) {
+            Thread.sleep(200);
+        }
+        assertThat(runningContainers(runId)).as("both shards' containers run").hasSize(2);
+
+        long t0 = System.nanoTime();
+        runner[0].interrupt(); // what an aborted build does: the remote call is cancelled, its thread interrupted
+        Throwable thrown = ended.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        double runEnded = (System.nanoTime() - t0) / 1e9;
+        while (!Containers.ofRun(runId).isEmpty() && System.nanoTime() - t0 < Duration.ofSeconds(30).toNanos()) {
+            Thread.sleep(50);
+        }
+        double containersGone = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(java.util.Locale.ROOT, "abort of 2 podman shards: containers gone after %.2f s, run() returned "
+                + "after %.2f s: %s%n", containersGone, runEnded, thrown);
+
+        assertThat(Containers.ofRun(runId)).as("no container of the run is left").isEmpty();
+        assertThat(containersGone).as("all containers gone within 5 s").isLessThan(5.0);
+        assertThat(runEnded).as("the run ends within 5 s").isLessThan(5.0);
+        assertThat(thrown).isInstanceOf(java.io.InterruptedIOException.class)
+                .hasMessageMatching("run " + runId + " aborted; stopped 2 shards in \\d+\\.\\d s");
+        assertThat(finished).extracting(ShardResult::outcome).containsExactly(ShardRecord.ABORTED, ShardRecord.ABORTED);
+        assertThat(finished).allSatisfy(r -> assertThat(r.problems()).isEmpty());
+        assertThat(finished).allSatisfy(r -> assertThat(r.containerFailures()).isZero());
+        assertThat(String.join("\n", notes) + thrown.getMessage()).doesNotContain("interrupted while")
+                .doesNotContain("could not run");
+        assertThat(SelfTestRun.abortRunning(runId)).as("the report stays for a late stop call")
+                .hasValueSatisfying(r -> assertThat(r.shards()).isEqualTo(2));
+    }
+
+    @Test
+    void abortFromAnotherCallStopsLocalShardsAtOnce(@TempDir Path tmp) throws Exception {
+        String runId = "it-abort-local-" + UUID.randomUUID().toString().substring(0, 8);
+        Path started = Files.createDirectories(tmp.resolve("started"));
+        // TERM is ignored by the shard's shell: the abort has to end it with KILL after its short grace
+        SelfTestOptions o = SelfTestOptions.builder(pyWorkspace(tmp.resolve("ws"), 3)).framework(Framework.CUSTOM)
+                .paths(List.of("tests/*.py")).shards(3).runId(runId)
+                .command("trap '' TERM; touch " + started + "/$SELFTEST_SHARD_INDEX; sleep 600 & wait; sleep 600; "
+                        + WRITE_JUNIT)
+                .timeout(Duration.ofMinutes(10)).reportDir(tmp.resolve("report")).build();
+        List<ShardResult> finished = Collections.synchronizedList(new ArrayList<>());
+        List<String> notes = Collections.synchronizedList(new ArrayList<>());
+        var ended = runInBackground(new SelfTestRun(o), finished, notes, new Thread[1]);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (Files.list(started).count() < 3 && System.nanoTime() < deadline && !ended.isDone()) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.list(started).count()).as("all shards started").isEqualTo(3);
+
+        SelfTestRun.AbortReport report = SelfTestRun.abortRunning(runId).orElseThrow(); // what the plugin's stop calls
+        Throwable thrown = ended.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(report.shards()).isEqualTo(3);
+        assertThat(report.seconds()).as("all at once: one grace period, not three").isLessThan(4.0);
+        assertThat(report.describe()).matches("aborted; stopped 3 shards in \\d+\\.\\d s");
+        assertThat(thrown).isInstanceOf(java.io.InterruptedIOException.class).hasMessage("run " + runId + " " + report.describe());
+        assertThat(finished).extracting(ShardResult::outcome).containsOnly(ShardRecord.ABORTED).hasSize(3);
+        assertThat(ProcessTree.cookieHolders(c -> c.startsWith(runId))).as("no process of the run is left").isEmpty();
+    }
 }

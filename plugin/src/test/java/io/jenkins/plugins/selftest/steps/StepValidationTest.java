@@ -1,0 +1,323 @@
+package io.jenkins.plugins.selftest.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.selftest.agent.PollResult;
+import io.jenkins.plugins.selftest.agent.SupervisorAccess;
+import io.jenkins.plugins.selftest.fakes.FakeContext;
+import io.jenkins.plugins.selftest.fakes.FakeListener;
+import io.jenkins.plugins.selftest.fakes.FakeRun;
+import io.jenkins.plugins.selftest.fakes.ManualScheduler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every parameter of every step that can be given a bad value: the setter keeps it (structs would turn an exception
+ * there into a stack trace), and {@code start()} fails with exactly one line naming the step, the field, the value and
+ * the fix, as an {@link AbortException} (which Pipeline prints without a stack trace).
+ */
+class StepValidationTest {
+
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private Supplier<java.util.concurrent.ScheduledExecutorService> saved;
+    private FakeContext context;
+    private final NoAgent agent = new NoAgent();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        saved = SupervisedServiceExecution.scheduler;
+        SupervisedServiceExecution.scheduler = () -> scheduler;
+        context = new FakeContext().with(TaskListener.class, new FakeListener()).with(Run.class, new FakeRun())
+                .with(EnvVars.class, new EnvVars());
+    }
+
+    @AfterEach
+    void tearDown() {
+        SupervisedServiceExecution.scheduler = saved;
+    }
+
+    private static final String DURATION_FIX = "is not a duration: use e.g. 200ms, 30s, 5m, 1h or a number of seconds";
+
+    static Stream<Arguments> supervisedService() {
+        return Stream.of(
+                bad("restart", s -> s.setRestart("sometimes"),
+                        "supervisedService: restart: 'sometimes' is not one of always, on-failure, never; pick one of those"),
+                bad("maxRestarts", s -> s.setMaxRestarts(-2),
+                        "supervisedService: maxRestarts: -2 is not allowed: use -1 (no limit) or 0 or more"),
+                bad("onGiveUp", s -> s.setOnGiveUp("panic"),
+                        "supervisedService: onGiveUp: 'panic' is not one of fail, unstable, ignore; pick one of those"),
+                bad("log", s -> s.setLog("syslog"),
+                        "supervisedService: log: 'syslog' is not one of stream, file, both; pick one of those"),
+                bad("startSeconds", s -> s.setStartSeconds("soon"), "supervisedService: startSeconds: 'soon' " + DURATION_FIX),
+                bad("stopTimeout", s -> s.setStopTimeout("later"), "supervisedService: stopTimeout: 'later' " + DURATION_FIX),
+                bad("env", s -> s.setEnv(List.of("PORT=1", "DEBUG")),
+                        "supervisedService: env: 'DEBUG' is not KEY=value; write one variable as NAME=value, e.g. 'PORT=8080'"),
+                bad("dir", s -> s.setDir("../../etc"), "supervisedService: dir: '../../etc' is outside the workspace: "
+                        + "give a path relative to the workspace, e.g. dir: 'services/api'"),
+                bad("backoff.factor", s -> s.setBackoff(backoff(b -> b.setFactor(0.5))),
+                        "supervisedService: backoff.factor: 0.5 must be at least 1 (1 keeps the delay fixed)"),
+                bad("backoff.initial", s -> s.setBackoff(backoff(b -> b.setInitial("fast"))),
+                        "supervisedService: backoff.initial: 'fast' " + DURATION_FIX),
+                bad("backoff.max", s -> s.setBackoff(backoff(b -> b.setMax("-5s"))),
+                        "supervisedService: backoff.max: '-5s' " + DURATION_FIX),
+                bad("backoff.resetAfter", s -> s.setBackoff(backoff(b -> b.setResetAfter("1 minute"))),
+                        "supervisedService: backoff.resetAfter: '1 minute' " + DURATION_FIX),
+                bad("ready.port", s -> s.setReady(ready(r -> r.setPort(70000))),
+                        "supervisedService: ready.port: 70000 is not a TCP port: use 1 to 65535"),
+                bad("ready.port (negative)", s -> s.setReady(ready(r -> r.setPort(-1))),
+                        "supervisedService: ready.port: -1 is not a TCP port: use 1 to 65535"),
+                bad("ready.timeout", s -> s.setReady(ready(r -> r.setTimeout("forever"))),
+                        "supervisedService: ready.timeout: 'forever' " + DURATION_FIX),
+                bad("ready.interval", s -> s.setReady(ready(r -> r.setInterval("often"))),
+                        "supervisedService: ready.interval: 'often' " + DURATION_FIX),
+                bad("ready.http", s -> s.setReady(ready(r -> r.setHttp("localhost:8080"))),
+                        "supervisedService: ready.http: 'localhost:8080' is not an http:// or https:// URL"),
+                bad("services[1].restart", s -> s.setServices(List.of(service("db", d -> { }),
+                                service("api", d -> d.setRestart("sometimes")))),
+                        "supervisedService: services[1].restart: 'sometimes' is not one of always, on-failure, never; "
+                                + "pick one of those"),
+                bad("services[1].dependsOn", s -> s.setServices(List.of(service("db", d -> { }),
+                                service("api", d -> d.setDependsOn(List.of("cache"))))),
+                        "supervisedService: services[1].dependsOn: 'cache' is not a service here: use one of db, api"),
+                bad("services[0].maxRestarts", s -> s.setServices(List.of(service("db", d -> d.setMaxRestarts(-5)))),
+                        "supervisedService: services[0].maxRestarts: -5 is not allowed: use -1 (no limit) or 0 or more"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("supervisedService")
+    void supervisedServiceRejectsABadValueWithOneLine(String field, Consumer<SupervisedServiceStep> set, String message) {
+        SupervisedServiceStep step = api();
+        set.accept(step); // a setter never throws: structs would print the exception with its stack trace
+
+        Throwable t = catchThrowable(() -> new SupervisedServiceExecution(step, context, agent, "/ws").start());
+
+        assertThat(t).isExactlyInstanceOf(AbortException.class).hasMessage(message).hasNoCause();
+        assertThat(t.getMessage()).doesNotContain("\n");
+        assertThat(scheduler.queued()).as("nothing is launched").isZero();
+    }
+
+    static Stream<Arguments> selfTest() {
+        return Stream.of(
+                badSelfTest("shards", s -> s.setShards(-1), "selfTest: shards: -1 is less than 1; give 1 or more"),
+                badSelfTest("shards (0)", s -> s.setShards(0), "selfTest: shards: 0 is less than 1; give 1 or more"),
+                badSelfTest("workers", s -> s.setWorkers(-4), "selfTest: workers: -4 is less than 0; give 0 or more"),
+                badSelfTest("shard", s -> s.setShard(-1), "selfTest: shard: -1 is less than 0; give 0 or more"),
+                badSelfTest("framework", s -> s.setFramework("ant"),
+                        "selfTest: framework: 'ant' is not one of maven, gradle, pytest, custom; pick one of those"),
+                badSelfTest("runtime", s -> s.setRuntime("dockr"),
+                        "selfTest: runtime: 'dockr' is not one of none, docker, podman; pick one of those"),
+                badSelfTest("timeout", s -> s.setTimeout("soon"), "selfTest: timeout: 'soon' is not a positive duration; "
+                        + "write it as 20m, 90s, 1h30m or an ISO-8601 duration"),
+                badSelfTest("timeout (0)", s -> s.setTimeout("0s"), "selfTest: timeout: '0s' is not a positive duration; "
+                        + "write it as 20m, 90s, 1h30m or an ISO-8601 duration"),
+                badSelfTest("command", s -> s.setFramework("custom"), "selfTest: command: framework 'custom' needs a command, "
+                        + "e.g. command: 'make test SHARD=$SELFTEST_SHARD_INDEX OUT=$SELFTEST_REPORTS_DIR'"),
+                badSelfTest("image", s -> { s.setRuntime("podman"); s.setImage(" "); },
+                        "selfTest: image: runtime 'podman' needs an image name (or leave image out for the default image)"),
+                badSelfTest("coverageExec", s -> s.setCoverageExec("/var/jacoco.exec"), "selfTest: coverageExec: "
+                        + "'/var/jacoco.exec' leads out of the workspace; give a path or pattern relative to the workspace"),
+                badSelfTest("coverageClasses", s -> s.setCoverageClasses("../other/classes"), "selfTest: coverageClasses: "
+                        + "'../other/classes' leads out of the workspace; give a path or pattern relative to the workspace"),
+                badSelfTest("coverageSources", s -> s.setCoverageSources("src/../../x"), "selfTest: coverageSources: "
+                        + "'src/../../x' leads out of the workspace; give a path or pattern relative to the workspace"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("selfTest")
+    void selfTestRejectsABadValueWithOneLine(String field, Consumer<SelfTestStep> set, String message) {
+        SelfTestStep step = new SelfTestStep();
+        set.accept(step);
+
+        Throwable t = catchThrowable(() -> step.start(context));
+
+        assertThat(t).isExactlyInstanceOf(AbortException.class).hasMessage(message).hasNoCause();
+        assertThat(t.getMessage()).doesNotContain("\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("selfTest")
+    void selfTestPlanNamesItselfForTheSameFields(String field, Consumer<SelfTestStep> set, String message) {
+        if (field.equals("shard")) {
+            return; // a plan takes no shard at all: planShardIsRefused
+        }
+        SelfTestPlanStep step = new SelfTestPlanStep();
+        set.accept(step);
+
+        Throwable t = catchThrowable(() -> step.start(context));
+
+        assertThat(t).isExactlyInstanceOf(AbortException.class)
+                .hasMessage(message.replaceFirst("^selfTest: ", "selfTestPlan: ")).hasNoCause();
+    }
+
+    @Test
+    void planShardIsRefused() {
+        SelfTestPlanStep step = new SelfTestPlanStep();
+        step.setShard(0);
+        assertThatThrownBy(() -> step.start(context)).isExactlyInstanceOf(AbortException.class)
+                .hasMessage("selfTestPlan: shard: a plan is made for all shards; leave shard out and pass each plan "
+                        + "entry's index to selfTest(shard: ...)");
+    }
+
+    @Test
+    void everyBadFieldIsALineOfItsOwn() {
+        SelfTestStep step = new SelfTestStep();
+        step.setShards(-1);
+        step.setRuntime("dockr");
+        assertThatThrownBy(() -> step.start(context)).isExactlyInstanceOf(AbortException.class).hasMessage(
+                "selfTest: shards: -1 is less than 1; give 1 or more\n"
+                        + "selfTest: runtime: 'dockr' is not one of none, docker, podman; pick one of those");
+        SupervisedServiceStep service = api();
+        service.setRestart("sometimes");
+        service.setOnGiveUp("panic");
+        assertThatThrownBy(() -> new SupervisedServiceExecution(service, context, agent, "/ws").start())
+                .isExactlyInstanceOf(AbortException.class).hasMessage(
+                        "supervisedService: onGiveUp: 'panic' is not one of fail, unstable, ignore; pick one of those\n"
+                                + "supervisedService: restart: 'sometimes' is not one of always, on-failure, never; "
+                                + "pick one of those");
+    }
+
+    @Test
+    void goodValuesInAnyCaseAreKeptInTheSpellingTheAgentExpects() throws Exception {
+        SelfTestStep step = new SelfTestStep();
+        step.setFramework(" Gradle ");
+        step.setRuntime("PODMAN");
+        assertThat(step.settings().framework()).isEqualTo("gradle");
+        assertThat(step.settings().runtime()).isEqualTo("podman");
+        SupervisedServiceStep service = api();
+        service.setOnGiveUp("Unstable");
+        service.setMaxRestarts(-1);
+        assertThat(service.getOnGiveUp()).isEqualTo("unstable");
+        new SupervisedServiceExecution(service, context, agent, "/ws").start();
+        assertThat(scheduler.runNext()).isTrue();
+        assertThat(agent.launched).as("a valid spec reaches the agent").isTrue();
+    }
+
+    static Stream<Arguments> formFields() {
+        return Stream.of(
+                Arguments.of("maxRestarts", "-2", "maxRestarts: -2 is not allowed: use -1 (no limit) or 0 or more"),
+                Arguments.of("startSeconds", "soon", "startSeconds: 'soon' " + DURATION_FIX),
+                Arguments.of("stopTimeout", "later", "stopTimeout: 'later' " + DURATION_FIX),
+                Arguments.of("backoff.factor", "0.5", "backoff.factor: 0.5 must be at least 1 (1 keeps the delay fixed)"),
+                Arguments.of("backoff.initial", "fast", "backoff.initial: 'fast' " + DURATION_FIX),
+                Arguments.of("ready.port", "70000", "ready.port: 70000 is not a TCP port: use 1 to 65535"),
+                Arguments.of("ready.timeout", "forever", "ready.timeout: 'forever' " + DURATION_FIX));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("formFields")
+    void snippetGeneratorChecksSayWhatThePipelineSays(String field, String value, String problem) {
+        assertThat(ServiceSpecs.fieldProblem(field, value)).contains(problem);
+        assertThat(ServiceSpecs.fieldProblem(field, "")).isEmpty();
+    }
+
+    @Test
+    void snippetGeneratorChecksAcceptGoodValues() {
+        assertThat(ServiceSpecs.fieldProblem("maxRestarts", "-1")).isEmpty();
+        assertThat(ServiceSpecs.fieldProblem("stopTimeout", "30s")).isEmpty();
+        assertThat(ServiceSpecs.fieldProblem("backoff.factor", "1.5")).isEmpty();
+        assertThat(ServiceSpecs.fieldProblem("ready.port", "5432")).isEmpty();
+        assertThat(SelfTestStep.timeout("20m")).contains(Duration.ofMinutes(20));
+        assertThat(SelfTestStep.timeout("never")).isEmpty();
+    }
+
+    @Test
+    void theServiceFormsTextFieldsBecomeLists() {
+        ServiceDefinition d = new ServiceDefinition();
+        d.setEnv(List.of("PORT=8080\nOPTS=a,b=c\r\n\n"));
+        d.setDependsOn(List.of("db, cache  queue"));
+        assertThat(d.getEnv()).containsExactly("PORT=8080", "OPTS=a,b=c");
+        assertThat(d.getDependsOn()).containsExactly("db", "cache", "queue");
+        ServiceDefinition.DescriptorImpl form = new ServiceDefinition.DescriptorImpl();
+        assertThat(form.lines(d.getEnv())).isEqualTo("PORT=8080\nOPTS=a,b=c");
+        assertThat(form.names(d.getDependsOn())).isEqualTo("db, cache, queue");
+        assertThat(form.lines(null)).isEmpty();
+    }
+
+    // --- fixtures ---
+
+    private static Arguments bad(String field, Consumer<SupervisedServiceStep> set, String message) {
+        return Arguments.of(field, set, message);
+    }
+
+    private static Arguments badSelfTest(String field, Consumer<SelfTestStep> set, String message) {
+        return Arguments.of(field, set, message);
+    }
+
+    private static SupervisedServiceStep api() {
+        SupervisedServiceStep step = new SupervisedServiceStep();
+        step.setName("api");
+        step.setCommand("java -jar app.jar");
+        return step;
+    }
+
+    private static ServiceDefinition service(String name, Consumer<ServiceDefinition> set) {
+        ServiceDefinition d = new ServiceDefinition();
+        d.setName(name);
+        d.setCommand("run-" + name);
+        set.accept(d);
+        return d;
+    }
+
+    private static BackoffSettings backoff(Consumer<BackoffSettings> set) {
+        BackoffSettings b = new BackoffSettings();
+        set.accept(b);
+        return b;
+    }
+
+    private static ReadinessSettings ready(Consumer<ReadinessSettings> set) {
+        ReadinessSettings r = new ReadinessSettings();
+        r.setPort(8080);
+        set.accept(r);
+        return r;
+    }
+
+    /** An agent that must never be reached: validation comes first. */
+    private static final class NoAgent implements SupervisorAccess {
+        volatile boolean launched;
+
+        @Override
+        public void launch(String specJson) {
+            launched = true;
+        }
+
+        @Override
+        public Optional<PollResult> poll(List<String> services, long[] offsets) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void resume() {
+        }
+
+        @Override
+        public Optional<String> stop(Duration wait) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean archiveLogs(List<String> services, String artifactDir) {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "no agent";
+        }
+    }
+}
