@@ -163,12 +163,7 @@ public class SelfTestPlanStep extends Step {
 
     /** The plan's settings, checked as {@code selfTest} checks them. */
     SelfTestSettings settings() throws AbortException {
-        return parameters.settings();
-    }
-
-    @Override
-    String functionName() {
-        return "selfTestPlan";
+        return parameters.settings("selfTestPlan");
     }
 
     @Override

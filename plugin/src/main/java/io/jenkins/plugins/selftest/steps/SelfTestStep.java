@@ -245,17 +245,19 @@ public class SelfTestStep extends Step {
                 : SelfTestExecution.shard(this, settings, shard, context);
     }
 
-    /** The name a Pipeline calls the step by, which every message of {@link #settings()} starts with. */
-    String functionName() {
-        return "selfTest";
+    /** {@link #settings(String)} of {@code selfTest}. */
+    SelfTestSettings settings() throws AbortException {
+        return settings("selfTest");
     }
 
     /**
      * The parameters as the agent needs them, checked together: every bad one is a line of the exception.
      *
+     * @param functionName the name the Pipeline called the step by ({@code selfTest}, {@code selfTestPlan}), which
+     *                     every message starts with
      * @throws AbortException naming the step, each bad field, its value and the fix
      */
-    SelfTestSettings settings() throws AbortException {
+    SelfTestSettings settings(String functionName) throws AbortException {
         List<String> problems = new ArrayList<>();
         Choices.below("shards", shards, 1).ifPresent(problems::add);
         Choices.below("workers", workers, 0).ifPresent(problems::add);
@@ -282,7 +284,7 @@ public class SelfTestStep extends Step {
                 }
             }
         }
-        Choices.check(functionName(), problems);
+        Choices.check(functionName, problems);
         return new SelfTestSettings(framework, Optional.ofNullable(blankToNull(command)), shards,
                 workers == 0 ? shards : Math.max(workers, shards), list(tests), list(excludes), runtime,
                 Optional.ofNullable(blankToNull(image)), Optional.ofNullable(blankToNull(dockerHost)),

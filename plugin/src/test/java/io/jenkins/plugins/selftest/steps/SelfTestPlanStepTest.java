@@ -100,10 +100,13 @@ class SelfTestPlanStepTest {
 
     @Test
     void valuesAreCheckedAsSelfTestChecksThem() {
-        assertThatThrownBy(() -> new SelfTestPlanStep().setShards(0)).hasMessageContaining("shards");
+        SelfTestPlanStep none = new SelfTestPlanStep();
+        none.setShards(0);
+        assertThatThrownBy(none::settings).hasMessageStartingWith("selfTestPlan: shards: 0 is less than 1");
         SelfTestPlanStep custom = new SelfTestPlanStep();
         custom.setFramework("custom");
-        assertThatThrownBy(custom::settings).hasMessageContaining("needs a command");
+        assertThatThrownBy(custom::settings).hasMessageStartingWith("selfTestPlan: command:")
+                .hasMessageContaining("needs a command");
     }
 
     private static String read(String name) throws IOException {

@@ -150,28 +150,34 @@ class StepValidationTest {
         assertThat(t.getMessage()).doesNotContain("\n");
     }
 
+    /** The plan's own fields (it has no shard, runtime, image or dockerHost), with the same checks as selfTest's. */
+    static Stream<Arguments> selfTestPlan() {
+        return Stream.of(
+                plan("shards", s -> s.setShards(0), "selfTestPlan: shards: 0 is less than 1; give 1 or more"),
+                plan("workers", s -> s.setWorkers(-4), "selfTestPlan: workers: -4 is less than 0; give 0 or more"),
+                plan("framework", s -> s.setFramework("ant"),
+                        "selfTestPlan: framework: 'ant' is not one of maven, gradle, pytest, custom; pick one of those"),
+                plan("timeout", s -> s.setTimeout("soon"), "selfTestPlan: timeout: 'soon' is not a positive duration; "
+                        + "write it as 20m, 90s, 1h30m or an ISO-8601 duration"),
+                plan("command", s -> s.setFramework("custom"), "selfTestPlan: command: framework 'custom' needs a "
+                        + "command, e.g. command: 'make test SHARD=$SELFTEST_SHARD_INDEX OUT=$SELFTEST_REPORTS_DIR'"),
+                plan("coverageClasses", s -> s.setCoverageClasses("../other/classes"), "selfTestPlan: coverageClasses: "
+                        + "'../other/classes' leads out of the workspace; give a path or pattern relative to the workspace"));
+    }
+
+    private static Arguments plan(String field, Consumer<SelfTestPlanStep> set, String message) {
+        return Arguments.of(field, set, message);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("selfTest")
-    void selfTestPlanNamesItselfForTheSameFields(String field, Consumer<SelfTestStep> set, String message) {
-        if (field.equals("shard")) {
-            return; // a plan takes no shard at all: planShardIsRefused
-        }
+    @MethodSource("selfTestPlan")
+    void selfTestPlanNamesItselfForTheSameChecks(String field, Consumer<SelfTestPlanStep> set, String message) {
         SelfTestPlanStep step = new SelfTestPlanStep();
         set.accept(step);
 
         Throwable t = catchThrowable(() -> step.start(context));
 
-        assertThat(t).isExactlyInstanceOf(AbortException.class)
-                .hasMessage(message.replaceFirst("^selfTest: ", "selfTestPlan: ")).hasNoCause();
-    }
-
-    @Test
-    void planShardIsRefused() {
-        SelfTestPlanStep step = new SelfTestPlanStep();
-        step.setShard(0);
-        assertThatThrownBy(() -> step.start(context)).isExactlyInstanceOf(AbortException.class)
-                .hasMessage("selfTestPlan: shard: a plan is made for all shards; leave shard out and pass each plan "
-                        + "entry's index to selfTest(shard: ...)");
+        assertThat(t).isExactlyInstanceOf(AbortException.class).hasMessage(message).hasNoCause();
     }
 
     @Test
