@@ -82,9 +82,9 @@ public final class RemoteSupervisorAccess implements SupervisorAccess, Serializa
     }
 
     @Override
-    public void resume() throws Exception {
+    public boolean resume() throws Exception {
         FilePath dir = dir().orElseThrow(() -> new IOException(describe() + " is not connected"));
-        call(dir.actAsync(new SupervisorCalls.Resume(engineJar)), TIMEOUT);
+        return call(dir.actAsync(new SupervisorCalls.Resume(engineJar)), TIMEOUT);
     }
 
     @Override

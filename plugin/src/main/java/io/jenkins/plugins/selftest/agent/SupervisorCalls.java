@@ -50,8 +50,11 @@ public final class SupervisorCalls {
         }
     }
 
-    /** Starts a new daemon with {@code --resume} (the old one's heartbeat went stale). */
-    public static final class Resume extends MasterToSlaveFileCallable<Void> {
+    /**
+     * Starts the replacement daemon with {@code --resume} when the old one's heartbeat went stale, unless a daemon
+     * runs or another caller's replacement is starting ({@link SupervisorClient#resume}); true when it started one.
+     */
+    public static final class Resume extends MasterToSlaveFileCallable<Boolean> {
         private static final long serialVersionUID = 1L;
         private final String engineJar;
 
@@ -60,12 +63,9 @@ public final class SupervisorCalls {
         }
 
         @Override
-        public Void invoke(File dir, VirtualChannel channel) throws IOException {
+        public Boolean invoke(File dir, VirtualChannel channel) throws IOException {
             SupervisorClient client = SupervisorClient.open(dir.toPath());
-            if (client.isStale()) {
-                client.resume(launcher(engineJar));
-            }
-            return null;
+            return client.isStale() && client.resume(launcher(engineJar)).isPresent();
         }
     }
 

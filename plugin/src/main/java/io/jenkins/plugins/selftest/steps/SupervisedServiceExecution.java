@@ -234,9 +234,10 @@ public final class SupervisedServiceExecution extends StepExecution {
                     nextDelay = MIN_DELAY_MILLIS;
                 }
                 if (r.stale()) {
+                    boolean started = access.resume();
                     listener.getLogger().println("supervisedService: the supervisor stopped answering (heartbeat "
-                            + (r.heartbeatAgeMillis() / 1000) + " s old): starting a new one with --resume");
-                    access.resume();
+                            + (r.heartbeatAgeMillis() / 1000) + " s old): "
+                            + (started ? "started a new one with --resume" : "a replacement is already starting"));
                     nextDelay = MIN_DELAY_MILLIS;
                 }
                 r.state().ifPresent(this::updateStatus);
