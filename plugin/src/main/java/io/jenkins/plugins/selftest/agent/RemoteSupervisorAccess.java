@@ -59,6 +59,11 @@ public final class RemoteSupervisorAccess implements SupervisorAccess, Serializa
         return controlDir;
     }
 
+    /** The node's name, "" for the built-in node. */
+    public String node() {
+        return node == null ? "" : node;
+    }
+
     private Optional<FilePath> dir() {
         return Optional.ofNullable(FilePathUtils.find(node, controlDir));
     }

@@ -70,6 +70,28 @@ public final class SupervisorCalls {
     }
 
     /**
+     * For {@link StaleSupervisorReaper}: stops everything under a control directory whose build is gone
+     * ({@link SupervisorClient#stopOrKill}): the stop request, then, if no daemon answers within the grace, the
+     * service trees by cookie. Returns what happened, in words.
+     */
+    public static final class Reap extends MasterToSlaveFileCallable<String> {
+        private static final long serialVersionUID = 1L;
+        private final long graceMillis;
+
+        public Reap(Duration grace) {
+            this.graceMillis = grace.toMillis();
+        }
+
+        @Override
+        public String invoke(File dir, VirtualChannel channel) throws IOException, InterruptedException {
+            if (!dir.isDirectory()) {
+                return "control directory no longer exists";
+            }
+            return SupervisorClient.open(dir.toPath()).stopOrKill(Duration.ofMillis(graceMillis)).describe();
+        }
+    }
+
+    /**
      * State, new log lines and staleness in one round trip. Only complete lines are returned (a chunk is cut after
      * its last newline), unless a single line is longer than the chunk.
      */

@@ -206,6 +206,50 @@ public final class SupervisorClient {
         dir.requestStop("stop requested");
     }
 
+    /**
+     * The outcome of {@link #stopOrKill}.
+     *
+     * @param byDaemon  a live daemon stopped everything on request
+     * @param killed    processes stopped directly: an unresponsive daemon and what still carried a cookie of its
+     *                  supervisor
+     */
+    public record StopOutcome(boolean byDaemon, int killed) {
+        public String describe() {
+            return byDaemon ? "stopped by its supervisor" : killed == 0 ? "nothing was running"
+                    : "no supervisor answered; stopped " + killed + " process(es) directly";
+        }
+    }
+
+    /**
+     * Stops everything under this directory, whatever became of its daemon: writes the stop request and waits up to
+     * {@code grace} for a daemon to report STOPPED; if none does (none runs, or it hangs), KILLs the recorded daemon
+     * if it is still alive (same pid and start time) and stops every process tree that carries a cookie of its
+     * supervisor (TERM, {@code grace}, KILL, until gone). For reapers of lost builds; a missing directory is a no-op.
+     */
+    public StopOutcome stopOrKill(Duration grace) throws IOException, InterruptedException {
+        if (!dir.exists()) {
+            return new StopOutcome(false, 0);
+        }
+        requestStop();
+        if (awaitStopped(grace)) {
+            return new StopOutcome(true, 0);
+        }
+        int killed = 0;
+        if (ownerAlive()) {
+            long pid = owner().orElseThrow().pid();
+            ProcessTree.send(pid, io.jenkins.plugins.selftest.engine.process.Signal.KILL);
+            killed++;
+        }
+        Optional<String> id = state().map(SupervisorState::supervisorId);
+        if (id.isPresent()) {
+            java.util.Map<Long, String> holders = ProcessTree.cookieHolders(c -> c.startsWith(id.get() + "."));
+            killed += holders.size();
+            ProcessTree.stopAll(holders.entrySet().stream().map(h -> new ProcessTree.Tree(h.getKey(), h.getValue(),
+                    io.jenkins.plugins.selftest.engine.process.Signal.TERM, grace)).toList());
+        }
+        return new StopOutcome(false, killed);
+    }
+
     /** Waits until the daemon reports STOPPED (true) or {@code timeout} passes (false). */
     public boolean awaitStopped(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -212,6 +212,45 @@ class SupervisorDaemonIT {
         assertThat(client.isStale()).isFalse();
     }
 
+    @Test
+    void stopOrKillStopsTheServiceTreesDirectlyWhenNoDaemonAnswers() throws Exception {
+        Path pidFile = tmp.resolve("grandchild.pid");
+        launch(fast(ServiceSpec.shell("forker", "setsid sh -c 'sleep 300 & echo $! > " + pidFile + "; wait' & sleep 300").build()));
+        assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+        await("grandchild", Duration.ofSeconds(5), () -> Files.exists(pidFile) && !read(pidFile).isBlank());
+        long grandchild = Long.parseLong(read(pidFile).trim());
+        long pid = service("forker").pid().orElseThrow();
+        long daemon = ownerPid();
+        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+        await("daemon dead", Duration.ofSeconds(10), () -> !ProcessTree.isRunning(daemon));
+
+        SupervisorClient.StopOutcome outcome = SupervisorClient.open(client.controlDirectory().path())
+                .stopOrKill(Duration.ofSeconds(1));
+
+        assertThat(outcome.byDaemon()).isFalse();
+        assertThat(outcome.killed()).isGreaterThanOrEqualTo(3);
+        assertThat(outcome.describe()).startsWith("no supervisor answered; stopped ");
+        assertThat(ProcessTree.isRunning(pid)).isFalse();
+        assertThat(ProcessTree.isRunning(grandchild)).isFalse();
+        assertThat(ProcessTree.cookieHolders(c -> c.startsWith(supervisorId + "."))).isEmpty();
+        assertThat(SupervisorClient.open(tmp.resolve("missing")).stopOrKill(Duration.ofSeconds(1)).describe())
+                .isEqualTo("nothing was running");
+        client = null;
+    }
+
+    @Test
+    void stopOrKillLetsALiveDaemonStopItsServices() throws Exception {
+        launch(fast(ServiceSpec.shell("plain", "sleep 300").build()));
+        assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+        long pid = service("plain").pid().orElseThrow();
+
+        SupervisorClient.StopOutcome outcome = client.stopOrKill(Duration.ofSeconds(20));
+
+        assertThat(outcome).isEqualTo(new SupervisorClient.StopOutcome(true, 0));
+        assertThat(ProcessTree.isRunning(pid)).isFalse();
+        assertThat(state().orElseThrow().phase()).isEqualTo(SupervisorState.Phase.STOPPED);
+    }
+
     /** Live SupervisorDaemon JVMs whose control directory is {@code ctl}, from {@code /proc/PID/cmdline}. */
     private static List<Long> daemonsOn(Path ctl) {
         String dir = ctl.toAbsolutePath().normalize().toString();
