@@ -2,5 +2,7 @@
 package hudson.security;
 
 public abstract class ACL {
+    public static final org.springframework.security.core.Authentication SYSTEM2 = null;
+    public static hudson.security.ACLContext as2(org.springframework.security.core.Authentication a0) { throw new UnsupportedOperationException(); }
     ACL() { }
 }

@@ -9,6 +9,7 @@ public class Jenkins implements org.kohsuke.stapler.StaplerProxy, hudson.securit
     public hudson.model.Computer[] getComputers() { throw new UnsupportedOperationException(); }
     public hudson.model.Node getNode(java.lang.String a0) { throw new UnsupportedOperationException(); }
     public java.lang.String getRootUrl() throws java.lang.IllegalStateException { throw new UnsupportedOperationException(); }
+    public java.io.File getRootDir() { throw new UnsupportedOperationException(); }
     public hudson.FilePath getRootPath() { throw new UnsupportedOperationException(); }
     public hudson.security.ACL getACL() { throw new UnsupportedOperationException(); }
     public java.lang.Object getTarget() { throw new UnsupportedOperationException(); }

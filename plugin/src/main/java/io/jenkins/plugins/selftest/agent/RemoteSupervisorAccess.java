@@ -62,6 +62,11 @@ public final class RemoteSupervisorAccess implements SupervisorAccess, Serializa
         return controlDir;
     }
 
+    /** The node's name, "" for the built-in node. */
+    public String node() {
+        return node == null ? "" : node;
+    }
+
     private Optional<FilePath> dir() {
         return Optional.ofNullable(FilePathUtils.find(node, controlDir));
     }
@@ -85,9 +90,9 @@ public final class RemoteSupervisorAccess implements SupervisorAccess, Serializa
     }
 
     @Override
-    public void resume() throws Exception {
+    public boolean resume() throws Exception {
         FilePath dir = dir().orElseThrow(() -> new IOException(describe() + " is not connected"));
-        call(dir.actAsync(new SupervisorCalls.Resume(engineJar)), TIMEOUT);
+        return call(dir.actAsync(new SupervisorCalls.Resume(engineJar)), TIMEOUT);
     }
 
     @Override

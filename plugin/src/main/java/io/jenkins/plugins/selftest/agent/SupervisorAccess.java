@@ -17,8 +17,11 @@ public interface SupervisorAccess {
     /** One poll; empty when the agent is not connected right now. */
     Optional<PollResult> poll(List<String> services, long[] offsets) throws Exception;
 
-    /** Starts a replacement daemon with {@code --resume}. */
-    void resume() throws Exception;
+    /**
+     * Starts a replacement daemon with {@code --resume}, unless a daemon runs or a replacement is already starting
+     * (the engine's respawn claim); true when this call started one.
+     */
+    boolean resume() throws Exception;
 
     /**
      * Stops every service and waits up to {@code wait}; returns the final state as JSON ("" when none), or empty

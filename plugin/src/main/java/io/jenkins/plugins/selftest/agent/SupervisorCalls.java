@@ -63,8 +63,11 @@ public final class SupervisorCalls {
         }
     }
 
-    /** Starts a new daemon with {@code --resume} (the old one's heartbeat went stale). */
-    public static final class Resume extends MasterToSlaveFileCallable<Void> {
+    /**
+     * Starts the replacement daemon with {@code --resume} when the old one's heartbeat went stale, unless a daemon
+     * runs or another caller's replacement is starting ({@link SupervisorClient#resume}); true when it started one.
+     */
+    public static final class Resume extends MasterToSlaveFileCallable<Boolean> {
         private static final long serialVersionUID = 1L;
         private final String engineJar;
 
@@ -73,12 +76,31 @@ public final class SupervisorCalls {
         }
 
         @Override
-        public Void invoke(File dir, VirtualChannel channel) throws IOException {
+        public Boolean invoke(File dir, VirtualChannel channel) throws IOException {
             SupervisorClient client = SupervisorClient.open(dir.toPath());
-            if (client.isStale()) {
-                client.resume(launcher(engineJar));
+            return client.isStale() && client.resume(launcher(engineJar)).isPresent();
+        }
+    }
+
+    /**
+     * For {@link StaleSupervisorReaper}: stops everything under a control directory whose build is gone
+     * ({@link SupervisorClient#stopOrKill}): the stop request, then, if no daemon answers within the grace, the
+     * service trees by cookie. Returns what happened, in words.
+     */
+    public static final class Reap extends MasterToSlaveFileCallable<String> {
+        private static final long serialVersionUID = 1L;
+        private final long graceMillis;
+
+        public Reap(Duration grace) {
+            this.graceMillis = grace.toMillis();
+        }
+
+        @Override
+        public String invoke(File dir, VirtualChannel channel) throws IOException, InterruptedException {
+            if (!dir.isDirectory()) {
+                return "control directory no longer exists";
             }
-            return null;
+            return SupervisorClient.open(dir.toPath()).stopOrKill(Duration.ofMillis(graceMillis)).describe();
         }
     }
 

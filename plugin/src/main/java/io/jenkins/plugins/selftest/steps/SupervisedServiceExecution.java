@@ -10,6 +10,7 @@ import io.jenkins.plugins.selftest.actions.SupervisedServicesAction;
 import io.jenkins.plugins.selftest.agent.PollResult;
 import io.jenkins.plugins.selftest.agent.RemoteSupervisorAccess;
 import io.jenkins.plugins.selftest.agent.SupervisorAccess;
+import io.jenkins.plugins.selftest.agent.SupervisorRegistry;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.supervisor.Readiness;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceSpec;
@@ -20,6 +21,7 @@ import io.jenkins.plugins.selftest.engine.supervisor.SupervisorState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -131,6 +133,7 @@ public final class SupervisedServiceExecution extends StepExecution {
         String specJson = Json.write(spec);
         scheduler.get().submit(() -> {
             try {
+                register();
                 access.launch(specJson);
                 phase = Phase.STARTING;
                 status = "waiting for " + String.join(", ", services) + " to be ready";
@@ -234,9 +237,10 @@ public final class SupervisedServiceExecution extends StepExecution {
                     nextDelay = MIN_DELAY_MILLIS;
                 }
                 if (r.stale()) {
+                    boolean started = access.resume();
                     listener.getLogger().println("supervisedService: the supervisor stopped answering (heartbeat "
-                            + (r.heartbeatAgeMillis() / 1000) + " s old): starting a new one with --resume");
-                    access.resume();
+                            + (r.heartbeatAgeMillis() / 1000) + " s old): "
+                            + (started ? "started a new one with --resume" : "a replacement is already starting"));
                     nextDelay = MIN_DELAY_MILLIS;
                 }
                 r.state().ifPresent(this::updateStatus);
@@ -393,12 +397,40 @@ public final class SupervisedServiceExecution extends StepExecution {
                         .map(x -> x.name() + " (" + x.state().name().toLowerCase() + ", " + x.restarts() + " restarts)")
                         .toList()));
             }
+            unregister(); // stopped: nothing left for StaleSupervisorReaper (kept while the agent was not connected)
             access.archiveLogs(services, SupervisedServicesAction.ARTIFACT_DIR);
         } catch (Exception e) {
             LOGGER.log(Level.WARNING, "stopping the services on " + access.describe() + " failed", e);
             log(listener, "supervisedService: could not stop the services cleanly: " + e.getMessage());
         } finally {
             phase = Phase.DONE;
+        }
+    }
+
+    /**
+     * Records the control directory in {@link SupervisorRegistry} before the supervisor starts, so that
+     * {@link io.jenkins.plugins.selftest.agent.StaleSupervisorReaper} stops its services if this build is lost.
+     */
+    private void register() {
+        if (access instanceof RemoteSupervisorAccess r) {
+            try {
+                Run<?, ?> run = getContext().get(Run.class);
+                SupervisorRegistry.get().add(new SupervisorRegistry.Entry(r.node(), r.controlDir(),
+                        run.getExternalizableId(), Instant.now()));
+            } catch (Exception e) {
+                LOGGER.log(Level.WARNING, "cannot record " + access.describe() + " in the supervisor registry: if this"
+                        + " build is lost, its services are not reaped", e);
+            }
+        }
+    }
+
+    private void unregister() {
+        if (access instanceof RemoteSupervisorAccess r) {
+            try {
+                SupervisorRegistry.get().remove(r.node(), r.controlDir());
+            } catch (Exception e) {
+                LOGGER.log(Level.FINE, "cannot remove " + access.describe() + " from the supervisor registry", e);
+            }
         }
     }
 

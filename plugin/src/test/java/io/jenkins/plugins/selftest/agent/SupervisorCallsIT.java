@@ -74,7 +74,8 @@ class SupervisorCallsIT {
         assertThat(stale.stale()).isTrue();
         assertThat(ProcessTree.isRunning(servicePid)).as("the service outlives its supervisor").isTrue();
 
-        new SupervisorCalls.Resume(jar).invoke(dir, null);
+        assertThat(new SupervisorCalls.Resume(jar).invoke(dir, null)).as("started the replacement").isTrue();
+        assertThat(new SupervisorCalls.Resume(jar).invoke(dir, null)).as("one replacement is enough").isFalse();
         PollResult resumed = pollUntil(new long[] {0}, r -> !r.stale() && r.state().map(s -> s.pid() != daemon
                 && s.service("ticker").map(st -> st.state() == ServiceState.READY).orElse(false)).orElse(false));
         ServiceStatus after = resumed.state().orElseThrow().service("ticker").orElseThrow();
@@ -101,6 +102,25 @@ class SupervisorCallsIT {
         assertThat(ws).isDirectory();
         assertThat(r.lines().get(0).get(0)).isEqualTo(ws.toString());
         r.state().flatMap(s -> s.service("ticker")).flatMap(ServiceStatus::cookie).ifPresent(cookies::add);
+    }
+
+    @Test
+    void reapStopsTheServicesOfALostBuildWhenNoSupervisorAnswers() throws Exception {
+        SupervisorSpec spec = SupervisorSpec.of(ServiceSpec.shell("ticker", "while true; do echo tick; sleep 0.1; done").build());
+        new SupervisorCalls.Launch(Json.write(spec), jar).invoke(dir, null);
+        PollResult ready = pollUntil(new long[] {0}, r -> r.state().flatMap(s -> s.service("ticker"))
+                .map(st -> st.state() == ServiceState.READY).orElse(false));
+        ServiceStatus ticker = ready.state().orElseThrow().service("ticker").orElseThrow();
+        long daemon = ready.state().orElseThrow().pid();
+        ProcessTree.send(daemon, io.jenkins.plugins.selftest.engine.process.Signal.KILL);
+
+        String outcome = new SupervisorCalls.Reap(Duration.ofSeconds(1)).invoke(dir, null);
+
+        assertThat(outcome).startsWith("no supervisor answered; stopped ");
+        assertThat(ProcessTree.isRunning(ticker.pid().orElseThrow())).isFalse();
+        assertThat(ProcessTree.withCookie(ticker.cookie().orElseThrow())).isEmpty();
+        assertThat(new SupervisorCalls.Reap(Duration.ofSeconds(1)).invoke(tmp.resolve("gone").toFile(), null))
+                .isEqualTo("control directory no longer exists");
     }
 
     private PollResult pollUntil(long[] offsets, Predicate<PollResult> done) throws Exception {

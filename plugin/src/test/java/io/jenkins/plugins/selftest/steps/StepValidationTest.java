@@ -308,7 +308,8 @@ class StepValidationTest {
         }
 
         @Override
-        public void resume() {
+        public boolean resume() {
+            return false;
         }
 
         @Override

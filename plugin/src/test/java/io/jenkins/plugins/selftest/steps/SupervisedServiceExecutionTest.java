@@ -270,8 +270,9 @@ class SupervisedServiceExecutionTest {
         }
 
         @Override
-        public void resume() {
+        public boolean resume() {
             resumed++;
+            return true;
         }
 
         @Override

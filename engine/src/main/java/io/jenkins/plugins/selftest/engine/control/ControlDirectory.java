@@ -31,6 +31,10 @@ import java.util.Optional;
  * stop-request     created by the controlling side to ask the worker to stop everything and exit
  * owner.lock       locked (fcntl) by the running worker: a second worker on the same directory refuses to start
  * owner.json       pid, start time and command line of the current worker
+ * respawn.json     a claim "a replacement worker is being started" (who, when), so that however many pollers see the
+ *                  heartbeat go stale at once, exactly one of them starts a replacement; the replacement removes it
+ *                  once it holds owner.lock, and a claim older than its timeout (a start that failed) can be taken over
+ * respawn.lock     locked (fcntl) for the moment of checking and writing respawn.json
  * worker.log       the worker's own stdout/stderr
  * logs/NAME.log    output of one task (rotated to NAME.log.1 ...)
  * runs/NAME.N.exit exit code of run N of task NAME, written by the wrapper around the task itself, so that an
@@ -48,6 +52,8 @@ public final class ControlDirectory {
     public static final String STOP_REQUEST = "stop-request";
     public static final String LOCK = "owner.lock";
     public static final String OWNER = "owner.json";
+    public static final String RESPAWN_CLAIM = "respawn.json";
+    public static final String RESPAWN_LOCK = "respawn.lock";
     public static final String WORKER_LOG = "worker.log";
     public static final String LOGS = "logs";
     public static final String RUNS = "runs";
@@ -263,6 +269,67 @@ public final class ControlDirectory {
         } catch (Exception e) {
             return true;
         }
+    }
+
+    // ---- respawn claim ----------------------------------------------------------------------------------------------
+
+    /**
+     * A claim on starting the replacement of a dead worker: {@code respawn.json}.
+     *
+     * @param claimant  who claimed (for people: "pid 123 on host")
+     * @param claimedAt when, on the clock of the machine of the control directory
+     */
+    public record RespawnClaim(String claimant, Instant claimedAt) {
+        /** Whether the claim still stands at {@code now}: younger than {@code timeout}. */
+        public boolean standsAt(Instant now, Duration timeout) {
+            return claimedAt.plus(timeout).isAfter(now);
+        }
+    }
+
+    /** Threads of this JVM: fcntl locks are per process, so they take turns here first. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> CLAIM_MUTEXES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Claims the start of a replacement worker, atomically for every process and thread on this machine: succeeds
+     * when there is no claim, or only one older than {@code timeout} (its start failed; it may be retried now). The
+     * caller that gets the claim starts the replacement (or {@link #releaseRespawnClaim releases} the claim when it
+     * cannot); the replacement releases it once it holds the owner lock.
+     *
+     * @return the claim written, or empty when another claim stands
+     */
+    public Optional<RespawnClaim> tryClaimRespawn(String claimant, Duration timeout, Instant now) throws IOException {
+        synchronized (CLAIM_MUTEXES.computeIfAbsent(dir, d -> new Object())) {
+            try (FileChannel ch = FileChannel.open(file(RESPAWN_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                Optional<RespawnClaim> current = respawnClaim();
+                if (current.isPresent() && current.get().standsAt(now, timeout)) {
+                    return Optional.empty();
+                }
+                RespawnClaim claim = new RespawnClaim(claimant, now);
+                writeJson(RESPAWN_CLAIM, claim);
+                return Optional.of(claim);
+            }
+        }
+    }
+
+    /** {@link #tryClaimRespawn(String, Duration, Instant)} now. */
+    public Optional<RespawnClaim> tryClaimRespawn(String claimant, Duration timeout) throws IOException {
+        return tryClaimRespawn(claimant, timeout, Instant.now());
+    }
+
+    /** The current claim, if any; an unreadable one (torn by a crash) reads as none. */
+    public Optional<RespawnClaim> respawnClaim() {
+        try {
+            return readJson(RESPAWN_CLAIM, RespawnClaim.class);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes the claim: the replacement holds the owner lock (or the claimant could not start one). */
+    public void releaseRespawnClaim() throws IOException {
+        Files.deleteIfExists(file(RESPAWN_CLAIM));
     }
 
     // ---- per-task logs and run exit codes ----------------------------------------------------------------------------

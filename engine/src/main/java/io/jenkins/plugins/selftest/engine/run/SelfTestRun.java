@@ -18,6 +18,7 @@ import io.jenkins.plugins.selftest.engine.orphans.OrphanReport;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanScanner;
 import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
+import io.jenkins.plugins.selftest.engine.process.LiveProcesses;
 import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
 import io.jenkins.plugins.selftest.engine.process.Signal;
 import io.jenkins.plugins.selftest.engine.report.HtmlReport;
@@ -83,6 +84,8 @@ public final class SelfTestRun {
     public static final String DETAILS_FILE = io.jenkins.plugins.selftest.engine.history.RunDetails.FILE_NAME;
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /** How long a stop waits for a process start in flight to register before stopping what is registered. */
+    private static final Duration START_WAIT = Duration.ofSeconds(10);
     private static final Duration COPY_TIMEOUT = Duration.ofMinutes(10);
     /** How long an aborted shard's processes get between TERM and KILL. */
     private static final Duration ABORT_GRACE = Duration.ofSeconds(2);
@@ -106,7 +109,7 @@ public final class SelfTestRun {
     private volatile Optional<String> fallbackReason = Optional.empty();
     private volatile List<Path> imageMounts = List.of();
     /** Shard processes (local shells or container CLIs) still running, stopped by the shutdown hook of a run. */
-    private final java.util.Set<LaunchedProcess> live = ConcurrentHashMap.newKeySet();
+    private final LiveProcesses live;
     /** Indexes of the shards that are running now: what an abort stops. */
     private final java.util.Set<Integer> runningShards = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean aborting = new AtomicBoolean();
@@ -116,6 +119,7 @@ public final class SelfTestRun {
         this.options = options;
         this.runId = options.runId().orElseGet(() -> Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14)
                 + "-" + UUID.randomUUID().toString().substring(0, 8));
+        this.live = new LiveProcesses("run " + runId);
         this.runtime = options.useContainer()
                 ? Optional.of(ContainerRuntime.of(options.runtime(), options.host(), options.hostEnvironment()))
                 : Optional.empty();
@@ -224,9 +228,9 @@ public final class SelfTestRun {
         Path log = options.reportDir().resolve("prepare.log");
         Files.createDirectories(options.reportDir());
         Files.deleteIfExists(log);
-        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
-                .env(options.environment()).output(LaunchSpec.Output.toFile(log)).build());
-        int code = waitForShard(p).orElse(-1);
+        LaunchSpec spec = LaunchSpec.shell(script).workingDir(options.workspace())
+                .env(options.environment()).output(LaunchSpec.Output.toFile(log)).build();
+        int code = waitForShard(live.start(() -> ProcessLauncher.start(spec))).orElse(-1);
         throwIfAborted();
         if (code != 0) {
             String tail = Files.exists(log) ? lastLines(log, 1) : "";
@@ -250,9 +254,9 @@ public final class SelfTestRun {
                 + Framework.JACOCO_VERSION + ":prepare-agent surefire:test -Dtest="
                 + Framework.quote(plan.shard(0).tests().get(0) + "#selftestWarmUp") + " -Dsurefire.failIfNoSpecifiedTests=false";
         try {
-            LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
-                    .output(LaunchSpec.Output.toFile(options.reportDir().resolve("prepare.log"))).build());
-            if (waitFor(p, options.timeout()).orElse(-1) != 0) {
+            LaunchSpec spec = LaunchSpec.shell(script).workingDir(options.workspace())
+                    .output(LaunchSpec.Output.toFile(options.reportDir().resolve("prepare.log"))).build();
+            if (waitForShard(live.start(() -> ProcessLauncher.start(spec))).orElse(-1) != 0) {
                 listener.note("resolving Surefire's provider for offline container shards failed; see "
                         + options.reportDir().resolve("prepare.log"));
             }
@@ -417,9 +421,8 @@ public final class SelfTestRun {
         List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         // fresh threads: the caller may be an interrupted one, and every CLI call would fail at once on it
         List<Thread> stoppers = new ArrayList<>();
-        for (LaunchedProcess p : List.copyOf(live)) {
-            stoppers.add(startDaemon("selftest-abort-" + runId, () -> p.stop(Signal.TERM, ABORT_GRACE)));
-        }
+        // every tree at once; a start in flight is waited for briefly, a later one is refused (and counts as aborted)
+        stoppers.add(startDaemon("selftest-abort-" + runId, () -> live.stopAll(Signal.TERM, ABORT_GRACE, ABORT_GRACE)));
         runtime.ifPresent(rt -> stoppers.add(startDaemon("selftest-abort-" + runId, () ->
                 problems.addAll(new Reaper(rt).reap(Optional.of(runId), 1, Duration.ofMillis(200)).problems()))));
         long deadline = System.nanoTime() + ABORT_WAIT.toNanos();
@@ -490,10 +493,14 @@ public final class SelfTestRun {
 
     /**
      * A JVM shutdown hook that stops the process trees of running shards (Ctrl-C on the CLI: shards run in their own
-     * sessions, so the terminal's SIGINT does not reach them). Closing it removes the hook.
+     * sessions, so the terminal's SIGINT does not reach them) and returns only when they are gone, so the JVM exits
+     * after its shards, never before. Shards whose start is still in flight when the signal lands count too: the
+     * child of a first {@code ProcessBuilder.start()} runs tens of milliseconds before the call returns
+     * ({@link LiveProcesses}); and a last sweep by the run's shard cookie catches anything that escaped both.
+     * Closing it removes the hook.
      */
     private AutoCloseable stopOnShutdown() {
-        Thread hook = new Thread(() -> live.forEach(p -> p.stop(Signal.TERM, STOP_GRACE)), "selftest-stop-" + runId);
+        Thread hook = new Thread(this::stopShards, "selftest-stop-" + runId);
         Runtime.getRuntime().addShutdownHook(hook);
         return () -> {
             try {
@@ -505,15 +512,20 @@ public final class SelfTestRun {
     }
 
     /**
-     * Waits for a shard (or prepare) process, tracked so that a shutdown or an abort stops it; at the timeout stops its
-     * tree and returns empty. An interrupt of the waiting thread (the remote call of a single shard cancelled by an
-     * aborted build) aborts the run.
+     * Stops every process of this run: refuses new starts, stops the started trees (TERM, grace, KILL) and sweeps the
+     * local shards' cookie; bounded by about {@code START_WAIT} plus twice {@code STOP_GRACE}.
+     */
+    private void stopShards() {
+        live.stopAll(Signal.TERM, STOP_GRACE, START_WAIT);
+        stopLocalShards(runId, STOP_GRACE);
+    }
+
+    /**
+     * Waits for a shard (or prepare) process started through {@code live}, and forgets it when it ends; at the
+     * timeout stops its tree and returns empty. An interrupt of the waiting thread (the remote call of a single shard
+     * cancelled by an aborted build) aborts the run.
      */
     private Optional<Integer> waitForShard(LaunchedProcess p) {
-        live.add(p);
-        if (aborting.get()) {
-            p.stop(Signal.TERM, ABORT_GRACE); // started while the run was being aborted
-        }
         try {
             if (p.process().waitFor(options.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 return Optional.of(p.process().exitValue());
@@ -525,7 +537,7 @@ public final class SelfTestRun {
             Thread.currentThread().interrupt();
             return Optional.empty();
         } finally {
-            live.remove(p);
+            live.finished(p);
         }
     }
 
@@ -571,9 +583,9 @@ public final class SelfTestRun {
                 String script = options.framework().script(options.workspace(), shard.tests(), null,
                         options.command().orElse(null));
                 // the cookie names the run, so that whoever owns the run can find its shards' processes again
-                LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).workingDir(options.workspace())
-                        .env(env).cookie(shardCookie(runId, index)).output(LaunchSpec.Output.toFile(log)).build());
-                exit = waitForShard(p);
+                LaunchSpec spec = LaunchSpec.shell(script).workingDir(options.workspace())
+                        .env(env).cookie(shardCookie(runId, index)).output(LaunchSpec.Output.toFile(log)).build();
+                exit = waitForShard(live.start(() -> ProcessLauncher.start(spec)));
                 timedOut = exit.isEmpty();
             } else if (!copiesWorkspace()) {
                 ContainerRunOutcome o = runMounted(plan, shard, testsFile, reports, log);
@@ -650,7 +662,7 @@ public final class SelfTestRun {
             spec.mount(m2.get(), m2.get().toString(), false).env("MAVEN_USER_HOME", m2.get().toString()).network("none");
         }
         ContainerSpec s = spec.build();
-        LaunchedProcess p = rt.run(s, log);
+        LaunchedProcess p = live.start(() -> rt.run(s, log));
         return finish(rt, s.name(), p);
     }
 
@@ -679,7 +691,7 @@ public final class SelfTestRun {
             if (!c.ok()) {
                 throw new IOException("cannot copy " + stage + " into container " + s.name() + ": " + c.firstLine());
             }
-            LaunchedProcess p = rt.startAttached(s.name(), log);
+            LaunchedProcess p = live.start(() -> rt.startAttached(s.name(), log));
             Optional<Integer> exit = waitForShard(p);
             if (aborting.get()) {
                 return new ContainerRunOutcome(exit, false, failures, problems); // the finally removes it
@@ -714,12 +726,16 @@ public final class SelfTestRun {
                     .collect(java.util.stream.Collectors.joining(" "));
             String script = "tar -C " + Framework.quote(ws.toString()) + " --exclude=" + Framework.quote(exclude)
                     + " -cf - . | " + cli;
-            LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell(script).output(LaunchSpec.Output.pipe()).build());
+            LaunchSpec spec = LaunchSpec.shell(script).output(LaunchSpec.Output.pipe()).build();
+            LaunchedProcess p = live.start(() -> ProcessLauncher.start(spec));
             String out;
+            Optional<Integer> code;
             try (var in = p.process().getInputStream()) {
                 out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                code = waitFor(p, COPY_TIMEOUT);
+            } finally {
+                live.finished(p);
             }
-            Optional<Integer> code = waitFor(p, COPY_TIMEOUT);
             r = new CliResult(code.orElse(-1), out.strip(), code.isEmpty());
         } else {
             r = rt.copy(ws + "/.", container + ":" + dir, COPY_TIMEOUT);

@@ -24,6 +24,12 @@ import java.util.Optional;
  */
 public final class SupervisorClient {
 
+    /**
+     * How long a claim to start a replacement daemon stands ({@link ControlDirectory#tryClaimRespawn}): a JVM start
+     * on a loaded agent takes seconds, not a minute; after this a start that never took the owner lock may be retried.
+     */
+    public static final Duration RESPAWN_TIMEOUT = Duration.ofSeconds(60);
+
     private final ControlDirectory dir;
 
     private SupervisorClient(ControlDirectory dir) {
@@ -59,15 +65,44 @@ public final class SupervisorClient {
     }
 
     /**
-     * Starts a new daemon with {@code --resume} on this directory (after {@link #isStale} said the old one is gone):
-     * it adopts the live services, records exits that happened meanwhile, keeps restart counts, and never starts a
-     * second copy of a service. A daemon that finds another one alive exits without doing anything.
+     * Starts the one replacement daemon, with {@code --resume}, of a daemon that died (after {@link #isStale} said
+     * so): it adopts the live services, records exits that happened meanwhile, keeps restart counts, and never
+     * starts a second copy of a service. However many callers (polls of the step, a stop, several controllers' threads)
+     * call this at once, at most one daemon is started per death: nothing starts while a daemon holds the owner lock,
+     * and the caller that starts one first takes the control directory's respawn claim, which stands until the new
+     * daemon holds the lock (it releases the claim then) or {@link #RESPAWN_TIMEOUT} passes (its start failed: the
+     * next call retries). A daemon started anyway on a directory that has a live owner exits at once.
+     *
+     * @return the daemon started; empty when none was needed (a daemon holds the directory) or another caller's
+     *         replacement is starting
      */
-    public LaunchedProcess resume(DaemonLauncher how) throws IOException {
-        return startDaemon(how, true);
+    public Optional<LaunchedProcess> resume(DaemonLauncher how) throws IOException {
+        if (dir.locked()) {
+            return Optional.empty();
+        }
+        Optional<ControlDirectory.RespawnClaim> claim = dir.tryClaimRespawn(claimant(), RESPAWN_TIMEOUT);
+        if (claim.isEmpty()) {
+            return Optional.empty();
+        }
+        // a replacement may have taken the lock (and released its claim) between the check and our claim
+        if (dir.locked()) {
+            dir.releaseRespawnClaim();
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(startDaemon(how, true));
+        } catch (IOException | RuntimeException e) {
+            dir.releaseRespawnClaim();
+            throw e;
+        }
     }
 
-    private LaunchedProcess startDaemon(DaemonLauncher how, boolean resume) throws IOException {
+    private static String claimant() {
+        return "pid " + ProcessHandle.current().pid() + " thread " + Thread.currentThread().getName();
+    }
+
+    /** Starts a daemon process, unguarded: {@link #launch} and {@link #resume} decide whether one may start. */
+    LaunchedProcess startDaemon(DaemonLauncher how, boolean resume) throws IOException {
         return ProcessLauncher.start(LaunchSpec.argv(how.command(dir.path(), resume)).env(how.environment())
                 .output(new LaunchSpec.Output.ToFile(dir.file(ControlDirectory.WORKER_LOG), true))
                 .newSession(true)
@@ -169,6 +204,50 @@ public final class SupervisorClient {
     /** Asks the daemon to stop every service and exit. Works even when the daemon is gone (it is then a no-op file). */
     public void requestStop() throws IOException {
         dir.requestStop("stop requested");
+    }
+
+    /**
+     * The outcome of {@link #stopOrKill}.
+     *
+     * @param byDaemon  a live daemon stopped everything on request
+     * @param killed    processes stopped directly: an unresponsive daemon and what still carried a cookie of its
+     *                  supervisor
+     */
+    public record StopOutcome(boolean byDaemon, int killed) {
+        public String describe() {
+            return byDaemon ? "stopped by its supervisor" : killed == 0 ? "nothing was running"
+                    : "no supervisor answered; stopped " + killed + " process(es) directly";
+        }
+    }
+
+    /**
+     * Stops everything under this directory, whatever became of its daemon: writes the stop request and waits up to
+     * {@code grace} for a daemon to report STOPPED; if none does (none runs, or it hangs), KILLs the recorded daemon
+     * if it is still alive (same pid and start time) and stops every process tree that carries a cookie of its
+     * supervisor (TERM, {@code grace}, KILL, until gone). For reapers of lost builds; a missing directory is a no-op.
+     */
+    public StopOutcome stopOrKill(Duration grace) throws IOException, InterruptedException {
+        if (!dir.exists()) {
+            return new StopOutcome(false, 0);
+        }
+        requestStop();
+        if (awaitStopped(grace)) {
+            return new StopOutcome(true, 0);
+        }
+        int killed = 0;
+        if (ownerAlive()) {
+            long pid = owner().orElseThrow().pid();
+            ProcessTree.send(pid, io.jenkins.plugins.selftest.engine.process.Signal.KILL);
+            killed++;
+        }
+        Optional<String> id = state().map(SupervisorState::supervisorId);
+        if (id.isPresent()) {
+            java.util.Map<Long, String> holders = ProcessTree.cookieHolders(c -> c.startsWith(id.get() + "."));
+            killed += holders.size();
+            ProcessTree.stopAll(holders.entrySet().stream().map(h -> new ProcessTree.Tree(h.getKey(), h.getValue(),
+                    io.jenkins.plugins.selftest.engine.process.Signal.TERM, grace)).toList());
+        }
+        return new StopOutcome(false, killed);
     }
 
     /** Waits until the daemon reports STOPPED (true) or {@code timeout} passes (false). */

@@ -74,8 +74,10 @@ public final class SupervisorDaemon {
             return EXIT_USAGE;
         }
         Optional<AutoCloseable> lock = dir.tryLock();
-        // a predecessor that replaces itself may still hold the lock for a moment
-        for (int i = 0; resume && lock.isEmpty() && i < 100; i++) {
+        // the lock can be held for a moment by a client probing it (ControlDirectory.locked) or by a predecessor
+        // that hands over and halts right after; an extra copy started next to a live owner, though, leaves within
+        // a few tries, touching nothing
+        for (int i = 0; resume && lock.isEmpty() && i < 100 && !(i >= 3 && liveOwner(dir)); i++) {
             Thread.sleep(100);
             lock = dir.tryLock();
         }
@@ -96,6 +98,9 @@ public final class SupervisorDaemon {
         long pid = ProcessHandle.current().pid();
         List<String> command = ownCommandLine();
         dir.writeJson(ControlDirectory.OWNER, new Owner(pid, ProcessTree.startTicks(pid), Instant.now(), command, resume));
+        // the replacement has started: polls see a fresh heartbeat, and the next death may be answered again
+        dir.touchHeartbeat();
+        dir.releaseRespawnClaim();
         if (!resume) {
             dir.clearStopRequest();
         }
@@ -121,6 +126,17 @@ public final class SupervisorDaemon {
         }
         lock.get().close();
         return 0;
+    }
+
+    /** Whether {@code owner.json} names a live process other than this one (same pid and start time). */
+    static boolean liveOwner(ControlDirectory dir) {
+        try {
+            Optional<Owner> o = dir.readJson(ControlDirectory.OWNER, Owner.class);
+            return o.isPresent() && o.get().pid() != ProcessHandle.current().pid() && ProcessTree.isRunning(o.get().pid())
+                    && ProcessTree.startTicks(o.get().pid()).equals(o.get().startTicks());
+        } catch (IOException | RuntimeException e) {
+            return false; // being replaced right now: look again
+        }
     }
 
     /** This process's argv from {@code /proc/self/cmdline} (ProcessHandle.Info may leave out long ones). */
@@ -165,6 +181,8 @@ public final class SupervisorDaemon {
                 if (!argv.contains("--resume")) {
                     argv.add("--resume");
                 }
+                // pollers that see the heartbeat go stale meanwhile find the claim and start nobody
+                dir.tryClaimRespawn("pid " + ProcessHandle.current().pid() + " handing over", SupervisorClient.RESPAWN_TIMEOUT);
                 lock.close();
                 ProcessLauncher.start(LaunchSpec.argv(argv)
                         .output(new LaunchSpec.Output.ToFile(dir.file(ControlDirectory.WORKER_LOG), true)).build());

@@ -105,4 +105,62 @@ class ControlDirectoryTest {
             assertThat(w.dropped()).isEqualTo(10_000);
         }
     }
+
+    @Test
+    void aRespawnClaimStandsUntilReleasedOrTimedOut() throws Exception {
+        ControlDirectory dir = new ControlDirectory(tmp).create();
+        java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        Duration timeout = Duration.ofSeconds(60);
+
+        Optional<ControlDirectory.RespawnClaim> first = dir.tryClaimRespawn("poll 1", timeout, t0);
+        Optional<ControlDirectory.RespawnClaim> second = dir.tryClaimRespawn("poll 2", timeout, t0.plusSeconds(59));
+        Optional<ControlDirectory.RespawnClaim> afterTimeout = dir.tryClaimRespawn("poll 3", timeout, t0.plusSeconds(60));
+
+        assertThat(first).contains(new ControlDirectory.RespawnClaim("poll 1", t0));
+        assertThat(second).as("a replacement is starting").isEmpty();
+        assertThat(afterTimeout).as("the start failed: retry").contains(new ControlDirectory.RespawnClaim("poll 3", t0.plusSeconds(60)));
+        assertThat(dir.respawnClaim()).isEqualTo(afterTimeout);
+
+        dir.releaseRespawnClaim();
+
+        assertThat(dir.respawnClaim()).isEmpty();
+        assertThat(dir.tryClaimRespawn("poll 4", timeout, t0.plusSeconds(61))).isPresent();
+    }
+
+    @Test
+    void ofSixConcurrentRespawnClaimsExactlyOneWins() throws Exception {
+        ControlDirectory dir = new ControlDirectory(tmp).create();
+        for (int round = 0; round < 20; round++) {
+            dir.releaseRespawnClaim();
+            java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(6);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+            try {
+                java.util.List<java.util.concurrent.Future<Boolean>> wins = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    String who = "poll " + i;
+                    wins.add(pool.submit(() -> {
+                        barrier.await();
+                        // each through its own instance, as separate callables would
+                        return new ControlDirectory(tmp).tryClaimRespawn(who, Duration.ofSeconds(60)).isPresent();
+                    }));
+                }
+                int won = 0;
+                for (var w : wins) {
+                    won += w.get(30, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertThat(won).as("round " + round).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aTornRespawnClaimCountsAsNone() throws Exception {
+        ControlDirectory dir = new ControlDirectory(tmp).create();
+        Files.writeString(dir.file(ControlDirectory.RESPAWN_CLAIM), "{\"claimant\":\"po");
+
+        assertThat(dir.respawnClaim()).isEmpty();
+        assertThat(dir.tryClaimRespawn("poll", Duration.ofSeconds(60))).isPresent();
+    }
 }

@@ -147,13 +147,134 @@ class SupervisorDaemonIT {
     }
 
     @Test
+    void killMinus9ThenSixConcurrentResumesStartExactlyOneDaemonThatAdoptsTheServices() throws Exception {
+        launch(fast(ServiceSpec.shell("steady", "sleep 300").build()));
+        assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+        long steadyPid = service("steady").pid().orElseThrow();
+        long daemon = ownerPid();
+        Path ctl = client.controlDirectory().path();
+
+        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+        await("daemon dead", Duration.ofSeconds(10), () -> !ProcessTree.isRunning(daemon));
+        await("heartbeat stale", Duration.ofSeconds(5), () -> {
+            try {
+                return client.isStale();
+            } catch (IOException e) {
+                return false;
+            }
+        });
+
+        // six pollers, each with its own client as separate agent calls would have, poll for a while: whenever one
+        // sees the heartbeat stale it asks for a replacement, as the step does
+        int pollers = 6;
+        java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(pollers);
+        java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(pollers);
+        List<java.util.concurrent.Future<?>> polls = new java.util.ArrayList<>();
+        long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        for (int i = 0; i < pollers; i++) {
+            polls.add(pool.submit(() -> {
+                barrier.await();
+                SupervisorClient poller = SupervisorClient.open(ctl);
+                while (System.nanoTime() < until) {
+                    if (poller.isStale() && poller.resume(DaemonLauncher.currentJvm()).isPresent()) {
+                        started.incrementAndGet();
+                    }
+                    Thread.sleep(20);
+                }
+                return null;
+            }));
+        }
+        int most = 0;
+        while (System.nanoTime() < until) {
+            most = Math.max(most, daemonsOn(ctl).size());
+            Thread.sleep(20);
+        }
+        for (var f : polls) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdownNow();
+
+        assertThat(started.get()).as("replacements started").isEqualTo(1);
+        assertThat(most).as("daemon processes on the directory at any time").isEqualTo(1);
+        List<Long> daemons = daemonsOn(ctl);
+        assertThat(daemons).hasSize(1).doesNotContain(daemon);
+        assertThat(client.owner().orElseThrow()).satisfies(o -> {
+            assertThat(o.pid()).isEqualTo(daemons.get(0));
+            assertThat(o.resumed()).isTrue();
+        });
+        assertThat(client.controlDirectory().respawnClaim()).as("released by the replacement").isEmpty();
+        await("adopted", Duration.ofSeconds(10), () -> events().stream().anyMatch(e -> e.type() == SupervisorEvent.Type.ADOPTED));
+        assertThat(service("steady").pid()).contains(steadyPid);
+        assertThat(service("steady").run()).as("adopted, not restarted").isEqualTo(1);
+        assertThat(service("steady").restarts()).isZero();
+        assertThat(leaders("steady")).containsExactly(steadyPid);
+        assertThat(client.isStale()).isFalse();
+    }
+
+    @Test
+    void stopOrKillStopsTheServiceTreesDirectlyWhenNoDaemonAnswers() throws Exception {
+        Path pidFile = tmp.resolve("grandchild.pid");
+        launch(fast(ServiceSpec.shell("forker", "setsid sh -c 'sleep 300 & echo $! > " + pidFile + "; wait' & sleep 300").build()));
+        assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+        await("grandchild", Duration.ofSeconds(5), () -> Files.exists(pidFile) && !read(pidFile).isBlank());
+        long grandchild = Long.parseLong(read(pidFile).trim());
+        long pid = service("forker").pid().orElseThrow();
+        long daemon = ownerPid();
+        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+        await("daemon dead", Duration.ofSeconds(10), () -> !ProcessTree.isRunning(daemon));
+
+        SupervisorClient.StopOutcome outcome = SupervisorClient.open(client.controlDirectory().path())
+                .stopOrKill(Duration.ofSeconds(1));
+
+        assertThat(outcome.byDaemon()).isFalse();
+        assertThat(outcome.killed()).isGreaterThanOrEqualTo(3);
+        assertThat(outcome.describe()).startsWith("no supervisor answered; stopped ");
+        assertThat(ProcessTree.isRunning(pid)).isFalse();
+        assertThat(ProcessTree.isRunning(grandchild)).isFalse();
+        assertThat(ProcessTree.cookieHolders(c -> c.startsWith(supervisorId + "."))).isEmpty();
+        assertThat(SupervisorClient.open(tmp.resolve("missing")).stopOrKill(Duration.ofSeconds(1)).describe())
+                .isEqualTo("nothing was running");
+        client = null;
+    }
+
+    @Test
+    void stopOrKillLetsALiveDaemonStopItsServices() throws Exception {
+        launch(fast(ServiceSpec.shell("plain", "sleep 300").build()));
+        assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+        long pid = service("plain").pid().orElseThrow();
+
+        SupervisorClient.StopOutcome outcome = client.stopOrKill(Duration.ofSeconds(20));
+
+        assertThat(outcome).isEqualTo(new SupervisorClient.StopOutcome(true, 0));
+        assertThat(ProcessTree.isRunning(pid)).isFalse();
+        assertThat(state().orElseThrow().phase()).isEqualTo(SupervisorState.Phase.STOPPED);
+    }
+
+    /** Live SupervisorDaemon JVMs whose control directory is {@code ctl}, from {@code /proc/PID/cmdline}. */
+    private static List<Long> daemonsOn(Path ctl) {
+        String dir = ctl.toAbsolutePath().normalize().toString();
+        return ProcessHandle.allProcesses().map(ProcessHandle::pid).filter(ProcessTree::isRunning).filter(pid -> {
+            try {
+                List<String> argv = List.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                        java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+                int main = argv.indexOf(SupervisorDaemon.class.getName());
+                return main >= 0 && main + 1 < argv.size() && argv.get(main + 1).equals(dir);
+            } catch (IOException e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    @Test
     void aSecondSupervisorOnTheSameDirectoryRefusesToStart() throws Exception {
         launch(fast(ServiceSpec.shell("only", "sleep 300").build()));
         assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
 
         assertThatThrownBy(() -> SupervisorClient.launch(tmp.resolve("ctl"), fast(ServiceSpec.shell("only", "sleep 300").build()),
                 DaemonLauncher.currentJvm())).isInstanceOf(IllegalStateException.class).hasMessageContaining("already runs");
-        LaunchedProcess second = client.resume(DaemonLauncher.currentJvm());
+        assertThat(client.resume(DaemonLauncher.currentJvm())).as("no replacement next to a live daemon").isEmpty();
+        LaunchedProcess second = client.startDaemon(DaemonLauncher.currentJvm(), true);
 
         assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(second.process().exitValue()).isEqualTo(SupervisorDaemon.EXIT_LOCKED);
