@@ -174,7 +174,19 @@ public final class RealJenkins implements AutoCloseable {
 
     /** Stops the controller as a service manager would (SIGTERM: running Pipelines are saved) and starts it again. */
     public void restart() throws IOException, InterruptedException {
+        restart(() -> { });
+    }
+
+    /** Something done to the home while the controller is down. */
+    @FunctionalInterface
+    public interface WhileStopped {
+        void run() throws IOException;
+    }
+
+    /** {@link #restart()}, doing {@code whileStopped} between the stop and the start. */
+    public void restart(WhileStopped whileStopped) throws IOException, InterruptedException {
         stop();
+        whileStopped.run();
         launch();
     }
 

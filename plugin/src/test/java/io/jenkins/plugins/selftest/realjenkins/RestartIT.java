@@ -109,6 +109,40 @@ class RestartIT {
         j.assertNoProblemsSince(mark);
     }
 
+    @Test
+    @Order(3)
+    void supervisorOfABuildLostAtARestartIsReaped() throws Exception {
+        long mark = j.logMark();
+        int n = j.schedule("lost", """
+                node {
+                  sh 'rm -f ticker.pid'
+                  supervisedService(name: 'ticker', command: 'echo $$ > ticker.pid; while true; do echo tick; sleep 0.3; done',
+                                    ready: [log: 'tick', timeout: '30s']) {
+                    sh 'sleep 600'
+                  }
+                }
+                """);
+        j.awaitConsole("lost", n, "[ticker] tick", Duration.ofMinutes(2));
+        long pid = Long.parseLong(Files.readString(j.home().resolve("workspace/lost/ticker.pid")).strip());
+        String controlDir = controlDirectory(j.console("lost", n));
+        Path registry = j.home().resolve("io.jenkins.plugins.selftest.supervisors.json");
+        assertThat(Files.readString(registry)).contains(controlDir, "lost#" + n);
+
+        // the build cannot resume: its program is gone (as after a crash that lost it)
+        j.restart(() -> Files.delete(j.home().resolve("jobs/lost/builds/" + n + "/program.dat")));
+        RealJenkins.Build b = j.await("lost", n, Duration.ofMinutes(2));
+        assertThat(b.result()).isEqualTo("FAILURE");
+        assertThat(ProcessHandle.of(pid)).as("the service, before the reaper ran").isPresent();
+
+        String reaped = j.groovy("io.jenkins.plugins.selftest.agent.StaleSupervisorReaper.reapNow().each { println it }");
+        assertThat(reaped).contains(controlDir);
+        awaitGone(pid);
+        assertThat(Processes.mentioning(controlDir)).isEmpty();
+        assertThat(Files.readString(registry)).doesNotContain(controlDir);
+        // the lost build itself is Jenkins' to report (it logs why it could not resume); nothing of ours may be SEVERE
+        assertThat(j.problemsSince(mark)).noneMatch(p -> p.contains("selftest"));
+    }
+
     static String controlDirectory(String console) {
         Matcher m = Pattern.compile("\\((/[^)]*@tmp/supervised-[^)]*)\\)").matcher(console);
         assertThat(m.find()).as("the control directory in:\n" + console).isTrue();
