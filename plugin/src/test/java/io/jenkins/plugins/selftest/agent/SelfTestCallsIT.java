@@ -176,6 +176,13 @@ class SelfTestCallsIT {
         LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell("exec sleep 600").cookie(SelfTestRun.shardCookie(runId, 0))
                 .output(LaunchSpec.Output.toFile(tmp.resolve("orphan.log"))).build());
         try {
+            // an orphan of a gone JVM is long established: wait until its shell has exec'd with the cookie (a
+            // process in the middle of an exec shows no environment in /proc for a moment)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!ProcessTree.cookieHolders(c -> c.startsWith(runId)).containsKey(p.pid())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             String line = new SelfTestCalls.Reap(runId, "none", null, Map.of()).call();
 
             assertThat(line).isEqualTo("stopped 1 shard process(es) and removed 0 container(s) of run " + runId);

@@ -22,7 +22,7 @@ class BadInputIT {
         {"supervisedService(name: 'a', command: 'true', restart: 'sometimes') { echo 'no' }", "supervisedService", "restart", "sometimes"},
         {"supervisedService(name: 'a', command: 'true', onGiveUp: 'panic') { echo 'no' }", "supervisedService", "onGiveUp", "panic"},
         {"supervisedService(name: 'a', command: 'true', log: 'loud') { echo 'no' }", "supervisedService", "log", "loud"},
-        {"supervisedService(name: 'a', command: 'true', maxRestarts: -1) { echo 'no' }", "supervisedService", "maxRestarts", "-1"},
+        {"supervisedService(name: 'a', command: 'true', maxRestarts: -2) { echo 'no' }", "supervisedService", "maxRestarts", "-2"},
         {"supervisedService(name: 'a', command: 'true', stopTimeout: 'soon') { echo 'no' }", "supervisedService", "stopTimeout", "soon"},
         {"supervisedService(name: 'a', command: 'true', backoff: [factor: 0.5d]) { echo 'no' }", "supervisedService", "factor", "0.5"},
         {"supervisedService(name: 'a', command: 'true', ready: [port: 70000]) { echo 'no' }", "supervisedService", "port", "70000"},

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -79,33 +76,13 @@ class RestartIT {
     @Order(2)
     void runningServiceBlockKeepsItsServiceAndResumesItsBody() throws Exception {
         long mark = j.logMark();
-        int n = j.schedule("running", """
-                node {
-                  sh 'rm -f release ticker.pid'
-                  supervisedService(name: 'ticker', command: 'echo $$ > ticker.pid; while true; do echo tick; sleep 0.3; done',
-                                    ready: [log: 'tick', timeout: '30s']) {
-                    sh 'while [ ! -f release ]; do sleep 0.3; done; echo body released'
-                  }
-                }
-                """);
-        j.awaitConsole("running", n, "[ticker] tick", Duration.ofMinutes(2));
-        Path workspace = j.home().resolve("workspace/running");
-        long pid = Long.parseLong(Files.readString(workspace.resolve("ticker.pid")).strip());
-        String controlDir = controlDirectory(j.console("running", n));
+        TickerBuild b = TickerBuild.start(j, "running");
 
         j.restart();
 
-        assertThat(ProcessHandle.of(pid)).as("the service's process after the restart").isPresent();
-        j.awaitConsole("running", n, "Resuming build", Duration.ofMinutes(1));
-        Files.writeString(workspace.resolve("release"), "");
-        RealJenkins.Build b = j.await("running", n, Duration.ofMinutes(2));
-        String console = j.console("running", n);
-        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
-        assertThat(console).contains("body released").doesNotContain("cannot start writing logs");
-        // the same service all along: one start, no restart
-        assertThat(console).contains("stopped ticker (stopped, 0 restarts)");
-        awaitGone(pid);
-        assertThat(Processes.mentioning(controlDir)).as("processes of " + controlDir).isEmpty();
+        assertThat(ProcessHandle.of(b.servicePid())).as("the service's process after the restart").isPresent();
+        j.awaitConsole(b.job(), b.number(), "Resuming build", Duration.ofMinutes(1));
+        b.releaseAndExpectCleanSuccess();
         j.assertNoProblemsSince(mark);
     }
 
@@ -113,47 +90,20 @@ class RestartIT {
     @Order(3)
     void supervisorOfABuildLostAtARestartIsReaped() throws Exception {
         long mark = j.logMark();
-        int n = j.schedule("lost", """
-                node {
-                  sh 'rm -f ticker.pid'
-                  supervisedService(name: 'ticker', command: 'echo $$ > ticker.pid; while true; do echo tick; sleep 0.3; done',
-                                    ready: [log: 'tick', timeout: '30s']) {
-                    sh 'sleep 600'
-                  }
-                }
-                """);
-        j.awaitConsole("lost", n, "[ticker] tick", Duration.ofMinutes(2));
-        long pid = Long.parseLong(Files.readString(j.home().resolve("workspace/lost/ticker.pid")).strip());
-        String controlDir = controlDirectory(j.console("lost", n));
+        TickerBuild b = TickerBuild.start(j, "lost");
         Path registry = j.home().resolve("io.jenkins.plugins.selftest.supervisors.json");
-        assertThat(Files.readString(registry)).contains(controlDir, "lost#" + n);
+        assertThat(Files.readString(registry)).contains(b.controlDir(), "lost#" + b.number());
 
         // the build cannot resume: its program is gone (as after a crash that lost it)
-        j.restart(() -> Files.delete(j.home().resolve("jobs/lost/builds/" + n + "/program.dat")));
-        RealJenkins.Build b = j.await("lost", n, Duration.ofMinutes(2));
-        assertThat(b.result()).isEqualTo("FAILURE");
-        assertThat(ProcessHandle.of(pid)).as("the service, before the reaper ran").isPresent();
+        j.restart(() -> Files.delete(j.home().resolve("jobs/lost/builds/" + b.number() + "/program.dat")));
+        assertThat(j.await("lost", b.number(), Duration.ofMinutes(2)).result()).isEqualTo("FAILURE");
+        assertThat(ProcessHandle.of(b.servicePid())).as("the service, before the reaper ran").isPresent();
 
         String reaped = j.groovy("io.jenkins.plugins.selftest.agent.StaleSupervisorReaper.reapNow().each { println it }");
-        assertThat(reaped).contains(controlDir);
-        awaitGone(pid);
-        assertThat(Processes.mentioning(controlDir)).isEmpty();
-        assertThat(Files.readString(registry)).doesNotContain(controlDir);
+        assertThat(reaped).contains(b.controlDir());
+        b.expectServiceGone();
+        assertThat(Files.readString(registry)).doesNotContain(b.controlDir());
         // the lost build itself is Jenkins' to report (it logs why it could not resume); nothing of ours may be SEVERE
         assertThat(j.problemsSince(mark)).noneMatch(p -> p.contains("selftest"));
-    }
-
-    static String controlDirectory(String console) {
-        Matcher m = Pattern.compile("\\((/[^)]*@tmp/supervised-[^)]*)\\)").matcher(console);
-        assertThat(m.find()).as("the control directory in:\n" + console).isTrue();
-        return m.group(1);
-    }
-
-    static void awaitGone(long pid) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(15);
-        while (ProcessHandle.of(pid).isPresent() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
-        assertThat(ProcessHandle.of(pid)).as("process %d after the build", pid).isEmpty();
     }
 }

@@ -47,7 +47,7 @@ class SelfTestAbortIT {
                   selfTest(shards: 2, runtime: 'podman', tests: 'Slow*', timeout: '10m', coverage: false, orphans: false)
                 }
                 """.formatted(Examples.calculator()));
-        j.awaitConsole("abort-containers", n, "in podman containers", Duration.ofMinutes(3));
+        j.awaitConsole("abort-containers", n, "as podman containers", Duration.ofMinutes(3));
         Matcher m = Pattern.compile("selfTest: run (\\S+)").matcher(j.console("abort-containers", n));
         assertThat(m.find()).isTrue();
         String runId = m.group(1);

@@ -96,6 +96,36 @@ class SnippetizerIT {
     }
 
     @Test
+    void snippetGeneratorFormOfSeveralServicesWithEnvAndDependsOnRuns(RealJenkins j) throws Exception {
+        // what the Snippet Generator's form posts: text fields as strings, env one NAME=value per line
+        String form = """
+                {"stapler-class": "io.jenkins.plugins.selftest.steps.SupervisedServiceStep",
+                 "$class": "io.jenkins.plugins.selftest.steps.SupervisedServiceStep",
+                 "name": "", "command": "", "restart": "on-failure", "maxRestarts": "5", "startSeconds": "0s",
+                 "stopTimeout": "10s", "dir": "", "onGiveUp": "fail", "log": "stream",
+                 "services": [
+                   {"name": "db", "command": "echo \\"db $ROLE $LEVEL\\"; exec sleep 600", "restart": "on-failure",
+                    "maxRestarts": "1", "startSeconds": "0s", "stopTimeout": "3s", "dir": "",
+                    "env": "ROLE=primary\\nLEVEL=2", "dependsOn": "",
+                    "backoff": {"initial": "100ms", "factor": "2", "max": "1s", "resetAfter": "5s"},
+                    "ready": {"log": "db primary", "timeout": "30s", "interval": "100ms", "port": "", "http": "", "command": ""}},
+                   {"name": "api", "command": "echo api up; exec sleep 600", "restart": "never", "maxRestarts": "5",
+                    "startSeconds": "0s", "stopTimeout": "10s", "dir": "", "env": "", "dependsOn": "db",
+                    "ready": {"log": "api up", "timeout": "30s", "interval": "250ms", "port": "", "http": "", "command": ""}}]}
+                """;
+        var r = j.post("pipeline-syntax/generateSnippet", java.util.Map.of("json", form));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String snippet = r.body().strip();
+        assertThat(snippet).startsWith("supervisedService(")
+                .contains("env: ['ROLE=primary', 'LEVEL=2']", "dependsOn: ['db']", "backoff: backoff(");
+        RealJenkins.Build b = j.run("snippet-form", "node {\n" + snippet.replace("// some block", "echo 'body ran'")
+                + "\n}\n", Duration.ofMinutes(3));
+        String console = j.console(b.job(), b.number());
+        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
+        assertThat(console).contains("[db] db primary 2", "[api] api up", "body ran");
+    }
+
+    @Test
     void selfTestWithEveryParameterRunsFromItsSnippet(RealJenkins j) throws Exception {
         String snippet = snippetOf(j, "io.jenkins.plugins.selftest.steps.SelfTestStep", """
                 [shards: 2, workers: 2, framework: 'maven', tests: '*Test', excludes: 'Slow*', runtime: 'none',

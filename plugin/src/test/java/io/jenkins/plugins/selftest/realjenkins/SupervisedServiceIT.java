@@ -2,8 +2,6 @@ package io.jenkins.plugins.selftest.realjenkins;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,46 +66,28 @@ class SupervisedServiceIT {
 
     @Test
     void killedSupervisorIsReplacedExactlyOnceAndItsServiceIsAdopted(RealJenkins j) throws Exception {
-        int n = j.schedule("daemon-kill", """
-                node {
-                  sh 'rm -f release ticker.pid'
-                  supervisedService(name: 'ticker', command: 'echo $$ > ticker.pid; while true; do echo tick; sleep 0.3; done',
-                                    ready: [log: 'tick', timeout: '30s']) {
-                    sh 'while [ ! -f release ]; do sleep 0.3; done; echo body released'
-                  }
-                }
-                """);
-        j.awaitConsole("daemon-kill", n, "[ticker] tick", Duration.ofMinutes(2));
-        String controlDir = RestartIT.controlDirectory(j.console("daemon-kill", n));
-        Path workspace = j.home().resolve("workspace/daemon-kill");
-        long service = Long.parseLong(Files.readString(workspace.resolve("ticker.pid")).strip());
-        List<String> daemons = daemonsOf(controlDir);
+        TickerBuild b = TickerBuild.start(j, "daemon-kill");
+        List<String> daemons = daemonsOf(b.controlDir());
         assertThat(daemons).hasSize(1);
         long first = Long.parseLong(daemons.get(0).split(" ", 2)[0]);
 
         ProcessHandle.of(first).orElseThrow().destroyForcibly();
-        j.awaitConsole("daemon-kill", n, "starting a new one with --resume", Duration.ofMinutes(1));
+        j.awaitConsole(b.job(), b.number(), "started a new one with --resume", Duration.ofMinutes(1));
         // watch for a while: never more than one daemon at a time, and one new daemon in the end
         int most = 0;
         Instant until = Instant.now().plusSeconds(15);
         while (Instant.now().isBefore(until)) {
-            most = Math.max(most, daemonsOf(controlDir).size());
+            most = Math.max(most, daemonsOf(b.controlDir()).size());
             Thread.sleep(50);
         }
-        List<String> after = daemonsOf(controlDir);
+        List<String> after = daemonsOf(b.controlDir());
         assertThat(most).as("daemons alive at once after the kill").isEqualTo(1);
         assertThat(after).hasSize(1);
         assertThat(after.get(0)).doesNotStartWith(first + " ");
-        String console = j.console("daemon-kill", n);
-        assertThat(console.split("starting a new one with --resume", -1)).as(console).hasSize(2);
-        assertThat(ProcessHandle.of(service)).as("the service, adopted, not restarted").isPresent();
+        String console = b.console();
+        assertThat(console.split("started a new one with --resume", -1)).as(console).hasSize(2);
+        assertThat(ProcessHandle.of(b.servicePid())).as("the service, adopted, not restarted").isPresent();
 
-        Files.writeString(workspace.resolve("release"), "");
-        RealJenkins.Build b = j.await("daemon-kill", n, Duration.ofMinutes(2));
-        console = j.console("daemon-kill", n);
-        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
-        assertThat(console).contains("body released", "stopped ticker (stopped, 0 restarts)");
-        RestartIT.awaitGone(service);
-        assertThat(Processes.mentioning(controlDir)).isEmpty();
+        b.releaseAndExpectCleanSuccess();
     }
 }
