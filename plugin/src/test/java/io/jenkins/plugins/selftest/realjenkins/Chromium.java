@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Headless Chromium looking at a real Jenkins page as an anonymous reader: the DOM after the page's scripts ran,
@@ -58,11 +60,17 @@ final class Chromium {
                 "--hide-scrollbars", "--force-device-scale-factor=1", "--virtual-time-budget=8000",
                 "--user-data-dir=" + profile));
         argv.addAll(args);
-        Process p = new ProcessBuilder(argv).redirectErrorStream(false)
-                .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("Chromium did not finish within 90 s: " + argv);
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(false)
+                    .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("Chromium did not finish within 90 s: " + argv);
+            }
+        } finally {
+            try (Stream<Path> walk = Files.walk(profile)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class RealJenkinsExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
         ParameterResolver {
 
+    private static final java.util.concurrent.atomic.AtomicBoolean SKIP_SAID = new java.util.concurrent.atomic.AtomicBoolean();
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(RealJenkinsExtension.class);
 
     /** Skips (or, in CI, fails) when this clone has no shared runtime; returns it otherwise. */
@@ -34,9 +35,13 @@ public final class RealJenkinsExtension implements BeforeAllCallback, BeforeEach
             fail("CI=true but no real Jenkins at ../shared/jenkins (realJenkins.runtime="
                     + System.getProperty("realJenkins.runtime") + "): the real-Jenkins suite must run in CI");
         }
-        assumeTrue(runtime.isPresent(), "real-Jenkins tests skipped: no ../shared/jenkins/jenkins.war beside this clone");
-        assumeTrue(Files.isRegularFile(RealJenkins.hpi()), "real-Jenkins tests skipped: " + RealJenkins.hpi()
-                + " is not built (run 'package' first)");
+        String why = runtime.isEmpty() ? "no ../shared/jenkins/jenkins.war beside this clone"
+                : !Files.isRegularFile(RealJenkins.hpi()) ? RealJenkins.hpi() + " is not built (run 'package' first)"
+                : null;
+        if (why != null && SKIP_SAID.compareAndSet(false, true)) {
+            System.err.println("real-Jenkins tests skipped: " + why);
+        }
+        assumeTrue(why == null, "real-Jenkins tests skipped: " + why);
         return runtime.get();
     }
 
