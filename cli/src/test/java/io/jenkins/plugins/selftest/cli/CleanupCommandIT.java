@@ -20,7 +20,7 @@ class CleanupCommandIT {
     private static Process start(Path ws, Path log, String... extra) throws Exception {
         List<String> argv = new java.util.ArrayList<>(List.of("java", "-jar", JAR.toString()));
         argv.addAll(List.of(extra));
-        return new ProcessBuilder(argv).directory(ws.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return Cli.fromATerminal(argv).directory(ws.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     @Test

@@ -34,6 +34,19 @@ final class Cli {
         }
     }
 
+    /**
+     * A process as a terminal starts it, for tests that press Ctrl-C ({@code kill -INT}): with SIGINT at its default
+     * disposition. A command started from a background job of a non-interactive shell (CI runners, {@code nohup
+     * ... &}) inherits SIGINT <em>ignored</em> (POSIX), and so would the JVM under test, which then never runs its
+     * shutdown hooks on SIGINT; perl (in every Debian) resets it before exec'ing {@code argv}.
+     */
+    static ProcessBuilder fromATerminal(List<String> argv) {
+        List<String> wrapped = new java.util.ArrayList<>(List.of("perl", "-e",
+                "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\"", "--"));
+        wrapped.addAll(argv);
+        return new ProcessBuilder(wrapped);
+    }
+
     /** A custom-framework workspace: tests/test_mN.py files. */
     static Path workspace(Path dir, int tests) throws IOException {
         Files.createDirectories(dir.resolve("tests"));

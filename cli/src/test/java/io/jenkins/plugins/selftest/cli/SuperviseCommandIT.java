@@ -37,16 +37,21 @@ class SuperviseCommandIT {
                 """.formatted(grandchild));
         Path ctl = tmp.resolve("ctl");
         Path out = tmp.resolve("out.txt");
-        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        Process p = Cli.fromATerminal(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), SelftestCommand.class.getName(), "supervise", spec.toString(),
                 "--dir", ctl.toString())).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             await(() -> Files.exists(grandchild) && Files.size(grandchild) > 0 && Files.readString(out).contains("worker           READY"));
 
+            // state.json trails the printed events by up to its write period (100 ms, longer on a loaded machine)
             StringWriter status = new StringWriter();
-            CommandLine cl = SelftestCommand.commandLine();
-            cl.setOut(new PrintWriter(status));
-            assertThat(cl.execute("supervise", "--status", ctl.toString())).isZero();
+            await(() -> {
+                status.getBuffer().setLength(0);
+                CommandLine cl = SelftestCommand.commandLine();
+                cl.setOut(new PrintWriter(status));
+                assertThat(cl.execute("supervise", "--status", ctl.toString())).isZero();
+                return status.toString().matches("(?s).*worker +READY.*");
+            });
             assertThat(status.toString()).contains("NAME").contains("STATE").contains("RESTARTS").contains("LAST EXIT")
                     .containsPattern("web +READY +\\d+ +0 ").containsPattern("worker +READY");
             String cookiePrefix = SupervisorClient.open(ctl).state().orElseThrow().supervisorId() + ".";

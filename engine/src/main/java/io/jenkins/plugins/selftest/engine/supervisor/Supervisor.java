@@ -169,6 +169,10 @@ public final class Supervisor {
 
     private void begin() throws IOException {
         dir.touchHeartbeat();
+        if (options.resumeFrom().isEmpty()) {
+            // state.json exists from the start: a --status right after the first event finds a supervisor, not nothing
+            writeState();
+        }
         for (int i = 0; i < SPAWN_THREADS; i++) {
             Thread t = named("supervisor-spawn").newThread(this::spawnLoop);
             spawners.add(t);
