@@ -294,6 +294,16 @@ public final class RealJenkins implements AutoCloseable {
         return await(job, schedule(job, pipeline), timeout);
     }
 
+    /** Runs a Pipeline to its end and returns its console; fails with the console unless the build succeeded. */
+    public String runToSuccess(String job, String pipeline, Duration timeout) throws IOException, InterruptedException {
+        Build b = run(job, pipeline, timeout);
+        String console = console(job, b.number());
+        if (!"SUCCESS".equals(b.result())) {
+            throw new AssertionError(job + " #" + b.number() + " ended " + b.result() + ", not SUCCESS:\n" + console);
+        }
+        return console;
+    }
+
     public Build status(String job, int number) throws IOException, InterruptedException {
         HttpResponse<String> r = get("job/" + job + "/" + number + "/api/json?tree=building,result");
         if (r.statusCode() != 200) {

@@ -38,9 +38,7 @@ class SelfTestIT {
     @Order(1)
     void threeBuildsPublishResultsReportsAndATrend(RealJenkins j) throws Exception {
         for (int i = 1; i <= 3; i++) {
-            RealJenkins.Build b = j.run(JOB, PIPELINE, Duration.ofMinutes(5));
-            String console = j.console(JOB, b.number());
-            assertThat(b.result()).as(console).isEqualTo("SUCCESS");
+            String console = j.runToSuccess(JOB, PIPELINE, Duration.ofMinutes(5));
             assertThat(console).contains("returned 32 tests").doesNotContain("cannot write the HTML report");
         }
         String artifacts = j.get("job/" + JOB + "/3/api/json?tree=artifacts[relativePath]").body();

@@ -58,15 +58,13 @@ class SnippetizerIT {
                 .contains("backoff: backoff(", "ready: ready(", "dir: 'site'", "env: ['GREETING=hello']");
         String url = "http://127.0.0.1:" + port + "/index.html";
         String body = "sh 'curl -sf " + url + " && echo body saw the service'";
-        RealJenkins.Build b = j.run("snippet-single", """
+        String console = j.runToSuccess("snippet-single", """
                 node {
                   sh 'mkdir -p site && echo page > site/index.html'
                   %s
                   sh '! curl -sf %s && echo service gone after the block'
                 }
                 """.formatted(snippet.replace("// some block", body), url), Duration.ofMinutes(3));
-        String console = j.console(b.job(), b.number());
-        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
         assertThat(console).contains("body saw the service", "[web] greeting=hello", "service gone after the block");
     }
 
@@ -83,14 +81,12 @@ class SnippetizerIT {
                  onGiveUp: 'fail', log: 'stream']
                 """);
         assertThat(snippet).contains("services: [service(", "dependsOn: ['db']");
-        RealJenkins.Build b = j.run("snippet-services", """
+        String console = j.runToSuccess("snippet-services", """
                 node {
                   sh 'mkdir -p db'
                   %s
                 }
                 """.formatted(snippet.replace("// some block", "echo 'body ran'")), Duration.ofMinutes(3));
-        String console = j.console(b.job(), b.number());
-        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
         assertThat(console).contains("[db] db up", "[api] api after api", "body ran");
         assertThat(console.indexOf("[db] db up")).isLessThan(console.indexOf("[api] api after"));
     }
@@ -118,10 +114,8 @@ class SnippetizerIT {
         String snippet = r.body().strip();
         assertThat(snippet).startsWith("supervisedService(")
                 .contains("env: ['ROLE=primary', 'LEVEL=2']", "dependsOn: ['db']", "backoff: backoff(");
-        RealJenkins.Build b = j.run("snippet-form", "node {\n" + snippet.replace("// some block", "echo 'body ran'")
+        String console = j.runToSuccess("snippet-form", "node {\n" + snippet.replace("// some block", "echo 'body ran'")
                 + "\n}\n", Duration.ofMinutes(3));
-        String console = j.console(b.job(), b.number());
-        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
         assertThat(console).contains("[db] db primary 2", "[api] api up", "body ran");
     }
 
@@ -134,14 +128,12 @@ class SnippetizerIT {
                  unstableOnFailures: true]
                 """);
         assertThat(snippet).startsWith("selfTest ").contains("excludes: 'Slow*'", "orphansRecursive: true");
-        RealJenkins.Build b = j.run("snippet-selftest", """
+        String console = j.runToSuccess("snippet-selftest", """
                 node {
                   sh 'rm -rf * && cp -r %s/. .'
                   %s
                 }
                 """.formatted(Examples.calculator(), snippet), Duration.ofMinutes(5));
-        String console = j.console(b.job(), b.number());
-        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
         assertThat(console).contains("selfTest: 32 tests: 32 passed");
     }
 
@@ -153,7 +145,7 @@ class SnippetizerIT {
                 "[failOnError: false, unstableOnFailures: false]");
         assertThat(plan).startsWith("selfTestPlan ");
         assertThat(publish).startsWith("selfTestPublish ");
-        RealJenkins.Build b = j.run("snippet-scaleout", """
+        String console = j.runToSuccess("snippet-scaleout", """
                 node {
                   sh 'rm -rf * && cp -r %s/. .'
                   def shards = %s
@@ -164,8 +156,6 @@ class SnippetizerIT {
                   %s
                 }
                 """.formatted(Examples.calculator(), plan, publish), Duration.ofMinutes(5));
-        String console = j.console(b.job(), b.number());
-        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
         assertThat(console).contains("planned 2 shards");
     }
 }

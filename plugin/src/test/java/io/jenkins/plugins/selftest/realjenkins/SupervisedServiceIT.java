@@ -20,7 +20,7 @@ class SupervisedServiceIT {
 
     @Test
     void firstStepOfANewJobRunsTheServiceAndTheBody(RealJenkins j) throws Exception {
-        RealJenkins.Build b = j.run("first-step", """
+        String log = j.runToSuccess("first-step", """
                 node {
                   supervisedService(name: 'ticker', command: 'while true; do echo tick; sleep 0.2; done',
                                     ready: [log: 'tick', timeout: '30s']) {
@@ -28,14 +28,12 @@ class SupervisedServiceIT {
                   }
                 }
                 """, Duration.ofMinutes(3));
-        String log = j.console(b.job(), b.number());
-        assertThat(b.result()).as(log).isEqualTo("SUCCESS");
         assertThat(log).contains("body ran");
     }
 
     @Test
     void declarativePipelineWithBothStepsAsTheReadmeShowsThem(RealJenkins j) throws Exception {
-        RealJenkins.Build b = j.run("declarative", """
+        String log = j.runToSuccess("declarative", """
                 pipeline {
                   agent any
                   stages {
@@ -54,8 +52,6 @@ class SupervisedServiceIT {
                   }
                 }
                 """.formatted(Examples.calculator()), Duration.ofMinutes(5));
-        String log = j.console(b.job(), b.number());
-        assertThat(b.result()).as(log).isEqualTo("SUCCESS");
         assertThat(log).contains("[docs] Serving HTTP", "selfTest: 32 tests: 32 passed", "stopped docs");
     }
 
