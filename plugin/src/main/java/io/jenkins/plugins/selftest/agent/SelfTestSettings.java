@@ -1,18 +1,13 @@
 package io.jenkins.plugins.selftest.agent;
 
+import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
+
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
 import io.jenkins.plugins.selftest.engine.run.Framework;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import io.jenkins.plugins.selftest.engine.shard.TestFilter;
 import java.io.IOException;
-import java.nio.file.FileSystems;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,80 +92,14 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
         image.ifPresent(b::image);
         history.ifPresent(b::history);
         if (!coverageClasses.isEmpty()) {
-            b.mainClassDirs(directories(workspace, coverageClasses));
+            b.mainClassDirs(WorkspaceFiles.directories(workspace, coverageClasses));
         }
         if (!coverageSources.isEmpty()) {
-            b.sourceDirs(directories(workspace, coverageSources));
+            b.sourceDirs(WorkspaceFiles.directories(workspace, coverageSources));
         }
         if (coverage && !coverageExec.isEmpty()) {
-            b.extraExecFiles(files(workspace, coverageExec, false));
+            b.extraExecFiles(WorkspaceFiles.files(workspace, coverageExec));
         }
         return b.build();
-    }
-
-    /** Directories under {@code workspace} matching any glob; a plain relative path is taken as it is. */
-    static List<Path> directories(Path workspace, List<String> globs) throws IOException {
-        List<Path> found = new ArrayList<>();
-        for (String g : globs) {
-            if (!g.contains("*") && !g.contains("?")) {
-                found.add(inside(workspace, g));
-            }
-        }
-        found.addAll(files(workspace, globs.stream().filter(g -> g.contains("*") || g.contains("?")).toList(), true));
-        return found.stream().distinct().toList();
-    }
-
-    /** Regular files (or directories) under {@code workspace} whose workspace-relative path matches a glob. */
-    static List<Path> files(Path workspace, List<String> globs, boolean dirs) throws IOException {
-        if (globs.isEmpty() || !Files.isDirectory(workspace)) {
-            return List.of();
-        }
-        List<PathMatcher> matchers = globs.stream().map(g -> {
-            inside(workspace, g.replace("*", "x").replace("?", "x"));
-            return FileSystems.getDefault().getPathMatcher("glob:" + g);
-        }).toList();
-        List<Path> found = new ArrayList<>();
-        Files.walkFileTree(workspace, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                if (!dir.equals(workspace) && (name.equals(".git") || name.equals("node_modules"))) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                if (dirs && !dir.equals(workspace) && matches(dir)) {
-                    found.add(dir);
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (!dirs && attrs.isRegularFile() && matches(file)) {
-                    found.add(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            private boolean matches(Path p) {
-                Path rel = workspace.relativize(p);
-                // "**/x" also matches "x" at the top, as in Ant patterns
-                return matchers.stream().anyMatch(m -> m.matches(rel))
-                        || globs.stream().anyMatch(g -> g.startsWith("**/")
-                        && FileSystems.getDefault().getPathMatcher("glob:" + g.substring(3)).matches(rel));
-            }
-        });
-        found.sort(null);
-        return found;
-    }
-
-    /** {@code relative} resolved in {@code workspace}; a path leading out of it is refused. */
-    static Path inside(Path workspace, String relative) {
-        Path p = workspace.resolve(relative).normalize();
-        if (!p.startsWith(workspace.normalize())) {
-            throw new IllegalArgumentException("'" + relative + "' leads out of the workspace " + workspace
-                    + ": give a path inside it");
-        }
-        return p;
     }
 }

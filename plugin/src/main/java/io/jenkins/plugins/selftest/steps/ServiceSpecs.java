@@ -1,5 +1,7 @@
 package io.jenkins.plugins.selftest.steps;
 
+import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
+
 import hudson.AbortException;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.selftest.engine.supervisor.SpecException;
@@ -161,12 +163,11 @@ final class ServiceSpecs {
         if (dir == null || dir.isBlank()) {
             return workspace;
         }
-        Path ws = Path.of(workspace).normalize();
-        Path resolved = ws.resolve(dir).normalize();
-        if (Path.of(dir).isAbsolute() || !resolved.startsWith(ws)) {
+        try {
+            return WorkspaceFiles.inside(Path.of(workspace), dir).toString();
+        } catch (IllegalArgumentException e) {
             throw new AbortException("supervisedService: " + field + ": '" + dir + "' is outside the workspace: "
                     + "give a path relative to the workspace, e.g. dir: 'services/api'");
         }
-        return resolved.toString();
     }
 }

@@ -1,12 +1,12 @@
 package io.jenkins.plugins.selftest.engine.shard;
 
+import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,8 +78,8 @@ public record TestCatalog(List<String> tests, List<String> problems) {
     }
 
     /**
-     * Matches source files under {@code root} against globs (as {@link java.nio.file.FileSystem#getPathMatcher},
-     * relative to root, e.g. {@code src/test/java/**Test.java} or {@code tests/**test_*.py}).
+     * Matches source files under {@code root} against globs ({@link WorkspaceFiles#files}: relative to root, e.g.
+     * {@code src/test/java/**Test.java} or {@code tests/**test_*.py}).
      */
     public static TestCatalog fromSourceGlobs(Path root, List<String> globs, TestFilter filter) {
         List<String> tests = new ArrayList<>();
@@ -87,17 +87,11 @@ public record TestCatalog(List<String> tests, List<String> problems) {
         if (!Files.isDirectory(root)) {
             return new TestCatalog(List.of(), List.of("source root " + root + " does not exist"));
         }
-        List<PathMatcher> matchers = globs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                Path rel = root.relativize(f);
-                if (matchers.stream().noneMatch(m -> m.matches(rel))) {
-                    continue;
-                }
-                Optional<String> id = testId(f, rel, problems);
-                id.filter(filter::accepts).ifPresent(tests::add);
+        try {
+            for (Path f : WorkspaceFiles.files(root, globs)) {
+                testId(f, root.relativize(f), problems).filter(filter::accepts).ifPresent(tests::add);
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             problems.add("cannot list " + root + ": " + e.getMessage());
         }
         return new TestCatalog(tests, problems);
