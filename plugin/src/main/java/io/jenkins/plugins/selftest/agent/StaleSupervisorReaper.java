@@ -9,10 +9,10 @@ import hudson.model.TaskListener;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
 import hudson.slaves.ComputerListener;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -95,12 +95,13 @@ public class StaleSupervisorReaper extends AsyncPeriodicWork {
                         if (dir == null) {
                             continue; // went offline since the decision
                         }
-                        Future<String> f = dir.actAsync(new SupervisorCalls.Reap(GRACE));
                         String outcome;
                         try {
-                            outcome = f.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                        } catch (TimeoutException t) {
-                            f.cancel(true);
+                            outcome = AgentLink.of(dir).act(new SupervisorCalls.Reap(GRACE), CALL_TIMEOUT);
+                        } catch (IOException io) {
+                            if (!(io.getCause() instanceof TimeoutException)) {
+                                throw io;
+                            }
                             lines.add(where + ": no answer within " + CALL_TIMEOUT.toSeconds() + " s; trying again next time");
                             continue;
                         }

@@ -4,22 +4,23 @@ import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.supervisor.DaemonLauncher;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorClient;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorClient.LogChunk;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorSpec;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorState;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import jenkins.MasterToSlaveFileCallable;
 
 /**
- * The agent side of {@code supervisedService}: small callables run on the machine of the control directory
- * (invoked on its {@link hudson.FilePath}). Engine values cross the channel as JSON strings, so nothing but strings
- * and arrays is serialized by remoting.
+ * The agent side of {@code supervisedService}: one callable per call, each run on the machine of the control
+ * directory (invoked on its {@link hudson.FilePath}, through {@link AgentLink}) and returning a serializable value.
  */
 public final class SupervisorCalls {
 
@@ -35,20 +36,17 @@ public final class SupervisorCalls {
     /** Writes the spec and starts a detached supervisor daemon. */
     public static final class Launch extends MasterToSlaveFileCallable<Void> {
         private static final long serialVersionUID = 1L;
+        /** The spec as JSON: the engine's values are not {@link java.io.Serializable}. */
         private final String specJson;
         private final String engineJar;
         private final String workspace;
-
-        public Launch(String specJson, String engineJar) {
-            this(specJson, engineJar, null);
-        }
 
         /**
          * @param workspace created first when missing (as {@code sh} does with {@code FilePath.mkdirs}): a new job's
          *                  first step finds no workspace yet, and the services run in it; {@code null}: none to create
          */
-        public Launch(String specJson, String engineJar, String workspace) {
-            this.specJson = specJson;
+        public Launch(SupervisorSpec spec, String engineJar, String workspace) {
+            this.specJson = Json.write(spec);
             this.engineJar = engineJar;
             this.workspace = workspace;
         }
@@ -56,7 +54,7 @@ public final class SupervisorCalls {
         @Override
         public Void invoke(File dir, VirtualChannel channel) throws IOException {
             if (workspace != null) {
-                java.nio.file.Files.createDirectories(java.nio.file.Path.of(workspace));
+                Files.createDirectories(Path.of(workspace));
             }
             SupervisorClient.launch(dir.toPath(), Json.read(specJson, SupervisorSpec.class), launcher(engineJar));
             return null;
@@ -108,12 +106,17 @@ public final class SupervisorCalls {
      * State, new log lines and staleness in one round trip. Only complete lines are returned (a chunk is cut after
      * its last newline), unless a single line is longer than the chunk.
      */
-    public static final class Poll extends MasterToSlaveFileCallable<String> {
+    public static final class Poll extends MasterToSlaveFileCallable<PollResult> {
         private static final long serialVersionUID = 1L;
         private final String[] services;
         private final long[] offsets;
         private final int maxBytes;
 
+        /**
+         * @param services the services whose logs to read
+         * @param offsets  per service, where its log was read up to
+         * @param maxBytes the most to read of one log
+         */
         public Poll(List<String> services, long[] offsets, int maxBytes) {
             this.services = services.toArray(String[]::new);
             this.offsets = offsets.clone();
@@ -121,28 +124,27 @@ public final class SupervisorCalls {
         }
 
         @Override
-        public String invoke(File dir, VirtualChannel channel) throws IOException {
+        public PollResult invoke(File dir, VirtualChannel channel) throws IOException {
             SupervisorClient client = SupervisorClient.open(dir.toPath());
-            List<List<String>> lines = new ArrayList<>();
-            List<Long> next = new ArrayList<>();
+            List<LogChunk> logs = new ArrayList<>();
             for (int i = 0; i < services.length; i++) {
-                SupervisorClient.LogChunk chunk = client.readLog(services[i], offsets[i], maxBytes);
-                byte[] bytes = chunk.bytes();
-                int end = lastNewline(bytes);
-                if (end < 0 && bytes.length < maxBytes) {
-                    lines.add(List.of());
-                    next.add(chunk.rotated() ? 0L : offsets[i]);
-                    continue;
-                }
-                int cut = end < 0 ? bytes.length : end + 1;
-                String text = new String(bytes, 0, cut, StandardCharsets.UTF_8);
-                lines.add(text.lines().toList());
-                long base = chunk.nextOffset() - bytes.length;
-                next.add(base + cut);
+                logs.add(completeLines(client.readLog(services[i], offsets[i], maxBytes), offsets[i]));
             }
             Optional<SupervisorState> state = client.state();
             long age = client.heartbeatAge().map(Duration::toMillis).orElse(-1L);
-            return Json.write(new PollResult(state, lines, next, client.isStale(), age));
+            return new PollResult(state, logs, client.isStale(), age);
+        }
+
+        /** {@code chunk} cut after its last newline; nothing (and the offset kept) while a line is still written. */
+        private LogChunk completeLines(LogChunk chunk, long offset) {
+            byte[] bytes = chunk.bytes();
+            int end = lastNewline(bytes);
+            if (end < 0 && bytes.length < maxBytes) {
+                return new LogChunk(new byte[0], chunk.rotated() ? 0L : offset, chunk.rotated());
+            }
+            int cut = end < 0 ? bytes.length : end + 1;
+            long base = chunk.nextOffset() - bytes.length;
+            return new LogChunk(Arrays.copyOf(bytes, cut), base + cut, chunk.rotated());
         }
 
         private static int lastNewline(byte[] b) {
@@ -156,21 +158,24 @@ public final class SupervisorCalls {
     }
 
     /**
-     * Asks the daemon to stop everything and waits up to {@code waitMillis}; returns the final state as JSON, or ""
-     * when the daemon never wrote one.
+     * Asks the daemon to stop everything, waits up to {@code wait} for it, and returns the last poll: the final state
+     * (empty when the daemon never wrote one) and the last lines.
      */
-    public static final class Stop extends MasterToSlaveFileCallable<String> {
+    public static final class Stop extends MasterToSlaveFileCallable<PollResult> {
         private static final long serialVersionUID = 1L;
         private final long waitMillis;
         private final String engineJar;
+        private final Poll last;
 
-        public Stop(Duration wait, String engineJar) {
+        /** @param last the poll to run once the services stopped */
+        public Stop(Duration wait, String engineJar, Poll last) {
             this.waitMillis = wait.toMillis();
             this.engineJar = engineJar;
+            this.last = last;
         }
 
         @Override
-        public String invoke(File dir, VirtualChannel channel) throws IOException, InterruptedException {
+        public PollResult invoke(File dir, VirtualChannel channel) throws IOException, InterruptedException {
             SupervisorClient client = SupervisorClient.open(dir.toPath());
             client.requestStop();
             boolean stopped = client.awaitStopped(Duration.ofMillis(waitMillis));
@@ -179,7 +184,7 @@ public final class SupervisorCalls {
                 client.resume(launcher(engineJar));
                 client.awaitStopped(Duration.ofMillis(waitMillis));
             }
-            return client.state().map(Json::write).orElse("");
+            return last.invoke(dir, channel);
         }
     }
 }

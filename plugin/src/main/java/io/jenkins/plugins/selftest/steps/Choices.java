@@ -30,8 +30,6 @@ final class Choices {
     static final String[] RESTART = Stream.concat(Stream.of(RestartPolicy.ON_FAILURE),
             Arrays.stream(RestartPolicy.values()).filter(p -> p != RestartPolicy.ON_FAILURE))
             .map(RestartPolicy::label).toArray(String[]::new);
-    static final String[] ON_GIVE_UP = {"fail", "unstable", "ignore"};
-    static final String[] LOG = {"stream", "file", "both"};
     static final String[] FRAMEWORK = Arrays.stream(Framework.values()).map(f -> f.name().toLowerCase(Locale.ROOT))
             .toArray(String[]::new);
     /** {@code none} (local processes), then the container CLIs the engine knows. */

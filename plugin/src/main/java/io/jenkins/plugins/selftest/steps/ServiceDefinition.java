@@ -5,7 +5,6 @@ import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.selftest.Messages;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -155,15 +154,11 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
 
     @Extension
     @Symbol("service")
-    public static class DescriptorImpl extends Descriptor<ServiceDefinition> {
+    public static class DescriptorImpl extends Descriptor<ServiceDefinition> implements ServiceFieldChecks {
         @NonNull
         @Override
         public String getDisplayName() {
             return Messages.get("SupervisedServiceStep.ServiceDisplayName");
-        }
-
-        public ListBoxModel doFillRestartItems() {
-            return Choices.items(Choices.RESTART);
         }
 
         /** The text area's content: one variable a line. */
@@ -174,18 +169,6 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
         /** The text box's content: names separated by commas. */
         public String names(List<String> items) {
             return items == null ? "" : String.join(", ", items);
-        }
-
-        public FormValidation doCheckMaxRestarts(@QueryParameter String value) {
-            return ServiceSpecs.formCheck("maxRestarts", value);
-        }
-
-        public FormValidation doCheckStartSeconds(@QueryParameter String value) {
-            return ServiceSpecs.formCheck("startSeconds", value);
-        }
-
-        public FormValidation doCheckStopTimeout(@QueryParameter String value) {
-            return ServiceSpecs.formCheck("stopTimeout", value);
         }
 
         public FormValidation doCheckEnv(@QueryParameter String value) {

@@ -44,33 +44,38 @@ class SupervisorCallsIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        new SupervisorCalls.Stop(Duration.ofSeconds(10), jar).invoke(dir, null);
+        stop();
+    }
+
+    private PollResult stop() throws Exception {
+        return new SupervisorCalls.Stop(Duration.ofSeconds(10), jar, new SupervisorCalls.Poll(List.of("ticker"),
+                new long[] {0}, 64 * 1024)).invoke(dir, null);
     }
 
     @Test
     void launchPollKillResumeAndStop() throws Exception {
         SupervisorSpec spec = SupervisorSpec.of(
                 ServiceSpec.shell("ticker", "i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 0.1; done").build());
-        new SupervisorCalls.Launch(Json.write(spec), jar).invoke(dir, null);
+        new SupervisorCalls.Launch(spec, jar, null).invoke(dir, null);
 
-        PollResult first = pollUntil(new long[] {0}, r -> !r.lines().get(0).isEmpty()
+        PollResult first = pollUntil(new long[] {0}, r -> !r.lines(0).isEmpty()
                 && r.state().flatMap(s -> s.service("ticker")).map(st -> st.state() == ServiceState.READY).orElse(false));
-        assertThat(first.lines().get(0)).allMatch(l -> l.matches("tick \\d+"));
-        assertThat(first.lines().get(0).get(0)).isEqualTo("tick 1");
+        assertThat(first.lines(0)).allMatch(l -> l.matches("tick \\d+"));
+        assertThat(first.lines(0).get(0)).isEqualTo("tick 1");
         ServiceStatus before = first.state().orElseThrow().service("ticker").orElseThrow();
         long servicePid = before.pid().orElseThrow();
         cookies.add(before.cookie().orElseThrow());
 
         // offsets continue where the last poll stopped: no line twice, none lost
-        long[] offsets = {first.nextOffsets().get(0)};
-        PollResult second = pollUntil(offsets, r -> !r.lines().get(0).isEmpty());
-        int last = Integer.parseInt(first.lines().get(0).get(first.lines().get(0).size() - 1).substring(5));
-        assertThat(second.lines().get(0).get(0)).isEqualTo("tick " + (last + 1));
+        long[] offsets = {first.logs().get(0).nextOffset()};
+        PollResult second = pollUntil(offsets, r -> !r.lines(0).isEmpty());
+        int last = Integer.parseInt(first.lines(0).get(first.lines(0).size() - 1).substring(5));
+        assertThat(second.lines(0).get(0)).isEqualTo("tick " + (last + 1));
 
         // the daemon dies; the service lives on, and the poll notices the stale heartbeat
         long daemon = first.state().orElseThrow().pid();
         ProcessTree.send(daemon, io.jenkins.plugins.selftest.engine.process.Signal.KILL);
-        PollResult stale = pollUntil(new long[] {second.nextOffsets().get(0)}, PollResult::stale, Duration.ofSeconds(40));
+        PollResult stale = pollUntil(new long[] {second.logs().get(0).nextOffset()}, PollResult::stale, Duration.ofSeconds(40));
         assertThat(stale.stale()).isTrue();
         assertThat(ProcessTree.isRunning(servicePid)).as("the service outlives its supervisor").isTrue();
 
@@ -82,8 +87,7 @@ class SupervisorCallsIT {
         assertThat(after.pid()).as("adopted, not started again: %s", Json.write(after)).contains(servicePid);
         assertThat(after.run()).isEqualTo(before.run());
 
-        String finalState = new SupervisorCalls.Stop(Duration.ofSeconds(10), jar).invoke(dir, null);
-        SupervisorState s = Json.read(finalState, SupervisorState.class);
+        SupervisorState s = stop().state().orElseThrow();
         assertThat(s.service("ticker").orElseThrow().state()).isEqualTo(ServiceState.STOPPED);
         assertThat(ProcessTree.withCookie(before.cookie().orElseThrow())).isEmpty();
         assertThat(Files.readString(dir.toPath().resolve("logs/ticker.log"))).contains("tick 1\n");
@@ -96,18 +100,18 @@ class SupervisorCallsIT {
         assertThat(ws).doesNotExist();
         SupervisorSpec spec = SupervisorSpec.of(ServiceSpec.shell("ticker", "pwd; sleep 30").workingDir(ws.toString()).build());
 
-        new SupervisorCalls.Launch(Json.write(spec), jar, ws.toString()).invoke(dir, null);
+        new SupervisorCalls.Launch(spec, jar, ws.toString()).invoke(dir, null);
 
-        PollResult r = pollUntil(new long[] {0}, p -> !p.lines().get(0).isEmpty());
+        PollResult r = pollUntil(new long[] {0}, p -> !p.lines(0).isEmpty());
         assertThat(ws).isDirectory();
-        assertThat(r.lines().get(0).get(0)).isEqualTo(ws.toString());
+        assertThat(r.lines(0).get(0)).isEqualTo(ws.toString());
         r.state().flatMap(s -> s.service("ticker")).flatMap(ServiceStatus::cookie).ifPresent(cookies::add);
     }
 
     @Test
     void reapStopsTheServicesOfALostBuildWhenNoSupervisorAnswers() throws Exception {
         SupervisorSpec spec = SupervisorSpec.of(ServiceSpec.shell("ticker", "while true; do echo tick; sleep 0.1; done").build());
-        new SupervisorCalls.Launch(Json.write(spec), jar).invoke(dir, null);
+        new SupervisorCalls.Launch(spec, jar, null).invoke(dir, null);
         PollResult ready = pollUntil(new long[] {0}, r -> r.state().flatMap(s -> s.service("ticker"))
                 .map(st -> st.state() == ServiceState.READY).orElse(false));
         ServiceStatus ticker = ready.state().orElseThrow().service("ticker").orElseThrow();
@@ -131,7 +135,7 @@ class SupervisorCallsIT {
         long deadline = System.nanoTime() + timeout.toNanos();
         PollResult r;
         do {
-            r = Json.read(new SupervisorCalls.Poll(List.of("ticker"), offsets, 64 * 1024).invoke(dir, null), PollResult.class);
+            r = new SupervisorCalls.Poll(List.of("ticker"), offsets, 64 * 1024).invoke(dir, null);
             if (done.test(r)) {
                 return r;
             }

@@ -8,19 +8,16 @@ import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.selftest.agent.PollResult;
-import io.jenkins.plugins.selftest.agent.SupervisorAccess;
 import io.jenkins.plugins.selftest.fakes.FakeContext;
 import io.jenkins.plugins.selftest.fakes.FakeListener;
 import io.jenkins.plugins.selftest.fakes.FakeRun;
+import io.jenkins.plugins.selftest.fakes.FakeServiceAgent;
+import io.jenkins.plugins.selftest.fakes.FakeWiring;
 import io.jenkins.plugins.selftest.fakes.ManualScheduler;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,21 +32,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StepValidationTest {
 
     private final ManualScheduler scheduler = new ManualScheduler();
-    private Supplier<java.util.concurrent.ScheduledExecutorService> saved;
     private FakeContext context;
-    private final NoAgent agent = new NoAgent();
+    /** The agent of supervisedService, which a bad value never reaches: validation comes first. */
+    private final FakeServiceAgent agent = new FakeServiceAgent();
 
     @BeforeEach
     void setUp() throws Exception {
-        saved = SupervisedServiceExecution.scheduler;
-        SupervisedServiceExecution.scheduler = () -> scheduler;
         context = new FakeContext().with(TaskListener.class, new FakeListener()).with(Run.class, new FakeRun())
                 .with(EnvVars.class, new EnvVars());
-    }
-
-    @AfterEach
-    void tearDown() {
-        SupervisedServiceExecution.scheduler = saved;
     }
 
     private static final String DURATION_FIX = "is not a duration: use e.g. 200ms, 30s, 5m, 1h or a number of seconds";
@@ -105,7 +95,7 @@ class StepValidationTest {
         SupervisedServiceStep step = api();
         set.accept(step); // a setter never throws: structs would print the exception with its stack trace
 
-        Throwable t = catchThrowable(() -> new SupervisedServiceExecution(step, context, agent, "/ws").start());
+        Throwable t = catchThrowable(() -> execution(step).start());
 
         assertThat(t).isExactlyInstanceOf(AbortException.class).hasMessage(message).hasNoCause();
         assertThat(t.getMessage()).doesNotContain("\n");
@@ -191,7 +181,7 @@ class StepValidationTest {
         SupervisedServiceStep service = api();
         service.setRestart("sometimes");
         service.setOnGiveUp("panic");
-        assertThatThrownBy(() -> new SupervisedServiceExecution(service, context, agent, "/ws").start())
+        assertThatThrownBy(() -> execution(service).start())
                 .isExactlyInstanceOf(AbortException.class).hasMessage(
                         "supervisedService: onGiveUp: 'panic' is not one of fail, unstable, ignore; pick one of those\n"
                                 + "supervisedService: restart: 'sometimes' is not one of always, on-failure, never; "
@@ -209,9 +199,9 @@ class StepValidationTest {
         service.setOnGiveUp("Unstable");
         service.setMaxRestarts(-1);
         assertThat(service.getOnGiveUp()).isEqualTo("unstable");
-        new SupervisedServiceExecution(service, context, agent, "/ws").start();
+        execution(service).start();
         assertThat(scheduler.runNext()).isTrue();
-        assertThat(agent.launched).as("a valid spec reaches the agent").isTrue();
+        assertThat(agent.launchedSpec).as("a valid spec reaches the agent").isNotNull();
     }
 
     static Stream<Arguments> formFields() {
@@ -257,6 +247,10 @@ class StepValidationTest {
 
     // --- fixtures ---
 
+    private SupervisedServiceStep.Execution execution(SupervisedServiceStep step) {
+        return new SupervisedServiceStep.Execution(step, context, new FakeWiring(agent, scheduler));
+    }
+
     private static Arguments bad(String field, Consumer<SupervisedServiceStep> set, String message) {
         return Arguments.of(field, set, message);
     }
@@ -291,40 +285,5 @@ class StepValidationTest {
         r.setPort(8080);
         set.accept(r);
         return r;
-    }
-
-    /** An agent that must never be reached: validation comes first. */
-    private static final class NoAgent implements SupervisorAccess {
-        volatile boolean launched;
-
-        @Override
-        public void launch(String specJson) {
-            launched = true;
-        }
-
-        @Override
-        public Optional<PollResult> poll(List<String> services, long[] offsets) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean resume() {
-            return false;
-        }
-
-        @Override
-        public Optional<String> stop(Duration wait) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean archiveLogs(List<String> services, String artifactDir) {
-            return false;
-        }
-
-        @Override
-        public String describe() {
-            return "no agent";
-        }
     }
 }

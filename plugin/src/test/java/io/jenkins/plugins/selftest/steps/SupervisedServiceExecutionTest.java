@@ -10,26 +10,21 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.selftest.actions.SupervisedServicesAction;
 import io.jenkins.plugins.selftest.agent.PollResult;
-import io.jenkins.plugins.selftest.agent.SupervisorAccess;
-import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.supervisor.ExitInfo;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceState;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceStatus;
-import io.jenkins.plugins.selftest.engine.supervisor.SupervisorSpec;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorClient.LogChunk;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorState;
 import io.jenkins.plugins.selftest.fakes.FakeContext;
 import io.jenkins.plugins.selftest.fakes.FakeListener;
 import io.jenkins.plugins.selftest.fakes.FakeRun;
+import io.jenkins.plugins.selftest.fakes.FakeServiceAgent;
+import io.jenkins.plugins.selftest.fakes.FakeWiring;
 import io.jenkins.plugins.selftest.fakes.ManualScheduler;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,28 +32,21 @@ import org.junit.jupiter.api.Test;
 class SupervisedServiceExecutionTest {
 
     private final ManualScheduler scheduler = new ManualScheduler();
-    private Supplier<java.util.concurrent.ScheduledExecutorService> saved;
     private final FakeListener listener = new FakeListener();
     private FakeRun run;
     private FakeContext context;
-    private final ScriptedAccess access = new ScriptedAccess();
+    private final FakeServiceAgent access = new FakeServiceAgent();
 
     @BeforeEach
     void setUp() throws Exception {
-        saved = SupervisedServiceExecution.scheduler;
-        SupervisedServiceExecution.scheduler = () -> scheduler;
         run = new FakeRun();
         context = new FakeContext().with(TaskListener.class, listener).with(Run.class, run)
                 .with(EnvVars.class, new EnvVars());
     }
 
-    @AfterEach
-    void tearDown() {
-        SupervisedServiceExecution.scheduler = saved;
-    }
-
-    private SupervisedServiceExecution start(SupervisedServiceStep step) throws Exception {
-        SupervisedServiceExecution e = new SupervisedServiceExecution(step, context, access, "/ws");
+    private SupervisedServiceStep.Execution start(SupervisedServiceStep step) throws Exception {
+        SupervisedServiceStep.Execution e = new SupervisedServiceStep.Execution(step, context,
+                new FakeWiring(access, scheduler));
         assertThat(e.start()).isFalse();
         return e;
     }
@@ -72,7 +60,7 @@ class SupervisedServiceExecutionTest {
 
     @Test
     void bodyStartsOnlyOnceEveryServiceIsReadyAndServiceOutputIsPrefixed() throws Exception {
-        SupervisedServiceExecution e = start(api());
+        SupervisedServiceStep.Execution e = start(api());
         assertThat(access.launchedSpec).contains("\"api\"");
         access.polls.add(poll(List.of("booting"), 7, status("api", ServiceState.RUNNING)));
         access.polls.add(poll(List.of(), 7, status("api", ServiceState.READY)));
@@ -82,7 +70,7 @@ class SupervisedServiceExecutionTest {
         scheduler.runNext();
 
         assertThat(context.body).isNotNull();
-        assertThat(e.phase()).isEqualTo(SupervisedServiceExecution.Phase.BODY);
+        assertThat(e.phase()).isEqualTo(SupervisedServiceStep.Execution.Phase.BODY);
         assertThat(listener.text()).contains("[api] booting").contains("supervisedService: ready: api");
         assertThat(run.getAction(SupervisedServicesAction.class).getServices()).singleElement()
                 .satisfies(r -> assertThat(r.getState()).isEqualTo("ready"));
@@ -171,8 +159,8 @@ class SupervisedServiceExecutionTest {
     @Test
     void staleHeartbeatStartsAReplacementSupervisor() throws Exception {
         start(api());
-        access.polls.add(new PollResult(Optional.of(state(status("api", ServiceState.READY))), List.of(List.of()),
-                List.of(0L), true, 20_000));
+        access.polls.add(new PollResult(Optional.of(state(status("api", ServiceState.READY))), List.of(chunk(List.of(), 0)),
+                true, 20_000));
         scheduler.runNext();
         assertThat(access.resumed).isEqualTo(1);
         assertThat(listener.text()).contains("heartbeat 20 s old").contains("--resume");
@@ -180,12 +168,12 @@ class SupervisedServiceExecutionTest {
 
     @Test
     void stopWorksWhenTheAgentIsGone() throws Exception {
-        SupervisedServiceExecution e = start(api());
+        SupervisedServiceStep.Execution e = start(api());
         access.connected = false;
         e.stop(new InterruptedException("aborted by user"));
         assertThatThrownBy(context::await).isInstanceOf(InterruptedException.class);
         assertThat(listener.text()).contains("is not connected");
-        assertThat(e.phase()).isEqualTo(SupervisedServiceExecution.Phase.DONE);
+        assertThat(e.phase()).isEqualTo(SupervisedServiceStep.Execution.Phase.DONE);
     }
 
     @Test
@@ -216,7 +204,12 @@ class SupervisedServiceExecutionTest {
     // --- fixtures ---
 
     private static PollResult poll(List<String> lines, long offset, ServiceStatus... services) {
-        return new PollResult(Optional.of(state(services)), List.of(lines), List.of(offset), false, 500);
+        return new PollResult(Optional.of(state(services)), List.of(chunk(lines, offset)), false, 500);
+    }
+
+    private static LogChunk chunk(List<String> lines, long nextOffset) {
+        String text = lines.stream().map(l -> l + "\n").reduce("", String::concat);
+        return new LogChunk(text.getBytes(StandardCharsets.UTF_8), nextOffset, false);
     }
 
     private static SupervisorState state(ServiceStatus... services) {
@@ -236,63 +229,5 @@ class SupervisedServiceExecutionTest {
         return new ServiceStatus(name, ServiceState.FAILED, 6, Optional.empty(), Optional.empty(), Optional.empty(), 5,
                 List.of(), 6, Optional.of(now), Optional.empty(),
                 Optional.of(new ExitInfo(6, exitCode, Optional.empty(), now, "process")), Optional.of(message), 0);
-    }
-
-    /** The agent side, scripted: each poll returns the next queued result (the last one repeats). */
-    static final class ScriptedAccess implements SupervisorAccess {
-        final Deque<PollResult> polls = new ArrayDeque<>();
-        PollResult last;
-        String launchedSpec;
-        Exception launchFailure;
-        boolean connected = true;
-        boolean stopped;
-        int resumed;
-        final List<String> archived = new ArrayList<>();
-
-        @Override
-        public void launch(String specJson) throws Exception {
-            if (launchFailure != null) {
-                throw launchFailure;
-            }
-            Json.read(specJson, SupervisorSpec.class); // what the agent would read
-            launchedSpec = specJson;
-        }
-
-        @Override
-        public Optional<PollResult> poll(List<String> services, long[] offsets) {
-            if (!connected) {
-                return Optional.empty();
-            }
-            if (!polls.isEmpty()) {
-                last = polls.poll();
-            }
-            return Optional.ofNullable(last);
-        }
-
-        @Override
-        public boolean resume() {
-            resumed++;
-            return true;
-        }
-
-        @Override
-        public Optional<String> stop(Duration wait) {
-            if (!connected) {
-                return Optional.empty();
-            }
-            stopped = true;
-            return Optional.of(Json.write(state(status("api", ServiceState.STOPPED))));
-        }
-
-        @Override
-        public boolean archiveLogs(List<String> services, String artifactDir) {
-            archived.addAll(services);
-            return true;
-        }
-
-        @Override
-        public String describe() {
-            return "the test agent";
-        }
     }
 }

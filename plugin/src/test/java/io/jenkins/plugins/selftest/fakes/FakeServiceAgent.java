@@ -1,0 +1,104 @@
+package io.jenkins.plugins.selftest.fakes;
+
+import hudson.Launcher;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.selftest.agent.PollResult;
+import io.jenkins.plugins.selftest.agent.ServiceAgent;
+import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.supervisor.ServiceState;
+import io.jenkins.plugins.selftest.engine.supervisor.ServiceStatus;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorSpec;
+import io.jenkins.plugins.selftest.engine.supervisor.SupervisorState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent side of {@code supervisedService}, scripted, for a workspace {@code /ws}: each poll returns the next queued
+ * result (the last one repeats); a stop answers with what the next poll would and every service stopped.
+ */
+public class FakeServiceAgent implements ServiceAgent {
+    private static final long serialVersionUID = 1L;
+
+    public final transient Deque<PollResult> polls = new ArrayDeque<>();
+    /** The spec the launch got, as the agent reads it. */
+    public volatile String launchedSpec;
+    public volatile Exception launchFailure;
+    public volatile boolean connected = true;
+    public volatile boolean stopped;
+    public volatile int resumed;
+    public final List<String> archived = new ArrayList<>();
+    private transient PollResult last;
+
+    @Override
+    public String describe() {
+        return "the test agent";
+    }
+
+    @Override
+    public String workspace() {
+        return "/ws";
+    }
+
+    @Override
+    public void register(Run<?, ?> run) {
+    }
+
+    @Override
+    public void unregister() {
+    }
+
+    @Override
+    public void launch(SupervisorSpec spec) throws Exception {
+        if (launchFailure != null) {
+            throw launchFailure;
+        }
+        String json = Json.write(spec);
+        Json.read(json, SupervisorSpec.class); // what the agent would read
+        launchedSpec = json;
+    }
+
+    @Override
+    public Optional<PollResult> poll(List<String> services, long[] offsets) {
+        if (!connected) {
+            return Optional.empty();
+        }
+        if (!polls.isEmpty()) {
+            last = polls.poll();
+        }
+        return Optional.ofNullable(last);
+    }
+
+    @Override
+    public boolean resume() {
+        resumed++;
+        return true;
+    }
+
+    @Override
+    public Optional<PollResult> stop(List<String> services, long[] offsets, Duration wait) {
+        if (!connected) {
+            return Optional.empty();
+        }
+        stopped = true;
+        Optional<PollResult> lastPoll = poll(services, offsets);
+        Instant now = Instant.now();
+        List<ServiceStatus> all = services.stream().map(name -> new ServiceStatus(name, ServiceState.STOPPED, 1,
+                Optional.empty(), Optional.empty(), Optional.empty(), 0, List.of(), 0, Optional.of(now.minusSeconds(3)),
+                Optional.empty(), Optional.empty(), Optional.empty(), 0)).toList();
+        SupervisorState state = new SupervisorState("sup", SupervisorState.Phase.STOPPED, 42, now, now, all, 0, List.of());
+        return Optional.of(new PollResult(Optional.of(state), lastPoll.map(PollResult::logs).orElse(List.of()), false, 0));
+    }
+
+    @Override
+    public boolean archiveLogs(List<String> services, String artifactDir, Run<?, ?> run, Launcher launcher,
+                               TaskListener listener) {
+        archived.addAll(services);
+        return true;
+    }
+}
