@@ -340,10 +340,11 @@ public class SupervisedServiceStep extends Step {
                 schedule(MIN_DELAY_MILLIS);
             } else if (phase == Phase.LAUNCHING || phase == Phase.STOPPING) {
                 // interrupted half way: finish the stop; the body (if any) was not started or has ended
+                String interrupted = phase == Phase.LAUNCHING ? "starting" : "stopping"; // before the stop moves it
                 wiring.scheduler().submit(() -> {
                     stopServices(listenerOrNull());
                     context.onFailure(new AbortException("supervisedService: the controller restarted while the "
-                            + "services were " + (phase == Phase.LAUNCHING ? "starting" : "stopping")));
+                            + "services were " + interrupted));
                 });
             }
         }

@@ -11,7 +11,6 @@ import io.jenkins.plugins.selftest.engine.supervisor.ServiceStatus;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorSpec;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorState;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -87,11 +86,8 @@ public class FakeServiceAgent implements ServiceAgent {
         }
         stopped = true;
         Optional<PollResult> lastPoll = poll(services, offsets);
-        Instant now = Instant.now();
-        List<ServiceStatus> all = services.stream().map(name -> new ServiceStatus(name, ServiceState.STOPPED, 1,
-                Optional.empty(), Optional.empty(), Optional.empty(), 0, List.of(), 0, Optional.of(now.minusSeconds(3)),
-                Optional.empty(), Optional.empty(), Optional.empty(), 0)).toList();
-        SupervisorState state = new SupervisorState("sup", SupervisorState.Phase.STOPPED, 42, now, now, all, 0, List.of());
+        SupervisorState state = ServiceStates.state(services.stream()
+                .map(name -> ServiceStates.status(name, ServiceState.STOPPED)).toArray(ServiceStatus[]::new));
         return Optional.of(new PollResult(Optional.of(state), lastPoll.map(PollResult::logs).orElse(List.of()), false, 0));
     }
 

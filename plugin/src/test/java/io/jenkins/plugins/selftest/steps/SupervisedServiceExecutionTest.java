@@ -1,5 +1,8 @@
 package io.jenkins.plugins.selftest.steps;
 
+import static io.jenkins.plugins.selftest.fakes.ServiceStates.failed;
+import static io.jenkins.plugins.selftest.fakes.ServiceStates.state;
+import static io.jenkins.plugins.selftest.fakes.ServiceStates.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,11 +13,9 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.selftest.actions.SupervisedServicesAction;
 import io.jenkins.plugins.selftest.agent.PollResult;
-import io.jenkins.plugins.selftest.engine.supervisor.ExitInfo;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceState;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceStatus;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorClient.LogChunk;
-import io.jenkins.plugins.selftest.engine.supervisor.SupervisorState;
 import io.jenkins.plugins.selftest.fakes.FakeContext;
 import io.jenkins.plugins.selftest.fakes.FakeListener;
 import io.jenkins.plugins.selftest.fakes.FakeRun;
@@ -22,9 +23,9 @@ import io.jenkins.plugins.selftest.fakes.FakeServiceAgent;
 import io.jenkins.plugins.selftest.fakes.FakeWiring;
 import io.jenkins.plugins.selftest.fakes.ManualScheduler;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -142,6 +143,73 @@ class SupervisedServiceExecutionTest {
     }
 
     @Test
+    void giveUpWithIgnoreOnlyLogsIt() throws Exception {
+        SupervisedServiceStep step = api();
+        step.setOnGiveUp("ignore");
+        start(step);
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        access.polls.add(poll(List.of(), 0, failed("api", "restart limit reached", 1)));
+        scheduler.runNext();
+        scheduler.runNext();
+
+        assertThat(listener.text()).contains("service 'api' gave up: restart limit reached; its last run ended with "
+                + "exit 1; 5 restarts (onGiveUp: 'ignore')");
+        assertThat(run.result).isNull();
+        assertThat(context.body.cancelledWith).isNull();
+    }
+
+    @Test
+    void logFileKeepsServiceOutputOutOfTheBuildLog() throws Exception {
+        SupervisedServiceStep step = api();
+        step.setLog("file");
+        start(step);
+        access.polls.add(poll(List.of("booting"), 8, status("api", ServiceState.READY)));
+        scheduler.runNext();
+
+        assertThat(context.body).isNotNull();
+        assertThat(listener.text()).doesNotContain("[api]").contains("supervisedService: ready: api");
+    }
+
+    @Test
+    void resumedDuringTheBodyPollsAgainAtOnce() throws Exception {
+        SupervisedServiceStep.Execution e = start(api());
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        for (int i = 0; i < 5; i++) {
+            scheduler.runNext();
+        }
+        assertThat(e.delayMillis()).as("backed off while nothing moved").isGreaterThan(250);
+
+        e.onResume();
+
+        assertThat(scheduler.delaysMillis).last().isEqualTo(250L);
+        assertThat(e.getStatus()).isEqualTo("supervisedService body: resumed after a controller restart on the test agent");
+    }
+
+    @Test
+    void resumedWhileLaunchingStopsWhatStartedAndFails() throws Exception {
+        AtomicBoolean controllerUp = new AtomicBoolean();
+        ManualScheduler restarting = new ManualScheduler() {
+            @Override
+            public void execute(Runnable command) {
+                if (controllerUp.get()) {
+                    super.execute(command); // work submitted while the controller was down is lost
+                }
+            }
+        };
+        SupervisedServiceStep.Execution e = new SupervisedServiceStep.Execution(api(), context,
+                new FakeWiring(access, restarting));
+        e.start();
+        controllerUp.set(true);
+
+        e.onResume();
+
+        assertThatThrownBy(context::await).isInstanceOf(AbortException.class)
+                .hasMessage("supervisedService: the controller restarted while the services were starting");
+        assertThat(access.stopped).isTrue();
+        assertThat(e.phase()).isEqualTo(SupervisedServiceStep.Execution.Phase.DONE);
+    }
+
+    @Test
     void bodyOutcomeIsKeptAfterTheServicesAreStopped() throws Exception {
         start(api());
         access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
@@ -210,24 +278,5 @@ class SupervisedServiceExecutionTest {
     private static LogChunk chunk(List<String> lines, long nextOffset) {
         String text = lines.stream().map(l -> l + "\n").reduce("", String::concat);
         return new LogChunk(text.getBytes(StandardCharsets.UTF_8), nextOffset, false);
-    }
-
-    private static SupervisorState state(ServiceStatus... services) {
-        Instant now = Instant.now();
-        return new SupervisorState("sup", SupervisorState.Phase.RUNNING, 42, now, now, List.of(services), 0, List.of());
-    }
-
-    private static ServiceStatus status(String name, ServiceState state) {
-        Instant now = Instant.now();
-        return new ServiceStatus(name, state, 1, Optional.of(100L), Optional.empty(), Optional.empty(), 0, List.of(), 0,
-                Optional.of(now.minusSeconds(3)), state == ServiceState.READY ? Optional.of(now) : Optional.empty(),
-                Optional.empty(), Optional.empty(), 0);
-    }
-
-    private static ServiceStatus failed(String name, String message, int exitCode) {
-        Instant now = Instant.now();
-        return new ServiceStatus(name, ServiceState.FAILED, 6, Optional.empty(), Optional.empty(), Optional.empty(), 5,
-                List.of(), 6, Optional.of(now), Optional.empty(),
-                Optional.of(new ExitInfo(6, exitCode, Optional.empty(), now, "process")), Optional.of(message), 0);
     }
 }
