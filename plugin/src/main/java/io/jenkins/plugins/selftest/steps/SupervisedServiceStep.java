@@ -179,7 +179,7 @@ public class SupervisedServiceStep extends Step {
     /** {@code fail} (default): abort the body and fail the build; {@code unstable}; {@code ignore}. */
     @DataBoundSetter
     public void setOnGiveUp(String onGiveUp) {
-        this.onGiveUp = Choices.canonical(onGiveUp, OnGiveUp.labels());
+        this.onGiveUp = Choices.canonical(onGiveUp, Labelled.labels(OnGiveUp.class));
     }
 
     public String getLog() {
@@ -189,7 +189,7 @@ public class SupervisedServiceStep extends Step {
     /** {@code stream} (default): each line to the build log as {@code [name] ...}; {@code file}; {@code both}. */
     @DataBoundSetter
     public void setLog(String log) {
-        this.log = Choices.canonical(log, LogMode.labels());
+        this.log = Choices.canonical(log, Labelled.labels(LogMode.class));
     }
 
     /**
@@ -198,8 +198,8 @@ public class SupervisedServiceStep extends Step {
      */
     List<String> problems() {
         List<String> problems = new ArrayList<>();
-        Choices.notOneOf("onGiveUp", onGiveUp, OnGiveUp.labels()).ifPresent(problems::add);
-        Choices.notOneOf("log", log, LogMode.labels()).ifPresent(problems::add);
+        Choices.notOneOf("onGiveUp", onGiveUp, Labelled.labels(OnGiveUp.class)).ifPresent(problems::add);
+        Choices.notOneOf("log", log, Labelled.labels(LogMode.class)).ifPresent(problems::add);
         return problems;
     }
 
@@ -305,8 +305,8 @@ public class SupervisedServiceStep extends Step {
             agent = wiring.connect(context);
             SupervisorSpec spec = ServiceSpecs.toSpec(step.effectiveServices(), step.getServices().isEmpty(),
                     agent.workspace(), env == null ? Map.of() : new LinkedHashMap<>(env), step.problems());
-            onGiveUp = OnGiveUp.of(step.getOnGiveUp());
-            logMode = LogMode.of(step.getLog());
+            onGiveUp = Labelled.of(OnGiveUp.class, step.getOnGiveUp());
+            logMode = Labelled.of(LogMode.class, step.getLog());
             services = spec.services().stream().map(ServiceSpec::name).toList();
             offsets = new long[services.size()];
             readyDeadlineMillis = System.currentTimeMillis() + ServiceProgress.readyTimeout(spec).toMillis();
@@ -658,11 +658,11 @@ public class SupervisedServiceStep extends Step {
         }
 
         public ListBoxModel doFillOnGiveUpItems() {
-            return Choices.items(OnGiveUp.labels());
+            return Choices.items(Labelled.labels(OnGiveUp.class));
         }
 
         public ListBoxModel doFillLogItems() {
-            return Choices.items(LogMode.labels());
+            return Choices.items(Labelled.labels(LogMode.class));
         }
     }
 }

@@ -71,6 +71,34 @@ class StepDescriptorsTest {
     }
 
     @Test
+    void bothServiceFormsOfferAndCheckTheirSharedFieldsWithTheSameCode() throws Exception {
+        java.util.Set<String> shared = new java.util.TreeSet<>(formFields(SupervisedServiceStep.class));
+        shared.retainAll(formFields(ServiceDefinition.class));
+        assertThat(shared).contains("restart", "maxRestarts", "startSeconds", "stopTimeout");
+        int served = 0;
+        for (String field : shared) {
+            String name = Character.toUpperCase(field.charAt(0)) + field.substring(1);
+            for (String method : java.util.List.of("doCheck" + name, "doFill" + name + "Items")) {
+                // where Jenkins looks for them (Descriptor.getCheckMethod, calcFillSettings): Class.getMethods()
+                java.util.Optional<java.lang.reflect.Method> single = publicMethod(SupervisedServiceStep.DescriptorImpl.class, method);
+                assertThat(single).as(method).isEqualTo(publicMethod(ServiceDefinition.DescriptorImpl.class, method));
+                served += single.isPresent() ? 1 : 0;
+            }
+        }
+        assertThat(served).as("checks and drop-downs of the shared fields").isEqualTo(4);
+    }
+
+    private static java.util.Optional<java.lang.reflect.Method> publicMethod(Class<?> type, String name) {
+        return java.util.Arrays.stream(type.getMethods()).filter(m -> m.getName().equals(name)).findFirst();
+    }
+
+    private static java.util.List<String> formFields(Class<?> type) throws java.io.IOException {
+        String config = new String(type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/')
+                + "/config.jelly").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return java.util.regex.Pattern.compile("field=\"(\\w+)\"").matcher(config).results().map(r -> r.group(1)).toList();
+    }
+
+    @Test
     void everyFormFieldHasHelp() throws Exception {
         for (Class<?> type : java.util.List.of(SupervisedServiceStep.class, ServiceDefinition.class, BackoffSettings.class,
                 ReadinessSettings.class, SelfTestStep.class)) {

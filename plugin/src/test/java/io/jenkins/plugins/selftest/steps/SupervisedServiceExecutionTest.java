@@ -112,11 +112,7 @@ class SupervisedServiceExecutionTest {
 
     @Test
     void giveUpDuringTheBodyAbortsItByDefault() throws Exception {
-        start(api());
-        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
-        access.polls.add(poll(List.of(), 0, failed("api", "restart limit reached", 1)));
-        scheduler.runNext();
-        scheduler.runNext();
+        giveUpDuringTheBody(api());
 
         assertThat(context.body.cancelledWith).hasMessageContaining("service 'api' gave up");
         assertThatThrownBy(context::await).hasMessageContaining("gave up");
@@ -127,13 +123,8 @@ class SupervisedServiceExecutionTest {
     void giveUpWithUnstableMarksTheBuildAndLetsTheBodyGoOn() throws Exception {
         SupervisedServiceStep step = api();
         step.setOnGiveUp("unstable");
-        start(step);
-        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
-        access.polls.add(poll(List.of(), 0, failed("api", "restart limit reached", 1)));
-        access.polls.add(poll(List.of(), 0, failed("api", "restart limit reached", 1)));
-        scheduler.runNext();
-        scheduler.runNext();
-        scheduler.runNext();
+        giveUpDuringTheBody(step);
+        scheduler.runNext(); // the next poll finds the service still failed
 
         assertThat(run.result).isEqualTo(Result.UNSTABLE);
         assertThat(context.body.cancelledWith).isNull();
@@ -146,11 +137,7 @@ class SupervisedServiceExecutionTest {
     void giveUpWithIgnoreOnlyLogsIt() throws Exception {
         SupervisedServiceStep step = api();
         step.setOnGiveUp("ignore");
-        start(step);
-        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
-        access.polls.add(poll(List.of(), 0, failed("api", "restart limit reached", 1)));
-        scheduler.runNext();
-        scheduler.runNext();
+        giveUpDuringTheBody(step);
 
         assertThat(listener.text()).contains("service 'api' gave up: restart limit reached; its last run ended with "
                 + "exit 1; 5 restarts (onGiveUp: 'ignore')");
@@ -270,6 +257,15 @@ class SupervisedServiceExecutionTest {
     }
 
     // --- fixtures ---
+
+    /** Starts {@code step}, lets its body start, then polls the service failed (restart limit reached, exit 1). */
+    private void giveUpDuringTheBody(SupervisedServiceStep step) throws Exception {
+        start(step);
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        access.polls.add(poll(List.of(), 0, failed("api", "restart limit reached", 1)));
+        scheduler.runNext();
+        scheduler.runNext();
+    }
 
     private static PollResult poll(List<String> lines, long offset, ServiceStatus... services) {
         return new PollResult(Optional.of(state(services)), List.of(chunk(lines, offset)), false, 500);
