@@ -6,6 +6,9 @@ import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.selftest.Messages;
+import io.jenkins.plugins.selftest.engine.supervisor.Durations;
+import io.jenkins.plugins.selftest.engine.supervisor.RestartPolicy;
+import io.jenkins.plugins.selftest.engine.supervisor.ServiceSpec;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
@@ -15,19 +18,27 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 
-/** One service of {@code supervisedService(services: [[name: 'db', command: '...'], ...])}. */
+/**
+ * One service of {@code supervisedService(services: [[name: 'db', command: '...'], ...])}, and the value behind the
+ * step's own single-service fields. Setters keep what the Pipeline gave (a bad value is reported by the step's
+ * {@code start()}); the defaults are the engine's.
+ */
 public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition> implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    /** Between the variables of the form's {@code env} text area. */
+    private static final String LINE_BREAKS = "\\R";
+    /** Between the names of the form's {@code dependsOn} text box. */
+    private static final String NAME_SEPARATORS = "[,\\s]+";
 
     private String name;
     private String command;
-    private String restart = "on-failure";
-    private int maxRestarts = 5;
+    private String restart = RestartPolicy.ON_FAILURE.label();
+    private int maxRestarts = ServiceSpec.DEFAULT_MAX_RESTARTS;
     private BackoffSettings backoff;
     private String startSeconds = "0s";
     private ReadinessSettings ready;
-    private String stopTimeout = "10s";
+    private String stopTimeout = Durations.format(ServiceSpec.DEFAULT_STOP_TIMEOUT);
     private List<String> env = List.of();
     private String dir;
     private List<String> dependsOn = List.of();
@@ -119,7 +130,7 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
      */
     @DataBoundSetter
     public void setEnv(List<String> env) {
-        this.env = split(env, "\\R");
+        this.env = split(env, LINE_BREAKS);
     }
 
     public String getDir() {
@@ -141,7 +152,7 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
      */
     @DataBoundSetter
     public void setDependsOn(List<String> dependsOn) {
-        this.dependsOn = split(dependsOn, "[,\\s]+");
+        this.dependsOn = split(dependsOn, NAME_SEPARATORS);
     }
 
     private static List<String> split(List<String> items, String separator) {
@@ -172,7 +183,7 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
         }
 
         public FormValidation doCheckEnv(@QueryParameter String value) {
-            return Choices.form("env", ServiceSpecs.envProblem(split(List.of(value == null ? "" : value), "\\R")));
+            return Choices.form("env", ServiceSpecs.envProblem(split(List.of(value == null ? "" : value), LINE_BREAKS)));
         }
     }
 }

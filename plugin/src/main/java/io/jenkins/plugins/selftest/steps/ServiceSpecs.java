@@ -26,21 +26,23 @@ final class ServiceSpecs {
     }
 
     /**
-     * @param defs       the services
-     * @param single     the step's own fields were used (errors then name {@code restart}, not {@code services[0].restart})
-     * @param workspace  the workspace path on the agent; {@code dir} must stay inside it
-     * @param buildEnv   the build's environment (withEnv, tools, credentials bindings), the base of every service's
-     * @param stepProblems problems of the step's own fields ({@link SupervisedServiceStep#problems()}), reported
-     *                   together with those of the services
-     * @throws AbortException with one line per problem, each {@code supervisedService: <field>: ...}
+     * The spec of {@code step}'s services: its {@code services}, or the one service of its own fields (whose errors
+     * then name {@code restart}, not {@code services[0].restart}).
+     *
+     * @param workspace the workspace path on the agent; {@code dir} must stay inside it
+     * @param buildEnv  the build's environment (withEnv, tools, credentials bindings), the base of every service's
+     * @throws AbortException with one line per problem, each {@code supervisedService: <field>: ...}, the step's own
+     *                        fields' ({@link SupervisedServiceStep#problems()}) first
      */
-    static SupervisorSpec toSpec(List<ServiceDefinition> defs, boolean single, String workspace, Map<String, String> buildEnv,
-                                 List<String> stepProblems) throws AbortException {
+    static SupervisorSpec toSpec(SupervisedServiceStep step, String workspace, Map<String, String> buildEnv)
+            throws AbortException {
+        boolean single = step.getServices().isEmpty();
+        List<ServiceDefinition> defs = step.effectiveServices();
         List<Map<String, Object>> services = new ArrayList<>();
         for (int i = 0; i < defs.size(); i++) {
             services.add(toMap(defs.get(i), single ? "" : "services[" + i + "].", workspace, buildEnv));
         }
-        List<String> problems = new ArrayList<>(stepProblems);
+        List<String> problems = new ArrayList<>(step.problems());
         try {
             SupervisorSpec spec = SpecParser.fromMap(Map.of("services", services));
             Choices.check(STEP, problems);

@@ -303,8 +303,8 @@ public class SupervisedServiceStep extends Step {
             TaskListener listener = context.get(TaskListener.class);
             EnvVars env = context.get(EnvVars.class);
             agent = wiring.connect(context);
-            SupervisorSpec spec = ServiceSpecs.toSpec(step.effectiveServices(), step.getServices().isEmpty(),
-                    agent.workspace(), env == null ? Map.of() : new LinkedHashMap<>(env), step.problems());
+            SupervisorSpec spec = ServiceSpecs.toSpec(step, agent.workspace(),
+                    env == null ? Map.of() : new LinkedHashMap<>(env));
             onGiveUp = Labelled.of(OnGiveUp.class, step.getOnGiveUp());
             logMode = Labelled.of(LogMode.class, step.getLog());
             services = spec.services().stream().map(ServiceSpec::name).toList();
