@@ -266,7 +266,8 @@ public class SupervisedServiceStep extends Step {
 
         /**
          * The context the superclass keeps too: {@link #getContext()} answers from here, so that the execution also
-         * runs against the compile-time stand-in of the Pipeline API, whose {@code StepExecution} keeps none.
+         * runs against the compile-time stand-in of the Pipeline API (the unit tests' classpath), whose
+         * {@code StepExecution.getContext()} has no body. Persisted as the same object as the superclass's.
          */
         private final StepContext context;
         private final Wiring wiring;
