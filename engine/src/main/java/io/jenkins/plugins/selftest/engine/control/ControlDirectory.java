@@ -338,6 +338,15 @@ public final class ControlDirectory {
         return dir.resolve(LOGS).resolve(task + ".log");
     }
 
+    /** Bytes in {@code task}'s log now; 0 when it has none. */
+    public long logSize(String task) {
+        try {
+            return Files.size(logFile(task));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** Rotated log {@code n} (1 is the newest). */
     public Path rotatedLog(String task, int n) {
         return dir.resolve(LOGS).resolve(task + ".log." + n);

@@ -4,7 +4,6 @@ import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
 import io.jenkins.plugins.selftest.engine.process.Signal;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -160,7 +159,7 @@ final class Housekeeper {
     private void rotateLogs() {
         for (ServiceSpec s : spec.services()) {
             Path log = dir.logFile(s.name());
-            if (size(log) <= s.logMaxBytes()) {
+            if (dir.logSize(s.name()) <= s.logMaxBytes()) {
                 continue;
             }
             try {
@@ -175,13 +174,5 @@ final class Housekeeper {
         Map<Long, String> holders = ProcessTree.cookieHolders(c -> cookies.ours(c) && which.test(c));
         holders.forEach((pid, cookie) -> ProcessTree.stop(pid, cookie, Signal.KILL, Duration.ZERO));
         return holders.size();
-    }
-
-    private static long size(Path f) {
-        try {
-            return Files.size(f);
-        } catch (IOException e) {
-            return 0;
-        }
     }
 }

@@ -48,13 +48,6 @@ final class Lifecycle {
         void runEnded(String cookie);
     }
 
-    /** A live run to stop: its tree and, when it is our child, the process to reap. */
-    record StopTarget(ServiceSpec spec, long pid, String cookie, Optional<Process> child) {
-        ProcessTree.Tree tree() {
-            return new ProcessTree.Tree(pid, cookie, spec.stopSignal(), spec.stopTimeout());
-        }
-    }
-
     private static final int KILLED = 128 + Signal.KILL.number();
 
     private final ControlDirectory dir;
@@ -366,8 +359,8 @@ final class Lifecycle {
      * Begins the stop: no service starts or restarts from now on; the live runs are returned, by level of the
      * {@link StopPlan} (dependents first), and every other service that has not ended is STOPPED.
      */
-    List<List<StopTarget>> beginStop() {
-        Map<String, StopTarget> targets = new LinkedHashMap<>();
+    List<List<StopPlan.Target>> beginStop() {
+        Map<String, StopPlan.Target> targets = new LinkedHashMap<>();
         for (Service s : services.values()) {
             s.stopping = true;
             s.cancelTimers();
@@ -375,7 +368,7 @@ final class Lifecycle {
                 s.state = ServiceState.STOPPING;
                 event(s, SupervisorEvent.Type.STOPPING, s.pid.get(), null, null,
                         s.spec.stopSignal() + ", KILL after " + Durations.format(s.spec.stopTimeout()));
-                targets.put(s.name(), new StopTarget(s.spec, s.pid.get(), s.cookie, s.child));
+                targets.put(s.name(), new StopPlan.Target(s.spec, s.pid.get(), s.cookie, s.child));
             } else if (!s.state.terminal()) {
                 s.state = ServiceState.STOPPED;
                 publish(s);
@@ -385,7 +378,7 @@ final class Lifecycle {
     }
 
     /** The tree of {@code target} is gone. */
-    void stopped(StopTarget target, ProcessTree.StopResult result) {
+    void stopped(StopPlan.Target target, ProcessTree.StopResult result) {
         Service s = services.get(target.spec().name());
         s.state = ServiceState.STOPPED;
         s.processGone();

@@ -156,7 +156,7 @@ final class Spawner {
             listener.failed(request, missing.get());
             return;
         }
-        long logOffset = size(dir.logFile(spec.name()));
+        long logOffset = dir.logSize(spec.name());
         LaunchedProcess p;
         try {
             p = launcher.start(launchSpec(dir, request));
@@ -233,13 +233,5 @@ final class Spawner {
             }
         }
         return Optional.empty();
-    }
-
-    private static long size(Path f) {
-        try {
-            return Files.size(f);
-        } catch (IOException e) {
-            return 0;
-        }
     }
 }

@@ -1,9 +1,11 @@
 package io.jenkins.plugins.selftest.engine.supervisor;
 
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The order of a stop: services in levels, every service in a level before the services it depends on, and the
@@ -15,6 +17,13 @@ import java.util.Map;
  * @param levels service names, level by level, each level in the order given to {@link #of}
  */
 record StopPlan(List<List<String>> levels) {
+
+    /** A live run to stop: its tree and, when it is our child, the process to reap once the tree is gone. */
+    record Target(ServiceSpec spec, long pid, String cookie, Optional<Process> child) {
+        ProcessTree.Tree tree() {
+            return new ProcessTree.Tree(pid, cookie, spec.stopSignal(), spec.stopTimeout());
+        }
+    }
 
     StopPlan {
         levels = levels.stream().map(List::copyOf).toList();

@@ -207,11 +207,11 @@ public final class Supervisor {
         // no new spawns: wait for a spawn in progress, whose result is then queued on the scheduler before us
         spawner.close(Duration.ofSeconds(10));
         threads.stopProbes();
-        for (List<Lifecycle.StopTarget> level : threads.onSchedulerAndWait(lifecycle::beginStop)) {
+        for (List<StopPlan.Target> level : threads.onSchedulerAndWait(lifecycle::beginStop)) {
             // one level at a time (dependents before their dependencies), all trees of a level together
-            List<ProcessTree.StopResult> results = ProcessTree.stopAll(level.stream().map(Lifecycle.StopTarget::tree).toList());
+            List<ProcessTree.StopResult> results = ProcessTree.stopAll(level.stream().map(StopPlan.Target::tree).toList());
             for (int i = 0; i < level.size(); i++) {
-                Lifecycle.StopTarget target = level.get(i);
+                StopPlan.Target target = level.get(i);
                 ProcessTree.StopResult result = results.get(i);
                 target.child().ifPresent(c -> c.onExit().join()); // reap our child
                 threads.onScheduler(() -> lifecycle.stopped(target, result));

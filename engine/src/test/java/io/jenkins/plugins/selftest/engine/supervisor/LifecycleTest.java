@@ -218,7 +218,7 @@ class LifecycleTest {
         spawned(l, "api", 1, 200, T0);
         spawned(l, "mock", 1, 300, T0);
 
-        List<List<Lifecycle.StopTarget>> levels = l.beginStop();
+        List<List<StopPlan.Target>> levels = l.beginStop();
 
         assertThat(levels).extracting(level -> level.stream().map(t -> t.spec().name() + " " + t.pid()).toList())
                 .containsExactly(List.of("api 200"), List.of("db 100", "mock 300"));
