@@ -17,6 +17,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A supervisor's file and process chores, on a thread of their own every {@link #PERIOD}: write {@code state.json}
@@ -107,7 +108,7 @@ final class Housekeeper {
     }
 
     /** Starts ticking; {@code guard} wraps each tick (it reports what a tick throws). */
-    void start(ThreadFactory factory, java.util.function.UnaryOperator<Runnable> guard) {
+    void start(ThreadFactory factory, UnaryOperator<Runnable> guard) {
         thread = Executors.newSingleThreadScheduledExecutor(factory);
         thread.scheduleWithFixedDelay(guard.apply(this::tick), PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -26,10 +26,10 @@ import java.util.function.Consumer;
  * (with the {@link RestartBudget}, the {@link ResumePlan} and the {@link StopPlan}), the {@link Spawner} starts runs,
  * the {@link Housekeeper} does the periodic file and process chores, and the {@link Journal} records.
  *
- * <p>Threading: one scheduler thread owns all service state (every transition and timer runs on it, so there is no
- * lock); exits arrive event-driven from {@link Process#onExit()} and are handed to it. Spawns go through the
- * spawner's bounded queue and threads, readiness probes run on their own small pool, the chores on a housekeeping
- * thread, event lines on a non-blocking writer. Public methods are thread-safe.
+ * <p>Threading ({@link SupervisorThreads}): one scheduler thread owns all service state (every transition and timer
+ * runs on it, so there is no lock); exits arrive event-driven from {@link Process#onExit()} and are handed to it.
+ * Spawns go through the spawner's bounded queue and threads, readiness probes run on their own small pool, the
+ * chores on a housekeeping thread, event lines on a non-blocking writer. Public methods are thread-safe.
  *
  * <p>Persisted: {@code state.json} (at most every 100 ms while something changes, and at the end), {@code
  * events.jsonl}, the heartbeat; the services' own output goes straight from the process to {@code logs/NAME.log}
