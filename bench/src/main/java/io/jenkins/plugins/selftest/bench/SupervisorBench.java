@@ -57,7 +57,7 @@ final class SupervisorBench {
      */
     private static final String SHELL = "/bin/bash";
 
-    /** The supervisor's spawner threads ({@code Supervisor.SPAWN_THREADS}): the burst floor uses as many. */
+    /** The supervisor's spawner threads ({@code Spawner.THREADS}): the burst floor uses as many. */
     private static final int SPAWNERS = 4;
 
     private final int services;

@@ -2,7 +2,6 @@ package io.jenkins.plugins.selftest.engine.control;
 
 import io.jenkins.plugins.selftest.engine.json.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -338,6 +337,15 @@ public final class ControlDirectory {
         return dir.resolve(LOGS).resolve(task + ".log");
     }
 
+    /** Bytes in {@code task}'s log now; 0 when it has none. */
+    public long logSize(String task) {
+        try {
+            return Files.size(logFile(task));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** Rotated log {@code n} (1 is the newest). */
     public Path rotatedLog(String task, int n) {
         return dir.resolve(LOGS).resolve(task + ".log." + n);
@@ -358,25 +366,6 @@ public final class ControlDirectory {
             return Optional.of(Integer.parseInt(s.trim()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
-        }
-    }
-
-    /** Removes exit files of {@code task} older than {@code keepFrom} (they are only needed until read). */
-    public void pruneExitFiles(String task, int keepFrom) {
-        try (var files = Files.newDirectoryStream(dir.resolve(RUNS), task + ".*.exit")) {
-            for (Path f : files) {
-                String n = f.getFileName().toString();
-                String mid = n.substring(task.length() + 1, n.length() - ".exit".length());
-                try {
-                    if (Integer.parseInt(mid) < keepFrom) {
-                        Files.deleteIfExists(f);
-                    }
-                } catch (NumberFormatException e) {
-                    // another task whose name starts with ours and a dot: not ours
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prune exit files in " + dir.resolve(RUNS), e);
         }
     }
 

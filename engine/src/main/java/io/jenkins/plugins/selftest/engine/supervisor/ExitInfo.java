@@ -10,12 +10,40 @@ import java.util.Optional;
  * @param code     exit code; a death by signal N is {@code 128 + N}, as the shell reports it
  * @param signal   the signal name when {@code code > 128} names one
  * @param at       when the supervisor learned of the exit
- * @param recorded how it was learned: {@code process} (the supervisor saw it), {@code exit-file} (taken from the
- *                 wrapper's file, e.g. after a resume), {@code unknown} (the run vanished without a record)
+ * @param recorded how it was learned: the {@linkplain Recorded#label() label} of a {@link Recorded}
  */
 public record ExitInfo(int run, int code, Optional<String> signal, Instant at, String recorded) {
 
-    static ExitInfo of(int run, int code, Instant at, String recorded) {
+    /** How an exit was learned; {@link #label()} is its spelling in {@link ExitInfo#recorded()}. */
+    public enum Recorded {
+        /** The supervisor saw its own child end. */
+        PROCESS("process"),
+        /** Taken from the wrapper's exit file, e.g. after a resume. */
+        EXIT_FILE("exit-file"),
+        /** The run vanished without a record. */
+        UNKNOWN("unknown");
+
+        private final String label;
+
+        Recorded(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** What an event about such an exit adds to its description. */
+        String note() {
+            return switch (this) {
+                case PROCESS -> "";
+                case EXIT_FILE -> " (while no supervisor watched)";
+                case UNKNOWN -> " (no exit recorded: the run vanished)";
+            };
+        }
+    }
+
+    static ExitInfo of(int run, int code, Instant at, Recorded recorded) {
         Optional<String> signal = Optional.empty();
         if (code > 128 && code < 160) {
             int n = code - 128;
@@ -31,7 +59,7 @@ public record ExitInfo(int run, int code, Optional<String> signal, Instant at, S
                 default -> "SIG" + n;
             });
         }
-        return new ExitInfo(run, code, signal, at, recorded);
+        return new ExitInfo(run, code, signal, at, recorded.label());
     }
 
     /** {@code exit 1}, {@code killed by TERM (143)}. */

@@ -284,22 +284,9 @@ public final class SupervisorClient {
         Optional<SupervisorState> st = Optional.empty();
         while (true) {
             st = state();
-            if (st.isPresent()) {
-                SupervisorState s = st.get();
-                Optional<ServiceStatus> failed = s.services().stream()
-                        .filter(x -> x.state() == ServiceState.FAILED || x.state() == ServiceState.STOPPED)
-                        .min((a, b) -> Boolean.compare(isDependencyFailure(a), isDependencyFailure(b)));
-                if (failed.isPresent()) {
-                    ServiceStatus f = failed.get();
-                    return new ReadyResult(false, Optional.of(f.name()), f.name() + " " + f.state().name().toLowerCase()
-                            + f.message().map(m -> ": " + m).orElse(""), st);
-                }
-                if (s.services().stream().allMatch(x -> x.state() == ServiceState.READY || x.state() == ServiceState.EXITED)) {
-                    return new ReadyResult(true, Optional.empty(), "all ready", st);
-                }
-                if (s.phase() != SupervisorState.Phase.RUNNING) {
-                    return new ReadyResult(false, Optional.empty(), "supervisor is " + s.phase(), st);
-                }
+            Optional<ReadyResult> settled = st.flatMap(SupervisorClient::settled);
+            if (settled.isPresent()) {
+                return settled.get();
             }
             // no owner: the daemon died (state present), or never got going (no state after a generous JVM start)
             boolean gone = !dir.locked() && (st.isPresent() || System.nanoTime() - begin > Duration.ofSeconds(20).toNanos());
@@ -317,6 +304,30 @@ public final class SupervisorClient {
             Thread.sleep(sleep);
             sleep = Math.min(250, (long) (sleep * 1.2) + 1);
         }
+    }
+
+    /**
+     * What {@code state} says of readiness once it is settled: a service failed or was stopped (the root cause is
+     * named rather than a dependent that failed because of it), every service is ready (or ended successfully), or the
+     * supervisor is no longer running; empty while services are still coming up.
+     */
+    static Optional<ReadyResult> settled(SupervisorState state) {
+        Optional<SupervisorState> st = Optional.of(state);
+        Optional<ServiceStatus> failed = state.services().stream()
+                .filter(x -> x.state() == ServiceState.FAILED || x.state() == ServiceState.STOPPED)
+                .min((a, b) -> Boolean.compare(isDependencyFailure(a), isDependencyFailure(b)));
+        if (failed.isPresent()) {
+            ServiceStatus f = failed.get();
+            return Optional.of(new ReadyResult(false, Optional.of(f.name()), f.name() + " "
+                    + f.state().name().toLowerCase() + f.message().map(m -> ": " + m).orElse(""), st));
+        }
+        if (state.services().stream().allMatch(x -> x.state() == ServiceState.READY || x.state() == ServiceState.EXITED)) {
+            return Optional.of(new ReadyResult(true, Optional.empty(), "all ready", st));
+        }
+        if (state.phase() != SupervisorState.Phase.RUNNING) {
+            return Optional.of(new ReadyResult(false, Optional.empty(), "supervisor is " + state.phase(), st));
+        }
+        return Optional.empty();
     }
 
     private static boolean isDependencyFailure(ServiceStatus s) {

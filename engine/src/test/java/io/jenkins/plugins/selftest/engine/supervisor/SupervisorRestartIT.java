@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Restart policies, restart limits and windows, backoff timing, startSeconds: real processes. */
+/**
+ * Restart policies, restart limits and windows, backoff timing, startSeconds: real processes. The same rules decided
+ * from values alone are in {@link RestartBudgetTest}.
+ */
 class SupervisorRestartIT extends InProcessSupervisorFixture {
 
     private ControlDirectory dir() {

@@ -1,0 +1,179 @@
+package io.jenkins.plugins.selftest.engine.supervisor;
+
+import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import io.jenkins.plugins.selftest.engine.process.Signal;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * A supervisor's file and process chores, on a thread of their own every {@link #PERIOD}: write {@code state.json}
+ * when something changed, touch the heartbeat, notice a stop request or a deleted control directory, rotate logs
+ * over their cap, and kill leftovers (double-forked daemons) of runs that have ended. Which chores are due on a
+ * tick is decided by a {@link Schedule} from a clock value.
+ *
+ * <p>Threading: {@link #runEnded} and {@link #sweepAll} from any thread; the callbacks are called on the
+ * housekeeping thread.
+ */
+final class Housekeeper {
+
+    static final Duration PERIOD = Duration.ofMillis(100);
+    static final Duration STOP_POLL = Duration.ofMillis(200);
+    static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
+
+    /** Which chores a tick does. */
+    record Due(boolean heartbeat, boolean stopPoll, boolean sweep) {
+    }
+
+    /**
+     * When each chore is due: the heartbeat every {@code heartbeatInterval}, the stop-request check and log rotation
+     * every {@link #STOP_POLL}, a sweep every {@link #SWEEP_PERIOD} while there is something to sweep. A chore not
+     * done yet is due at once. Not thread-safe: one housekeeping thread ticks it.
+     */
+    static final class Schedule {
+        private final Duration heartbeatInterval;
+        private Long lastHeartbeat;
+        private Long lastStopPoll;
+        private Long lastSweep;
+
+        Schedule(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+        }
+
+        /**
+         * The chores due at {@code nowNanos} ({@link System#nanoTime()}), which count as done from then on.
+         *
+         * @param anythingToSweep whether some ended run may have left processes behind
+         */
+        Due tick(long nowNanos, boolean anythingToSweep) {
+            boolean heartbeat = due(lastHeartbeat, nowNanos, heartbeatInterval);
+            boolean stopPoll = due(lastStopPoll, nowNanos, STOP_POLL);
+            boolean sweep = anythingToSweep && due(lastSweep, nowNanos, SWEEP_PERIOD);
+            if (heartbeat) {
+                lastHeartbeat = nowNanos;
+            }
+            if (stopPoll) {
+                lastStopPoll = nowNanos;
+            }
+            if (sweep) {
+                lastSweep = nowNanos;
+            }
+            return new Due(heartbeat, stopPoll, sweep);
+        }
+
+        private static boolean due(Long last, long now, Duration period) {
+            return last == null || now - last >= period.toNanos();
+        }
+    }
+
+    private final ControlDirectory dir;
+    private final SupervisorSpec spec;
+    private final Cookies cookies;
+    private final Journal journal;
+    private final BooleanSupplier closing;
+    private final Consumer<String> stopRequest;
+    private final BiConsumer<String, Long> rotated;
+    private final Schedule schedule;
+    private final Set<String> endedRuns = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService thread;
+
+    /**
+     * @param closing     whether the supervisor is closing: then only {@code state.json} is written
+     * @param stopRequest called with the reason when a stop is requested or the control directory vanished
+     * @param rotated     called with a service and the bytes of its log that a rotation dropped
+     */
+    Housekeeper(ControlDirectory dir, SupervisorSpec spec, Cookies cookies, Journal journal, BooleanSupplier closing,
+                Consumer<String> stopRequest, BiConsumer<String, Long> rotated) {
+        this.dir = dir;
+        this.spec = spec;
+        this.cookies = cookies;
+        this.journal = journal;
+        this.closing = closing;
+        this.stopRequest = stopRequest;
+        this.rotated = rotated;
+        this.schedule = new Schedule(spec.heartbeatInterval());
+    }
+
+    /** Starts ticking; {@code guard} wraps each tick (it reports what a tick throws). */
+    void start(ThreadFactory factory, UnaryOperator<Runnable> guard) {
+        thread = Executors.newSingleThreadScheduledExecutor(factory);
+        thread.scheduleWithFixedDelay(guard.apply(this::tick), PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops ticking (a tick in progress is interrupted). */
+    void stop() {
+        if (thread != null) {
+            thread.shutdownNow();
+        }
+    }
+
+    /** The run that carried {@code cookie} has ended: whatever still carries it is killed at the next sweep. */
+    void runEnded(String cookie) {
+        endedRuns.add(cookie);
+    }
+
+    /** Kills every process that carries a cookie of this supervisor; returns how many there were. */
+    int sweepAll() {
+        return sweep(c -> true);
+    }
+
+    private void tick() {
+        journal.flush();
+        if (closing.getAsBoolean()) {
+            return;
+        }
+        Due due = schedule.tick(System.nanoTime(), !endedRuns.isEmpty());
+        if (due.heartbeat()) {
+            if (!dir.exists()) {
+                stopRequest.accept("control directory " + dir + " was deleted");
+                return;
+            }
+            journal.touchHeartbeat();
+        }
+        if (due.stopPoll()) {
+            if (dir.stopRequested()) {
+                stopRequest.accept("stop requested through " + dir.file(ControlDirectory.STOP_REQUEST));
+            }
+            rotateLogs();
+        }
+        if (due.sweep()) {
+            Set<String> ended = Set.copyOf(endedRuns);
+            endedRuns.removeAll(ended);
+            // the current run of a service is never among them: its cookie is not ended
+            sweep(ended::contains);
+        }
+    }
+
+    private void rotateLogs() {
+        for (ServiceSpec s : spec.services()) {
+            Path log = dir.logFile(s.name());
+            if (dir.logSize(s.name()) <= s.logMaxBytes()) {
+                continue;
+            }
+            try {
+                rotated.accept(s.name(), LogRotation.rotate(log, s.logMaxBytes(), s.logKeep()));
+            } catch (IOException e) {
+                journal.problem("cannot rotate " + log + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private int sweep(Predicate<String> which) {
+        Map<Long, String> holders = ProcessTree.cookieHolders(c -> cookies.ours(c) && which.test(c));
+        holders.forEach((pid, cookie) -> ProcessTree.stop(pid, cookie, Signal.KILL, Duration.ZERO));
+        return holders.size();
+    }
+}

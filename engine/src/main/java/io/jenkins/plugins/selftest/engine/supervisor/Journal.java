@@ -1,0 +1,190 @@
+package io.jenkins.plugins.selftest.engine.supervisor;
+
+import io.jenkins.plugins.selftest.engine.control.AsyncLineWriter;
+import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * What a supervisor records, and the one place that writes its files in the control directory (through
+ * {@link ControlDirectory}): the events ({@code events.jsonl}, on a non-blocking writer that drops and counts
+ * instead of stalling), the state ({@code state.json}: the latest published status of each service, the phase and
+ * the problems), the heartbeat, and the removal of exit files once {@code state.json} holds their exit.
+ *
+ * <p>Thread-safe: events come from the scheduler thread and from a stopping thread, state writes from the
+ * housekeeping thread. At most {@value #MAX_PROBLEMS} problems are kept, so that a persistent one (a full disk)
+ * cannot grow the state without bound.
+ */
+final class Journal implements AutoCloseable {
+
+    static final int MAX_PROBLEMS = 100;
+
+    private final ControlDirectory dir;
+    private final String supervisorId;
+    private final List<String> order;
+    private final Optional<Consumer<SupervisorEvent>> listener;
+    private final Instant startedAt = Instant.now();
+    private final Map<String, ServiceStatus> published = new ConcurrentHashMap<>();
+    private final AsyncLineWriter events;
+    private final AtomicLong seq = new AtomicLong();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final Queue<Path> recordedExitFiles = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean dirty = new AtomicBoolean(true);
+    private volatile SupervisorState.Phase phase = SupervisorState.Phase.RUNNING;
+
+    /**
+     * @param services the services in the order {@code state.json} lists them
+     * @param listener called with every event on the thread that records it; must not block
+     */
+    Journal(ControlDirectory dir, String supervisorId, List<String> services,
+            Optional<Consumer<SupervisorEvent>> listener) {
+        this.dir = dir;
+        this.supervisorId = supervisorId;
+        this.order = List.copyOf(services);
+        this.listener = listener;
+        this.events = new AsyncLineWriter(dir.file(ControlDirectory.EVENTS), 10_000, "supervisor-events");
+    }
+
+    /**
+     * The first writes of a supervisor: the heartbeat, and for a fresh start {@code state.json} (so that a status
+     * query right after the first event finds a supervisor, not nothing); a resumed one keeps its predecessor's
+     * until its own first write.
+     */
+    void begin(boolean fresh) throws IOException {
+        dir.touchHeartbeat();
+        if (fresh) {
+            writeState();
+        }
+    }
+
+    /** Makes {@code status} the service's entry of the next {@code state.json}. */
+    void publish(ServiceStatus status) {
+        published.put(status.name(), status);
+        dirty.set(true);
+    }
+
+    /** Records an event of the supervisor itself. */
+    void event(SupervisorEvent.Type type, String message) {
+        record(type, Optional.empty(), 0, null, null, null, message);
+    }
+
+    /** Records an event of a service and publishes the status the event leaves it in. */
+    void event(ServiceStatus service, SupervisorEvent.Type type, Long pid, Integer exitCode, Long delayMs, String message) {
+        record(type, Optional.of(service), service.run(), pid, exitCode, delayMs, message);
+    }
+
+    private void record(SupervisorEvent.Type type, Optional<ServiceStatus> service, int run, Long pid, Integer code,
+                        Long delayMs, String message) {
+        SupervisorEvent e = new SupervisorEvent(seq.incrementAndGet(), Instant.now(), type,
+                service.map(ServiceStatus::name), run, Optional.ofNullable(pid), Optional.ofNullable(code),
+                Optional.ofNullable(delayMs), message);
+        events.offer(Json.write(e).replace('\n', ' '));
+        service.ifPresent(this::publish);
+        listener.ifPresent(l -> {
+            try {
+                l.accept(e);
+            } catch (RuntimeException ex) {
+                problem("event listener failed: " + ex);
+            }
+        });
+    }
+
+    /** Records a problem that does not stop supervising. */
+    void problem(String text) {
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(text);
+        }
+        dirty.set(true);
+    }
+
+    void phase(SupervisorState.Phase value) {
+        phase = value;
+        dirty.set(true);
+    }
+
+    /** What {@code state.json} holds next. */
+    SupervisorState state() {
+        List<ServiceStatus> list = new ArrayList<>();
+        for (String name : order) {
+            ServiceStatus st = published.get(name);
+            if (st != null) {
+                list.add(st);
+            }
+        }
+        return new SupervisorState(supervisorId, phase, ProcessHandle.current().pid(), startedAt, Instant.now(), list,
+                events.dropped(), List.copyOf(problems));
+    }
+
+    /** The exit of that run is recorded: its exit file goes once {@code state.json} holds the exit. */
+    void exitRecorded(String service, int run) {
+        recordedExitFiles.add(dir.exitFile(service, run));
+    }
+
+    /**
+     * Writes {@code state.json} when something changed since the last write, then removes the exit files it now
+     * holds (they are needed only until then).
+     */
+    void flush() {
+        List<Path> recorded = new ArrayList<>();
+        for (Path p = recordedExitFiles.poll(); p != null && recorded.size() < 10_000; p = recordedExitFiles.poll()) {
+            recorded.add(p);
+        }
+        if (dirty.getAndSet(false) || !recorded.isEmpty()) {
+            writeState();
+        }
+        for (Path p : recorded) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                problem("cannot delete " + p + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Writes {@code state.json} now. */
+    void writeState() {
+        try {
+            dir.writeJson(ControlDirectory.STATE, state());
+        } catch (IOException e) {
+            // the next write may succeed (disk full is often temporary); readers keep the last complete state. Not a
+            // problem() that marks the state dirty: that would retry on every tick
+            if (problems.size() < MAX_PROBLEMS) {
+                problems.add("cannot write state.json: " + e.getMessage());
+            }
+        }
+    }
+
+    void touchHeartbeat() {
+        try {
+            dir.touchHeartbeat();
+        } catch (IOException e) {
+            problem("cannot touch heartbeat in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** Waits until the events so far are in {@code events.jsonl}, at most {@code timeout}. */
+    void flushEvents(Duration timeout) {
+        events.flush(timeout);
+    }
+
+    /** Writes the queued events and ends the event writer; later events are dropped. */
+    @Override
+    public void close() {
+        events.close();
+    }
+}

@@ -1,0 +1,122 @@
+package io.jenkins.plugins.selftest.engine.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a supervisor writes to its control directory: events, state, problems, exit-file removal. */
+class JournalTest {
+
+    @TempDir
+    Path tmp;
+
+    private ControlDirectory dir() throws Exception {
+        return new ControlDirectory(tmp).create();
+    }
+
+    private static ServiceStatus status(String name, ServiceState state) {
+        return new ServiceStatus(name, state, 2, Optional.of(42L), null, Optional.of("sup." + name + ".2"), 0, List.of(), 0,
+                null, null, null, null, 0);
+    }
+
+    private Journal journal(ControlDirectory dir, Consumer<SupervisorEvent> listener) {
+        return new Journal(dir, "sup", List.of("db", "api"), Optional.of(listener));
+    }
+
+    @Test
+    void anEventIsOneJsonLineAndPublishesTheStatusItLeavesTheServiceIn() throws Exception {
+        ControlDirectory dir = dir();
+        List<SupervisorEvent> heard = new ArrayList<>();
+        ServiceStatus api = status("api", ServiceState.READY);
+        try (Journal j = journal(dir, heard::add)) {
+            j.event(SupervisorEvent.Type.SUPERVISOR_STARTED, "pid 1, 1 services");
+            j.event(api, SupervisorEvent.Type.READY, 42L, null, null, "port localhost:8080");
+            j.flushEvents(Duration.ofSeconds(5));
+
+            List<SupervisorEvent> written = Files.readAllLines(dir.file(ControlDirectory.EVENTS)).stream()
+                    .map(l -> Json.read(l, SupervisorEvent.class)).toList();
+            assertThat(written).isEqualTo(heard);
+            assertThat(written).extracting(SupervisorEvent::seq).containsExactly(1L, 2L);
+            assertThat(written.get(0).service()).isEmpty();
+            assertThat(written.get(1)).extracting(SupervisorEvent::service, SupervisorEvent::run, SupervisorEvent::pid,
+                    SupervisorEvent::message).containsExactly(Optional.of("api"), 2, Optional.of(42L), "port localhost:8080");
+            assertThat(j.state().services()).containsExactly(api);
+        }
+    }
+
+    @Test
+    void theStateListsTheServicesInTheOrderGivenWhateverOrderTheyArePublishedIn() throws Exception {
+        try (Journal j = journal(dir(), e -> { })) {
+            j.publish(status("api", ServiceState.READY));
+            j.publish(status("db", ServiceState.STARTING));
+            j.publish(status("db", ServiceState.READY));
+
+            SupervisorState st = j.state();
+
+            assertThat(st.services()).extracting(ServiceStatus::name, ServiceStatus::state)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("db", ServiceState.READY),
+                            org.assertj.core.groups.Tuple.tuple("api", ServiceState.READY));
+            assertThat(st.supervisorId()).isEqualTo("sup");
+            assertThat(st.pid()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(st.phase()).isEqualTo(SupervisorState.Phase.RUNNING);
+        }
+    }
+
+    @Test
+    void problemsAreCappedSoThatAPersistentOneCannotGrowTheState() throws Exception {
+        try (Journal j = journal(dir(), e -> { })) {
+            for (int i = 0; i < 150; i++) {
+                j.problem("cannot rotate: disk full " + i);
+            }
+
+            assertThat(j.state().problems()).hasSize(Journal.MAX_PROBLEMS).startsWith("cannot rotate: disk full 0");
+        }
+    }
+
+    @Test
+    void aFailingListenerIsAProblemNotAFailure() throws Exception {
+        try (Journal j = journal(dir(), e -> {
+            throw new IllegalStateException("listener broke");
+        })) {
+            j.event(SupervisorEvent.Type.SUPERVISOR_STARTED, "");
+
+            assertThat(j.state().problems()).singleElement().asString().contains("event listener failed").contains("listener broke");
+        }
+    }
+
+    @Test
+    void flushWritesTheStateOnlyWhenSomethingChangedAndThenRemovesTheExitFilesItHolds() throws Exception {
+        ControlDirectory dir = dir();
+        Path state = dir.file(ControlDirectory.STATE);
+        try (Journal j = journal(dir, e -> { })) {
+            j.flush();
+            assertThat(state).exists();
+            Files.delete(state);
+
+            j.flush();
+            assertThat(state).as("nothing changed").doesNotExist();
+
+            Files.writeString(dir.exitFile("api", 1), "1\n");
+            j.exitRecorded("api", 1);
+            j.flush();
+            assertThat(state).exists();
+            assertThat(dir.exitFile("api", 1)).doesNotExist();
+            Files.delete(state);
+
+            j.phase(SupervisorState.Phase.STOPPING);
+            j.flush();
+            assertThat(dir.readJson(ControlDirectory.STATE, SupervisorState.class)).get()
+                    .extracting(SupervisorState::phase).isEqualTo(SupervisorState.Phase.STOPPING);
+        }
+    }
+}
