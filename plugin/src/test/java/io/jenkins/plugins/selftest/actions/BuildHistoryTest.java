@@ -6,6 +6,7 @@ import io.jenkins.plugins.selftest.engine.report.SampleResults;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryBuild;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryJob;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,15 +18,9 @@ class BuildHistoryTest {
 
     /** Builds 1..{@code builds}; those {@code withResults} accepts have a first result (record i) and a second (100+i). */
     private FakeHistoryJob job(int builds, IntPredicate withResults) {
-        FakeHistoryJob job = new FakeHistoryJob("app", tmp);
-        for (int i = 1; i <= builds; i++) {
-            FakeHistoryBuild b = job.newBuild();
-            if (withResults.test(i)) {
-                b.addAction(new SelfTestBuildAction(SampleResults.record(i)));
-                b.addAction(new SelfTestBuildAction(SampleResults.record(100 + i), 2));
-            }
-        }
-        return job;
+        return new FakeHistoryJob("app", tmp).withBuilds(builds, i -> withResults.test(i)
+                ? List.of(new SelfTestBuildAction(SampleResults.record(i)), new SelfTestBuildAction(SampleResults.record(100 + i), 2))
+                : List.of());
     }
 
     @Test

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Item;
 import io.jenkins.plugins.selftest.charts.SelfTestTrendChart;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
-import io.jenkins.plugins.selftest.fakes.FakeHistoryBuild;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryJob;
 import io.jenkins.plugins.selftest.engine.report.SampleResults;
 import io.jenkins.plugins.selftest.restapi.PrometheusResponse;
@@ -109,14 +108,8 @@ class SelfTestJobActionTest {
 
     /** {@code builds} builds; those whose number {@code withResults} accepts carry a record, as after a reload. */
     private FakeHistoryJob history(int builds, IntPredicate withResults) {
-        FakeHistoryJob job = new FakeHistoryJob("app", tmp);
-        for (int i = 1; i <= builds; i++) {
-            FakeHistoryBuild b = job.newBuild();
-            if (withResults.test(i)) {
-                b.addAction(new SelfTestBuildAction(SampleResults.record(i)));
-            }
-        }
-        return job;
+        return new FakeHistoryJob("app", tmp).withBuilds(builds,
+                i -> withResults.test(i) ? List.of(new SelfTestBuildAction(SampleResults.record(i))) : List.of());
     }
 
     @Test
