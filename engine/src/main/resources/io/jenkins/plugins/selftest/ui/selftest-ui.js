@@ -19,7 +19,7 @@
  *       build, trends, services) from its data-selftest JSON attribute; data-base-url and data-root-url give the
  *       link prefixes. This is how the Jenkins pages (thin Jelly shells, no inline script) are drawn.
  * After renderPage or boot of a trends view, the page's <body> (renderPage) or the view element (boot) carries
- * data-charts-rendered="<n>" and data-chart-rects="x,y,w,h;..." (page coordinates, for screenshot tests).
+ * data-charts-rendered="<n>", the number of charts drawn.
  */
 (function (global) {
   'use strict';
@@ -428,11 +428,6 @@
     var drawn = renderTrends(trends, data.trend);
     renderSummary(summary, data.last, data.links);
     document.body.setAttribute('data-charts-rendered', String(drawn));
-    var rects = Array.prototype.map.call(element.querySelectorAll('.st-chart'), function (div) {
-      var b = div.getBoundingClientRect();
-      return [Math.round(b.left + global.scrollX), Math.round(b.top + global.scrollY), Math.round(b.width), Math.round(b.height)].join(',');
-    });
-    document.body.setAttribute('data-chart-rects', rects.join(';'));
     return drawn;
   }
 
@@ -461,13 +456,6 @@
     return services.length;
   }
 
-  function chartRects(element) {
-    return Array.prototype.map.call(element.querySelectorAll('.st-chart'), function (div) {
-      var b = div.getBoundingClientRect();
-      return [Math.round(b.left + global.scrollX), Math.round(b.top + global.scrollY), Math.round(b.width), Math.round(b.height)].join(',');
-    }).join(';');
-  }
-
   function bootOne(node) {
     var view = node.getAttribute('data-selftest-view');
     var base = node.getAttribute('data-base-url') || '';
@@ -480,7 +468,6 @@
       var drawn = renderTrends(node, data.trend, { labels: data.labels,
         links: (data.urls || []).map(function (u) { return root + u; }), navigate: SelfTestUI.navigate });
       node.setAttribute('data-charts-rendered', String(drawn));
-      node.setAttribute('data-chart-rects', chartRects(node));
     } else if (view === 'services') {
       renderServices(node, data.services || data, { baseUrl: base });
     } else {

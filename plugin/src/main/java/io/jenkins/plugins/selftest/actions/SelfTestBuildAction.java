@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jenkins.model.RunAction2;
 import jenkins.tasks.SimpleBuildStep;
 import org.kohsuke.stapler.StaplerProxy;
 import org.kohsuke.stapler.export.Exported;
@@ -53,7 +52,7 @@ import org.kohsuke.stapler.export.ExportedBean;
  * coverage-plugin keeps one action per {@code id}: two runs of a suite (other JDK, other tests) are not one result.
  */
 @ExportedBean(defaultVisibility = 2)
-public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuildAction, StaplerProxy {
+public class SelfTestBuildAction extends RunBoundAction implements SimpleBuildStep.LastBuildAction, StaplerProxy {
 
     private static final Logger LOGGER = Logger.getLogger(SelfTestBuildAction.class.getName());
 
@@ -65,15 +64,12 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
     public static final String URL_NAME = "selfTest";
     /** Where the shard logs are archived, below {@link #ARTIFACT_DIR}. */
     public static final String SHARD_LOG_DIR = "shards";
-    /** Earlier builds looked at for the previous result, at most. */
-    static final int PREVIOUS_LOOK_BACK = 50;
     /** Failed tests listed in the build page's summary. */
     static final int SUMMARY_FAILURES = 10;
 
     private final String record;
     /** Which {@code selfTest} of the build, from 1. Since 0.1.0: absent (0) in earlier build.xml means 1. */
     private final int index;
-    private transient Run<?, ?> run;
     private transient volatile RunRecord parsed;
     private transient volatile SoftReference<RunDetails> details;
 
@@ -144,6 +140,7 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
         if (d != null) {
             return Optional.of(d);
         }
+        Run<?, ?> run = getRun();
         if (run == null) {
             return Optional.empty();
         }
@@ -161,19 +158,12 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
 
     /**
      * The result with the same URL name on the closest earlier build that has one, among the last
-     * {@value #PREVIOUS_LOOK_BACK}.
+     * {@value BuildHistory#PREVIOUS_LOOK_BACK}.
      */
     public Optional<SelfTestBuildAction> previous() {
-        int looked = 0;
-        for (Run<?, ?> r = run == null ? null : run.getPreviousBuild(); r != null && looked < PREVIOUS_LOOK_BACK;
-                r = r.getPreviousBuild()) {
-            looked++;
-            Optional<SelfTestBuildAction> a = of(r, getUrlName());
-            if (a.isPresent()) {
-                return a;
-            }
-        }
-        return Optional.empty();
+        Run<?, ?> run = getRun();
+        return run == null ? Optional.empty()
+                : BuildHistory.before(run, getUrlName(), BuildHistory.PREVIOUS_LOOK_BACK).findFirst();
     }
 
     /** Which {@code selfTest} call of the build this is, from 1. */
@@ -210,6 +200,7 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
     /** Only readers of the job reach this action, its pages and its API by URL. */
     @Override
     public Object getTarget() {
+        Run<?, ?> run = getRun();
         if (run != null) {
             run.getParent().checkPermission(Item.READ);
         }
@@ -296,6 +287,7 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
     public String getPageJson() {
         RunDetails d = getDetails().map(HtmlReport::forPage).orElseGet(() -> new RunDetails(getRecord(), null, null,
                 null));
+        Run<?, ?> run = getRun();
         return pageJson(d, run == null ? getDisplayName() : getDisplayName() + " - " + run.getFullDisplayName());
     }
 
@@ -307,20 +299,6 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
         data.put("links", getLinks());
         data.put("detailsUrl", getUrlName() + "/");
         return Json.write(data);
-    }
-
-    public Run<?, ?> getRun() {
-        return run;
-    }
-
-    @Override
-    public void onAttached(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    @Override
-    public void onLoad(Run<?, ?> r) {
-        this.run = r;
     }
 
     /**
@@ -392,6 +370,7 @@ public class SelfTestBuildAction implements RunAction2, SimpleBuildStep.LastBuil
     /** The job page's trend action, shown from the last build that has results (as the coverage plugin does). */
     @Override
     public Collection<? extends Action> getProjectActions() {
+        Run<?, ?> run = getRun();
         return run == null ? List.of() : List.of(new SelfTestJobAction(run.getParent(), getIndex()));
     }
 }

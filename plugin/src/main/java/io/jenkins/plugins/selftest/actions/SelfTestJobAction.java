@@ -3,9 +3,14 @@ package io.jenkins.plugins.selftest.actions;
 import hudson.model.Action;
 import hudson.model.Item;
 import hudson.model.Job;
+import hudson.model.Run;
 import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.charts.SelfTestTrendChart;
+import io.jenkins.plugins.selftest.charts.SelfTestTrendChart.Point;
 import io.jenkins.plugins.selftest.restapi.PrometheusResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.StaplerProxy;
 
@@ -16,6 +21,10 @@ import org.kohsuke.stapler.StaplerProxy;
  * {@link Item#READ} on the job. Not persisted: created from the last build's {@link SelfTestBuildAction}, one per
  * {@code selfTest} call of that build: {@code .../selfTest/} follows each build's first result, {@code .../selfTest-n/}
  * its n-th.
+ *
+ * <p>Cheap by construction: the trend and the metrics read only each build's record (kept in {@code build.xml}),
+ * never a details file, and look at no more than {@value BuildHistory#TREND_LOOK_BACK_FACTOR} times as many builds
+ * as they may show ({@link BuildHistory}).
  */
 public class SelfTestJobAction implements Action, StaplerProxy {
 
@@ -33,8 +42,21 @@ public class SelfTestJobAction implements Action, StaplerProxy {
         this.index = Math.max(index, 1);
     }
 
-    private SelfTestTrendChart chart() {
-        return new SelfTestTrendChart(job, getUrlName());
+    /**
+     * The trend of the last {@code builds} builds with this result ({@link SelfTestTrendChart#clamp clamped}),
+     * oldest first.
+     */
+    SelfTestTrendChart chart(int builds) {
+        int max = SelfTestTrendChart.clamp(builds);
+        List<Point> points = new ArrayList<>(BuildHistory.of(job, getUrlName(), max * BuildHistory.TREND_LOOK_BACK_FACTOR)
+                .limit(max).map(SelfTestJobAction::point).toList());
+        Collections.reverse(points);
+        return new SelfTestTrendChart(points);
+    }
+
+    private static Point point(SelfTestBuildAction result) {
+        Run<?, ?> build = result.getRun();
+        return new Point(build.getDisplayName(), build.getUrl(), result.getRecord());
     }
 
     public Job<?, ?> getJob() {
@@ -49,12 +71,12 @@ public class SelfTestJobAction implements Action, StaplerProxy {
 
     /** The floating box's data: the last {@value SelfTestTrendChart#DEFAULT_BUILDS} builds with results. */
     public String getTrendJson() {
-        return chart().json(SelfTestTrendChart.DEFAULT_BUILDS);
+        return chart(SelfTestTrendChart.DEFAULT_BUILDS).json();
     }
 
     /** The trend page's data for the {@code builds} query parameter (default 50, at most 200). */
     public String getTrendJson(String builds) {
-        return chart().json(SelfTestTrendChart.builds(builds));
+        return chart(SelfTestTrendChart.builds(builds)).json();
     }
 
     /** The builds the trend page shows for the {@code builds} query parameter. */
@@ -68,7 +90,7 @@ public class SelfTestJobAction implements Action, StaplerProxy {
      */
     public HttpResponse doPrometheus() {
         job.checkPermission(Item.READ);
-        return PrometheusResponse.of(chart().records(SelfTestTrendChart.DEFAULT_BUILDS));
+        return PrometheusResponse.of(chart(SelfTestTrendChart.DEFAULT_BUILDS).records());
     }
 
     @Override

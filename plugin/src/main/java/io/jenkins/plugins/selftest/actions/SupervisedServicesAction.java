@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import jenkins.model.RunAction2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -22,12 +21,11 @@ import org.kohsuke.stapler.export.ExportedBean;
  * <p>Thread-safe: rows are replaced under the action's lock.
  */
 @ExportedBean
-public class SupervisedServicesAction implements RunAction2 {
+public class SupervisedServicesAction extends RunBoundAction {
 
     /** Where the service logs are archived. */
     public static final String ARTIFACT_DIR = "supervised-services";
 
-    private transient Run<?, ?> run;
     private final List<Row> rows = new ArrayList<>();
 
     /** The action of {@code run}, added if missing. */
@@ -73,20 +71,6 @@ public class SupervisedServicesAction implements RunAction2 {
     @Override
     public String getUrlName() {
         return null;
-    }
-
-    @Override
-    public void onAttached(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    @Override
-    public void onLoad(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    public Run<?, ?> getRun() {
-        return run;
     }
 
     /** One service; serialized into build.xml, so fields only of simple types. */

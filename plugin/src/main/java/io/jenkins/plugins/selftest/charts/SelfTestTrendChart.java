@@ -1,26 +1,19 @@
 package io.jenkins.plugins.selftest.charts;
 
-import hudson.model.Job;
-import hudson.model.Run;
-import io.jenkins.plugins.selftest.actions.SelfTestBuildAction;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.history.TrendSeries;
 import io.jenkins.plugins.selftest.engine.json.Json;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The job page's trend data: pass/fail/skip, coverage and runtime of the job's last builds with self-test results,
+ * The job page's trend data: pass/fail/skip, coverage and runtime of a job's last builds with self-test results,
  * each point labelled with its build's display name and linked to its build.
  *
- * <p>Cheap by construction: it reads only each build's {@link RunRecord} (kept in {@code build.xml}), never the
- * details file, and looks at no more than {@value #LOOK_BACK_FACTOR} times as many builds as it may show, so builds
- * without results (aborted early, other branches of the Jenkinsfile) cannot make it walk the whole history.
- * Follows one {@code selfTest} call of the builds, by its URL name ({@code selfTest}, {@code selfTest-2}, ...).
- * Stateless; safe from any thread that may read the job's builds.
+ * <p>Knows nothing of Jenkins: the points are given, oldest first, by whoever walked the builds (the job page's
+ * action, through the plugin's one build-history walk), as coverage-plugin's trend charts are given their build
+ * results. Immutable; thread-safe.
  */
 public final class SelfTestTrendChart {
 
@@ -28,21 +21,12 @@ public final class SelfTestTrendChart {
     public static final int DEFAULT_BUILDS = 50;
     /** The most builds a chart shows. */
     public static final int MAX_BUILDS = 200;
-    /** Builds looked at per build shown, at most. */
-    public static final int LOOK_BACK_FACTOR = 2;
 
-    private final Job<?, ?> job;
-    private final String urlName;
+    private final List<Point> points;
 
-    /** The trend of each build's first result. */
-    public SelfTestTrendChart(Job<?, ?> job) {
-        this(job, SelfTestBuildAction.URL_NAME);
-    }
-
-    /** The trend of the results named {@code urlName} ({@link SelfTestBuildAction#getUrlName()}). */
-    public SelfTestTrendChart(Job<?, ?> job, String urlName) {
-        this.job = job;
-        this.urlName = urlName;
+    /** The chart of {@code points}, oldest first; only the last {@value #MAX_BUILDS} are shown. */
+    public SelfTestTrendChart(List<Point> points) {
+        this.points = List.copyOf(points.subList(Math.max(0, points.size() - MAX_BUILDS), points.size()));
     }
 
     /** One build's point: label (display name), URL relative to Jenkins' root, record. */
@@ -51,55 +35,48 @@ public final class SelfTestTrendChart {
 
     /**
      * The number of builds asked for in a query parameter: {@link #DEFAULT_BUILDS} when absent or not a number,
-     * otherwise clamped to 1..{@link #MAX_BUILDS}.
+     * otherwise {@link #clamp clamped}.
      */
     public static int builds(String parameter) {
         if (parameter == null || parameter.isBlank()) {
             return DEFAULT_BUILDS;
         }
         try {
-            return Math.max(1, Math.min(MAX_BUILDS, Integer.parseInt(parameter.trim())));
+            return clamp(Integer.parseInt(parameter.trim()));
         } catch (NumberFormatException e) {
             return DEFAULT_BUILDS;
         }
     }
 
-    /** The points of the last {@code builds} builds with results (clamped to {@link #MAX_BUILDS}), oldest first. */
-    public List<Point> points(int builds) {
-        int max = Math.max(1, Math.min(MAX_BUILDS, builds));
-        List<Point> points = new ArrayList<>();
-        int looked = 0;
-        for (Run<?, ?> run = job.getLastBuild(); run != null && points.size() < max && looked < max * LOOK_BACK_FACTOR;
-                run = run.getPreviousBuild()) {
-            looked++;
-            Run<?, ?> build = run;
-            SelfTestBuildAction.of(build, urlName)
-                    .ifPresent(a -> points.add(new Point(build.getDisplayName(), build.getUrl(), a.getRecord())));
-        }
-        Collections.reverse(points);
+    /** {@code builds} within 1..{@value #MAX_BUILDS}. */
+    public static int clamp(int builds) {
+        return Math.max(1, Math.min(MAX_BUILDS, builds));
+    }
+
+    /** The points, oldest first. */
+    public List<Point> points() {
         return points;
     }
 
-    /** The records of {@link #points(int)}, oldest first. */
-    public List<RunRecord> records(int builds) {
-        return points(builds).stream().map(Point::record).toList();
+    /** The records of the points, oldest first. */
+    public List<RunRecord> records() {
+        return points.stream().map(Point::record).toList();
     }
 
     /**
      * What the page's renderer reads ({@code SelfTestUI.renderTrends}): {@code trend} (the engine's
      * {@link TrendSeries}), {@code labels} and {@code urls} (relative to Jenkins' root), one per build.
      */
-    public Map<String, Object> data(int builds) {
-        List<Point> points = points(builds);
+    public Map<String, Object> data() {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("trend", TrendSeries.of(points.stream().map(Point::record).toList(), MAX_BUILDS));
+        data.put("trend", TrendSeries.of(records(), MAX_BUILDS));
         data.put("labels", points.stream().map(Point::label).toList());
         data.put("urls", points.stream().map(Point::url).toList());
         return data;
     }
 
-    /** {@link #data(int)} as JSON. */
-    public String json(int builds) {
-        return Json.write(data(builds));
+    /** {@link #data()} as JSON. */
+    public String json() {
+        return Json.write(data());
     }
 }

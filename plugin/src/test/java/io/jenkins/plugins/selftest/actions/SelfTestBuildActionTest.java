@@ -2,6 +2,7 @@ package io.jenkins.plugins.selftest.actions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,9 +15,10 @@ import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
 import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryBuild;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryJob;
-import io.jenkins.plugins.selftest.fakes.SampleResults;
+import io.jenkins.plugins.selftest.fakes.XStreamLike;
+import io.jenkins.plugins.selftest.restapi.ExportedJson;
+import io.jenkins.plugins.selftest.engine.report.SampleResults;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,8 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.kohsuke.stapler.export.Exported;
-import org.kohsuke.stapler.export.ExportedBean;
 import org.springframework.security.access.AccessDeniedException;
 
 class SelfTestBuildActionTest {
@@ -213,27 +213,61 @@ class SelfTestBuildActionTest {
         assertThatThrownBy(a::getTarget).isInstanceOf(AccessDeniedException.class);
     }
 
+    /** What {@code .../selfTest/api/json} shows: each section, as plain values Stapler can write. */
     @Test
-    void theRestApiExportsEachSection() throws Exception {
-        assertThat(SelfTestBuildAction.class.getAnnotation(ExportedBean.class)).isNotNull();
-        for (String getter : List.of("getSummary", "getShards", "getFailures", "getCoverage", "getOrphans")) {
-            Method m = SelfTestBuildAction.class.getMethod(getter);
-            assertThat(m.getAnnotation(Exported.class)).as(getter).isNotNull();
-        }
-        assertThat(SelfTestBuildAction.class.getMethod("getApi").getReturnType()).isEqualTo(hudson.model.Api.class);
+    @SuppressWarnings("unchecked")
+    void theRestApiExportsEachSectionAsPlainValues() throws Exception {
+        FakeHistoryJob job = job();
+        RunRecord first = SampleResults.record(1);
+        publish(job.newBuild(), new RunDetails(first, null, null, null));
+        RunRecord record = SampleResults.record(7);
+        SelfTestBuildAction a = publish(job.newBuild(), SampleResults.hostileDetails(record));
+
+        Map<String, Object> api = ExportedJson.of(a);
+
+        assertThat(api).containsOnlyKeys("summary", "shards", "failures", "coverage", "orphans");
+        Map<String, Object> summary = (Map<String, Object>) api.get("summary");
+        assertThat(summary).containsEntry("runId", "build-7").containsEntry("total", record.total())
+                .containsEntry("failed", record.failed()).containsEntry("orphansUncovered", 1)
+                .containsEntry("startedAt", record.startedAt().toString())
+                .containsEntry("lineCoverage", record.lineCoverage().orElseThrow());
+        assertThat((Double) summary.get("lineCoverageChange")).isCloseTo(
+                record.lineCoverage().orElseThrow() - first.lineCoverage().orElseThrow(), within(1e-9));
+        assertThat((List<Map<String, Object>>) api.get("shards")).extracting(s -> s.get("outcome"))
+                .containsExactly("failed", "ok");
+        assertThat((List<Map<String, Object>>) api.get("failures")).extracting(f -> f.get("name"), f -> f.get("status"))
+                .containsExactly(tuple(SampleResults.HOSTILE_NAME, "FAILED"), tuple("dividesByZero", "ERROR"));
+        Map<String, Object> coverage = (Map<String, Object>) api.get("coverage");
+        assertThat((Map<String, Object>) coverage.get("branch")).containsEntry("covered", 30L).containsEntry("missed", 20L)
+                .containsEntry("ratio", 0.6);
+        assertThat((List<Map<String, Object>>) coverage.get("packages")).extracting(p -> p.get("name"))
+                .containsExactly("com.example", "com.example.<b>evil</b>");
+        Map<String, Object> orphans = (Map<String, Object>) api.get("orphans");
+        assertThat(orphans).containsEntry("total", 2).containsEntry("covered", 1);
+        assertThat((List<Map<String, Object>>) orphans.get("classes")).extracting(o -> o.get("className"))
+                .containsExactly("com.example.Legacy", "com.example.<i>Helper</i>");
+        assertThat(a.getApi()).isInstanceOf(hudson.model.Api.class);
     }
 
     @Test
     void previousResultIsLookedForAmongABoundedNumberOfBuilds() throws IOException {
         FakeHistoryJob job = job();
         publish(job.newBuild(), new RunDetails(SampleResults.record(1), null, null, null));
-        for (int i = 0; i < SelfTestBuildAction.PREVIOUS_LOOK_BACK; i++) {
+        for (int i = 0; i < BuildHistory.PREVIOUS_LOOK_BACK; i++) {
             job.newBuild();
         }
         SelfTestBuildAction a = publish(job.newBuild(), new RunDetails(SampleResults.record(2), null, null, null));
         assertThat(a.previous()).isEmpty();
         assertThat(job.builds.get(0).actionLookups.get()).isZero();
-        assertThat(Files.exists(tmp)).isTrue();
+
+        // one build fewer in between: the result is within reach
+        FakeHistoryJob near = new FakeHistoryJob("near", tmp.resolve("near"));
+        publish(near.newBuild(), new RunDetails(SampleResults.record(1), null, null, null));
+        for (int i = 0; i < BuildHistory.PREVIOUS_LOOK_BACK - 1; i++) {
+            near.newBuild();
+        }
+        SelfTestBuildAction b = publish(near.newBuild(), new RunDetails(SampleResults.record(2), null, null, null));
+        assertThat(b.previous()).hasValueSatisfying(p -> assertThat(p.getRecord()).isEqualTo(SampleResults.record(1)));
     }
 
     // --- a second selfTest in one build (issue #8, 10a: it replaced the first one's results) ---
@@ -285,11 +319,8 @@ class SelfTestBuildActionTest {
     }
 
     @Test
-    void aResultFromABuildXmlWithoutAnIndexIsTheFirst() throws Exception {
-        SelfTestBuildAction a = new SelfTestBuildAction(SampleResults.record(1));
-        java.lang.reflect.Field index = SelfTestBuildAction.class.getDeclaredField("index");
-        index.setAccessible(true);
-        index.setInt(a, 0); // as XStream leaves a field that build.xml lacks
+    void aResultFromABuildXmlWithoutAnIndexIsTheFirst() {
+        SelfTestBuildAction a = XStreamLike.withoutFields(SelfTestBuildAction.class); // build.xml before 0.1.0: no index
         assertThat(a.getIndex()).isEqualTo(1);
         assertThat(a.getUrlName()).isEqualTo("selfTest");
         assertThat(a.getArtifactDir()).isEqualTo("selftest");

@@ -1,32 +1,26 @@
 package io.jenkins.plugins.selftest.actions;
 
+import static io.jenkins.plugins.selftest.engine.report.PageProbe.brightness;
+import static io.jenkins.plugins.selftest.engine.report.PageProbe.chartRects;
+import static io.jenkins.plugins.selftest.engine.report.PageProbe.hasColourNear;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
-import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
-import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
-import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
-import io.jenkins.plugins.selftest.engine.process.Signal;
+import io.jenkins.plugins.selftest.engine.report.Chromium;
+import io.jenkins.plugins.selftest.engine.report.PageProbe;
 import io.jenkins.plugins.selftest.engine.supervisor.ExitInfo;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceState;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryBuild;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryJob;
-import io.jenkins.plugins.selftest.fakes.SampleResults;
+import io.jenkins.plugins.selftest.engine.report.SampleResults;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -39,11 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * actions' JSON in an escaped data attribute, no inline rendering code) that load the very files the .hpi serves
  * ({@code ui/*.js}, {@code ui/*.css}, {@code echarts/echarts.min.js} from the packaged staging directory), under a
  * stand-in of Jenkins' light and dark theme variables. Checks the DOM after the scripts ran and the screenshots
- * (kept in {@code target/pages-it-*.png}).
+ * (kept in {@code target/pages-it-*.png}); the test's own scripts measure the page ({@link PageProbe}).
  */
 class SelfTestPagesIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final int WIDTH = 1280;
     private static final int HEIGHT = 2400;
     private static final String ROOT_URL = "/jenkins/";
@@ -76,9 +69,7 @@ class SelfTestPagesIT {
 
     @BeforeAll
     static void renderPagesInChromium() throws Exception {
-        if (!"true".equalsIgnoreCase(System.getenv("CI"))) {
-            assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM);
-        }
+        Chromium.require();
         staging = Path.of(System.getProperty("hpi.staging", "target/hpi"));
         assertThat(staging.resolve("ui/selftest-ui.js")).as("packaged renderers (run after package)").isRegularFile();
 
@@ -111,14 +102,15 @@ class SelfTestPagesIT {
         Path jobPage = page("job.html", "light", trends, true);
         Path darkJobPage = page("job-dark.html", "dark", trends, true);
 
-        buildDom = dom(build);
-        jobDom = dom(jobPage);
-        darkJobDom = dom(darkJobPage);
+        Chromium chromium = Chromium.window(WIDTH, HEIGHT).with("--allow-file-access-from-files");
+        buildDom = chromium.dom(build.toUri().toString());
+        jobDom = chromium.dom(jobPage.toUri().toString());
+        darkJobDom = chromium.dom(darkJobPage.toUri().toString());
         Files.writeString(Path.of("target", "pages-it-build.dom.html"), buildDom);
         Files.writeString(Path.of("target", "pages-it-job.dom.html"), jobDom);
-        buildShot = screenshot(build, "pages-it-build.png");
-        jobShot = screenshot(jobPage, "pages-it-job.png");
-        darkJobShot = screenshot(darkJobPage, "pages-it-job-dark.png");
+        buildShot = screenshot(chromium, build, "pages-it-build.png");
+        jobShot = screenshot(chromium, jobPage, "pages-it-job.png");
+        darkJobShot = screenshot(chromium, darkJobPage, "pages-it-job-dark.png");
     }
 
     /** What the Jelly shells write: our JSON in a data attribute, escaped as Jelly escapes attribute values. */
@@ -133,7 +125,8 @@ class SelfTestPagesIT {
 
     /**
      * A page loading the served files. Test hooks only: alert() and navigation are recorded on the body, and after
-     * rendering the page counts img elements and, for trends, clicks the middle of the tests chart.
+     * rendering the page counts img elements, measures the charts ({@link PageProbe#CHART_RECTS_SCRIPT}) and, for
+     * trends, clicks the middle of the tests chart.
      */
     private static Path page(String file, String theme, String body, boolean charts) throws IOException {
         Path hooks = tmp.resolve("test-hooks.js");
@@ -141,6 +134,8 @@ class SelfTestPagesIT {
                 window.alert = function (m) { document.body.setAttribute('data-alerted', String(m)); };
                 SelfTestUI.navigate = function (url) { document.body.setAttribute('data-navigated', url); };
                 """);
+        Path probe = tmp.resolve("test-probe.js");
+        Files.writeString(probe, PageProbe.CHART_RECTS_SCRIPT);
         Path after = tmp.resolve("test-after.js");
         Files.writeString(after, """
                 document.addEventListener('DOMContentLoaded', function () {
@@ -173,6 +168,7 @@ class SelfTestPagesIT {
                 + "<script src=\"" + ui + "selftest-ui.js\"></script>\n"
                 + "<script src=\"" + hooks.toUri() + "\"></script>\n"
                 + "<script src=\"" + ui + "selftest-boot.js\"></script>\n"
+                + "<script src=\"" + probe.toUri() + "\"></script>\n"
                 + "<script src=\"" + after.toUri() + "\"></script>\n"
                 + "</body></html>\n";
         Path p = tmp.resolve(file);
@@ -180,39 +176,8 @@ class SelfTestPagesIT {
         return p;
     }
 
-    private static String dom(Path page) throws Exception {
-        Path out = tmp.resolve(page.getFileName() + ".dom");
-        chromium(List.of("--dump-dom", page.toUri().toString()), out);
-        String s = Files.readString(out);
-        int start = s.indexOf("<html");
-        assertThat(start).as("Chromium printed a DOM:\n%s", s.length() > 4000 ? s.substring(0, 4000) : s).isNotNegative();
-        return s.substring(start, s.lastIndexOf("</html>") + "</html>".length());
-    }
-
-    private static BufferedImage screenshot(Path page, String keep) throws Exception {
-        Path png = tmp.resolve(keep);
-        chromium(List.of("--screenshot=" + png, page.toUri().toString()), tmp.resolve(keep + ".log"));
-        Path kept = Path.of("target", keep);
-        Files.createDirectories(kept.getParent());
-        Files.copy(png, kept, StandardCopyOption.REPLACE_EXISTING);
-        return ImageIO.read(png.toFile());
-    }
-
-    private static void chromium(List<String> args, Path output) throws Exception {
-        Path profile = Files.createTempDirectory(tmp, "chromium-profile");
-        List<String> argv = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--allow-file-access-from-files", "--hide-scrollbars", "--force-device-scale-factor=1",
-                "--user-data-dir=" + profile, "--window-size=" + WIDTH + "," + HEIGHT, "--virtual-time-budget=5000"));
-        argv.addAll(args);
-        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv(argv)
-                .output(new LaunchSpec.Output.ToFile(output, false)).build());
-        if (!p.process().waitFor(90, TimeUnit.SECONDS)) {
-            p.stop(Signal.KILL, Duration.ofSeconds(2));
-            throw new AssertionError("Chromium did not finish within 90 s: " + Files.readString(output));
-        }
-        p.stop(Signal.TERM, Duration.ofSeconds(2));
-        assertThat(p.process().exitValue()).as("Chromium exit code; output:\n%s", Files.readString(output)).isZero();
+    private static BufferedImage screenshot(Chromium chromium, Path page, String keep) throws Exception {
+        return ImageIO.read(chromium.screenshot(page.toUri().toString(), Path.of("target", keep)).toFile());
     }
 
     // --- build page ---
@@ -336,20 +301,9 @@ class SelfTestPagesIT {
             assertThat(rects).hasSize(3);
             for (int[] r : rects) {
                 assertThat(r[1] + r[3]).as("chart inside the screenshot").isLessThanOrEqualTo(img.getHeight());
-                int background = img.getRGB(r[0] + 1, r[1] + 1) & 0xffffff;
-                long differing = 0;
-                Set<Integer> colours = new HashSet<>();
-                for (int y = r[1]; y < r[1] + r[3]; y++) {
-                    for (int x = r[0]; x < r[0] + r[2]; x++) {
-                        int rgb = img.getRGB(x, y) & 0xffffff;
-                        if (rgb != background) {
-                            differing++;
-                        }
-                        colours.add(rgb);
-                    }
-                }
-                assertThat((double) differing / ((long) r[2] * r[3])).as("drawn share of chart %s", Arrays.toString(r)).isGreaterThan(0.05);
-                assertThat(colours.size()).as("colours in chart %s", Arrays.toString(r)).isGreaterThan(10);
+                PageProbe.Drawn drawn = PageProbe.drawn(img, r);
+                assertThat(drawn.share()).as("drawn share of chart %s", Arrays.toString(r)).isGreaterThan(0.05);
+                assertThat(drawn.colours()).as("colours in chart %s", Arrays.toString(r)).isGreaterThan(10);
             }
         }
     }
@@ -394,32 +348,5 @@ class SelfTestPagesIT {
             n++;
         }
         return n;
-    }
-
-    private static List<int[]> chartRects(String dom) {
-        Matcher m = Pattern.compile("data-chart-rects=\"([^\"]*)\"").matcher(dom);
-        assertThat(m.find()).as("chart rectangles reported by the page").isTrue();
-        List<int[]> rects = new ArrayList<>();
-        for (String r : m.group(1).split(";")) {
-            rects.add(Arrays.stream(r.split(",")).mapToInt(Integer::parseInt).toArray());
-        }
-        return rects;
-    }
-
-    private static int brightness(int rgb) {
-        return (((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff)) / 3;
-    }
-
-    private static boolean hasColourNear(BufferedImage img, int[] r, int rgb) {
-        for (int y = r[1]; y < Math.min(img.getHeight(), r[1] + r[3]); y++) {
-            for (int x = r[0]; x < Math.min(img.getWidth(), r[0] + r[2]); x++) {
-                int c = img.getRGB(x, y);
-                if (Math.abs(((c >> 16) & 0xff) - ((rgb >> 16) & 0xff)) < 24 && Math.abs(((c >> 8) & 0xff) - ((rgb >> 8) & 0xff)) < 24
-                        && Math.abs((c & 0xff) - (rgb & 0xff)) < 24) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

@@ -4,85 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jenkins.plugins.selftest.actions.SelfTestBuildAction;
+import io.jenkins.plugins.selftest.charts.SelfTestTrendChart.Point;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
-import io.jenkins.plugins.selftest.fakes.FakeHistoryBuild;
-import io.jenkins.plugins.selftest.fakes.FakeHistoryJob;
-import io.jenkins.plugins.selftest.fakes.SampleResults;
-import java.nio.file.Path;
+import io.jenkins.plugins.selftest.engine.report.SampleResults;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** The chart over given points; walking the builds for them is the job action's (SelfTestJobActionTest). */
 class SelfTestTrendChartTest {
 
-    @TempDir
-    Path tmp;
-
-    /** {@code builds} builds; those whose number {@code withResults} accepts carry a record, as after a reload. */
-    private FakeHistoryJob history(int builds, java.util.function.IntPredicate withResults) {
-        FakeHistoryJob job = new FakeHistoryJob("app", tmp);
-        for (int i = 1; i <= builds; i++) {
-            FakeHistoryBuild b = job.newBuild();
-            if (withResults.test(i)) {
-                b.addAction(new SelfTestBuildAction(SampleResults.record(i)));
-            }
-        }
-        return job;
-    }
-
-    @Test
-    void pointsAreOldestFirstLabelledAndLinkedToTheirBuilds() {
-        FakeHistoryJob job = history(5, i -> i != 3);
-        var points = new SelfTestTrendChart(job).points(50);
-        assertThat(points).extracting(SelfTestTrendChart.Point::label).containsExactly("#1", "#2", "#4", "#5");
-        assertThat(points).extracting(SelfTestTrendChart.Point::url)
-                .containsExactly("job/app/1/", "job/app/2/", "job/app/4/", "job/app/5/");
-        assertThat(points).extracting(p -> p.record().runId()).containsExactly("build-1", "build-2", "build-4", "build-5");
-    }
-
-    @Test
-    void showsTheLastBuildsUpToTheLimit() {
-        FakeHistoryJob job = history(260, i -> true);
-        assertThat(new SelfTestTrendChart(job).points(SelfTestTrendChart.DEFAULT_BUILDS)).hasSize(50)
-                .first().extracting(SelfTestTrendChart.Point::label).isEqualTo("#211");
-        assertThat(new SelfTestTrendChart(job).points(1000)).hasSize(SelfTestTrendChart.MAX_BUILDS)
-                .last().extracting(SelfTestTrendChart.Point::label).isEqualTo("#260");
-    }
-
-    @Test
-    void readsOnlyTheRecordsNeverTheDetailsFiles() {
-        FakeHistoryJob job = history(60, i -> true);
-        new SelfTestTrendChart(job).json(50);
-        assertThat(job.builds).allSatisfy(b -> assertThat(b.rootDirCalls.get()).as("build directory reads").isZero());
-    }
-
-    @Test
-    void looksBackAtMostTwiceTheLimitPastBuildsWithoutResults() {
-        FakeHistoryJob job = history(300, i -> i <= 5);
-        assertThat(new SelfTestTrendChart(job).points(10)).isEmpty();
-        long looked = job.builds.stream().filter(b -> b.actionLookups.get() > 0).count();
-        assertThat(looked).isEqualTo(10L * SelfTestTrendChart.LOOK_BACK_FACTOR);
-    }
-
-    @Test
-    void dataIsTheEngineTrendSeriesWithOneLabelAndUrlPerBuild() throws Exception {
-        FakeHistoryJob job = history(200, i -> true);
-        JsonNode data = new ObjectMapper().readTree(new SelfTestTrendChart(job).json(200));
-        assertThat(data.at("/trend/runIds")).hasSize(200);
-        assertThat(data.at("/labels")).hasSize(200);
-        assertThat(data.at("/urls")).hasSize(200);
-        assertThat(data.at("/urls/199").asText()).isEqualTo("job/app/200/");
-        RunRecord last = SampleResults.record(200);
-        assertThat(data.at("/trend/passed/199").asInt()).isEqualTo(last.passed());
-        assertThat(data.at("/trend/lineCoverage/199").asDouble()).isEqualTo(Math.round(last.lineCoverage().orElseThrow() * 10000) / 100.0);
-    }
-
-    @Test
-    void anEmptyJobHasNoPoints() {
-        assertThat(new SelfTestTrendChart(new FakeHistoryJob("empty", tmp)).points(50)).isEmpty();
+    private static List<Point> points(int from, int to) {
+        return IntStream.rangeClosed(from, to)
+                .mapToObj(i -> new Point("#" + i, "job/app/" + i + "/", SampleResults.record(i))).toList();
     }
 
     @ParameterizedTest
@@ -93,8 +29,27 @@ class SelfTestTrendChartTest {
     }
 
     @Test
-    void labelsComeFromTheBuildsNotTheRecords() {
-        FakeHistoryJob job = history(3, i -> true);
-        assertThat(new SelfTestTrendChart(job).data(3).get("labels")).isEqualTo(IntStream.rangeClosed(1, 3).mapToObj(i -> "#" + i).toList());
+    void dataHasTheEngineTrendSeriesAndOneLabelAndUrlPerPointInTheirOrder() throws Exception {
+        JsonNode data = new ObjectMapper().readTree(new SelfTestTrendChart(points(1, 3)).json());
+        assertThat(data.at("/trend/runIds").toString()).isEqualTo("[\"build-1\",\"build-2\",\"build-3\"]");
+        assertThat(data.at("/labels").toString()).isEqualTo("[\"#1\",\"#2\",\"#3\"]");
+        assertThat(data.at("/urls").toString()).isEqualTo("[\"job/app/1/\",\"job/app/2/\",\"job/app/3/\"]");
+        RunRecord third = SampleResults.record(3);
+        assertThat(data.at("/trend/passed/2").asInt()).isEqualTo(third.passed());
+    }
+
+    @Test
+    void showsOnlyTheNewestMaxBuildsOfMorePoints() {
+        SelfTestTrendChart chart = new SelfTestTrendChart(points(1, 250));
+        assertThat(chart.points()).hasSize(SelfTestTrendChart.MAX_BUILDS)
+                .first().extracting(Point::label).isEqualTo("#51");
+        assertThat(chart.records()).last().extracting(RunRecord::runId).isEqualTo("build-250");
+    }
+
+    @Test
+    void noPointsNoSeries() throws Exception {
+        JsonNode data = new ObjectMapper().readTree(new SelfTestTrendChart(List.of()).json());
+        assertThat(data.at("/trend/runIds")).isEmpty();
+        assertThat(data.at("/labels")).isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.fakes;
 
+import hudson.model.Action;
 import hudson.model.Job;
 import hudson.security.Permission;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.springframework.security.access.AccessDeniedException;
 
 /**
@@ -35,6 +37,15 @@ public class FakeHistoryJob extends Job<FakeHistoryJob, FakeHistoryBuild> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Adds {@code count} builds; build number {@code i} gets the actions {@code actions} makes for it (maybe none). */
+    public FakeHistoryJob withBuilds(int count, IntFunction<List<? extends Action>> actions) {
+        for (int i = 0; i < count; i++) {
+            FakeHistoryBuild b = newBuild();
+            actions.apply(b.getNumber()).forEach(b::addAction);
+        }
+        return this;
     }
 
     public String name() {

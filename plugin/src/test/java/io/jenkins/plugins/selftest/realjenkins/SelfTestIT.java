@@ -2,6 +2,7 @@ package io.jenkins.plugins.selftest.realjenkins;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.selftest.engine.report.Chromium;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SelfTestIT {
 
     private static final String JOB = "calculator";
+    /** Where the screenshots are kept for a person to look at. */
+    private static final Path SHOTS = Path.of("target", "real-jenkins", "screenshots");
+    /** A real Jenkins page gets 8 s of virtual time for its scripts. */
+    private static final Chromium BROWSER = Chromium.window(1280, 1400).virtualTime(Duration.ofSeconds(8));
     private static final String PIPELINE = """
             node {
               sh 'rm -rf * && cp -r %s/. .'
@@ -51,8 +56,8 @@ class SelfTestIT {
     @Test
     @Order(2)
     void jobPageShowsTheTrendOfEveryBuild(RealJenkins j) throws Exception {
-        String dom = Chromium.dom(j.url() + "job/" + JOB + "/");
-        Chromium.screenshot(j.url() + "job/" + JOB + "/", "job-page", 1280, 1400);
+        String dom = BROWSER.dom(j.url() + "job/" + JOB + "/");
+        screenshot(j.url() + "job/" + JOB + "/", "job-page", 1280, 1400);
         assertThat(dom).doesNotContain("No runs recorded yet.")
                 .contains("id=\"selftest-trends-selfTest\"", "href=\"/job/" + JOB + "/selfTest/\"")
                 .containsPattern("data-charts-rendered=\"3\"");
@@ -62,14 +67,18 @@ class SelfTestIT {
     @Test
     @Order(3)
     void buildPageAndResultsPageRender(RealJenkins j) throws Exception {
-        String build = Chromium.dom(j.url() + "job/" + JOB + "/3/");
-        Chromium.screenshot(j.url() + "job/" + JOB + "/3/", "build-page", 1280, 1400);
-        Path results = Chromium.screenshot(j.url() + "job/" + JOB + "/3/selfTest/", "results-page", 1280, 2000);
+        String build = BROWSER.dom(j.url() + "job/" + JOB + "/3/");
+        screenshot(j.url() + "job/" + JOB + "/3/", "build-page", 1280, 1400);
+        Path results = screenshot(j.url() + "job/" + JOB + "/3/selfTest/", "results-page", 1280, 2000);
         assertThat(results).isRegularFile();
         assertThat(build).contains("st-summary").containsPattern("<b[^>]*>32</b>tests");
-        String page = Chromium.dom(j.url() + "job/" + JOB + "/3/selfTest/");
+        String page = BROWSER.dom(j.url() + "job/" + JOB + "/3/selfTest/");
         assertThat(page).containsPattern("<b[^>]*>32</b>tests")
                 .contains("org.example.calc.LegacyExporter", "org.example.calc");
+    }
+
+    private static Path screenshot(String url, String name, int width, int height) throws Exception {
+        return Chromium.window(width, height).virtualTime(Duration.ofSeconds(8)).screenshot(url, SHOTS.resolve(name + ".png"));
     }
 
     /** How many {@code st-chart} containers hold an SVG that ECharts drew. */
@@ -113,8 +122,8 @@ class SelfTestIT {
         assertThat(RealJenkins.jsonString(first, "runId")).isNotEqualTo(RealJenkins.jsonString(second, "runId"));
         assertThat(j.get(b.url() + "api/json?tree=artifacts[relativePath]").body())
                 .contains("selftest/index.html", "selftest-2/index.html");
-        String dom = Chromium.dom(j.url() + b.url());
-        Chromium.screenshot(j.url() + b.url(), "build-page-two-calls", 1280, 1600);
+        String dom = BROWSER.dom(j.url() + b.url());
+        screenshot(j.url() + b.url(), "build-page-two-calls", 1280, 1600);
         assertThat(dom).containsPattern("id=\"selftest-summary-selfTest\"[^>]*data-outcome=\"failed\"")
                 .containsPattern("id=\"selftest-summary-selfTest-2\"[^>]*data-outcome=\"passed\"");
     }

@@ -5,41 +5,54 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The duration spelling of spec files: {@code 200ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a number of seconds. */
+/**
+ * The one duration spelling of the project: spec files, Pipeline step parameters and the CLI's options all parse with
+ * {@link #parse}, so {@code 2d} or {@code 1.5m} means the same wherever it is written. Stateless.
+ */
 public final class Durations {
 
-    private static final Pattern TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
+    private static final Pattern SECONDS = Pattern.compile("\\d+(?:\\.\\d+)?");
+    /** One amount with its unit; {@code ms} before {@code m} so that {@code 5ms} is not five minutes and an s. */
+    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)\\s*");
+    private static final Pattern PARTS = Pattern.compile("(?:" + PART.pattern() + ")+");
 
     private Durations() {
     }
 
     /**
-     * Parses {@code 200ms}, {@code 1.5s}, {@code 5m}, {@code 1h}, {@code 30} (seconds) or an ISO-8601 duration
-     * ({@code PT30S}, what {@link io.jenkins.plugins.selftest.engine.json.Json} writes).
+     * Parses {@code 200ms}, {@code 1.5s}, {@code 5m}, {@code 1h}, {@code 2d}, {@code 30} (seconds), each with an
+     * optional fraction and in any case, a sum of them as {@link #format} writes it ({@code 1m30s}), or an ISO-8601
+     * duration ({@code PT30S}, {@code P2D}, what {@link io.jenkins.plugins.selftest.engine.json.Json} writes). Never
+     * negative.
      *
-     * @throws IllegalArgumentException saying which spellings work
+     * @throws IllegalArgumentException saying which spellings work (or that the duration is negative)
      */
     public static Duration parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.startsWith("pt") || t.startsWith("p")) {
+        if (t.startsWith("p")) {
             try {
                 return nonNegative(Duration.parse(text.trim()), text);
             } catch (java.time.format.DateTimeParseException e) {
                 throw invalid(text);
             }
         }
-        Matcher m = TEXT.matcher(t);
-        if (!m.matches()) {
+        if (SECONDS.matcher(t).matches()) {
+            return ofSeconds(Double.parseDouble(t));
+        }
+        if (!PARTS.matcher(t).matches()) {
             throw invalid(text);
         }
-        double amount = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        double millis = switch (unit) {
-            case "ms" -> amount;
-            case "s" -> amount * 1_000;
-            case "m" -> amount * 60_000;
-            default -> amount * 3_600_000;
-        };
+        double millis = 0;
+        for (Matcher m = PART.matcher(t); m.find(); ) {
+            double amount = Double.parseDouble(m.group(1));
+            millis += switch (m.group(2)) {
+                case "ms" -> amount;
+                case "s" -> amount * 1_000;
+                case "m" -> amount * 60_000;
+                case "h" -> amount * 3_600_000;
+                default -> amount * 86_400_000;
+            };
+        }
         return Duration.ofNanos(Math.round(millis * 1_000_000));
     }
 

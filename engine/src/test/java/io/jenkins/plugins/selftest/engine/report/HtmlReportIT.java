@@ -1,26 +1,17 @@
 package io.jenkins.plugins.selftest.engine.report;
 
+import static io.jenkins.plugins.selftest.engine.report.PageProbe.brightness;
+import static io.jenkins.plugins.selftest.engine.report.PageProbe.chartRects;
+import static io.jenkins.plugins.selftest.engine.report.PageProbe.hasColourNear;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
-import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
-import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
-import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
-import io.jenkins.plugins.selftest.engine.process.Signal;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -30,69 +21,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Opens the written report in headless Chromium: the DOM after scripts ran ({@code --dump-dom}) and a screenshot,
- * checked for three rendered charts, escaped hostile texts, and a 200-run history.
+ * checked for three rendered charts, escaped hostile texts, and a 200-run history. The page opened is the report
+ * with one script added at its end ({@link PageProbe#CHART_RECTS_SCRIPT}) that writes where the charts are.
  */
 class HtmlReportIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final int WIDTH = 1280;
     private static final int HEIGHT = 2000;
 
     @TempDir
     static Path tmp;
 
-    private static Path page;
     private static String dom;
     private static BufferedImage screenshot;
     private static BufferedImage darkScreenshot;
 
     @BeforeAll
     static void renderInChromium() throws Exception {
-        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
-        if (!ci) {
-            assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM);
-        }
-        List<RunRecord> history = ReportSamples.history(200);
-        RunDetails last = ReportSamples.hostileDetails(history.get(history.size() - 1));
-        page = HtmlReport.write(history, Optional.of(last), tmp.resolve("report"));
+        Chromium.require();
+        List<RunRecord> history = SampleResults.history(200);
+        RunDetails last = SampleResults.withFlakyTest(SampleResults.hostileDetails(history.get(history.size() - 1)));
+        Path report = HtmlReport.write(history, Optional.of(last), tmp.resolve("report"));
+        Path page = report.resolveSibling("probed.html");
+        Files.writeString(page, PageProbe.withChartRects(Files.readString(report)));
 
-        Path domFile = tmp.resolve("dom.txt");
-        chromium(List.of("--dump-dom", page.toUri().toString()), domFile);
-        String out = Files.readString(domFile);
-        int start = out.indexOf("<html");
-        int end = out.lastIndexOf("</html>");
-        assertThat(start).as("Chromium printed a DOM:\n%s", out.length() > 4000 ? out.substring(0, 4000) : out).isNotNegative();
-        dom = out.substring(start, end + "</html>".length());
-
-        Path png = tmp.resolve("report.png");
-        chromium(List.of("--screenshot=" + png, page.toUri().toString()), tmp.resolve("shot.log"));
-        screenshot = ImageIO.read(png.toFile());
-        Path kept = Path.of("target", "html-report-it.png");
-        Files.createDirectories(kept.getParent());
-        Files.copy(png, kept, StandardCopyOption.REPLACE_EXISTING);
-
-        Path dark = tmp.resolve("report-dark.png");
-        chromium(List.of("--force-dark-mode", "--screenshot=" + dark, page.toUri().toString()), tmp.resolve("dark.log"));
-        darkScreenshot = ImageIO.read(dark.toFile());
-        Files.copy(dark, Path.of("target", "html-report-it-dark.png"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void chromium(List<String> args, Path output) throws Exception {
-        Path profile = Files.createTempDirectory(tmp, "chromium-profile");
-        List<String> argv = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--hide-scrollbars", "--force-device-scale-factor=1", "--user-data-dir=" + profile,
-                "--window-size=" + WIDTH + "," + HEIGHT, "--virtual-time-budget=5000"));
-        argv.addAll(args);
-        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv(argv)
-                .output(new LaunchSpec.Output.ToFile(output, false)).build());
-        if (!p.process().waitFor(90, TimeUnit.SECONDS)) {
-            p.stop(Signal.KILL, Duration.ofSeconds(2));
-            throw new AssertionError("Chromium did not finish within 90 s: " + Files.readString(output));
-        }
-        // Chromium's helpers (zygote, GPU) must not outlive it
-        p.stop(Signal.TERM, Duration.ofSeconds(2));
-        assertThat(p.process().exitValue()).as("Chromium exit code; output:\n%s", Files.readString(output)).isZero();
+        Chromium chromium = Chromium.window(WIDTH, HEIGHT);
+        String url = page.toUri().toString();
+        dom = chromium.dom(url);
+        screenshot = ImageIO.read(chromium.screenshot(url, Path.of("target", "html-report-it.png")).toFile());
+        darkScreenshot = ImageIO.read(chromium.with("--force-dark-mode")
+                .screenshot(url, Path.of("target", "html-report-it-dark.png")).toFile());
     }
 
     @Test
@@ -110,48 +68,32 @@ class HtmlReportIT {
     @Test
     void screenshotShowsThreeChartsWithContent() {
         assertThat(screenshot.getWidth()).isEqualTo(WIDTH);
-        List<int[]> rects = chartRects();
+        List<int[]> rects = chartRects(dom);
         assertThat(rects).hasSize(3);
         for (int[] r : rects) {
             assertThat(r[1] + r[3]).as("chart inside the screenshot").isLessThanOrEqualTo(screenshot.getHeight());
-            int background = screenshot.getRGB(r[0] + 1, r[1] + 1);
-            long differing = 0;
-            Set<Integer> colours = new HashSet<>();
-            for (int y = r[1]; y < r[1] + r[3]; y++) {
-                for (int x = r[0]; x < r[0] + r[2]; x++) {
-                    int rgb = screenshot.getRGB(x, y) & 0xffffff;
-                    if (rgb != (background & 0xffffff)) {
-                        differing++;
-                    }
-                    colours.add(rgb);
-                }
-            }
-            double share = (double) differing / ((long) r[2] * r[3]);
-            assertThat(share).as("share of drawn pixels in chart at %s", java.util.Arrays.toString(r)).isGreaterThan(0.05);
-            assertThat(colours.size()).as("colours in chart at %s", java.util.Arrays.toString(r)).isGreaterThan(10);
+            PageProbe.Drawn drawn = PageProbe.drawn(screenshot, r);
+            assertThat(drawn.share()).as("share of drawn pixels in chart at %s", java.util.Arrays.toString(r)).isGreaterThan(0.05);
+            assertThat(drawn.colours()).as("colours in chart at %s", java.util.Arrays.toString(r)).isGreaterThan(10);
         }
         int[] tests = rects.get(0);
-        assertThat(hasColourNear(tests, 0x2da44e)).as("green passed bars").isTrue();
-        assertThat(hasColourNear(tests, 0xcf222e)).as("red failed bars").isTrue();
+        assertThat(hasColourNear(screenshot, tests, 0x2da44e)).as("green passed bars").isTrue();
+        assertThat(hasColourNear(screenshot, tests, 0xcf222e)).as("red failed bars").isTrue();
     }
 
     @Test
     void followsTheDarkColourScheme() {
         assertThat(brightness(screenshot.getRGB(5, 5))).as("light page background").isGreaterThan(200);
         assertThat(brightness(darkScreenshot.getRGB(5, 5))).as("dark page background").isLessThan(60);
-        int[] tests = chartRects().get(0);
+        int[] tests = chartRects(dom).get(0);
         assertThat(brightness(darkScreenshot.getRGB(tests[0] + 1, tests[1] + 1))).as("dark chart panel").isLessThan(60);
-    }
-
-    private static int brightness(int rgb) {
-        return (((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff)) / 3;
     }
 
     @Test
     void hostileTestNamesAreShownAsTextNotMarkup() {
-        assertThat(dom).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
-        assertThat(dom).contains(ReportSamples.HOSTILE_CLASS.replace("\"", "\""));
-        assertThat(dom).contains("&lt;img src=x onerror=\"document.title='XSS'\"&gt;");
+        assertThat(dom).contains("&lt;img src=x onerror=alert(1)&gt;");
+        assertThat(dom).contains(SampleResults.HOSTILE_CLASS.replace("\"", "\""));
+        assertThat(dom).contains("expected &lt;b&gt;bold&lt;/b&gt; &amp; \"quoted\" but was '&lt;/div&gt;&lt;script&gt;alert(2)&lt;/script&gt;'");
         String rendered = dom.replaceAll("(?s)<script[^>]*>.*?</script>", "");
         for (String markup : List.of("<img", "<b>evil", "<i>Helper", "<b>not bold", "<script>alert")) {
             assertThat(rendered.contains(markup)).as("rendered page contains element %s", markup).isFalse();
@@ -183,29 +125,5 @@ class HtmlReportIT {
             n++;
         }
         return n;
-    }
-
-    private static List<int[]> chartRects() {
-        Matcher m = Pattern.compile("data-chart-rects=\"([^\"]*)\"").matcher(dom);
-        assertThat(m.find()).as("chart rectangles reported by the page").isTrue();
-        List<int[]> rects = new ArrayList<>();
-        for (String r : m.group(1).split(";")) {
-            String[] p = r.split(",");
-            rects.add(new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3])});
-        }
-        return rects;
-    }
-
-    private static boolean hasColourNear(int[] r, int rgb) {
-        for (int y = r[1]; y < r[1] + r[3]; y++) {
-            for (int x = r[0]; x < r[0] + r[2]; x++) {
-                int c = screenshot.getRGB(x, y);
-                if (Math.abs(((c >> 16) & 0xff) - ((rgb >> 16) & 0xff)) < 24 && Math.abs(((c >> 8) & 0xff) - ((rgb >> 8) & 0xff)) < 24
-                        && Math.abs((c & 0xff) - (rgb & 0xff)) < 24) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

@@ -23,8 +23,8 @@ class HtmlReportTest {
 
     @Test
     void pageIsSelfContainedAndNoBuildTextCanOpenATag() throws IOException {
-        List<RunRecord> history = ReportSamples.history(30);
-        RunDetails last = ReportSamples.hostileDetails(history.get(history.size() - 1));
+        List<RunRecord> history = SampleResults.history(30);
+        RunDetails last = SampleResults.withFlakyTest(SampleResults.hostileDetails(history.get(history.size() - 1)));
 
         Path page = HtmlReport.write(history, Optional.of(last), tmp.resolve("report"));
 
@@ -33,21 +33,21 @@ class HtmlReportTest {
         String echarts = HtmlReport.Echarts.script();
         assertThat(full.contains(echarts)).as("ECharts inlined").isTrue();
         String html = full.replace(echarts, "");
-        for (String bad : List.of(ReportSamples.HOSTILE_NAME, "<img", "<b>evil", "<i>Helper", "</script><script>document")) {
+        for (String bad : List.of(SampleResults.HOSTILE_NAME, "<img", "<b>evil", "<i>Helper", "</script><script>document")) {
             assertThat(html.contains(bad)).as("page contains %s", bad).isFalse();
         }
         assertThat(java.util.regex.Pattern.compile("(src|href)=\"https?:").matcher(full).find()).as("network reference").isFalse();
-        assertThat(html.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e")).isTrue();
+        assertThat(html.contains("\\u003cimg src=x onerror=alert(1)\\u003e")).isTrue();
         assertThat(html.split("<script", -1)).as("data + echarts + ui + bootstrap").hasSize(5);
     }
 
     @Test
     void embeddedDataIsTrimmedToFailuresAndFlakes() {
-        List<RunRecord> history = ReportSamples.history(1);
-        RunDetails page = HtmlReport.forPage(ReportSamples.hostileDetails(history.get(0)));
+        List<RunRecord> history = SampleResults.history(1);
+        RunDetails page = HtmlReport.forPage(SampleResults.withFlakyTest(SampleResults.hostileDetails(history.get(0))));
 
         assertThat(page.tests().cases()).extracting(TestCaseResult::name)
-                .containsExactly(ReportSamples.HOSTILE_NAME, "dividesByZero", "flakes");
+                .containsExactly(SampleResults.HOSTILE_NAME, "dividesByZero", "flakes");
         assertThat(page.coverage().coveredClasses()).isEmpty();
         assertThat(page.coverage().packages()).hasSize(2);
     }
@@ -70,8 +70,8 @@ class HtmlReportTest {
 
     @Test
     void withoutDetailsTheNewestHistoryRecordIsShown() throws IOException {
-        List<RunRecord> history = ReportSamples.history(3);
+        List<RunRecord> history = SampleResults.history(3);
         String html = Files.readString(HtmlReport.write(history, Optional.empty(), tmp));
-        assertThat(html).contains("\"last\":{\"record\":{\"runId\":\"run-2\"");
+        assertThat(html).contains("\"last\":{\"record\":{\"runId\":\"build-2\"");
     }
 }

@@ -154,17 +154,6 @@ class SpecParserTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"200ms,200", "30s,30000", "5m,300000", "1h,3600000", "30,30000", "1.5,1500", "PT2S,2000", "0,0"})
-    void durationsAcceptUnitsOrSeconds(String text, long millis) {
-        assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));
-    }
-
-    @Test
-    void durationsRejectNonsense() {
-        assertThatThrownBy(() -> Durations.parse("3 weeks")).hasMessageContaining("'3 weeks' is not a duration");
-    }
-
-    @ParameterizedTest
     @CsvSource({"1024,1024", "512KB,524288", "10MB,10485760", "1GiB,1073741824", "2k,2048"})
     void sizesAcceptUnits(String text, long bytes) {
         assertThat(SpecParser.parseSize(text)).isEqualTo(bytes);
