@@ -8,6 +8,8 @@ import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.actions.SelfTestBuildAction;
 import io.jenkins.plugins.selftest.agent.AgentOutcome;
 import io.jenkins.plugins.selftest.agent.SelfTestAgent;
+import io.jenkins.plugins.selftest.agent.SelfTestCalls;
+import io.jenkins.plugins.selftest.agent.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.history.ShardRecord;
@@ -28,7 +30,9 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 /**
  * What a {@code selfTest} result does to the build, as its {@link FailurePolicy} says: the build action, the reports
  * archived as artifacts, the lines of the build log, the build's result (UNSTABLE, with a warning on the step) or the
- * step's failure, and the summary the Pipeline gets back. Used on the step's own thread, one result at a time.
+ * step's failure, and the summary the Pipeline gets back. Here the shards' outcomes ({@code ok}, {@code failed},
+ * {@code timeout}, {@code error}, {@code aborted}) get their meaning for the step. Used on the step's own thread, one
+ * result at a time.
  */
 final class ResultPublisher {
 
@@ -103,12 +107,42 @@ final class ResultPublisher {
     }
 
     /**
+     * Publishes shard {@code index} of a plan, run on its own: its line in the log, then the step fails or the build is
+     * marked as the policy says. Its reports stay with the build for {@code selfTestPublish}.
+     *
+     * @return the shard's counts for the Pipeline: index, outcome, total, passed, failed, skipped
+     * @throws AbortException when the shard was aborted, or could not run or had failures and the policy says fail
+     */
+    Map<String, Object> publishShard(int index, ShardOutcome o) throws Exception {
+        PrintStream log = context.get(TaskListener.class).getLogger();
+        log.println("selfTest: " + SelfTestCalls.shardLine(o.index(), o.shardCount(), o.outcome(), o.total(), o.failed(),
+                o.skipped(), o.runtimeSeconds()));
+        o.problems().forEach(p -> log.println("selfTest:   " + p));
+        if (ShardRecord.ABORTED.equals(o.outcome())) {
+            throw new AbortException("selfTest: shard " + index + " was aborted");
+        }
+        if (o.setupError().isPresent() || ShardRecord.ERROR.equals(o.outcome())) {
+            String why = o.setupError().orElse(o.problems().isEmpty() ? "it left no results" : o.problems().get(0));
+            couldNotRun(1, "shard " + index + ": " + why, "shard " + index);
+        }
+        testFailures(o.failed(), ShardRecord.TIMEOUT.equals(o.outcome()) ? 1 : 0);
+        LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+        m.put("index", o.index());
+        m.put("outcome", o.outcome());
+        m.put("total", o.total());
+        m.put("passed", o.passed());
+        m.put("failed", o.failed());
+        m.put("skipped", o.skipped());
+        return m;
+    }
+
+    /**
      * Shards that could not run: the step fails, or the log says the step goes on.
      *
      * @param detail  for the step's failure: which shards and why
      * @param subject for the log: which shards
      */
-    void couldNotRun(int count, String detail, String subject) throws Exception {
+    private void couldNotRun(int count, String detail, String subject) throws Exception {
         if (policy.failOnError()) {
             throw new AbortException(Messages.get("SelfTestStep.ShardErrors", count, detail));
         }
@@ -117,7 +151,7 @@ final class ResultPublisher {
     }
 
     /** Failed tests and shards that timed out, if any: the build becomes UNSTABLE with a warning, or the step fails. */
-    void testFailures(int failed, int timeouts) throws Exception {
+    private void testFailures(int failed, int timeouts) throws Exception {
         if (failed == 0 && timeouts == 0) {
             return;
         }

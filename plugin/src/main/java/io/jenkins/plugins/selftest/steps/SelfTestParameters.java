@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.steps;
 
+import hudson.AbortException;
 import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
 import io.jenkins.plugins.selftest.engine.run.Framework;
@@ -198,10 +199,10 @@ final class SelfTestParameters {
     }
 
     /**
-     * What is wrong with the values, one line a field ({@code <field>: '<value>' <what is wrong>; <the fix>}), without
+     * What is wrong with the values, one line a problem ({@code <field>: '<value>' <what is wrong>; <the fix>}), without
      * the step's name; empty when all are good.
      */
-    List<String> problems() {
+    private List<String> problems() {
         List<String> problems = new ArrayList<>();
         Choices.below("shards", shards, 1).ifPresent(problems::add);
         Choices.below("workers", workers, 0).ifPresent(problems::add);
@@ -224,13 +225,16 @@ final class SelfTestParameters {
     }
 
     /**
-     * The settings the agent runs with. Call once {@link #problems()} is empty.
+     * The settings the agent runs with, once the values are checked together: every bad one is a line of the
+     * exception.
      *
-     * @throws IllegalStateException when the timeout is not a positive duration
+     * @param step the name the Pipeline called the step by ({@code selfTest}, {@code selfTestPlan}), which every line
+     *             starts with
+     * @throws AbortException naming the step, each bad field, its value and the fix
      */
-    SelfTestSettings settings() {
-        long limit = timeout(timeout).orElseThrow(() -> new IllegalStateException(timeoutProblem(timeout).orElseThrow()))
-                .toSeconds();
+    SelfTestSettings settings(String step) throws AbortException {
+        Choices.check(step, problems());
+        long limit = timeout(timeout).orElseThrow().toSeconds();
         return new SelfTestSettings(framework, Optional.ofNullable(blankToNull(command)), shards,
                 workers == 0 ? shards : Math.max(workers, shards), list(tests), list(excludes), runtime,
                 Optional.ofNullable(blankToNull(image)), Optional.ofNullable(blankToNull(dockerHost)), limit, coverage,

@@ -174,8 +174,7 @@ public class SelfTestPlanStep extends Step {
 
     /** The plan's settings, checked as {@code selfTest} checks them; messages name {@code selfTestPlan}. */
     SelfTestSettings settings() throws AbortException {
-        Choices.check("selfTestPlan", parameters.problems());
-        return parameters.settings();
+        return parameters.settings("selfTestPlan");
     }
 
     /**

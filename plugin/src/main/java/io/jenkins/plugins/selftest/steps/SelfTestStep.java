@@ -10,13 +10,9 @@ import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.agent.AgentOutcome;
 import io.jenkins.plugins.selftest.agent.RemoteSelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestAgent;
-import io.jenkins.plugins.selftest.agent.SelfTestCalls;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
 import io.jenkins.plugins.selftest.agent.ShardOutcome;
-import io.jenkins.plugins.selftest.engine.history.ShardRecord;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
-import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -235,14 +231,9 @@ public class SelfTestStep extends Step {
                 : new ShardExecution(context, settings, shard, parameters.failurePolicy(), agent, executor);
     }
 
-    /**
-     * The parameters as the agent needs them, checked together: every bad one is a line of the exception.
-     *
-     * @throws AbortException naming the step, each bad field, its value and the fix
-     */
+    /** The parameters as the agent needs them, checked ({@link SelfTestParameters#settings(String)}). */
     SelfTestSettings settings() throws AbortException {
-        Choices.check("selfTest", parameters.problems());
-        return parameters.settings();
+        return parameters.settings("selfTest");
     }
 
     /**
@@ -304,27 +295,7 @@ public class SelfTestStep extends Step {
             SelfTestSettings merged = store.settings().map(ps -> ps.settings().forShard(settings)).orElse(settings);
             ShardOutcome o = onAgent(() -> agent().runShard(merged, plan, shard, runId(), environment,
                     store.shardDir(shard)));
-            PrintStream log = listener.getLogger();
-            log.println("selfTest: " + SelfTestCalls.shardLine(o.index(), o.shardCount(), o.outcome(), o.total(),
-                    o.failed(), o.skipped(), o.runtimeSeconds()));
-            o.problems().forEach(p -> log.println("selfTest:   " + p));
-            if (ShardRecord.ABORTED.equals(o.outcome())) {
-                throw new AbortException("selfTest: shard " + shard + " was aborted");
-            }
-            ResultPublisher publisher = new ResultPublisher(getContext(), agent(), policy);
-            if (o.setupError().isPresent() || ShardRecord.ERROR.equals(o.outcome())) {
-                String why = o.setupError().orElse(o.problems().isEmpty() ? "it left no results" : o.problems().get(0));
-                publisher.couldNotRun(1, "shard " + shard + ": " + why, "shard " + shard);
-            }
-            publisher.testFailures(o.failed(), ShardRecord.TIMEOUT.equals(o.outcome()) ? 1 : 0);
-            LinkedHashMap<String, Object> m = new LinkedHashMap<>();
-            m.put("index", o.index());
-            m.put("outcome", o.outcome());
-            m.put("total", o.total());
-            m.put("passed", o.passed());
-            m.put("failed", o.failed());
-            m.put("skipped", o.skipped());
-            return m;
+            return new ResultPublisher(getContext(), agent(), policy).publishShard(shard, o);
         }
     }
 

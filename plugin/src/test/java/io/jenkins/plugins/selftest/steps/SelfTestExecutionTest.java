@@ -12,7 +12,9 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.selftest.actions.SelfTestBuildAction;
 import io.jenkins.plugins.selftest.agent.ActiveRuns;
+import io.jenkins.plugins.selftest.agent.AgentLink;
 import io.jenkins.plugins.selftest.agent.AgentOutcome;
+import io.jenkins.plugins.selftest.agent.RemoteSelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
 import io.jenkins.plugins.selftest.agent.ShardOutcome;
@@ -32,6 +34,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /** The selfTest executions against fakes of the context, the build and the agent side. */
 class SelfTestExecutionTest {
@@ -253,6 +259,31 @@ class SelfTestExecutionTest {
         assertThat(failure).isInstanceOf(AbortException.class);
         assertThat(failure.getMessage()).startsWith("selfTest: Jenkins restarted while the tests ran; "
                 + "cannot clean up run " + e.runId());
+    }
+
+    /**
+     * The Pipeline writes an execution with JBoss Marshalling, which knows neither records nor types that are not
+     * serializable: every field an execution (or its agent) persists must be a serializable class.
+     */
+    @Test
+    void whatTheExecutionsPersistIsSerializableAndNoRecord() {
+        List<String> wrong = new ArrayList<>();
+        for (Class<?> type : List.of(SelfTestStep.Execution.class, SelfTestStep.ShardExecution.class,
+                SelfTestPlanStep.Execution.class, SelfTestPublishStep.Execution.class, RemoteSelfTestAgent.class,
+                AgentLink.class)) {
+            assertThat(Serializable.class).isAssignableFrom(type);
+            for (Class<?> c = type; c != Object.class && c != StepExecution.class; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    int m = f.getModifiers();
+                    Class<?> t = f.getType();
+                    if (!Modifier.isStatic(m) && !Modifier.isTransient(m) && !t.isPrimitive()
+                            && (!Serializable.class.isAssignableFrom(t) || t.isRecord())) {
+                        wrong.add(c.getSimpleName() + "." + f.getName() + ": " + t.getName());
+                    }
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
     }
 
     /** An executor that accepts work and never runs it, as a controller that goes down before the work comes back. */
