@@ -18,10 +18,14 @@ import java.util.Optional;
  * on (Pipeline's flat syntax, {@code selfTest(shards: 2)}, finds parameters only on the step's class and its
  * superclasses): so no step has a parameter it then refuses, and all check a parameter alike.
  *
- * <p>Setters keep what they are given, a bad value included, for {@link #problems()} to report (see {@link Choices}).
+ * <p>Setters keep what they are given, a bad value included, for {@link #settings(String)} to report (see
+ * {@link Choices}).
  * Not thread-safe: a step is filled and started on one thread.
  */
 final class SelfTestParameters {
+
+    /** The time limit of a shard (and of the plan's preparation) when none is given. */
+    static final String DEFAULT_TIMEOUT = "30m";
 
     private int shards = 1;
     private int workers;
@@ -41,10 +45,8 @@ final class SelfTestParameters {
     private boolean orphansRecursive;
     private boolean failOnError = true;
     private boolean unstableOnFailures = true;
+    /** {@code selfTest(shard: n)}; null for the whole run. */
     private Integer shard;
-
-    /** The time limit of a shard (and of the plan's preparation) when none is given. */
-    static final String DEFAULT_TIMEOUT = "30m";
 
     int getShards() {
         return shards;
@@ -272,7 +274,7 @@ final class SelfTestParameters {
                 .map(p -> Messages.get("SelfTestStep.OutsideWorkspace", field, p)).toList();
     }
 
-    static List<String> list(String commaSeparated) {
+    private static List<String> list(String commaSeparated) {
         if (commaSeparated == null) {
             return List.of();
         }
