@@ -2,6 +2,12 @@ package io.jenkins.plugins.selftest.actions;
 
 import hudson.model.Job;
 import hudson.model.Run;
+import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -29,6 +35,8 @@ public final class BuildHistory {
     /** Builds looked at per build a trend shows. */
     public static final int TREND_LOOK_BACK_FACTOR = 2;
 
+    private static final Logger LOGGER = Logger.getLogger(BuildHistory.class.getName());
+
     private BuildHistory() {
     }
 
@@ -46,6 +54,32 @@ public final class BuildHistory {
      */
     public static Stream<SelfTestBuildAction> of(Job<?, ?> job, String urlName, int lookBack) {
         return results(job.getLastBuild(), urlName, lookBack);
+    }
+
+    /**
+     * The records of up to {@value #TIMINGS_RESULTS} earlier builds with results, oldest first, for the planner's
+     * timings; a record that cannot be read is passed over.
+     */
+    public static List<RunRecord> timings(Run<?, ?> run) {
+        List<RunRecord> records = new ArrayList<>(before(run, SelfTestBuildAction.URL_NAME, TIMINGS_LOOK_BACK)
+                .flatMap(BuildHistory::readable).limit(TIMINGS_RESULTS).toList());
+        Collections.reverse(records);
+        return records;
+    }
+
+    /** The record of the latest earlier build with results, to compare with. */
+    public static Optional<RunRecord> previousRecord(Run<?, ?> run) {
+        return before(run, SelfTestBuildAction.URL_NAME, PREVIOUS_LOOK_BACK).findFirst()
+                .map(SelfTestBuildAction::getRecord);
+    }
+
+    private static Stream<RunRecord> readable(SelfTestBuildAction a) {
+        try {
+            return Stream.of(a.getRecord());
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "unreadable selfTest record on " + a.getRun(), e);
+            return Stream.empty();
+        }
     }
 
     private static Stream<SelfTestBuildAction> results(Run<?, ?> newest, String urlName, int lookBack) {

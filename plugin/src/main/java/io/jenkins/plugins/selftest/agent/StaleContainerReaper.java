@@ -5,9 +5,8 @@ import hudson.model.AsyncPeriodicWork;
 import hudson.model.Computer;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import jenkins.model.Jenkins;
@@ -23,7 +22,7 @@ import jenkins.model.Jenkins;
 public class StaleContainerReaper extends AsyncPeriodicWork {
 
     static final long PERIOD_MILLIS = TimeUnit.MINUTES.toMillis(15);
-    static final long CALL_TIMEOUT_SECONDS = 300;
+    static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
 
     public StaleContainerReaper() {
         super("selfTest stale container reaper");
@@ -54,17 +53,14 @@ public class StaleContainerReaper extends AsyncPeriodicWork {
     /** One agent: never throws; a failure becomes a line. */
     static List<String> reapOn(VirtualChannel channel, List<String> live) throws InterruptedException {
         try {
-            Future<ArrayList<String>> f = channel.callAsync(new SelfTestCalls.ReapStale(ActiveRuns.PREFIX, live));
-            try {
-                return f.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                f.cancel(true);
-                return List.of("no answer within " + CALL_TIMEOUT_SECONDS + " s; trying again next time");
-            }
+            return AgentLink.await(channel.callAsync(new SelfTestCalls.ReapStale(ActiveRuns.PREFIX, live)), CALL_TIMEOUT);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            return List.of("cannot reap stale selftest containers: " + e);
+            // AgentLink says a timeout as an IOException caused by the TimeoutException, having cancelled the call
+            return List.of(e.getCause() instanceof TimeoutException
+                    ? "no answer within " + CALL_TIMEOUT.toSeconds() + " s; trying again next time"
+                    : "cannot reap stale selftest containers: " + e);
         }
     }
 }

@@ -26,15 +26,25 @@ final class Choices {
     private Choices() {
     }
 
+    // The closed sets of strings the steps take, each spelled here once, in the order the form offers them. Where the
+    // engine has an enum for the set, the spellings are derived from it, so the steps take what the engine knows.
+
     /** The restart policies, the default ({@code on-failure}) first so that a new form shows it. */
     static final String[] RESTART = Stream.concat(Stream.of(RestartPolicy.ON_FAILURE),
             Arrays.stream(RestartPolicy.values()).filter(p -> p != RestartPolicy.ON_FAILURE))
             .map(RestartPolicy::label).toArray(String[]::new);
-    static final String[] FRAMEWORK = Arrays.stream(Framework.values()).map(f -> f.name().toLowerCase(Locale.ROOT))
-            .toArray(String[]::new);
-    /** {@code none} (local processes), then the container CLIs the engine knows. */
-    static final String[] RUNTIME = Stream.concat(Stream.of("none"),
+    /** The engine's frameworks, spelled as {@link #spelling(Framework)} does. */
+    static final String[] FRAMEWORK = Arrays.stream(Framework.values()).map(Choices::spelling).toArray(String[]::new);
+    /** The runtime of local processes, without containers: the default. */
+    static final String NO_RUNTIME = "none";
+    /** {@value #NO_RUNTIME} (local processes), then the container CLIs the engine knows. */
+    static final String[] RUNTIME = Stream.concat(Stream.of(NO_RUNTIME),
             Arrays.stream(ContainerRuntime.Kind.values()).map(ContainerRuntime.Kind::executable)).toArray(String[]::new);
+
+    /** How a Pipeline spells {@code framework}: {@code maven}, {@code gradle}, {@code pytest}, {@code custom}. */
+    static String spelling(Framework framework) {
+        return framework.name().toLowerCase(Locale.ROOT);
+    }
 
     /**
      * The spelling {@code start()} and the agent expect ({@code 'Docker '} becomes {@code docker}) when {@code value}

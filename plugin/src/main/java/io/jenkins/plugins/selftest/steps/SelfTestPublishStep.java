@@ -1,17 +1,18 @@
 package io.jenkins.plugins.selftest.steps;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.EnvVars;
+import hudson.AbortException;
 import hudson.Extension;
-import hudson.FilePath;
-import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.selftest.Messages;
-import java.util.Set;
+import io.jenkins.plugins.selftest.agent.AgentOutcome;
+import io.jenkins.plugins.selftest.agent.RemoteSelfTestAgent;
+import io.jenkins.plugins.selftest.agent.SelfTestAgent;
+import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -23,55 +24,76 @@ import org.kohsuke.stapler.DataBoundSetter;
  */
 public class SelfTestPublishStep extends Step {
 
-    private boolean failOnError = true;
-    private boolean unstableOnFailures = true;
+    private final SelfTestParameters parameters = new SelfTestParameters();
 
     @DataBoundConstructor
     public SelfTestPublishStep() {
     }
 
     public boolean isFailOnError() {
-        return failOnError;
+        return parameters.isFailOnError();
     }
 
     /** A shard that could not run, or never ran, fails the step (after publishing the others); default true. */
     @DataBoundSetter
     public void setFailOnError(boolean failOnError) {
-        this.failOnError = failOnError;
+        parameters.setFailOnError(failOnError);
     }
 
     public boolean isUnstableOnFailures() {
-        return unstableOnFailures;
+        return parameters.isUnstableOnFailures();
     }
 
-    /** Test failures make the build UNSTABLE (default) rather than FAILED. */
+    /** Test failures (and shards that timed out) make the build UNSTABLE (default) rather than failing the step. */
     @DataBoundSetter
     public void setUnstableOnFailures(boolean unstableOnFailures) {
-        this.unstableOnFailures = unstableOnFailures;
+        parameters.setUnstableOnFailures(unstableOnFailures);
     }
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        return SelfTestExecution.publish(this, context);
+        return execution(context, RemoteSelfTestAgent.of(context), SelfTestExecution.POOL);
+    }
+
+    /** The publish's execution. */
+    Execution execution(StepContext context, SelfTestAgent agent, ExecutorService executor) {
+        return new Execution(context, parameters.failurePolicy(), agent, executor);
+    }
+
+    /**
+     * Merges on the agent the shards kept with the build ({@link PlanStore}), with the settings the plan was made
+     * with, and publishes the result as {@code selfTest} does. Persisted as {@link SelfTestExecution} says.
+     */
+    static final class Execution extends SelfTestExecution {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient FailurePolicy policy;
+
+        Execution(StepContext context, FailurePolicy policy, SelfTestAgent agent, ExecutorService executor) {
+            // the shards' containers were each reaped by their own step; the merge runs local code only
+            super(context, "publish", Choices.NO_RUNTIME, null, agent, executor);
+            this.policy = policy;
+        }
+
+        @Override
+        Object work(Run<?, ?> run, TaskListener listener, Map<String, String> environment) throws Exception {
+            PlanStore store = new PlanStore(run);
+            PlanStore.PlanSettings ps = store.settings()
+                    .orElseThrow(() -> new AbortException(Messages.get("SelfTestPublishStep.NoPlan")));
+            ShardPlan plan = store.plan().orElseThrow(() -> new AbortException(Messages.get("SelfTestPublishStep.NoPlan")));
+            listener.getLogger().println("selfTest: merging the shards of run " + ps.runId() + " in " + agent().describe());
+            AgentOutcome o = onAgent(() -> agent().publish(ps.settings(), plan, ps.startedAtMillis(), runId(),
+                    environment, store.shardsDir()));
+            return new ResultPublisher(getContext(), agent(), policy).publish(o);
+        }
     }
 
     @Extension
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends SelfTestDescriptor {
 
-        @Override
-        public String getFunctionName() {
-            return "selfTestPublish";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.get("SelfTestPublishStep.DisplayName");
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, FilePath.class, Launcher.class, TaskListener.class, EnvVars.class);
+        public DescriptorImpl() {
+            super("selfTestPublish", "SelfTestPublishStep.DisplayName");
         }
     }
 }

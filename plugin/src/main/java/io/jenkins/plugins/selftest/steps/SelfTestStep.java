@@ -1,27 +1,24 @@
 package io.jenkins.plugins.selftest.steps;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
-import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.selftest.Messages;
+import io.jenkins.plugins.selftest.actions.BuildHistory;
+import io.jenkins.plugins.selftest.agent.AgentOutcome;
+import io.jenkins.plugins.selftest.agent.RemoteSelfTestAgent;
+import io.jenkins.plugins.selftest.agent.SelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
-import io.jenkins.plugins.selftest.engine.supervisor.Durations;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
+import io.jenkins.plugins.selftest.agent.ShardOutcome;
+import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -29,204 +26,187 @@ import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code selfTest(shards: 4, workers: 8, image: '...', framework: 'maven', timeout: '20m', coverage: true,
- * orphans: true)}: runs the test suite in shards and publishes results, coverage and orphans.
+ * orphans: true)}: runs the test suite in shards and publishes results, coverage and orphans ({@link Execution}).
+ * With {@code shard: n} it runs only that shard of the build's plan ({@link ShardExecution}).
  */
 public class SelfTestStep extends Step {
 
-    private int shards = 1;
-    private int workers;
-    private String framework = "maven";
-    private String command;
-    private String tests;
-    private String excludes;
-    private String image;
-    private String runtime = "none";
-    private String dockerHost;
-    private String timeout = "30m";
-    private boolean coverage = true;
-    private String coverageExec;
-    private String coverageClasses;
-    private String coverageSources;
-    private boolean orphans = true;
-    private boolean orphansRecursive;
-    private boolean failOnError = true;
-    private boolean unstableOnFailures = true;
-    private Integer shard;
+    private final SelfTestParameters parameters = new SelfTestParameters();
 
     @DataBoundConstructor
     public SelfTestStep() {
     }
 
     public int getShards() {
-        return shards;
+        return parameters.getShards();
     }
 
     @DataBoundSetter
     public void setShards(int shards) {
-        this.shards = shards;
+        parameters.setShards(shards);
     }
 
     public int getWorkers() {
-        return workers;
+        return parameters.getWorkers();
     }
 
     /** Total parallelism, divided over the shards (each at least one); 0 means one per shard. */
     @DataBoundSetter
     public void setWorkers(int workers) {
-        this.workers = workers;
+        parameters.setWorkers(workers);
     }
 
     public String getFramework() {
-        return framework;
+        return parameters.getFramework();
     }
 
     @DataBoundSetter
     public void setFramework(String framework) {
-        this.framework = Choices.canonical(framework, Choices.FRAMEWORK);
+        parameters.setFramework(framework);
     }
 
     public String getCommand() {
-        return command;
+        return parameters.getCommand();
     }
 
     /** For {@code framework: 'custom'}: the command template each shard runs. */
     @DataBoundSetter
     public void setCommand(String command) {
-        this.command = command;
+        parameters.setCommand(command);
     }
 
     public String getTests() {
-        return tests;
+        return parameters.getTests();
     }
 
     @DataBoundSetter
     public void setTests(String tests) {
-        this.tests = tests;
+        parameters.setTests(tests);
     }
 
     public String getExcludes() {
-        return excludes;
+        return parameters.getExcludes();
     }
 
     @DataBoundSetter
     public void setExcludes(String excludes) {
-        this.excludes = excludes;
+        parameters.setExcludes(excludes);
     }
 
     public String getImage() {
-        return image;
+        return parameters.getImage();
     }
 
     @DataBoundSetter
     public void setImage(String image) {
-        this.image = image;
+        parameters.setImage(image);
     }
 
     public String getRuntime() {
-        return runtime;
+        return parameters.getRuntime();
     }
 
     /** {@code docker}, {@code podman} or {@code none} (local processes, the default). */
     @DataBoundSetter
     public void setRuntime(String runtime) {
-        this.runtime = Choices.canonical(runtime, Choices.RUNTIME);
+        parameters.setRuntime(runtime);
     }
 
     public String getDockerHost() {
-        return dockerHost;
+        return parameters.getDockerHost();
     }
 
     @DataBoundSetter
     public void setDockerHost(String dockerHost) {
-        this.dockerHost = dockerHost;
+        parameters.setDockerHost(dockerHost);
     }
 
     public String getTimeout() {
-        return timeout;
+        return parameters.getTimeout();
     }
 
     /** Per shard, e.g. {@code 20m}. */
     @DataBoundSetter
     public void setTimeout(String timeout) {
-        this.timeout = timeout;
+        parameters.setTimeout(timeout);
     }
 
     public boolean isCoverage() {
-        return coverage;
+        return parameters.isCoverage();
     }
 
     @DataBoundSetter
     public void setCoverage(boolean coverage) {
-        this.coverage = coverage;
+        parameters.setCoverage(coverage);
     }
 
     public String getCoverageExec() {
-        return coverageExec;
+        return parameters.getCoverageExec();
     }
 
     @DataBoundSetter
     public void setCoverageExec(String coverageExec) {
-        this.coverageExec = coverageExec;
+        parameters.setCoverageExec(coverageExec);
     }
 
     public String getCoverageClasses() {
-        return coverageClasses;
+        return parameters.getCoverageClasses();
     }
 
     @DataBoundSetter
     public void setCoverageClasses(String coverageClasses) {
-        this.coverageClasses = coverageClasses;
+        parameters.setCoverageClasses(coverageClasses);
     }
 
     public String getCoverageSources() {
-        return coverageSources;
+        return parameters.getCoverageSources();
     }
 
     @DataBoundSetter
     public void setCoverageSources(String coverageSources) {
-        this.coverageSources = coverageSources;
+        parameters.setCoverageSources(coverageSources);
     }
 
     public boolean isOrphans() {
-        return orphans;
+        return parameters.isOrphans();
     }
 
     @DataBoundSetter
     public void setOrphans(boolean orphans) {
-        this.orphans = orphans;
+        parameters.setOrphans(orphans);
     }
 
     public boolean isOrphansRecursive() {
-        return orphansRecursive;
+        return parameters.isOrphansRecursive();
     }
 
     @DataBoundSetter
     public void setOrphansRecursive(boolean orphansRecursive) {
-        this.orphansRecursive = orphansRecursive;
+        parameters.setOrphansRecursive(orphansRecursive);
     }
 
     public boolean isFailOnError() {
-        return failOnError;
+        return parameters.isFailOnError();
     }
 
     /** Whether a shard that cannot run (bad image, missing runtime) fails the step; default true. */
     @DataBoundSetter
     public void setFailOnError(boolean failOnError) {
-        this.failOnError = failOnError;
+        parameters.setFailOnError(failOnError);
     }
 
     public boolean isUnstableOnFailures() {
-        return unstableOnFailures;
+        return parameters.isUnstableOnFailures();
     }
 
     /** Test failures make the build UNSTABLE (default) rather than FAILED. */
     @DataBoundSetter
     public void setUnstableOnFailures(boolean unstableOnFailures) {
-        this.unstableOnFailures = unstableOnFailures;
+        parameters.setUnstableOnFailures(unstableOnFailures);
     }
 
     public Integer getShard() {
-        return shard;
+        return parameters.getShard();
     }
 
     /**
@@ -235,101 +215,96 @@ public class SelfTestStep extends Step {
      */
     @DataBoundSetter
     public void setShard(Integer shard) {
-        this.shard = shard;
+        parameters.setShard(shard);
     }
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        SelfTestSettings settings = settings();
-        return shard == null ? SelfTestExecution.run(this, settings, context)
-                : SelfTestExecution.shard(this, settings, shard, context);
+        SelfTestSettings settings = settings(); // a bad parameter fails the step before the workspace is looked at
+        return execution(context, settings, RemoteSelfTestAgent.of(context), SelfTestExecution.POOL);
     }
 
-    /** {@link #settings(String)} of {@code selfTest}. */
+    /** The execution of {@code settings} ({@link #settings()}): the whole run, or with {@code shard} that shard. */
+    SelfTestExecution execution(StepContext context, SelfTestSettings settings, SelfTestAgent agent,
+                                ExecutorService executor) {
+        Integer shard = parameters.getShard();
+        return shard == null ? new Execution(context, settings, parameters.failurePolicy(), agent, executor)
+                : new ShardExecution(context, settings, shard, parameters.failurePolicy(), agent, executor);
+    }
+
+    /** The parameters as the agent needs them, checked ({@link SelfTestParameters#settings(String)}). */
     SelfTestSettings settings() throws AbortException {
-        return settings("selfTest");
+        return parameters.settings("selfTest");
     }
 
     /**
-     * The parameters as the agent needs them, checked together: every bad one is a line of the exception.
-     *
-     * @param functionName the name the Pipeline called the step by ({@code selfTest}, {@code selfTestPlan}), which
-     *                     every message starts with
-     * @throws AbortException naming the step, each bad field, its value and the fix
+     * The whole run: one call into the agent that checks, prepares, plans with the timings of earlier builds, runs
+     * all shards and gathers them; then the result is published. Persisted as {@link SelfTestExecution} says.
      */
-    SelfTestSettings settings(String functionName) throws AbortException {
-        List<String> problems = new ArrayList<>();
-        Choices.below("shards", shards, 1).ifPresent(problems::add);
-        Choices.below("workers", workers, 0).ifPresent(problems::add);
-        if (shard != null) {
-            Choices.below("shard", shard, 0).ifPresent(problems::add);
+    static final class Execution extends SelfTestExecution {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient SelfTestSettings settings;
+        private final transient FailurePolicy policy;
+
+        Execution(StepContext context, SelfTestSettings settings, FailurePolicy policy, SelfTestAgent agent,
+                  ExecutorService executor) {
+            super(context, "run", settings.runtime(), settings.dockerHost().orElse(null), agent, executor);
+            this.settings = settings;
+            this.policy = policy;
         }
-        Choices.notOneOf("framework", framework, Choices.FRAMEWORK).ifPresent(problems::add);
-        Choices.notOneOf("runtime", runtime, Choices.RUNTIME).ifPresent(problems::add);
-        Optional<Duration> limit = timeout(timeout);
-        if (limit.isEmpty()) {
-            problems.add(Messages.get("SelfTestStep.BadTimeout", timeout));
+
+        @Override
+        Object work(Run<?, ?> run, TaskListener listener, Map<String, String> environment) throws Exception {
+            listener.getLogger().println("selfTest: run " + runId() + " in " + agent().describe());
+            AgentOutcome o = onAgent(() -> agent().run(settings, BuildHistory.timings(run), runId(), environment));
+            return new ResultPublisher(getContext(), agent(), policy).publish(o);
         }
-        if ("custom".equals(framework) && (command == null || command.isBlank())) {
-            problems.add(Messages.get("SelfTestStep.CustomNeedsCommand"));
+    }
+
+    /**
+     * {@code selfTest(shard: n)}: shard {@code n} of the plan {@code selfTestPlan} kept with the build, run with the
+     * plan's test selection and reports and this step's runtime, image, engine and timeout. Its directory is kept with
+     * the build for {@code selfTestPublish}; the build's result reflects its tests at once. Returns the shard's counts.
+     * Persisted as {@link SelfTestExecution} says.
+     */
+    static final class ShardExecution extends SelfTestExecution {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient SelfTestSettings settings;
+        private final transient int shard;
+        private final transient FailurePolicy policy;
+
+        ShardExecution(StepContext context, SelfTestSettings settings, int shard, FailurePolicy policy,
+                       SelfTestAgent agent, ExecutorService executor) {
+            super(context, "shard", settings.runtime(), settings.dockerHost().orElse(null), agent, executor);
+            this.settings = settings;
+            this.shard = shard;
+            this.policy = policy;
         }
-        if (!"none".equals(runtime) && image != null && image.isBlank()) {
-            problems.add(Messages.get("SelfTestStep.BlankImage", runtime));
-        }
-        for (String[] field : new String[][] {{"coverageExec", coverageExec}, {"coverageClasses", coverageClasses},
-                {"coverageSources", coverageSources}}) {
-            for (String p : list(field[1])) {
-                if (p.startsWith("/") || p.equals("..") || p.startsWith("../") || p.contains("/../")) {
-                    problems.add(Messages.get("SelfTestStep.OutsideWorkspace", field[0], p));
-                }
+
+        @Override
+        Object work(Run<?, ?> run, TaskListener listener, Map<String, String> environment) throws Exception {
+            PlanStore store = new PlanStore(run);
+            ShardPlan plan = store.plan().orElseThrow(() -> new AbortException(Messages.get("SelfTestStep.NoPlan", shard)));
+            if (shard >= plan.shardCount()) {
+                throw new AbortException(Messages.get("SelfTestStep.ShardNotInPlan", shard, plan.shardCount() - 1));
             }
+            // the tests were planned for the plan's framework and selection: those win over this step's
+            SelfTestSettings merged = store.settings().map(ps -> ps.settings().forShard(settings)).orElse(settings);
+            ShardOutcome o = onAgent(() -> agent().runShard(merged, plan, shard, runId(), environment,
+                    store.shardDir(shard)));
+            return new ResultPublisher(getContext(), agent(), policy).publishShard(shard, o);
         }
-        Choices.check(functionName, problems);
-        return new SelfTestSettings(framework, Optional.ofNullable(blankToNull(command)), shards,
-                workers == 0 ? shards : Math.max(workers, shards), list(tests), list(excludes), runtime,
-                Optional.ofNullable(blankToNull(image)), Optional.ofNullable(blankToNull(dockerHost)),
-                limit.orElseThrow().toSeconds(), coverage, list(coverageExec), list(coverageClasses), list(coverageSources),
-                orphans, orphansRecursive);
-    }
-
-    /** The per-shard time limit, 30 minutes when blank; empty when it is not a positive duration. */
-    static Optional<Duration> timeout(String text) {
-        try {
-            Duration d = Durations.parse(text == null || text.isBlank() ? "30m" : text);
-            return d.isZero() || d.isNegative() ? Optional.empty() : Optional.of(d);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    static List<String> list(String commaSeparated) {
-        if (commaSeparated == null) {
-            return List.of();
-        }
-        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
     }
 
     @Extension
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends SelfTestDescriptor {
 
-        @Override
-        public String getFunctionName() {
-            return "selfTest";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.get("SelfTestStep.DisplayName");
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, FilePath.class, Launcher.class, TaskListener.class, EnvVars.class);
+        public DescriptorImpl() {
+            super("selfTest", "SelfTestStep.DisplayName");
         }
 
         public ListBoxModel doFillFrameworkItems() {
@@ -343,27 +318,25 @@ public class SelfTestStep extends Step {
         // the form's checks are the checks of settings(), so the snippet generator and the Pipeline agree
 
         public FormValidation doCheckShards(@QueryParameter String value) {
-            Long n = Choices.formNumber(value, 1);
-            return Choices.form("shards", n == null ? Optional.of(notANumber(value)) : Choices.below("shards", n, 1));
+            return number("shards", value, 1);
         }
 
         public FormValidation doCheckWorkers(@QueryParameter String value) {
-            Long n = Choices.formNumber(value, 0);
-            return Choices.form("workers", n == null ? Optional.of(notANumber(value)) : Choices.below("workers", n, 0));
+            return number("workers", value, 0);
         }
 
         public FormValidation doCheckShard(@QueryParameter String value) {
-            Long n = Choices.formNumber(value, 0);
-            return Choices.form("shard", n == null ? Optional.of(notANumber(value)) : Choices.below("shard", n, 0));
+            return number("shard", value, 0);
         }
 
         public FormValidation doCheckTimeout(@QueryParameter String value) {
-            return Choices.form("timeout", timeout(value).isPresent() ? Optional.empty()
-                    : Optional.of(Messages.get("SelfTestStep.BadTimeout", value)));
+            return Choices.form("timeout", SelfTestParameters.timeoutProblem(value));
         }
 
-        private static String notANumber(String value) {
-            return "'" + value + "' is not a whole number";
+        private static FormValidation number(String field, String value, long min) {
+            Long n = Choices.formNumber(value, min);
+            return Choices.form(field, n == null ? Optional.of("'" + value + "' is not a whole number")
+                    : Choices.below(field, n, min));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.selftest.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import hudson.AbortException;
 import hudson.EnvVars;
@@ -11,8 +12,10 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.selftest.actions.SelfTestBuildAction;
 import io.jenkins.plugins.selftest.agent.ActiveRuns;
+import io.jenkins.plugins.selftest.agent.AgentLink;
 import io.jenkins.plugins.selftest.agent.AgentOutcome;
-import io.jenkins.plugins.selftest.agent.SelfTestAccess;
+import io.jenkins.plugins.selftest.agent.RemoteSelfTestAgent;
+import io.jenkins.plugins.selftest.agent.SelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
 import io.jenkins.plugins.selftest.agent.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
@@ -25,10 +28,18 @@ import io.jenkins.plugins.selftest.fakes.FakeContext;
 import io.jenkins.plugins.selftest.fakes.FakeListener;
 import io.jenkins.plugins.selftest.fakes.FakeRun;
 import io.jenkins.plugins.selftest.fakes.ManualScheduler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,23 +47,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /** The selfTest executions against fakes of the context, the build and the agent side. */
 class SelfTestExecutionTest {
 
     @TempDir
     Path tmp;
-    private Supplier<ExecutorService> saved;
+    /** Runs submitted work at once, on the test's thread. */
+    private ExecutorService executor = new ManualScheduler();
     private final FakeListener listener = new FakeListener();
     private final ScriptedAccess access = new ScriptedAccess();
     private BuildRun run;
@@ -60,19 +71,12 @@ class SelfTestExecutionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        saved = SelfTestExecution.executor;
-        SelfTestExecution.executor = ManualScheduler::new; // runs submitted work at once, on the test's thread
         run = new BuildRun(tmp.resolve("builds/7").toFile(), 7);
         EnvVars env = new EnvVars();
         env.put("DOCKER_HOST", "tcp://docker.example:2376");
         env.put("DOCKER_CONFIG", "/tmp/registry-config");
         env.put("PATH", "/usr/bin");
         context = new FakeContext().with(TaskListener.class, listener).with(Run.class, run).with(EnvVars.class, env);
-    }
-
-    @AfterEach
-    void tearDown() {
-        SelfTestExecution.executor = saved;
     }
 
     // --- the whole run ---
@@ -159,8 +163,8 @@ class SelfTestExecutionTest {
     @ParameterizedTest
     @CsvSource({"true", "false"})
     void setupErrorAbortsNamingTheMachineUnlessFailOnErrorIsOff(boolean failOnError) throws Exception {
-        access.runOutcome = Json.write(AgentOutcome.setupError(
-                "container image 'nope:1' is not available to podman: no such image", "/agent/ws@tmp/report"));
+        access.runOutcome = AgentOutcome.setupError(
+                "container image 'nope:1' is not available to podman: no such image", "/agent/ws@tmp/report");
         SelfTestStep step = new SelfTestStep();
         step.setRuntime("podman");
         step.setImage("nope:1");
@@ -199,11 +203,10 @@ class SelfTestExecutionTest {
     @Test
     void stopInterruptsTheRemoteCallAndReapsTheRunOnTheAgent() throws Exception {
         ExecutorService pool = Executors.newCachedThreadPool();
-        SelfTestExecution.executor = () -> pool;
+        executor = pool;
         try {
             access.block = new CountDownLatch(1);
-            SelfTestExecution e = SelfTestExecution.run(new SelfTestStep(), new SelfTestStep().settings(), context)
-                    .withAccess(access);
+            SelfTestExecution e = execution(new SelfTestStep());
             assertThat(e.start()).isFalse();
             assertThat(access.started.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(ActiveRuns.contains(e.runId())).isTrue();
@@ -225,13 +228,11 @@ class SelfTestExecutionTest {
 
     @Test
     void onResumeReapsWhatTheRunLeftAndFailsSayingWhy() throws Exception {
-        SelfTestExecution.executor = DroppingExecutor::new; // the controller goes down before the run comes back
-        SelfTestExecution e = SelfTestExecution.run(new SelfTestStep(), new SelfTestStep().settings(), context)
-                .withAccess(access);
+        executor = dropping(); // the controller goes down before the run comes back
+        SelfTestExecution e = execution(new SelfTestStep());
         e.start();
-        SelfTestExecution.executor = ManualScheduler::new;
         FakeContext resumed = new FakeContext().with(TaskListener.class, listener).with(Run.class, run);
-        SelfTestExecution after = copyWithContext(e, resumed);
+        SelfTestExecution after = restart(e, resumed);
 
         after.onResume();
 
@@ -242,119 +243,63 @@ class SelfTestExecutionTest {
 
     @Test
     void theExecutionSerializesWithWhatResumeNeedsAndAResumeWithoutTheAgentStillEndsTheStep() throws Exception {
-        SelfTestExecution.executor = DroppingExecutor::new;
-        SerializableContext c = new SerializableContext();
-        SelfTestExecution e = SelfTestExecution.run(new SelfTestStep(), new SelfTestStep().settings(), context)
-                .withAccess(access);
+        executor = dropping();
+        SelfTestExecution e = execution(new SelfTestStep());
         e.start();
-        java.lang.reflect.Field f = SelfTestExecution.class.getDeclaredField("context");
-        f.setAccessible(true);
-        f.set(e, c);
+        access.reapFailure = new IOException("agent 'gone' is not connected");
+        FakeContext resumed = new FakeContext(); // a context with nothing in it: no log, no build
 
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-            out.writeObject(e);
-        }
-        SelfTestExecution back;
-        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-            back = (SelfTestExecution) in.readObject();
-        }
+        SelfTestExecution back = restart(e, resumed);
         assertThat(back.runId()).isEqualTo(e.runId());
         assertThat(back.blocksRestart()).isFalse();
 
-        SelfTestExecution.executor = ManualScheduler::new;
-        back.onResume(); // no agent to reach here (the stand-in's FilePathUtils): the step still ends, saying so
+        back.onResume(); // the agent cannot be reached: the step still ends, saying so
 
-        assertThat(SerializableContext.failure).isInstanceOf(AbortException.class);
-        assertThat(SerializableContext.failure.getMessage()).startsWith("selfTest: Jenkins restarted while the tests ran; "
+        Throwable failure = catchThrowable(resumed::await);
+        assertThat(failure).isInstanceOf(AbortException.class);
+        assertThat(failure.getMessage()).startsWith("selfTest: Jenkins restarted while the tests ran; "
                 + "cannot clean up run " + e.runId());
     }
 
-    /** A context that survives serialization, as the Pipeline's does; records the failure it ends with. */
-    static final class SerializableContext extends org.jenkinsci.plugins.workflow.steps.StepContext {
-        private static final long serialVersionUID = 1L;
-        static volatile Throwable failure;
-
-        @Override
-        public <T> T get(Class<T> type) {
-            return null;
+    /**
+     * The Pipeline writes an execution with JBoss Marshalling, which knows neither records nor types that are not
+     * serializable: every field an execution (or its agent) persists must be a serializable class.
+     */
+    @Test
+    void whatTheExecutionsPersistIsSerializableAndNoRecord() {
+        List<String> wrong = new ArrayList<>();
+        for (Class<?> type : List.of(SelfTestStep.Execution.class, SelfTestStep.ShardExecution.class,
+                SelfTestPlanStep.Execution.class, SelfTestPublishStep.Execution.class, RemoteSelfTestAgent.class,
+                AgentLink.class)) {
+            assertThat(Serializable.class).isAssignableFrom(type);
+            for (Class<?> c = type; c != Object.class && c != StepExecution.class; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    int m = f.getModifiers();
+                    Class<?> t = f.getType();
+                    if (!Modifier.isStatic(m) && !Modifier.isTransient(m) && !t.isPrimitive()
+                            && (!Serializable.class.isAssignableFrom(t) || t.isRecord())) {
+                        wrong.add(c.getSimpleName() + "." + f.getName() + ": " + t.getName());
+                    }
+                }
+            }
         }
-
-        @Override
-        public void onSuccess(Object result) {
-        }
-
-        @Override
-        public void onFailure(Throwable t) {
-            failure = t;
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public com.google.common.util.concurrent.ListenableFuture<Void> saveState() {
-            return com.google.common.util.concurrent.Futures.immediateFuture(null);
-        }
-
-        @Override
-        public void setResult(Result r) {
-        }
-
-        @Override
-        public org.jenkinsci.plugins.workflow.steps.BodyInvoker newBodyInvoker() {
-            throw new IllegalStateException("no body");
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o == this;
-        }
-
-        @Override
-        public int hashCode() {
-            return 1;
-        }
+        assertThat(wrong).isEmpty();
     }
 
-    /** Accepts work and never runs it. */
-    static final class DroppingExecutor extends java.util.concurrent.AbstractExecutorService {
-        @Override
-        public void execute(Runnable command) {
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
-        }
+    /** An executor that accepts work and never runs it, as a controller that goes down before the work comes back. */
+    private static ExecutorService dropping() {
+        return new ManualScheduler() {
+            @Override
+            public void execute(Runnable command) {
+            }
+        };
     }
 
     // --- plan, shard, publish ---
 
     @Test
     void planIsKeptWithTheBuildAndReturnedAsPlainSerializableMaps() throws Exception {
-        access.planJson = plan().toJson();
+        access.plan = plan();
         SelfTestPlanStep step = new SelfTestPlanStep();
         step.setShards(2);
 
@@ -368,14 +313,14 @@ class SelfTestExecutionTest {
                 .containsEntry("workers", 1);
         assertThat(first).isInstanceOf(java.io.Serializable.class);
         assertThat(tmp.resolve("builds/7/selftest/plan.json")).exists();
-        assertThat(SelfTestExecution.readPlanSettings(run).orElseThrow().settings().shards()).isEqualTo(2);
+        assertThat(new PlanStore(run).settings().orElseThrow().settings().shards()).isEqualTo(2);
     }
 
     @Test
     void shardRunsFromTheBuildsPlanAndLogsItsLine() throws Exception {
         writePlan();
-        access.shardOutcome = Json.write(new ShardOutcome(1, 2, List.of("a.CTest"), ShardRecord.FAILED, Optional.of(1),
-                12.34, 35, 33, 1, 1, 0, 0, List.of(), Optional.empty(), "local processes"));
+        access.shardOutcome = new ShardOutcome(1, 2, List.of("a.CTest"), ShardRecord.FAILED, Optional.of(1),
+                12.34, 35, 33, 1, 1, 0, 0, List.of(), Optional.empty(), "local processes");
         SelfTestStep step = new SelfTestStep();
         step.setShard(1);
         step.setRuntime("podman");
@@ -492,37 +437,64 @@ class SelfTestExecutionTest {
 
     @Test
     void summaryIsPlainAndNullOnlyForMissingCoverage() {
-        assertThat(SelfTestExecution.summary(Optional.empty())).containsEntry("coverage", null).containsEntry("total", 0);
+        assertThat(ResultPublisher.summary(Optional.empty())).containsEntry("coverage", null).containsEntry("total", 0);
     }
 
     // --- helpers ---
 
     private Object start(Object step) throws Exception {
-        SelfTestExecution e;
-        if (step instanceof SelfTestPlanStep p) {
-            e = p.execution(context);
-        } else if (step instanceof SelfTestPublishStep p) {
-            e = SelfTestExecution.publish(p, context);
-        } else {
-            SelfTestStep s = (SelfTestStep) step;
-            e = s.getShard() == null ? SelfTestExecution.run(s, s.settings(), context)
-                    : SelfTestExecution.shard(s, s.settings(), s.getShard(), context);
-        }
-        assertThat(e.withAccess(access).start()).isFalse();
+        assertThat(execution(step).start()).isFalse();
         return context.await();
     }
 
-    /** Serialization round trip, as after a controller restart, with a new context and no access. */
-    private static SelfTestExecution copyWithContext(SelfTestExecution e, FakeContext c) throws Exception {
-        java.lang.reflect.Field f = SelfTestExecution.class.getDeclaredField("context");
-        f.setAccessible(true);
-        java.lang.reflect.Field a = SelfTestExecution.class.getDeclaredField("access");
-        a.setAccessible(true);
-        SelfTestAccess kept = (SelfTestAccess) a.get(e);
-        f.set(e, c);
-        a.set(e, kept); // FilePathUtils.find is the stand-in's: keep the scripted agent
-        return e;
+    /** The step's execution as its start() makes it, with the scripted agent and the test's executor. */
+    private SelfTestExecution execution(Object step) throws Exception {
+        if (step instanceof SelfTestPlanStep p) {
+            return p.execution(context, p.settings(), access, executor);
+        } else if (step instanceof SelfTestPublishStep p) {
+            return p.execution(context, access, executor);
+        }
+        SelfTestStep s = (SelfTestStep) step;
+        return s.execution(context, s.settings(), access, executor);
     }
+
+    /**
+     * A controller restart: the execution written and read back as the Pipeline does, its context now {@code after}
+     * (as the Pipeline's own is found again) and its agent the scripted one (as the real one is found again by its
+     * node and path); neither fake is itself serializable.
+     */
+    private <E extends SelfTestExecution> E restart(E execution, StepContext after) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
+            {
+                enableReplaceObject(true);
+            }
+
+            @Override
+            protected Object replaceObject(Object o) {
+                return o instanceof StepContext ? Kept.CONTEXT : o == access ? Kept.AGENT : o;
+            }
+        }) {
+            out.writeObject(execution);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())) {
+            {
+                enableResolveObject(true);
+            }
+
+            @Override
+            protected Object resolveObject(Object o) {
+                return o == Kept.CONTEXT ? after : o == Kept.AGENT ? access : o;
+            }
+        }) {
+            @SuppressWarnings("unchecked")
+            E back = (E) in.readObject();
+            return back;
+        }
+    }
+
+    /** What {@link #restart} keeps out of the bytes. */
+    private enum Kept { CONTEXT, AGENT }
 
     private static ShardPlan plan() {
         return new ShardPlan(List.of(new ShardPlan.Shard(0, List.of("a.ATest", "a.BTest"), 1, 3, 0),
@@ -531,11 +503,11 @@ class SelfTestExecutionTest {
 
     private void writePlan() throws IOException {
         Path root = tmp.resolve("builds/7");
-        Json.writeAtomically(root.resolve(SelfTestExecution.PLAN_FILE), plan());
+        Json.writeAtomically(root.resolve(PlanStore.PLAN_FILE), plan());
         SelfTestPlanStep step = new SelfTestPlanStep();
         step.setShards(2);
-        Json.writeAtomically(root.resolve(SelfTestExecution.PLAN_SETTINGS_FILE),
-                new SelfTestExecution.PlanSettings(step.settings(), "jenkins-7-plan", 1_000L));
+        Json.writeAtomically(root.resolve(PlanStore.SETTINGS_FILE),
+                new PlanStore.PlanSettings(step.settings(), "jenkins-7-plan", 1_000L));
     }
 
     private static RunRecord record(String id, int total, int passed, int failed, int errors, int skipped,
@@ -545,10 +517,10 @@ class SelfTestExecutionTest {
                 .orphans(3, 1, 2).classDurations(Map.of("a.ATest", 2.0)).build();
     }
 
-    private static String outcome(RunRecord r, List<String> outcomes) {
-        return Json.write(new AgentOutcome(Optional.of(new RunDetails(r, null, null, null)), Optional.empty(),
+    private static AgentOutcome outcome(RunRecord r, List<String> outcomes) {
+        return new AgentOutcome(Optional.of(new RunDetails(r, null, null, null)), Optional.empty(),
                 "local processes", List.of(), "/agent/ws@tmp/report", List.of("jacoco/index.html", "orphans.json"),
-                outcomes));
+                outcomes);
     }
 
     /** A build with a directory, a number, a previous build and replaceable actions. */
@@ -605,15 +577,17 @@ class SelfTestExecutionTest {
     }
 
     /** The agent side, scripted. */
-    static final class ScriptedAccess implements SelfTestAccess {
-        String runOutcome;
+    static final class ScriptedAccess implements SelfTestAgent {
+        AgentOutcome runOutcome;
         Exception runFailure;
-        String planJson;
-        String shardOutcome;
-        String publishOutcome;
+        Exception reapFailure;
+        ShardPlan plan;
+        ShardOutcome shardOutcome;
+        AgentOutcome publishOutcome;
         CountDownLatch block;
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch interrupted = new CountDownLatch(1);
+        /** The history each call was given: one JSON line a record, as the engine's history file has them. */
         final List<String> history = Collections.synchronizedList(new ArrayList<>());
         final List<String> archived = Collections.synchronizedList(new ArrayList<>());
         final List<String> reaped = Collections.synchronizedList(new ArrayList<>());
@@ -626,11 +600,11 @@ class SelfTestExecutionTest {
         SelfTestSettings shardSettings;
 
         @Override
-        public String run(String settingsJson, String historyJsonl, String runId, Map<String, String> environment)
-                throws Exception {
+        public AgentOutcome run(SelfTestSettings settings, List<RunRecord> history, String runId,
+                                Map<String, String> environment) throws Exception {
             this.runId = runId;
             this.environment = environment;
-            historyJsonl.lines().filter(l -> !l.isBlank()).forEach(history::add);
+            history.forEach(r -> this.history.add(Json.write(r)));
             started.countDown();
             if (block != null) {
                 try {
@@ -647,23 +621,24 @@ class SelfTestExecutionTest {
         }
 
         @Override
-        public String plan(String settingsJson, String historyJsonl, String runId, Map<String, String> environment) {
-            return planJson;
+        public ShardPlan plan(SelfTestSettings settings, List<RunRecord> history, String runId,
+                              Map<String, String> environment) {
+            return plan;
         }
 
         @Override
-        public String runShard(String settingsJson, String planJson, int index, String runId,
-                               Map<String, String> environment) {
+        public ShardOutcome runShard(SelfTestSettings settings, ShardPlan plan, int index, String runId,
+                                     Map<String, String> environment, Path keepIn) {
             this.shardIndex = index;
-            this.planSeen = planJson;
-            this.shardSettings = Json.read(settingsJson, SelfTestSettings.class);
+            this.planSeen = plan.toJson();
+            this.shardSettings = settings;
             return shardOutcome;
         }
 
         @Override
-        public String publish(String settingsJson, String planJson, long startedAtMillis, String runId,
-                              Map<String, String> environment) {
-            publishSettings = Json.read(settingsJson, SelfTestSettings.class);
+        public AgentOutcome publish(SelfTestSettings settings, ShardPlan plan, long startedAtMillis, String runId,
+                                    Map<String, String> environment, Path keptShards) {
+            publishSettings = settings;
             return publishOutcome;
         }
 
@@ -678,7 +653,11 @@ class SelfTestExecutionTest {
         }
 
         @Override
-        public String reap(String runId, String runtime, String dockerHost, Map<String, String> cliEnvironment) {
+        public String reap(String runId, String runtime, String dockerHost, Map<String, String> cliEnvironment)
+                throws Exception {
+            if (reapFailure != null) {
+                throw reapFailure;
+            }
             reaped.add(runId + "|" + runtime + "|" + new java.util.TreeMap<>(cliEnvironment));
             return "reaped " + runId;
         }

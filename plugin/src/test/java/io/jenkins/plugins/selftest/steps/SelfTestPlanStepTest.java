@@ -98,6 +98,17 @@ class SelfTestPlanStepTest {
         assertThat(s.orphansRecursive()).isTrue();
     }
 
+    /** The snippet generator leaves out a parameter at its default: both steps must have the same defaults. */
+    @Test
+    void everyParameterDefaultsAsSelfTestsDoes() throws Exception {
+        for (String p : USED) {
+            String getter = (p.equals("coverage") || p.startsWith("orphans") ? "is" : "get")
+                    + Character.toUpperCase(p.charAt(0)) + p.substring(1);
+            assertThat(SelfTestPlanStep.class.getMethod(getter).invoke(new SelfTestPlanStep())).as(p)
+                    .isEqualTo(SelfTestStep.class.getMethod(getter).invoke(new SelfTestStep()));
+        }
+    }
+
     @Test
     void valuesAreCheckedAsSelfTestChecksThem() {
         SelfTestPlanStep none = new SelfTestPlanStep();

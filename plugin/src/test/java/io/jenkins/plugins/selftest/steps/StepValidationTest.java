@@ -228,8 +228,8 @@ class StepValidationTest {
         assertThat(ServiceSpecs.fieldProblem("stopTimeout", "30s")).isEmpty();
         assertThat(ServiceSpecs.fieldProblem("backoff.factor", "1.5")).isEmpty();
         assertThat(ServiceSpecs.fieldProblem("ready.port", "5432")).isEmpty();
-        assertThat(SelfTestStep.timeout("20m")).contains(Duration.ofMinutes(20));
-        assertThat(SelfTestStep.timeout("never")).isEmpty();
+        assertThat(SelfTestParameters.timeout("20m")).contains(Duration.ofMinutes(20));
+        assertThat(SelfTestParameters.timeout("never")).isEmpty();
     }
 
     @Test
