@@ -6,6 +6,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import hudson.slaves.WorkspaceList;
+import io.jenkins.plugins.selftest.engine.json.Json;
 import java.io.File;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -48,8 +49,8 @@ public final class RemoteSelfTestAccess implements SelfTestAccess {
     @Override
     public String run(String settingsJson, String historyJsonl, String runId, Map<String, String> environment)
             throws Exception {
-        return await(workspace.actAsync(new SelfTestCalls.Run(settingsJson, historyJsonl, runId, environment, listener,
-                reportDir(runId).getRemote())));
+        return Json.write(await(workspace.actAsync(new SelfTestCalls.Run(settingsJson, historyJsonl, runId, environment,
+                listener, reportDir(runId).getRemote()))));
     }
 
     @Override
@@ -58,7 +59,7 @@ public final class RemoteSelfTestAccess implements SelfTestAccess {
         FilePath report = reportDir(runId);
         try {
             return await(workspace.actAsync(new SelfTestCalls.Plan(settingsJson, historyJsonl, runId, environment,
-                    listener, report.getRemote())));
+                    listener, report.getRemote()))).toJson();
         } finally {
             discard(report.getRemote());
         }
@@ -68,8 +69,8 @@ public final class RemoteSelfTestAccess implements SelfTestAccess {
     public String runShard(String settingsJson, String planJson, int index, String runId, Map<String, String> environment)
             throws Exception {
         FilePath report = reportDir(runId);
-        String outcome = await(workspace.actAsync(new SelfTestCalls.Shard(settingsJson, planJson, index, runId,
-                environment, listener, report.getRemote())));
+        String outcome = Json.write(await(workspace.actAsync(new SelfTestCalls.Shard(settingsJson, planJson, index, runId,
+                environment, listener, report.getRemote()))));
         FilePath kept = new FilePath(new File(run.getRootDir(), SHARDS_DIR + "/shard-" + index));
         kept.deleteRecursive();
         kept.mkdirs();
@@ -95,8 +96,8 @@ public final class RemoteSelfTestAccess implements SelfTestAccess {
         if (kept.exists()) {
             kept.copyRecursiveTo(shards);
         }
-        return await(workspace.actAsync(new SelfTestCalls.Publish(settingsJson, planJson, startedAtMillis, runId,
-                environment, listener, report.getRemote())));
+        return Json.write(await(workspace.actAsync(new SelfTestCalls.Publish(settingsJson, planJson, startedAtMillis,
+                runId, environment, listener, report.getRemote()))));
     }
 
     @Override

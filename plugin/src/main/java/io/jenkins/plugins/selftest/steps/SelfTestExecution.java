@@ -10,18 +10,18 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.actions.SelfTestBuildAction;
 import io.jenkins.plugins.selftest.agent.ActiveRuns;
-import io.jenkins.plugins.selftest.agent.AgentOutcome;
 import io.jenkins.plugins.selftest.agent.RemoteSelfTestAccess;
 import io.jenkins.plugins.selftest.agent.SelfTestAccess;
 import io.jenkins.plugins.selftest.agent.SelfTestCalls;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
-import io.jenkins.plugins.selftest.agent.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
-import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
 import io.jenkins.plugins.selftest.engine.run.SetupException;
+import io.jenkins.plugins.selftest.engine.run.ShardResult;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -259,8 +259,8 @@ public final class SelfTestExecution extends StepExecution {
         return switch (kind) {
             case RUN -> {
                 listener.getLogger().println("selfTest: run " + runId + " in " + access.describe());
-                AgentOutcome o = Json.read(call(() -> access.run(settingsJson, history(run), runId, environment)),
-                        AgentOutcome.class);
+                RunSummary o = Json.read(call(() -> access.run(settingsJson, history(run), runId, environment)),
+                        RunSummary.class);
                 yield publish(run, listener, o);
             }
             case PLAN -> plan(run, listener, environment);
@@ -271,8 +271,8 @@ public final class SelfTestExecution extends StepExecution {
                 String planJson = readBuildFile(run, PLAN_FILE)
                         .orElseThrow(() -> new AbortException(Messages.get("SelfTestPublishStep.NoPlan")));
                 listener.getLogger().println("selfTest: merging the shards of run " + ps.runId() + " in " + access.describe());
-                AgentOutcome o = Json.read(call(() -> access.publish(Json.write(ps.settings()), planJson,
-                        ps.startedAtMillis(), runId, environment)), AgentOutcome.class);
+                RunSummary o = Json.read(call(() -> access.publish(Json.write(ps.settings()), planJson,
+                        ps.startedAtMillis(), runId, environment)), RunSummary.class);
                 yield publish(run, listener, o);
             }
         };
@@ -336,29 +336,29 @@ public final class SelfTestExecution extends StepExecution {
         }
         String merged = readPlanSettings(run).map(ps -> Json.write(ps.settings()
                 .forShard(Json.read(settingsJson, SelfTestSettings.class)))).orElse(settingsJson);
-        ShardOutcome o = Json.read(call(() -> access.runShard(merged, planJson, shard, runId, environment)),
-                ShardOutcome.class);
+        ShardResult o = Json.read(call(() -> access.runShard(merged, planJson, shard, runId, environment)),
+                ShardResult.class);
         PrintStream log = listener.getLogger();
         log.println("selfTest: " + SelfTestCalls.shardLine(o.index(), o.shardCount(), o.outcome(), o.total(), o.failed(),
                 o.skipped(), o.runtimeSeconds()));
         o.problems().forEach(p -> log.println("selfTest:   " + p));
-        if (ShardRecord.ABORTED.equals(o.outcome())) {
+        if (o.outcome() == ShardOutcome.ABORTED) {
             throw new AbortException("selfTest: shard " + shard + " was aborted");
         }
-        if (o.setupError().isPresent() || ShardRecord.ERROR.equals(o.outcome())) {
+        if (o.setupError().isPresent() || o.outcome() == ShardOutcome.ERROR) {
             String why = o.setupError().orElse(o.problems().isEmpty() ? "it left no results" : o.problems().get(0));
             if (failOnError) {
                 throw new AbortException(Messages.get("SelfTestStep.ShardErrors", 1, "shard " + shard + ": " + why));
             }
             log.println("selfTest: shard " + shard + " could not run; going on (failOnError: false)");
         }
-        boolean timedOut = ShardRecord.TIMEOUT.equals(o.outcome());
+        boolean timedOut = o.outcome() == ShardOutcome.TIMEOUT;
         if (o.failed() > 0 || timedOut) {
             failedTests(run, o.failed(), timedOut ? 1 : 0);
         }
         LinkedHashMap<String, Object> m = new LinkedHashMap<>();
         m.put("index", o.index());
-        m.put("outcome", o.outcome());
+        m.put("outcome", o.outcome().label());
         m.put("total", o.total());
         m.put("passed", o.passed());
         m.put("failed", o.failed());
@@ -367,7 +367,7 @@ public final class SelfTestExecution extends StepExecution {
     }
 
     /** Archives the reports, records the build action, sets the result; returns the summary for the Pipeline. */
-    private Object publish(Run<?, ?> run, TaskListener listener, AgentOutcome o) throws Exception {
+    private Object publish(Run<?, ?> run, TaskListener listener, RunSummary o) throws Exception {
         PrintStream log = listener.getLogger();
         if (o.details().isEmpty()) {
             access.discard(o.reportDir());
@@ -401,11 +401,11 @@ public final class SelfTestExecution extends StepExecution {
         List<String> errors = new ArrayList<>();
         int timeouts = 0;
         for (int i = 0; i < o.outcomes().size(); i++) {
-            if (ShardRecord.ERROR.equals(o.outcomes().get(i))) {
+            if (o.outcomes().get(i) == ShardOutcome.ERROR) {
                 errors.add("shard " + i);
-            } else if (ShardRecord.ABORTED.equals(o.outcomes().get(i))) {
+            } else if (o.outcomes().get(i) == ShardOutcome.ABORTED) {
                 errors.add("shard " + i + " was aborted");
-            } else if (ShardRecord.TIMEOUT.equals(o.outcomes().get(i))) {
+            } else if (o.outcomes().get(i) == ShardOutcome.TIMEOUT) {
                 timeouts++;
             }
         }

@@ -11,15 +11,15 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.selftest.actions.SelfTestBuildAction;
 import io.jenkins.plugins.selftest.agent.ActiveRuns;
-import io.jenkins.plugins.selftest.agent.AgentOutcome;
 import io.jenkins.plugins.selftest.agent.SelfTestAccess;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
-import io.jenkins.plugins.selftest.agent.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
-import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
 import io.jenkins.plugins.selftest.engine.run.SetupException;
+import io.jenkins.plugins.selftest.engine.run.ShardResult;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import io.jenkins.plugins.selftest.fakes.FakeContext;
 import io.jenkins.plugins.selftest.fakes.FakeListener;
@@ -159,7 +159,7 @@ class SelfTestExecutionTest {
     @ParameterizedTest
     @CsvSource({"true", "false"})
     void setupErrorAbortsNamingTheMachineUnlessFailOnErrorIsOff(boolean failOnError) throws Exception {
-        access.runOutcome = Json.write(AgentOutcome.setupError(
+        access.runOutcome = Json.write(RunSummary.setupError(
                 "container image 'nope:1' is not available to podman: no such image", "/agent/ws@tmp/report"));
         SelfTestStep step = new SelfTestStep();
         step.setRuntime("podman");
@@ -374,7 +374,7 @@ class SelfTestExecutionTest {
     @Test
     void shardRunsFromTheBuildsPlanAndLogsItsLine() throws Exception {
         writePlan();
-        access.shardOutcome = Json.write(new ShardOutcome(1, 2, List.of("a.CTest"), ShardRecord.FAILED, Optional.of(1),
+        access.shardOutcome = Json.write(new ShardResult(1, 2, List.of("a.CTest"), ShardOutcome.FAILED, Optional.of(1),
                 12.34, 35, 33, 1, 1, 0, 0, List.of(), Optional.empty(), "local processes"));
         SelfTestStep step = new SelfTestStep();
         step.setShard(1);
@@ -546,9 +546,14 @@ class SelfTestExecutionTest {
     }
 
     private static String outcome(RunRecord r, List<String> outcomes) {
-        return Json.write(new AgentOutcome(Optional.of(new RunDetails(r, null, null, null)), Optional.empty(),
+        List<ShardResult> shards = new ArrayList<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            shards.add(new ShardResult(i, outcomes.size(), List.of(), ShardOutcome.parse(outcomes.get(i)),
+                    Optional.empty(), 0, 0, 0, 0, 0, 0, 0, List.of(), Optional.empty(), "local processes"));
+        }
+        return Json.write(new RunSummary(Optional.of(new RunDetails(r, null, null, null)), Optional.empty(),
                 "local processes", List.of(), "/agent/ws@tmp/report", List.of("jacoco/index.html", "orphans.json"),
-                outcomes));
+                shards));
     }
 
     /** A build with a directory, a number, a previous build and replaceable actions. */
