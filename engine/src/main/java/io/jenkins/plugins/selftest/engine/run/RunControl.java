@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * The stop machinery of one run (or one shard of a distributed run): every process it starts goes through here, so
  * that an {@link #abort()}, an interrupt of a waiting thread or a JVM shutdown can stop them all at once.
  *
- * <p>An abort stops local process trees (TERM, then KILL after {@value #ABORT_GRACE_SECONDS} s) and removes the run's
+ * <p>An abort stops local process trees (TERM, then KILL after 2 s) and removes the run's
  * containers (without the engine's stop timeout) concurrently, and waits until they are gone (at most 15 s). A run in
  * progress is found by its id from another call in the same JVM ({@link #abortRunning}), which is how the Jenkins
  * step's {@code stop()} reaches it on the agent; the last reports stay for a caller that comes after the run ended.
@@ -35,9 +35,8 @@ import java.util.function.Supplier;
  */
 final class RunControl {
 
-    private static final long ABORT_GRACE_SECONDS = 2;
     /** How long an aborted shard's processes get between TERM and KILL. */
-    private static final Duration ABORT_GRACE = Duration.ofSeconds(ABORT_GRACE_SECONDS);
+    private static final Duration ABORT_GRACE = Duration.ofSeconds(2);
     /** How long an abort waits for the shards to be gone. */
     static final Duration ABORT_WAIT = Duration.ofSeconds(15);
     /** How long a stopped process gets between TERM and KILL at a timeout or a shutdown. */

@@ -203,9 +203,7 @@ public final class SelfTestRun {
                 if (control.isAborted()) {
                     throw new InterruptedIOException("aborted before it started");
                 }
-                ShardDirectory.deleteTree(dir.dir());
-                Files.createDirectories(dir.reports());
-                Files.write(dir.testsFile(), shard.tests());
+                dir.prepare(shard.tests());
                 execution = ShardRunner.choose(options, current, control).run(new ShardJob(runId, plan, shard, dir));
             } catch (IOException | RuntimeException e) {
                 execution = ShardExecution.couldNotRun("shard " + index + " could not run: " + e.getMessage());

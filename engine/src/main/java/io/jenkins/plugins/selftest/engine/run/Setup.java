@@ -14,14 +14,14 @@ import java.util.Optional;
  * @param imageMounts    host paths the image asks to have mounted read-only ({@value SelfTestRun#MOUNTS_LABEL})
  * @param fallbackReason why containers were given up for local processes, if they were
  */
-public record Setup(Optional<ContainerRuntime> runtime, List<Path> imageMounts, Optional<String> fallbackReason) {
+record Setup(Optional<ContainerRuntime> runtime, List<Path> imageMounts, Optional<String> fallbackReason) {
 
     public Setup {
         imageMounts = List.copyOf(imageMounts);
     }
 
     /** What {@code options} ask for, not yet probed. */
-    public static Setup requested(SelfTestOptions options) {
+    static Setup requested(SelfTestOptions options) {
         return new Setup(options.useContainer()
                 ? Optional.of(ContainerRuntime.of(options.runtime(), options.host(), options.hostEnvironment()))
                 : Optional.empty(), List.of(), Optional.empty());

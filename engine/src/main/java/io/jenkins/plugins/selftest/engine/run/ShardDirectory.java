@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -40,6 +41,13 @@ public record ShardDirectory(Path dir) {
 
     public Path resultFile() {
         return dir.resolve(ShardResult.FILE_NAME);
+    }
+
+    /** Empties the directory of an earlier run of the shard and writes its {@code tests} file. */
+    void prepare(List<String> tests) throws IOException {
+        deleteTree(dir);
+        Files.createDirectories(reports());
+        Files.write(testsFile(), tests);
     }
 
     /** Keeps {@code result} beside the reports, for a merge elsewhere. */

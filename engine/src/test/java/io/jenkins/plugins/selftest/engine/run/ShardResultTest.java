@@ -1,10 +1,12 @@
 package io.jenkins.plugins.selftest.engine.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
 import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.json.JsonForm;
 import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
 import io.jenkins.plugins.selftest.engine.junit.TestStatus;
 import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
@@ -12,9 +14,11 @@ import io.jenkins.plugins.selftest.engine.orphans.OrphanReport;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,13 @@ class ShardResultTest {
         assertThat(overTheWire(SHARD)).isEqualTo(SHARD);
         assertThat(Json.write(SHARD)).contains("\"outcome\":\"failed\"", "\"exitCode\":1", "\"setupError\":null");
         assertThat(SHARD.toRecord().failed()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamNamingAnotherTypeIsRefused() {
+        JsonForm foreign = new JsonForm(ArrayList.class, "[]");
+
+        assertThatThrownBy(() -> overTheWire(foreign)).isInstanceOf(InvalidObjectException.class).hasMessage("not an engine value: java.util.ArrayList");
     }
 
     @Test
