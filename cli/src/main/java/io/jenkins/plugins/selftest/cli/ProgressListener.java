@@ -58,8 +58,7 @@ final class ProgressListener implements RunListener, AutoCloseable {
         done++;
         clearBar();
         err.printf(Locale.ROOT, "shard %d %s: %d tests, %d passed, %d failed, %d skipped in %.1fs%n", r.index(),
-                r.outcome(), r.results().total(), r.results().passed(), r.results().failed() + r.results().errors(),
-                r.results().skipped(), r.runtimeSeconds());
+                r.outcome(), r.total(), r.passed(), r.failed(), r.skipped(), r.runtimeSeconds());
         r.problems().forEach(p -> err.println("  " + p));
         redraw();
     }

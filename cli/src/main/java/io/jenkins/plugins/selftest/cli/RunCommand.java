@@ -9,6 +9,7 @@ import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
 import io.jenkins.plugins.selftest.engine.run.SetupException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -91,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "containers: %d failure(s), %d timeout(s)%n", s.containerFailures(), s.containerTimeouts());
         }
         s.problems().forEach(p -> out.println("problem: " + p));
-        out.println("HTML report: " + s.reportDir().resolve(HtmlReport.FILE_NAME));
+        out.println("HTML report: " + Path.of(s.reportDir()).resolve(HtmlReport.FILE_NAME));
     }
 
     /** "81.2%", or "n/a" when there was nothing to count (code without branches is not 0 % branch-covered). */

@@ -9,7 +9,7 @@ import io.jenkins.plugins.selftest.engine.coverage.CoverageAggregator;
 import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
-import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
 import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
@@ -359,7 +359,7 @@ public class SelfTestBuildAction extends RunBoundAction implements SimpleBuildSt
                 return FAILED;
             }
             boolean shardProblem = r.containerFailures() > 0 || r.containerTimeouts() > 0 || r.shards().stream()
-                    .anyMatch(s -> ShardRecord.ERROR.equals(s.outcome()) || ShardRecord.TIMEOUT.equals(s.outcome()));
+                    .anyMatch(s -> s.outcome() == ShardOutcome.ERROR || s.outcome() == ShardOutcome.TIMEOUT);
             if (!r.complete() && r.total() == 0 && !shardProblem) {
                 return ABORTED;
             }

@@ -7,6 +7,8 @@ import hudson.model.TaskListener;
 import hudson.slaves.WorkspaceList;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
+import io.jenkins.plugins.selftest.engine.run.ShardResult;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,11 +65,10 @@ public final class RemoteSelfTestAgent implements SelfTestAgent {
     }
 
     @Override
-    public AgentOutcome run(SelfTestSettings settings, List<RunRecord> history, String runId,
+    public RunSummary run(SelfTestSettings settings, List<RunRecord> history, String runId,
                             Map<String, String> environment) throws Exception {
-        String outcome = workspace.act(new SelfTestCalls.Run(Json.write(settings), jsonLines(history), runId,
+        return workspace.act(new SelfTestCalls.Run(Json.write(settings), jsonLines(history), runId,
                 environment, listener, reportDir(runId).getRemote()), null);
-        return Json.read(outcome, AgentOutcome.class);
     }
 
     @Override
@@ -75,18 +76,18 @@ public final class RemoteSelfTestAgent implements SelfTestAgent {
                           Map<String, String> environment) throws Exception {
         FilePath report = reportDir(runId);
         try {
-            return ShardPlan.fromJson(workspace.act(new SelfTestCalls.Plan(Json.write(settings), jsonLines(history),
-                    runId, environment, listener, report.getRemote()), null));
+            return workspace.act(new SelfTestCalls.Plan(Json.write(settings), jsonLines(history),
+                    runId, environment, listener, report.getRemote()), null);
         } finally {
             discard(report.getRemote());
         }
     }
 
     @Override
-    public ShardOutcome runShard(SelfTestSettings settings, ShardPlan plan, int index, String runId,
+    public ShardResult runShard(SelfTestSettings settings, ShardPlan plan, int index, String runId,
                                  Map<String, String> environment, Path keepIn) throws Exception {
         FilePath report = reportDir(runId);
-        String outcome = workspace.act(new SelfTestCalls.Shard(Json.write(settings), plan.toJson(), index, runId,
+        ShardResult outcome = workspace.act(new SelfTestCalls.Shard(Json.write(settings), plan.toJson(), index, runId,
                 environment, listener, report.getRemote()), null);
         FilePath kept = new FilePath(keepIn.toFile());
         kept.deleteRecursive();
@@ -99,11 +100,11 @@ public final class RemoteSelfTestAgent implements SelfTestAgent {
         } finally {
             discard(report.getRemote());
         }
-        return Json.read(outcome, ShardOutcome.class);
+        return outcome;
     }
 
     @Override
-    public AgentOutcome publish(SelfTestSettings settings, ShardPlan plan, long startedAtMillis, String runId,
+    public RunSummary publish(SelfTestSettings settings, ShardPlan plan, long startedAtMillis, String runId,
                                 Map<String, String> environment, Path keptShards) throws Exception {
         FilePath report = reportDir(runId);
         FilePath shards = report.child("shards");
@@ -113,9 +114,8 @@ public final class RemoteSelfTestAgent implements SelfTestAgent {
         if (kept.exists()) {
             kept.copyRecursiveTo(shards);
         }
-        String outcome = workspace.act(new SelfTestCalls.Publish(Json.write(settings), plan.toJson(), startedAtMillis,
+        return workspace.act(new SelfTestCalls.Publish(Json.write(settings), plan.toJson(), startedAtMillis,
                 runId, environment, listener, report.getRemote()), null);
-        return Json.read(outcome, AgentOutcome.class);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.selftest.agent;
 
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
+import io.jenkins.plugins.selftest.engine.run.ShardResult;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ public interface SelfTestAgent extends Serializable {
      *
      * @param history earlier builds' records, oldest first, for the shards' timings
      */
-    AgentOutcome run(SelfTestSettings settings, List<RunRecord> history, String runId, Map<String, String> environment)
+    RunSummary run(SelfTestSettings settings, List<RunRecord> history, String runId, Map<String, String> environment)
             throws Exception;
 
     /** Prepares the workspace and plans the shards with the timings of {@code history} (oldest first). */
@@ -37,14 +39,14 @@ public interface SelfTestAgent extends Serializable {
      * Runs shard {@code index} of {@code plan} and keeps its directory (outcome, reports, log) in {@code keepIn} on the
      * controller, replacing what was there, so that {@link #publish} can merge it from any agent.
      */
-    ShardOutcome runShard(SelfTestSettings settings, ShardPlan plan, int index, String runId,
+    ShardResult runShard(SelfTestSettings settings, ShardPlan plan, int index, String runId,
                           Map<String, String> environment, Path keepIn) throws Exception;
 
     /**
      * Copies the shard directories kept in {@code keptShards} on the controller into the run's report directory and
      * merges them into one result.
      */
-    AgentOutcome publish(SelfTestSettings settings, ShardPlan plan, long startedAtMillis, String runId,
+    RunSummary publish(SelfTestSettings settings, ShardPlan plan, long startedAtMillis, String runId,
                          Map<String, String> environment, Path keptShards) throws Exception;
 
     /** Archives {@code files} (relative to the agent's {@code reportDir}) as build artifacts under {@code artifactDir}. */

@@ -4,14 +4,17 @@ import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.Reaper;
-import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.container.RuntimeChoice;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.json.Json;
-import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
+import io.jenkins.plugins.selftest.engine.run.AbortReport;
 import io.jenkins.plugins.selftest.engine.run.RunListener;
 import io.jenkins.plugins.selftest.engine.run.RunSummary;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
 import io.jenkins.plugins.selftest.engine.run.SetupException;
+import io.jenkins.plugins.selftest.engine.run.ShardCollection;
+import io.jenkins.plugins.selftest.engine.run.ShardDirectory;
 import io.jenkins.plugins.selftest.engine.run.ShardResult;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.io.File;
@@ -24,13 +27,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import jenkins.MasterToSlaveFileCallable;
 import jenkins.security.MasterToSlaveCallable;
 
@@ -41,8 +42,9 @@ import jenkins.security.MasterToSlaveCallable;
  * so {@code DOCKER_HOST}, {@code DOCKER_CONFIG}, {@code DOCKER_CERT_PATH} and {@code CONTAINER_HOST} set by
  * {@code docker.withServer}/{@code withRegistry} reach every CLI call and every shard.
  *
- * <p>Engine values cross the channel as JSON strings; the {@link TaskListener} is the build log's remotable
- * listener. Interrupting a call (the step's {@code stop()}) stops the shards: the engine stops their process trees and
+ * <p>The calls answer with the engine's results ({@link RunSummary}, {@link ShardPlan}, {@link ShardResult}), which
+ * Java serialization writes as their JSON; the settings go as JSON; the {@link TaskListener} is the build log's
+ * remotable listener. Interrupting a call (the step's {@code stop()}) stops the shards: the engine stops their process trees and
  * removes their containers by label.
  */
 public final class SelfTestCalls {
@@ -83,8 +85,8 @@ public final class SelfTestCalls {
         @Override
         public void shardFinished(ShardResult r) {
             synchronized (log) {
-                log.println("selfTest: " + shardLine(r.index(), count, r.outcome(), r.results().total(),
-                        r.results().failed() + r.results().errors(), r.results().skipped(), r.runtimeSeconds()));
+                log.println("selfTest: " + shardLine(r.index(), count, r.outcome(), r.total(), r.failed(), r.skipped(),
+                        r.runtimeSeconds()));
                 r.problems().forEach(p -> log.println("selfTest:   " + p));
             }
         }
@@ -98,7 +100,8 @@ public final class SelfTestCalls {
     }
 
     /** One shard's line, numbered from 1 for people; {@code count} &lt; 0 when unknown. */
-    public static String shardLine(int index, int count, String outcome, int total, int failed, int skipped, double seconds) {
+    public static String shardLine(int index, int count, ShardOutcome outcome, int total, int failed, int skipped,
+                                   double seconds) {
         return String.format(Locale.ROOT, "shard %d%s %s: %d tests, %d failed%s, %.1f s", index + 1,
                 count > 0 ? "/" + count : "", outcome, total, failed, skipped > 0 ? ", " + skipped + " skipped" : "", seconds);
     }
@@ -166,8 +169,11 @@ public final class SelfTestCalls {
         }
     }
 
-    /** The whole run: check, prepare, plan (with the history), all shards at once, gather. Returns an AgentOutcome. */
-    public static final class Run extends Base<String> {
+    /**
+     * The whole run: check, prepare, plan (with the history), all shards at once, gather. A run that cannot start
+     * answers with its {@link RunSummary#setupError}.
+     */
+    public static final class Run extends Base<RunSummary> {
         private static final long serialVersionUID = 1L;
         private final String historyJsonl;
 
@@ -178,66 +184,18 @@ public final class SelfTestCalls {
         }
 
         @Override
-        public String invoke(File ws, VirtualChannel channel) throws IOException {
-            RunSummary summary;
+        public RunSummary invoke(File ws, VirtualChannel channel) throws IOException {
             try {
                 SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.of(historyJsonl)));
-                summary = run.run(new LogListener(listener));
+                return run.run(new LogListener(listener));
             } catch (SetupException e) {
-                return Json.write(AgentOutcome.setupError(e.getMessage(), reportDir));
+                return RunSummary.setupError(e.getMessage(), reportDir);
             }
-            return Json.write(outcome(summary, settings()));
         }
     }
 
-    static AgentOutcome outcome(RunSummary summary, SelfTestSettings settings) {
-        Path report = summary.reportDir();
-        List<String> artifacts = new ArrayList<>();
-        if (settings.coverage()) {
-            artifacts.addAll(listUnder(report, "jacoco"));
-        }
-        for (String f : List.of("orphans.json", "orphans.html", "index.html", "prepare.log")) {
-            if (Files.isRegularFile(report.resolve(f))) {
-                artifacts.add(f);
-            }
-        }
-        for (ShardResult s : summary.shards()) {
-            Path log = report.resolve("shards").resolve("shard-" + s.index()).resolve("shard.log");
-            if (Files.isRegularFile(log)) {
-                artifacts.add(report.relativize(log).toString());
-            }
-        }
-        var details = summary.toDetails();
-        if (!settings.coverage()) {
-            details = new io.jenkins.plugins.selftest.engine.history.RunDetails(
-                    io.jenkins.plugins.selftest.engine.history.RunRecord.builder(details.record().runId(), details.record().startedAt())
-                            .runtimeSeconds(details.record().runtimeSeconds()).complete(details.record().complete())
-                            .tests(details.record().total(), details.record().passed(), details.record().failed(),
-                                    details.record().errors(), details.record().skipped())
-                            .shards(details.record().shards())
-                            .orphans(details.record().orphanTotal(), details.record().orphanCovered(), details.record().orphanUncovered())
-                            .containers(details.record().containerFailures(), details.record().containerTimeouts())
-                            .classDurations(details.record().classDurations()).build(),
-                    details.tests(), null, details.orphans());
-        }
-        return new AgentOutcome(Optional.of(details), Optional.empty(), summary.mode(), summary.problems(),
-                report.toString(), artifacts, summary.shards().stream().map(ShardResult::outcome).toList());
-    }
-
-    private static List<String> listUnder(Path report, String dir) {
-        Path root = report.resolve(dir);
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).map(p -> report.relativize(p).toString()).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
-    /** {@code selfTestPlan}: check, prepare and plan with the history; returns the plan as JSON. */
-    public static final class Plan extends Base<String> {
+    /** {@code selfTestPlan}: check, prepare and plan with the history. */
+    public static final class Plan extends Base<ShardPlan> {
         private static final long serialVersionUID = 1L;
         private final String historyJsonl;
 
@@ -248,21 +206,21 @@ public final class SelfTestCalls {
         }
 
         @Override
-        public String invoke(File ws, VirtualChannel channel) throws IOException {
+        public ShardPlan invoke(File ws, VirtualChannel channel) throws IOException {
             SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.of(historyJsonl)));
             run.prepare();
             ShardPlan plan = run.plan();
             plan.problems().forEach(p -> listener.getLogger().println("selfTest: " + p));
-            return plan.toJson();
+            return plan;
         }
     }
 
     /**
      * One shard of a plan ({@code selfTest(shard: n)}): check, prepare, run it; its directory under the report
-     * directory ({@code shards/shard-n/}: reports, shard.log) then holds a {@value ShardOutcome#FILE_NAME}, ready
-     * to be copied to the controller. Returns the ShardOutcome as JSON.
+     * directory ({@code shards/shard-n/}: reports, shard.log) then holds its result ({@link ShardDirectory#writeResult}),
+     * ready to be copied to the controller. A shard that cannot start answers with its {@link ShardResult#setupError}.
      */
-    public static final class Shard extends Base<String> {
+    public static final class Shard extends Base<ShardResult> {
         private static final long serialVersionUID = 1L;
         private final String planJson;
         private final int index;
@@ -275,39 +233,36 @@ public final class SelfTestCalls {
         }
 
         @Override
-        public String invoke(File ws, VirtualChannel channel) throws IOException {
+        public ShardResult invoke(File ws, VirtualChannel channel) throws IOException {
             ShardPlan plan = ShardPlan.fromJson(planJson);
             ShardPlan.Shard shard = plan.shard(index);
-            Path dir = Path.of(reportDir).resolve("shards").resolve("shard-" + index);
-            ShardOutcome outcome;
+            ShardResult result;
             try {
                 SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.empty()));
                 run.checkSetup();
                 run.prepare();
                 listener.getLogger().printf(Locale.ROOT, "selfTest: shard %d/%d: %d test classes, %d worker(s), as %s%n",
                         index + 1, plan.shardCount(), shard.tests().size(), shard.workers(), run.mode());
-                ShardResult r = run.runShard(plan, index, RunListener.NONE);
+                result = run.runShard(plan, index, RunListener.NONE);
                 if (run.options().useContainer()) {
                     // containers are removed at their end; anything left of this run goes now
                     new Reaper(ContainerRuntime.of(run.options().runtime(), run.options().host(), environment))
                             .reap(Optional.of(run.runId()), 2, Duration.ofMillis(500));
                 }
-                outcome = ShardOutcome.of(r, plan.shardCount(), run.mode());
             } catch (SetupException e) {
-                outcome = ShardOutcome.setupError(index, plan.shardCount(), shard.tests(), e.getMessage());
+                result = ShardResult.setupError(index, plan.shardCount(), shard.tests(), e.getMessage());
             }
-            Files.createDirectories(dir);
-            Json.writeAtomically(dir.resolve(ShardOutcome.FILE_NAME), outcome);
-            return Json.write(outcome);
+            ShardDirectory.of(Path.of(reportDir), index).writeResult(result);
+            return result;
         }
     }
 
     /**
-     * {@code selfTestPublish}: the shards' directories were copied into {@code <reportDir>/shards/}; their JUnit XML
-     * is parsed again (the one parser), their exec files merged, orphans scanned on this workspace's classes, the
-     * report written. Returns an AgentOutcome.
+     * {@code selfTestPublish}: the shards' directories were copied into {@code <reportDir>/shards/}; the engine collects
+     * them ({@link ShardCollection}: their JUnit XML parsed again, the shards without results named), merges their
+     * exec files, scans orphans on this workspace's classes and writes the report.
      */
-    public static final class Publish extends Base<String> {
+    public static final class Publish extends Base<RunSummary> {
         private static final long serialVersionUID = 1L;
         private final String planJson;
         private final long startedAtMillis;
@@ -320,7 +275,7 @@ public final class SelfTestCalls {
         }
 
         @Override
-        public String invoke(File ws, VirtualChannel channel) throws IOException {
+        public RunSummary invoke(File ws, VirtualChannel channel) throws IOException {
             ShardPlan plan = ShardPlan.fromJson(planJson);
             SelfTestOptions options;
             try {
@@ -335,49 +290,17 @@ public final class SelfTestCalls {
                     }
                 }
             } catch (SetupException e) {
-                return Json.write(AgentOutcome.setupError(e.getMessage(), reportDir));
+                return RunSummary.setupError(e.getMessage(), reportDir);
             }
-            SelfTestRun run = new SelfTestRun(options);
-            Path shardsDir = Path.of(reportDir).resolve("shards");
-            List<ShardResult> results = new ArrayList<>();
-            List<String> problems = new ArrayList<>();
-            Map<Integer, String> modes = new LinkedHashMap<>();
-            double longest = 0;
-            for (ShardPlan.Shard s : plan.shards()) {
-                Path dir = shardsDir.resolve("shard-" + s.index());
-                Path file = dir.resolve(ShardOutcome.FILE_NAME);
-                if (!Files.isRegularFile(file)) {
-                    problems.add("shard " + (s.index() + 1) + "/" + plan.shardCount() + " has no results: run "
-                            + "selfTest(shard: " + s.index() + ") before selfTestPublish()");
-                    results.add(new ShardResult(s.index(), s.tests(), ShardRecord.ERROR, Optional.empty(), 0,
-                            TestSuiteResult.EMPTY, dir.resolve("reports"), dir.resolve("shard.log"), List.of(), 0, 0,
-                            List.of()));
-                    continue;
-                }
-                ShardOutcome o = Json.read(file, ShardOutcome.class);
-                Path reports = dir.resolve("reports");
-                SelfTestRun.ShardReports read = SelfTestRun.readReports(reports);
-                TestSuiteResult parsed = read.tests();
-                List<Path> execs = read.execFiles();
-                longest = Math.max(longest, o.runtimeSeconds());
-                if (!o.mode().isEmpty()) {
-                    modes.put(o.index(), o.mode());
-                }
-                results.add(new ShardResult(o.index(), o.tests(), o.outcome(), o.exitCode(), o.runtimeSeconds(), parsed,
-                        reports, dir.resolve("shard.log"), execs, o.containerFailures(), o.containerTimeouts(),
-                        o.problems()));
-            }
-            String mode = modes.values().stream().distinct().count() == 1 ? modes.values().iterator().next()
-                    : "shards on several agents";
+            ShardCollection collected = ShardCollection.collect(plan, Path.of(reportDir));
             long t0 = System.nanoTime();
-            RunSummary summary = run.gather(plan, results, Instant.ofEpochMilli(startedAtMillis), longest, mode, 0,
-                    problems, new LogListener(listener));
+            RunSummary summary = new SelfTestRun(options).gather(collected, Instant.ofEpochMilli(startedAtMillis),
+                    new LogListener(listener));
             double gatherSeconds = (System.nanoTime() - t0) / 1e9;
             listener.getLogger().printf(Locale.ROOT, "selfTest: merged %d shard(s) in %.1f s%n", plan.shardCount(), gatherSeconds);
-            return Json.write(outcome(summary, settings()));
+            return summary;
         }
     }
-
 
     /**
      * Stops run {@code runId} on this machine: when it runs in this JVM, it aborts it ({@link SelfTestRun#abort()}: all
@@ -402,14 +325,14 @@ public final class SelfTestCalls {
         @Override
         public String call() {
             // the run in this JVM stops all its shards at once and says how long that took
-            Optional<SelfTestRun.AbortReport> aborted = SelfTestRun.abortRunning(runId);
+            Optional<AbortReport> aborted = SelfTestRun.abortRunning(runId);
             if (aborted.isPresent()) {
                 return aborted.get().describe();
             }
             int processes = SelfTestRun.stopLocalShards(runId, Duration.ofSeconds(5));
             int containers = 0;
             List<String> problems = new ArrayList<>();
-            if (runtime != null && !"none".equals(runtime)) {
+            if (runtime != null && RuntimeChoice.parse(runtime).usesContainers()) {
                 ContainerRuntime rt = ContainerRuntime.of(runtime, Optional.ofNullable(dockerHost), environment);
                 if (rt.installed()) {
                     Reaper.Result r = new Reaper(rt).reap(Optional.of(runId), 2, Duration.ofMillis(500));
@@ -441,14 +364,14 @@ public final class SelfTestCalls {
         public ArrayList<String> call() {
             ArrayList<String> lines = new ArrayList<>();
             Predicate<String> live = liveRuns::contains;
-            for (String kind : List.of("docker", "podman")) {
-                ContainerRuntime rt = ContainerRuntime.of(kind, Optional.empty(), System.getenv());
+            for (ContainerRuntime.Kind kind : ContainerRuntime.Kind.values()) {
+                ContainerRuntime rt = ContainerRuntime.of(kind.executable(), Optional.empty(), System.getenv());
                 if (!rt.installed()) {
                     continue;
                 }
                 Reaper.Result r = new Reaper(rt).reapStale(runPrefix, live);
                 if (!r.removed().isEmpty() || r.failures() > 0) {
-                    lines.add(kind + ": removed " + r.removed().size() + " stale container(s)"
+                    lines.add(kind.executable() + ": removed " + r.removed().size() + " stale container(s)"
                             + (r.problems().isEmpty() ? "" : "; " + String.join("; ", r.problems())));
                 }
             }

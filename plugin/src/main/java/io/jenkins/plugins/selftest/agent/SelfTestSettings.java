@@ -1,7 +1,7 @@
 package io.jenkins.plugins.selftest.agent;
 
+import io.jenkins.plugins.selftest.engine.container.RuntimeChoice;
 import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
-
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
 import io.jenkins.plugins.selftest.engine.run.Framework;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
@@ -18,10 +18,11 @@ import java.util.Optional;
  * paths and globs mean something. Immutable.
  *
  * @param workers          total parallelism (already defaulted to one per shard)
- * @param runtime          {@code none}, {@code docker} or {@code podman}
+ * @param runtime          {@code none}, {@code docker} or {@code podman} ({@link RuntimeChoice#label()})
  * @param image            empty: the engine's default image
  * @param dockerHost       empty: {@code DOCKER_HOST}/{@code CONTAINER_HOST} of the build's environment
  * @param timeoutSeconds   per shard
+ * @param coverage         report coverage ({@link SelfTestOptions#coverage()})
  * @param coverageExec     globs (workspace-relative) of extra JaCoCo exec files
  * @param coverageClasses  globs of main class directories; empty: the framework's default
  * @param coverageSources  globs of source directories; empty: the framework's default
@@ -59,8 +60,15 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
                 .anyMatch(g -> g.contains("*") || g.contains("?"));
     }
 
+    /**
+     * @throws IllegalArgumentException when {@code runtime} is none of the choices, naming them
+     */
+    public RuntimeChoice runtimeChoice() {
+        return RuntimeChoice.parse(runtime);
+    }
+
     public boolean useContainer() {
-        return !"none".equals(runtime);
+        return runtimeChoice().usesContainers();
     }
 
     /**
@@ -78,7 +86,7 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
                 .shards(shards)
                 .workers(Math.max(workers, 1))
                 .useContainer(useContainer())
-                .runtime(useContainer() ? runtime : "podman")
+                .runtime(useContainer() ? runtimeChoice().label() : "podman")
                 .host(dockerHost.orElse(null))
                 .timeout(java.time.Duration.ofSeconds(timeoutSeconds))
                 .reportDir(reportDir)
@@ -88,7 +96,8 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
                 .env(environment)
                 .hostEnvironment(environment)
                 .runId(runId)
-                .prepare(prepare);
+                .prepare(prepare)
+                .coverage(coverage);
         image.ifPresent(b::image);
         history.ifPresent(b::history);
         if (!coverageClasses.isEmpty()) {

@@ -67,7 +67,7 @@ public final class ResultsModel {
         m.put("failed", s.failed());
         m.put("skipped", s.skipped());
         m.put("runtimeSeconds", s.runtimeSeconds());
-        m.put("outcome", s.outcome());
+        m.put("outcome", s.outcome().label());
         return m;
     }
 

@@ -7,13 +7,13 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.actions.BuildHistory;
 import io.jenkins.plugins.selftest.actions.SelfTestBuildAction;
-import io.jenkins.plugins.selftest.agent.AgentOutcome;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
 import io.jenkins.plugins.selftest.agent.SelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestCalls;
-import io.jenkins.plugins.selftest.agent.ShardOutcome;
+import io.jenkins.plugins.selftest.engine.run.ShardResult;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
-import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ final class ResultPublisher {
      * @return the summary for the Pipeline ({@link #summary})
      * @throws AbortException when the tests could not run, a shard could not, or tests failed, and the policy says fail
      */
-    Map<String, Object> publish(AgentOutcome o) throws Exception {
+    Map<String, Object> publish(RunSummary o) throws Exception {
         Run<?, ?> run = context.get(Run.class);
         PrintStream log = context.get(TaskListener.class).getLogger();
         if (o.details().isEmpty()) {
@@ -91,13 +91,11 @@ final class ResultPublisher {
         List<String> errors = new ArrayList<>();
         int timeouts = 0;
         for (int i = 0; i < o.outcomes().size(); i++) {
-            String outcome = o.outcomes().get(i);
-            if (ShardRecord.ERROR.equals(outcome)) {
-                errors.add("shard " + i);
-            } else if (ShardRecord.ABORTED.equals(outcome)) {
-                errors.add("shard " + i + " was aborted");
-            } else if (ShardRecord.TIMEOUT.equals(outcome)) {
-                timeouts++;
+            switch (o.outcomes().get(i)) {
+                case ERROR -> errors.add("shard " + i);
+                case ABORTED -> errors.add("shard " + i + " was aborted");
+                case TIMEOUT -> timeouts++;
+                case OK, FAILED -> { }
             }
         }
         if (!errors.isEmpty()) {
@@ -114,22 +112,22 @@ final class ResultPublisher {
      * @return the shard's counts for the Pipeline: index, outcome, total, passed, failed, skipped
      * @throws AbortException when the shard was aborted, or could not run or had failures and the policy says fail
      */
-    Map<String, Object> publishShard(int index, ShardOutcome o) throws Exception {
+    Map<String, Object> publishShard(int index, ShardResult o) throws Exception {
         PrintStream log = context.get(TaskListener.class).getLogger();
         log.println("selfTest: " + SelfTestCalls.shardLine(o.index(), o.shardCount(), o.outcome(), o.total(), o.failed(),
                 o.skipped(), o.runtimeSeconds()));
         o.problems().forEach(p -> log.println("selfTest:   " + p));
-        if (ShardRecord.ABORTED.equals(o.outcome())) {
+        if (o.outcome() == ShardOutcome.ABORTED) {
             throw new AbortException("selfTest: shard " + index + " was aborted");
         }
-        if (o.setupError().isPresent() || ShardRecord.ERROR.equals(o.outcome())) {
+        if (o.setupError().isPresent() || o.outcome() == ShardOutcome.ERROR) {
             String why = o.setupError().orElse(o.problems().isEmpty() ? "it left no results" : o.problems().get(0));
             couldNotRun(1, "shard " + index + ": " + why, "shard " + index);
         }
-        testFailures(o.failed(), ShardRecord.TIMEOUT.equals(o.outcome()) ? 1 : 0);
+        testFailures(o.failed(), o.outcome() == ShardOutcome.TIMEOUT ? 1 : 0);
         LinkedHashMap<String, Object> m = new LinkedHashMap<>();
         m.put("index", o.index());
-        m.put("outcome", o.outcome());
+        m.put("outcome", o.outcome().label());
         m.put("total", o.total());
         m.put("passed", o.passed());
         m.put("failed", o.failed());

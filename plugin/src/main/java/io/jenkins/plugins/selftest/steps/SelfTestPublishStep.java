@@ -5,7 +5,7 @@ import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.selftest.Messages;
-import io.jenkins.plugins.selftest.agent.AgentOutcome;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
 import io.jenkins.plugins.selftest.agent.RemoteSelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestAgent;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
@@ -83,7 +83,7 @@ public class SelfTestPublishStep extends Step {
                     .orElseThrow(() -> new AbortException(Messages.get("SelfTestPublishStep.NoPlan")));
             ShardPlan plan = store.plan().orElseThrow(() -> new AbortException(Messages.get("SelfTestPublishStep.NoPlan")));
             listener.getLogger().println("selfTest: merging the shards of run " + ps.runId() + " in " + agent().describe());
-            AgentOutcome o = onAgent(() -> agent().publish(ps.settings(), plan, ps.startedAtMillis(), runId(),
+            RunSummary o = onAgent(() -> agent().publish(ps.settings(), plan, ps.startedAtMillis(), runId(),
                     environment, store.shardsDir()));
             return new ResultPublisher(getContext(), agent(), policy).publish(o);
         }

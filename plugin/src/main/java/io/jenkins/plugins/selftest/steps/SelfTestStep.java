@@ -8,11 +8,11 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.actions.BuildHistory;
-import io.jenkins.plugins.selftest.agent.AgentOutcome;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
 import io.jenkins.plugins.selftest.agent.RemoteSelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
-import io.jenkins.plugins.selftest.agent.ShardOutcome;
+import io.jenkins.plugins.selftest.engine.run.ShardResult;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.util.Map;
 import java.util.Optional;
@@ -258,7 +258,7 @@ public class SelfTestStep extends Step {
         @Override
         Object work(Run<?, ?> run, TaskListener listener, Map<String, String> environment) throws Exception {
             listener.getLogger().println("selfTest: run " + runId() + " in " + agent().describe());
-            AgentOutcome o = onAgent(() -> agent().run(settings, BuildHistory.timings(run), runId(), environment));
+            RunSummary o = onAgent(() -> agent().run(settings, BuildHistory.timings(run), runId(), environment));
             return new ResultPublisher(getContext(), agent(), policy).publish(o);
         }
     }
@@ -294,7 +294,7 @@ public class SelfTestStep extends Step {
             }
             // the tests were planned for the plan's framework and selection: those win over this step's
             SelfTestSettings merged = store.settings().map(ps -> ps.settings().forShard(settings)).orElse(settings);
-            ShardOutcome o = onAgent(() -> agent().runShard(merged, plan, shard, runId(), environment,
+            ShardResult o = onAgent(() -> agent().runShard(merged, plan, shard, runId(), environment,
                     store.shardDir(shard)));
             return new ResultPublisher(getContext(), agent(), policy).publishShard(shard, o);
         }

@@ -8,13 +8,16 @@ import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.Reaper;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
 import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
+import io.jenkins.plugins.selftest.engine.run.ShardResult;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import io.jenkins.plugins.selftest.fakes.FakeListener;
 import java.io.IOException;
@@ -68,8 +71,8 @@ class SelfTestCallsIT {
         String settings = Json.write(settings("none", 2, null, 600));
         Path report = tmp.resolve("run");
 
-        AgentOutcome single = Json.read(new SelfTestCalls.Run(settings, history(), "jenkins-it-" + id(), ENV, listener,
-                report.toString()).invoke(EXAMPLE.toFile(), null), AgentOutcome.class);
+        RunSummary single = new SelfTestCalls.Run(settings, history(), "jenkins-it-" + id(), ENV, listener,
+                report.toString()).invoke(EXAMPLE.toFile(), null);
 
         assertThat(single.setupError()).isEmpty();
         RunDetails d = single.details().orElseThrow();
@@ -78,7 +81,7 @@ class SelfTestCallsIT {
         assertThat(d.record().complete()).isTrue();
         assertThat(d.record().lineCoverage()).as(single.problems() + " " + listener.text()).hasValueSatisfying(c -> assertThat(c).isGreaterThan(0.3));
         assertThat(d.record().orphanTotal()).as("LegacyExporter, CsvWriter (DoublingPlugin only recursively)").isEqualTo(2);
-        assertThat(single.outcomes()).containsExactly("ok", "ok");
+        assertThat(single.outcomes()).containsExactly(ShardOutcome.OK, ShardOutcome.OK);
         assertThat(listener.text()).contains("selfTest: shard 1/2 ok: ", "selfTest: shard 2/2 ok: ", "as local processes");
         assertThat(single.artifacts()).contains("jacoco/index.html", "orphans.json", "orphans.html",
                 "shards/shard-0/shard.log", "shards/shard-1/shard.log");
@@ -89,21 +92,20 @@ class SelfTestCallsIT {
 
         // the distributed way: plan on one agent, each shard on "another", publish on a third
         String planJson = new SelfTestCalls.Plan(settings, history(), "jenkins-it-plan", ENV, listener,
-                tmp.resolve("plan").toString()).invoke(EXAMPLE.toFile(), null);
+                tmp.resolve("plan").toString()).invoke(EXAMPLE.toFile(), null).toJson();
         ShardPlan distributed = ShardPlan.fromJson(planJson);
         assertThat(distributed.shardCount()).isEqualTo(2);
         Path publishDir = tmp.resolve("publish");
         for (int i = 0; i < 2; i++) {
             Path agent = tmp.resolve("agent-" + i);
-            ShardOutcome o = Json.read(new SelfTestCalls.Shard(settings, planJson, i, "jenkins-it-shard" + i, ENV,
-                    listener, agent.toString()).invoke(EXAMPLE.toFile(), null), ShardOutcome.class);
-            assertThat(o.outcome()).isEqualTo("ok");
+            ShardResult o = new SelfTestCalls.Shard(settings, planJson, i, "jenkins-it-shard" + i, ENV,
+                    listener, agent.toString()).invoke(EXAMPLE.toFile(), null);
+            assertThat(o.outcome()).isEqualTo(ShardOutcome.OK);
             assertThat(o.shardCount()).isEqualTo(2);
             copyTree(agent.resolve("shards/shard-" + i), publishDir.resolve("shards/shard-" + i)); // via the controller
         }
-        AgentOutcome merged = Json.read(new SelfTestCalls.Publish(settings, planJson, System.currentTimeMillis(),
-                "jenkins-it-publish", ENV, listener, publishDir.toString()).invoke(EXAMPLE.toFile(), null),
-                AgentOutcome.class);
+        RunSummary merged = new SelfTestCalls.Publish(settings, planJson, System.currentTimeMillis(),
+                "jenkins-it-publish", ENV, listener, publishDir.toString()).invoke(EXAMPLE.toFile(), null);
 
         RunRecord m = merged.details().orElseThrow().record();
         RunRecord s = d.record();
@@ -125,10 +127,10 @@ class SelfTestCallsIT {
                 new ShardPlan.Shard(1, List.of("a.BTest"), 1, 0, 1)), 2, List.of());
         Path ws = Files.createDirectories(tmp.resolve("ws"));
 
-        AgentOutcome o = Json.read(new SelfTestCalls.Publish(settings, plan.toJson(), 0, "jenkins-it-" + id(), Map.of(),
-                listener, tmp.resolve("report").toString()).invoke(ws.toFile(), null), AgentOutcome.class);
+        RunSummary o = new SelfTestCalls.Publish(settings, plan.toJson(), 0, "jenkins-it-" + id(), Map.of(),
+                listener, tmp.resolve("report").toString()).invoke(ws.toFile(), null);
 
-        assertThat(o.outcomes()).containsExactly("error", "error");
+        assertThat(o.outcomes()).containsExactly(ShardOutcome.ERROR, ShardOutcome.ERROR);
         assertThat(o.problems()).contains("shard 1/2 has no results: run selfTest(shard: 0) before selfTestPublish()");
         assertThat(o.details().orElseThrow().record().complete()).isFalse();
     }
@@ -141,7 +143,7 @@ class SelfTestCallsIT {
         String runId = "jenkins-it-reap-" + id();
         Path pidFile = tmp.resolve("pid");
         String settings = Json.write(settings("none", 1, "echo $$ > " + pidFile + "; sleep 600 & wait", 300));
-        CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<RunSummary> running = CompletableFuture.supplyAsync(() -> {
             try {
                 return new SelfTestCalls.Run(settings, "", runId, Map.of(), listener, tmp.resolve("report").toString())
                         .invoke(ws.toFile(), null);
@@ -248,8 +250,8 @@ class SelfTestCallsIT {
         String runId = "jenkins-it-podman-" + id();
         String settings = Json.write(settings("podman", 2, null, 600));
 
-        AgentOutcome o = Json.read(new SelfTestCalls.Run(settings, "", runId, ENV, listener,
-                tmp.resolve("report").toString()).invoke(EXAMPLE.toFile(), null), AgentOutcome.class);
+        RunSummary o = new SelfTestCalls.Run(settings, "", runId, ENV, listener,
+                tmp.resolve("report").toString()).invoke(EXAMPLE.toFile(), null);
 
         assertThat(o.setupError()).isEmpty();
         assertThat(o.mode()).startsWith("podman containers");
@@ -257,7 +259,7 @@ class SelfTestCallsIT {
         assertThat(r.total()).isGreaterThanOrEqualTo(40);
         assertThat(r.failed() + r.errors()).isZero();
         assertThat(r.containerFailures()).isZero();
-        assertThat(o.outcomes()).containsExactly("ok", "ok");
+        assertThat(o.outcomes()).containsExactly(ShardOutcome.OK, ShardOutcome.OK);
         assertThat(ContainerRuntime.of("podman", Optional.empty(), Map.of()).list(Reaper.selector(Optional.of(runId))))
                 .isEmpty();
     }
@@ -269,8 +271,8 @@ class SelfTestCallsIT {
                 Optional.of("localhost/no-such-image:" + id()), Optional.empty(), 60, true, List.of(), List.of(),
                 List.of(), true, false);
 
-        AgentOutcome o = Json.read(new SelfTestCalls.Run(Json.write(s), "", "jenkins-it-" + id(), ENV, listener,
-                tmp.resolve("report").toString()).invoke(EXAMPLE.toFile(), null), AgentOutcome.class);
+        RunSummary o = new SelfTestCalls.Run(Json.write(s), "", "jenkins-it-" + id(), ENV, listener,
+                tmp.resolve("report").toString()).invoke(EXAMPLE.toFile(), null);
 
         assertThat(o.details()).isEmpty();
         assertThat(o.setupError()).hasValueSatisfying(m -> assertThat(m).contains("no-such-image"));
@@ -281,8 +283,8 @@ class SelfTestCallsIT {
         // selfTest as the first step of a new job: no workspace, no checkout, nothing compiled
         Path fresh = tmp.resolve("workspace").resolve("new-job");
 
-        AgentOutcome o = Json.read(new SelfTestCalls.Run(Json.write(settings("none", 2, null, 60)), "", "jenkins-it-" + id(),
-                ENV, listener, tmp.resolve("report").toString()).invoke(fresh.toFile(), null), AgentOutcome.class);
+        RunSummary o = new SelfTestCalls.Run(Json.write(settings("none", 2, null, 60)), "", "jenkins-it-" + id(),
+                ENV, listener, tmp.resolve("report").toString()).invoke(fresh.toFile(), null);
 
         assertThat(o.details()).isEmpty();
         assertThat(o.setupError()).hasValueSatisfying(m -> assertThat(m).doesNotContain("\n").contains(fresh.toString())

@@ -60,6 +60,22 @@ class SelfTestSettingsTest {
     }
 
     @Test
+    void coverageAndTheRuntimeChoiceReachTheEngine() throws Exception {
+        SelfTestSettings off = new SelfTestSettings("maven", Optional.empty(), 1, 1, List.of(), List.of(), " Podman ",
+                Optional.empty(), Optional.empty(), 60, false, List.of("**/x.exec"), List.of(), List.of(), false, false);
+
+        SelfTestOptions o = off.toOptions(ws, ws.resolve("r"), Optional.empty(), Map.of(), "jenkins-1-c", false);
+
+        assertThat(o.coverage()).isFalse();
+        assertThat(o.extraExecFiles()).isEmpty();
+        assertThat(o.runtime()).isEqualTo("podman");
+        assertThat(settings("none", List.of(), List.of()).toOptions(ws, ws.resolve("r"), Optional.empty(), Map.of(),
+                "jenkins-1-d", false).coverage()).isTrue();
+        assertThatThrownBy(() -> settings("lxc", List.of(), List.of()).useContainer())
+                .hasMessage("unknown container runtime 'lxc': use none, docker or podman");
+    }
+
+    @Test
     void pathsLeadingOutOfTheWorkspaceAreRefused() {
         assertThatThrownBy(() -> settings("none", List.of("../elsewhere/classes"), List.of())
                 .toOptions(ws, ws.resolve("r"), Optional.empty(), Map.of(), "jenkins-1-z", false))

@@ -13,14 +13,14 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.selftest.actions.SelfTestBuildAction;
 import io.jenkins.plugins.selftest.agent.ActiveRuns;
 import io.jenkins.plugins.selftest.agent.AgentLink;
-import io.jenkins.plugins.selftest.agent.AgentOutcome;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
 import io.jenkins.plugins.selftest.agent.RemoteSelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
-import io.jenkins.plugins.selftest.agent.ShardOutcome;
+import io.jenkins.plugins.selftest.engine.run.ShardResult;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
-import io.jenkins.plugins.selftest.engine.history.ShardRecord;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.run.SetupException;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
@@ -163,7 +163,7 @@ class SelfTestExecutionTest {
     @ParameterizedTest
     @CsvSource({"true", "false"})
     void setupErrorAbortsNamingTheMachineUnlessFailOnErrorIsOff(boolean failOnError) throws Exception {
-        access.runOutcome = AgentOutcome.setupError(
+        access.runOutcome = RunSummary.setupError(
                 "container image 'nope:1' is not available to podman: no such image", "/agent/ws@tmp/report");
         SelfTestStep step = new SelfTestStep();
         step.setRuntime("podman");
@@ -319,7 +319,7 @@ class SelfTestExecutionTest {
     @Test
     void shardRunsFromTheBuildsPlanAndLogsItsLine() throws Exception {
         writePlan();
-        access.shardOutcome = new ShardOutcome(1, 2, List.of("a.CTest"), ShardRecord.FAILED, Optional.of(1),
+        access.shardOutcome = new ShardResult(1, 2, List.of("a.CTest"), ShardOutcome.FAILED, Optional.of(1),
                 12.34, 35, 33, 1, 1, 0, 0, List.of(), Optional.empty(), "local processes");
         SelfTestStep step = new SelfTestStep();
         step.setShard(1);
@@ -517,10 +517,15 @@ class SelfTestExecutionTest {
                 .orphans(3, 1, 2).classDurations(Map.of("a.ATest", 2.0)).build();
     }
 
-    private static AgentOutcome outcome(RunRecord r, List<String> outcomes) {
-        return new AgentOutcome(Optional.of(new RunDetails(r, null, null, null)), Optional.empty(),
+    private static RunSummary outcome(RunRecord r, List<String> outcomes) {
+        List<ShardResult> shards = new ArrayList<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            shards.add(new ShardResult(i, outcomes.size(), List.of(), ShardOutcome.parse(outcomes.get(i)),
+                    Optional.empty(), 0, 0, 0, 0, 0, 0, 0, List.of(), Optional.empty(), "local processes"));
+        }
+        return new RunSummary(Optional.of(new RunDetails(r, null, null, null)), Optional.empty(),
                 "local processes", List.of(), "/agent/ws@tmp/report", List.of("jacoco/index.html", "orphans.json"),
-                outcomes);
+                shards);
     }
 
     /** A build with a directory, a number, a previous build and replaceable actions. */
@@ -578,12 +583,12 @@ class SelfTestExecutionTest {
 
     /** The agent side, scripted. */
     static final class ScriptedAccess implements SelfTestAgent {
-        AgentOutcome runOutcome;
+        RunSummary runOutcome;
         Exception runFailure;
         Exception reapFailure;
         ShardPlan plan;
-        ShardOutcome shardOutcome;
-        AgentOutcome publishOutcome;
+        ShardResult shardOutcome;
+        RunSummary publishOutcome;
         CountDownLatch block;
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch interrupted = new CountDownLatch(1);
@@ -600,7 +605,7 @@ class SelfTestExecutionTest {
         SelfTestSettings shardSettings;
 
         @Override
-        public AgentOutcome run(SelfTestSettings settings, List<RunRecord> history, String runId,
+        public RunSummary run(SelfTestSettings settings, List<RunRecord> history, String runId,
                                 Map<String, String> environment) throws Exception {
             this.runId = runId;
             this.environment = environment;
@@ -627,7 +632,7 @@ class SelfTestExecutionTest {
         }
 
         @Override
-        public ShardOutcome runShard(SelfTestSettings settings, ShardPlan plan, int index, String runId,
+        public ShardResult runShard(SelfTestSettings settings, ShardPlan plan, int index, String runId,
                                      Map<String, String> environment, Path keepIn) {
             this.shardIndex = index;
             this.planSeen = plan.toJson();
@@ -636,7 +641,7 @@ class SelfTestExecutionTest {
         }
 
         @Override
-        public AgentOutcome publish(SelfTestSettings settings, ShardPlan plan, long startedAtMillis, String runId,
+        public RunSummary publish(SelfTestSettings settings, ShardPlan plan, long startedAtMillis, String runId,
                                     Map<String, String> environment, Path keptShards) {
             publishSettings = settings;
             return publishOutcome;

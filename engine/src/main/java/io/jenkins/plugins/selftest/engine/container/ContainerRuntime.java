@@ -87,8 +87,16 @@ public final class ContainerRuntime {
                     return k;
                 }
             }
-            throw new IllegalArgumentException("unknown container runtime '" + name + "': use docker or podman");
+            throw unknownRuntime(name, Arrays.stream(values()).map(Kind::executable).toList());
         }
+    }
+
+    /** The one wording of a runtime name that is not one of {@code choices}: {@code ... use docker or podman}. */
+    static IllegalArgumentException unknownRuntime(String name, List<String> choices) {
+        String last = choices.get(choices.size() - 1);
+        String list = choices.size() == 1 ? last
+                : String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + last;
+        return new IllegalArgumentException("unknown container runtime '" + name + "': use " + list);
     }
 
     private final Kind kind;

@@ -3,21 +3,21 @@ package io.jenkins.plugins.selftest.engine.history;
 import java.util.Objects;
 
 /**
- * One shard's figures in a {@link RunRecord}.
+ * One shard's figures in a {@link RunRecord}. Persisted inside it (history files, {@code build.xml}); the outcome
+ * keeps its lower-case spelling there.
  *
- * @param outcome {@code ok}, {@code failed} (tests failed), {@code timeout}, {@code error} (could not run) or
- *                {@code aborted} (stopped by the user: an aborted build, Ctrl-C)
+ * @param tests  how many tests ran
+ * @param failed failed and errored tests
  */
 public record ShardRecord(int index, int tests, int passed, int failed, int skipped, double runtimeSeconds,
-                          String outcome) {
-
-    public static final String OK = "ok";
-    public static final String FAILED = "failed";
-    public static final String TIMEOUT = "timeout";
-    public static final String ERROR = "error";
-    public static final String ABORTED = "aborted";
+                          ShardOutcome outcome) {
 
     public ShardRecord {
         Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /** A record with the outcome by its persisted spelling ({@link ShardOutcome#parse}). */
+    public ShardRecord(int index, int tests, int passed, int failed, int skipped, double runtimeSeconds, String outcome) {
+        this(index, tests, passed, failed, skipped, runtimeSeconds, ShardOutcome.parse(outcome));
     }
 }

@@ -39,6 +39,7 @@ import java.util.Optional;
  * @param mavenHome      the Maven user home ({@code ~/.m2}) mounted into containers for offline builds
  * @param runId          the id in labels and history (random when empty)
  * @param extraExecFiles JaCoCo exec files merged in addition to the shards' own (e.g. of earlier integration tests)
+ * @param coverage       report coverage (figures, JaCoCo report); off, the run's results and reports leave it out
  */
 public record SelfTestOptions(Path workspace, Framework framework, Optional<String> command, int shards, int workers,
                               boolean useContainer, boolean containerFallback, String runtime, String image, Optional<String> host,
@@ -47,7 +48,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                               List<String> paths, TestFilter filter, OrphanOptions orphans,
                               Map<String, String> environment, Map<String, String> hostEnvironment,
                               Optional<Path> lockFile, boolean prepare, Optional<Path> mavenHome,
-                              Optional<String> runId, List<Path> extraExecFiles) {
+                              Optional<String> runId, List<Path> extraExecFiles, boolean coverage) {
 
     /** The default image, made by scripts/build-test-image.sh. */
     public static final String DEFAULT_IMAGE = "localhost/selftest-java17:latest";
@@ -82,7 +83,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         return new Builder(workspace);
     }
 
-    /** Builder; defaults: maven, 1 shard, 1 worker, local processes, podman, the default image, 30 min. */
+    /** Builder; defaults: maven, 1 shard, 1 worker, local processes, podman, the default image, 30 min, coverage. */
     public static final class Builder {
         private final Path workspace;
         private Framework framework = Framework.MAVEN;
@@ -111,6 +112,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         private Path mavenHome = Path.of(System.getProperty("user.home"), ".m2");
         private String runId;
         private List<Path> extraExecFiles = List.of();
+        private boolean coverage = true;
 
         private Builder(Path workspace) {
             this.workspace = workspace;
@@ -143,6 +145,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         public Builder mavenHome(Path v) { this.mavenHome = v; return this; }
         public Builder runId(String v) { this.runId = v; return this; }
         public Builder extraExecFiles(List<Path> v) { this.extraExecFiles = v; return this; }
+        public Builder coverage(boolean v) { this.coverage = v; return this; }
 
         public SelfTestOptions build() {
             Path ws = workspace.toAbsolutePath().normalize();
@@ -153,7 +156,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                     mainClassDirs == null ? framework.mainClassDirs().stream().map(Path::of).toList() : mainClassDirs,
                     sourceDirs == null ? framework.sourceDirs().stream().map(Path::of).toList() : sourceDirs,
                     paths, filter, orphans, environment, hostEnvironment, Optional.ofNullable(lockFile), prepare,
-                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId), extraExecFiles);
+                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId), extraExecFiles, coverage);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.jenkins.plugins.selftest.engine.shard;
 
 import io.jenkins.plugins.selftest.engine.json.Json;
 import java.io.IOException;
+import java.io.Serial;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,14 +11,17 @@ import java.util.List;
  * How a test suite is split: one {@link Shard} per container or process, each with its tests and its share of the
  * workers. Immutable and JSON-serialisable ({@link #toJson()}, {@link #fromJson(String)}): the Jenkins
  * {@code selfTestPlan} step returns it to a Pipeline, and each shard can then be run on its own, on another agent,
- * from nothing but this plan and its index.
+ * from nothing but this plan and its index. Java-serializable as it is: the answer of the agent's plan call.
  *
  * @param shards   the shards, index 0..n-1 in order; never empty tests (a plan never holds an empty shard)
  * @param workers  the total parallelism asked for
  * @param problems notes on the plan (fewer shards than asked because there are fewer tests, more workers than
  *                 asked because every shard needs one)
  */
-public record ShardPlan(List<Shard> shards, int workers, List<String> problems) {
+public record ShardPlan(List<Shard> shards, int workers, List<String> problems) implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
 
     public ShardPlan {
         shards = List.copyOf(shards);
@@ -37,7 +42,12 @@ public record ShardPlan(List<Shard> shards, int workers, List<String> problems) 
      * @param estimatedSeconds the sum of the known estimates of its tests
      * @param unseenTests      how many of its tests had no timing yet
      */
-    public record Shard(int index, List<String> tests, int workers, double estimatedSeconds, int unseenTests) {
+    public record Shard(int index, List<String> tests, int workers, double estimatedSeconds, int unseenTests)
+            implements Serializable {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
         public Shard {
             tests = List.copyOf(tests);
             if (workers < 1) {

@@ -25,8 +25,8 @@ class RunHistoryTest {
                 .runtimeSeconds(10 + i)
                 .tests(20, 17, 1, 1, 1)
                 .coverage(Optional.of(0.8), Optional.of(0.75), Optional.empty())
-                .shards(List.of(new ShardRecord(0, 10, 9, 1, 0, 5.5, ShardRecord.FAILED),
-                        new ShardRecord(1, 10, 8, 1, 1, 6.0, ShardRecord.TIMEOUT)))
+                .shards(List.of(new ShardRecord(0, 10, 9, 1, 0, 5.5, ShardOutcome.FAILED),
+                        new ShardRecord(1, 10, 8, 1, 1, 6.0, ShardOutcome.TIMEOUT)))
                 .orphans(3, 1, 2)
                 .containers(1, 1)
                 .complete(i % 2 == 0)

@@ -2,9 +2,9 @@ package io.jenkins.plugins.selftest.engine.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
 import io.jenkins.plugins.selftest.engine.fixture.Fixtures;
-import io.jenkins.plugins.selftest.engine.history.ShardRecord;
-import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** gather(): extra exec files (of tests run outside the shards) are merged with the shards' own. */
+/** gather(): extra exec files (of tests run outside the shards) are merged with the shards' own; coverage off. */
 class SelfTestRunGatherTest {
 
     @TempDir
@@ -25,8 +25,8 @@ class SelfTestRunGatherTest {
         Path classes = Fixtures.copyClasses(Fixtures.APP, ws.resolve("target/classes"));
         Fixtures.recordExec(classes, Fixtures.MAIN, ws.resolve("target/jacoco-it.exec"));
         ShardPlan plan = new ShardPlan(List.of(new ShardPlan.Shard(0, List.of("a.ATest"), 1, 0, 1)), 1, List.of());
-        ShardResult shard = new ShardResult(0, List.of("a.ATest"), ShardRecord.OK, Optional.of(0), 1.0,
-                TestSuiteResult.EMPTY, ws.resolve("r"), ws.resolve("r/shard.log"), List.of(), 0, 0, List.of());
+        ShardResult shard = new ShardResult(0, 1, List.of("a.ATest"), ShardOutcome.OK, Optional.of(0), 1.0, 0, 0, 0, 0,
+                0, 0, List.of(), Optional.empty(), "local processes");
 
         RunSummary without = new SelfTestRun(options().reportDir(ws.resolve("report-1")).build())
                 .gather(plan, List.of(shard), Instant.now(), 1, "local processes", 0, List.of(), RunListener.NONE);
@@ -37,6 +37,32 @@ class SelfTestRunGatherTest {
         assertThat(without.coverage().line().total()).isZero();
         assertThat(with.coverage().line().covered()).isPositive();
         assertThat(with.toRecord().lineCoverage()).isPresent();
+    }
+
+    @Test
+    void coverageOffLeavesCoverageOutOfTheResultsAndReportsButNotOutOfTheOrphans() throws Exception {
+        Path classes = Fixtures.copyClasses(Fixtures.APP, ws.resolve("target/classes"));
+        Fixtures.recordExec(classes, Fixtures.MAIN, ws.resolve("target/jacoco-it.exec"));
+        Path tests = Fixtures.copyClasses(Fixtures.APP_TEST, ws.resolve("target/test-classes"));
+        ShardPlan plan = new ShardPlan(List.of(new ShardPlan.Shard(0, List.of("a.ATest"), 1, 0, 1)), 1, List.of());
+        ShardResult shard = new ShardResult(0, 1, List.of("a.ATest"), ShardOutcome.OK, Optional.of(0), 1.0, 0, 0, 0, 0,
+                0, 0, List.of(), Optional.empty(), "local processes");
+        SelfTestOptions.Builder b = options().extraExecFiles(List.of(Path.of("target/jacoco-it.exec")))
+                .testClassDirs(List.of(tests)).orphans(OrphanOptions.DEFAULTS);
+
+        RunSummary on = new SelfTestRun(b.reportDir(ws.resolve("on")).build())
+                .gather(plan, List.of(shard), Instant.now(), 1, "local processes", 0, List.of(), RunListener.NONE);
+        RunSummary off = new SelfTestRun(b.reportDir(ws.resolve("off")).coverage(false).build())
+                .gather(plan, List.of(shard), Instant.now(), 1, "local processes", 0, List.of(), RunListener.NONE);
+
+        assertThat(on.toRecord().lineCoverage()).isPresent();
+        assertThat(on.artifacts()).contains("jacoco/index.html", "index.html");
+        assertThat(off.coverage()).isEqualTo(CoverageSummary.NO_COVERAGE);
+        assertThat(off.toRecord().lineCoverage()).isEmpty();
+        assertThat(off.artifacts()).contains("index.html").noneMatch(a -> a.startsWith("jacoco"));
+        assertThat(ws.resolve("off/jacoco")).doesNotExist();
+        assertThat(off.orphans()).as("orphans tell covered from uncovered by the exec files still")
+                .isEqualTo(on.orphans());
     }
 
     private SelfTestOptions.Builder options() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.selftest.engine.container.Containers;
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
-import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.orphans.Orphan;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
 import java.io.IOException;
@@ -84,7 +84,7 @@ class SelfTestRunIT {
         RunSummary s = new SelfTestRun(o).run(RunListener.NONE);
 
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(60);
-        assertThat(s.shards()).extracting(ShardResult::outcome).containsExactly(ShardRecord.TIMEOUT, ShardRecord.OK);
+        assertThat(s.shards()).extracting(ShardResult::outcome).containsExactly(ShardOutcome.TIMEOUT, ShardOutcome.OK);
         assertThat(s.containerTimeouts()).isEqualTo(1);
         assertThat(s.containerFailures()).isZero();
         assertThat(s.complete()).isFalse();
@@ -133,8 +133,8 @@ class SelfTestRunIT {
         });
 
         assertThat(finishedOrder).containsExactly(1, 0);
-        assertThat(s.shards().get(0).outcome()).isEqualTo(ShardRecord.TIMEOUT);
-        assertThat(s.shards().get(1).outcome()).isEqualTo(ShardRecord.OK);
+        assertThat(s.shards().get(0).outcome()).isEqualTo(ShardOutcome.TIMEOUT);
+        assertThat(s.shards().get(1).outcome()).isEqualTo(ShardOutcome.OK);
         assertThat(s.tests().total()).isEqualTo(2);
         assertThat(s.containerTimeouts()).as("no container involved").isZero();
         Path shard0 = tmp.resolve("report/shards/shard-0");
@@ -268,7 +268,7 @@ class SelfTestRunIT {
         assertThat(runEnded).as("the run ends within 5 s").isLessThan(5.0);
         assertThat(thrown).isInstanceOf(java.io.InterruptedIOException.class)
                 .hasMessageMatching("run " + runId + " aborted; stopped 2 shards in \\d+\\.\\d s");
-        assertThat(finished).extracting(ShardResult::outcome).containsExactly(ShardRecord.ABORTED, ShardRecord.ABORTED);
+        assertThat(finished).extracting(ShardResult::outcome).containsExactly(ShardOutcome.ABORTED, ShardOutcome.ABORTED);
         assertThat(finished).allSatisfy(r -> assertThat(r.problems()).isEmpty());
         assertThat(finished).allSatisfy(r -> assertThat(r.containerFailures()).isZero());
         assertThat(String.join("\n", notes) + thrown.getMessage()).doesNotContain("interrupted while")
@@ -296,14 +296,14 @@ class SelfTestRunIT {
         }
         assertThat(Files.list(started).count()).as("all shards started").isEqualTo(3);
 
-        SelfTestRun.AbortReport report = SelfTestRun.abortRunning(runId).orElseThrow(); // what the plugin's stop calls
+        AbortReport report = SelfTestRun.abortRunning(runId).orElseThrow(); // what the plugin's stop calls
         Throwable thrown = ended.get(30, java.util.concurrent.TimeUnit.SECONDS);
 
         assertThat(report.shards()).isEqualTo(3);
         assertThat(report.seconds()).as("all at once: one grace period, not three").isLessThan(4.0);
         assertThat(report.describe()).matches("aborted; stopped 3 shards in \\d+\\.\\d s");
         assertThat(thrown).isInstanceOf(java.io.InterruptedIOException.class).hasMessage("run " + runId + " " + report.describe());
-        assertThat(finished).extracting(ShardResult::outcome).containsOnly(ShardRecord.ABORTED).hasSize(3);
+        assertThat(finished).extracting(ShardResult::outcome).containsOnly(ShardOutcome.ABORTED).hasSize(3);
         assertThat(ProcessTree.cookieHolders(c -> c.startsWith(runId))).as("no process of the run is left").isEmpty();
     }
 }

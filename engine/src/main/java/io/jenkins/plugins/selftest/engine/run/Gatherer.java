@@ -1,0 +1,94 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import io.jenkins.plugins.selftest.engine.coverage.CoverageAggregator;
+import io.jenkins.plugins.selftest.engine.coverage.CoverageInput;
+import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
+import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
+import io.jenkins.plugins.selftest.engine.orphans.OrphanReport;
+import io.jenkins.plugins.selftest.engine.orphans.OrphanScanner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The merge stage: the shards' JUnit results into one, their JaCoCo exec files (and the options' extra ones) into one
+ * coverage, analysed once, and the orphan scan of the main classes. Problems of each part are kept, never thrown:
+ * a run whose coverage cannot be computed still has its test results.
+ *
+ * <p>With coverage off ({@link SelfTestOptions#coverage()}) the summary has none and no JaCoCo report is written;
+ * the exec files are still read when orphans are scanned, which tell covered from uncovered orphans by them.
+ */
+final class Gatherer {
+
+    private final SelfTestOptions options;
+    private final String runId;
+
+    Gatherer(SelfTestOptions options, String runId) {
+        this.options = options;
+        this.runId = runId;
+    }
+
+    /** Merges {@code shards} into the run's summary (not yet written anywhere). */
+    RunSummary gather(List<FinishedShard> shards, Instant startedAt, double runtimeSeconds, String mode,
+                      int extraContainerFailures, List<String> extraProblems) throws IOException {
+        List<FinishedShard> sorted = shards.stream().sorted(Comparator.comparingInt(s -> s.result().index())).toList();
+        List<ShardResult> results = sorted.stream().map(FinishedShard::result).toList();
+        List<String> problems = new ArrayList<>(extraProblems);
+        results.forEach(s -> problems.addAll(s.problems()));
+        TestSuiteResult tests = TestSuiteResult.merge(sorted.stream().map(s -> s.reports().tests()).toList());
+        Files.createDirectories(options.reportDir());
+        List<Path> mainDirs = options.mainClassDirs().stream().filter(Files::isDirectory).toList();
+        CoverageSummary coverage = coverage(sorted, mainDirs, problems);
+        OrphanReport orphans = orphans(mainDirs, coverage, problems);
+        int failures = extraContainerFailures + results.stream().mapToInt(ShardResult::containerFailures).sum();
+        int timeouts = results.stream().mapToInt(ShardResult::containerTimeouts).sum();
+        return RunSummary.of(runId, startedAt, runtimeSeconds, mode, results, tests,
+                options.coverage() ? coverage : CoverageSummary.NO_COVERAGE, orphans, failures, timeouts,
+                options.reportDir().toString(), problems);
+    }
+
+    private CoverageSummary coverage(List<FinishedShard> shards, List<Path> mainDirs, List<String> problems) {
+        List<Path> execs = Stream.concat(shards.stream().flatMap(s -> s.reports().execFiles().stream()),
+                options.extraExecFiles().stream().filter(Files::isRegularFile)).toList();
+        boolean wanted = options.coverage() || options.orphans().enabled();
+        if (!wanted || execs.isEmpty() || mainDirs.isEmpty()) {
+            return CoverageSummary.NO_COVERAGE;
+        }
+        try {
+            CoverageSummary coverage = CoverageAggregator.aggregate(new CoverageInput(execs, mainDirs,
+                            options.sourceDirs().stream().filter(Files::isDirectory).toList()),
+                    options.coverage() ? Optional.of(options.reportDir()) : Optional.empty());
+            if (options.coverage()) {
+                problems.addAll(coverage.warnings());
+            }
+            return coverage;
+        } catch (IOException | RuntimeException e) {
+            if (options.coverage()) {
+                problems.add("coverage could not be computed: " + e.getMessage());
+            }
+            return CoverageSummary.NO_COVERAGE;
+        }
+    }
+
+    private OrphanReport orphans(List<Path> mainDirs, CoverageSummary coverage, List<String> problems) {
+        if (!options.orphans().enabled() || mainDirs.isEmpty()) {
+            return OrphanReport.NONE;
+        }
+        try {
+            OrphanReport orphans = OrphanScanner.scan(mainDirs,
+                    options.testClassDirs().stream().filter(Files::isDirectory).toList(), options.orphans(), coverage);
+            OrphanScanner.write(orphans, options.reportDir());
+            problems.addAll(orphans.problems());
+            return orphans;
+        } catch (IOException | RuntimeException e) {
+            problems.add("orphans could not be scanned: " + e.getMessage());
+            return OrphanReport.NONE;
+        }
+    }
+}

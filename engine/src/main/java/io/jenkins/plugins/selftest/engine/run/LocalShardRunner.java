@@ -1,0 +1,25 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
+import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * A shard as a local process tree, in the workspace itself. Its cookie names the run
+ * ({@link RunControl#shardCookie}), so that whoever owns the run can find its shards' processes again, from any JVM.
+ */
+record LocalShardRunner(SelfTestOptions options, RunControl control) implements ShardRunner {
+
+    @Override
+    public ShardExecution run(ShardJob job) throws IOException {
+        String script = options.framework().script(options.workspace(), job.shard().tests(), null,
+                options.command().orElse(null));
+        LaunchSpec spec = LaunchSpec.shell(script).workingDir(options.workspace())
+                .env(job.environment(options, job.dir().testsFile().toString(), job.dir().reports().toString()))
+                .cookie(RunControl.shardCookie(job.runId(), job.index()))
+                .output(LaunchSpec.Output.toFile(job.dir().log())).build();
+        Optional<Integer> exit = control.await(control.start(() -> ProcessLauncher.start(spec)), options.timeout());
+        return ShardExecution.of(exit);
+    }
+}

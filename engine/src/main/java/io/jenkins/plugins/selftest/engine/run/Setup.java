@@ -1,0 +1,50 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a run's shards run, as far as it is known: before {@link SetupProbe} the runtime the options ask for, after it
+ * the runtime that works (none when the run fell back to local processes) and what the image wants mounted.
+ * Immutable.
+ *
+ * @param runtime        the container runtime, empty for local processes
+ * @param imageMounts    host paths the image asks to have mounted read-only ({@value SelfTestRun#MOUNTS_LABEL})
+ * @param fallbackReason why containers were given up for local processes, if they were
+ */
+record Setup(Optional<ContainerRuntime> runtime, List<Path> imageMounts, Optional<String> fallbackReason) {
+
+    public Setup {
+        imageMounts = List.copyOf(imageMounts);
+    }
+
+    /** What {@code options} ask for, not yet probed. */
+    static Setup requested(SelfTestOptions options) {
+        return new Setup(options.useContainer()
+                ? Optional.of(ContainerRuntime.of(options.runtime(), options.host(), options.hostEnvironment()))
+                : Optional.empty(), List.of(), Optional.empty());
+    }
+
+    /** Local processes instead of containers, because of {@code reason}. */
+    Setup fallBack(String reason) {
+        return new Setup(Optional.empty(), List.of(), Optional.of(reason));
+    }
+
+    /** Whether shards copy the workspace in and reports out (remote engine, or asked for). */
+    public boolean copiesWorkspace(SelfTestOptions options) {
+        return runtime.isPresent() && (options.copyWorkspace() || runtime.get().isRemote());
+    }
+
+    /** How shards run, for people: "local processes", "podman containers (local engine, workspace bind-mounted)". */
+    public String mode(SelfTestOptions options) {
+        if (runtime.isEmpty()) {
+            return "local processes";
+        }
+        ContainerRuntime rt = runtime.get();
+        return rt.kind().executable() + " containers (" + rt.host().map(h -> "engine " + h).orElse("local engine")
+                + ", workspace " + (copiesWorkspace(options) ? "copied in/out" : "bind-mounted") + ", image "
+                + options.image() + ")";
+    }
+}

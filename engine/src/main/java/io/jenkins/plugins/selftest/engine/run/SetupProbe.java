@@ -1,0 +1,91 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import io.jenkins.plugins.selftest.engine.container.CliResult;
+import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The first stage of a run: checks what it needs before anything starts - the workspace, the container runtime and
+ * the image - and finds the image's mounts. With {@link SelfTestOptions#containerFallback()} a runtime or image that
+ * does not work switches the run to local processes ({@link Setup#fallbackReason()} says why) instead of failing.
+ */
+final class SetupProbe {
+
+    private static final Duration SMOKE_TIMEOUT = Duration.ofMinutes(2);
+
+    private SetupProbe() {
+    }
+
+    /**
+     * @param requested what the options ask for ({@link Setup#requested})
+     * @param runId     the label of the throw-away container a fallback-enabled probe starts
+     * @throws SetupException with a one-line reason
+     */
+    static Setup probe(SelfTestOptions options, Setup requested, String runId) throws SetupException {
+        try {
+            return probeStrictly(options, requested, runId);
+        } catch (SetupException e) {
+            if (requested.runtime().isEmpty() || !options.containerFallback()) {
+                throw e;
+            }
+            return requested.fallBack(e.getMessage());
+        }
+    }
+
+    private static Setup probeStrictly(SelfTestOptions options, Setup requested, String runId) throws SetupException {
+        if (!Files.isDirectory(options.workspace())) {
+            throw new SetupException("workspace " + options.workspace() + " is not a directory: pass the project "
+                    + "directory as the path argument");
+        }
+        if (requested.runtime().isEmpty()) {
+            return requested;
+        }
+        ContainerRuntime rt = requested.runtime().get();
+        try {
+            rt.checkAvailable();
+            List<Path> mounts = imageMounts(rt, rt.imageLabels(options.image()));
+            if (options.containerFallback()) {
+                smokeTest(options, rt, mounts, runId);
+            }
+            return new Setup(requested.runtime(), mounts, requested.fallbackReason());
+        } catch (SetupException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SetupException(e.getMessage(), e);
+        }
+    }
+
+    /** The image's {@value SelfTestRun#MOUNTS_LABEL}: those that exist here (a remote engine's are taken as given). */
+    private static List<Path> imageMounts(ContainerRuntime rt, Map<String, String> labels) {
+        List<Path> mounts = new ArrayList<>();
+        for (String p : labels.getOrDefault(SelfTestRun.MOUNTS_LABEL, "").split(",")) {
+            if (!p.isBlank() && (rt.isRemote() || Files.exists(Path.of(p.strip())))) {
+                mounts.add(Path.of(p.strip()));
+            }
+        }
+        return mounts;
+    }
+
+    /**
+     * "Containers when they work": an engine can answer version and inspect and still be unable to start anything
+     * (no OCI runtime, no cgroups), so start one throw-away container to be sure.
+     */
+    private static void smokeTest(SelfTestOptions options, ContainerRuntime rt, List<Path> mounts, String runId)
+            throws IOException {
+        List<String> smoke = new ArrayList<>(List.of("run", "--rm", "--network", "none",
+                "--label", ContainerRuntime.LABEL + "=true", "--label", ContainerRuntime.RUN_LABEL + "=" + runId));
+        mounts.forEach(m -> smoke.addAll(List.of("--volume", m + ":" + m + ":ro")));
+        smoke.addAll(List.of(options.image(), "/bin/sh", "-c", "true"));
+        CliResult r = rt.exec(smoke, SMOKE_TIMEOUT);
+        if (!r.ok()) {
+            throw new SetupException(rt.kind().executable() + " cannot start a container of " + options.image()
+                    + ": " + r.firstLine());
+        }
+    }
+}

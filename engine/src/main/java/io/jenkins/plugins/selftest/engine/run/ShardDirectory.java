@@ -1,0 +1,75 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import io.jenkins.plugins.selftest.engine.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Where one shard's files are: {@code <reportDir>/shards/shard-<index>/} with {@code tests.txt}, {@code shard.log},
+ * {@code reports/} (JUnit XML, JaCoCo exec files) and, for a shard run on its own, {@value ShardResult#FILE_NAME}.
+ * The one place that knows this layout; a directory copied to another machine keeps it.
+ */
+public record ShardDirectory(Path dir) {
+
+    /** The directory of all shards, relative to a report directory. */
+    public static final String SHARDS = "shards";
+
+    /** The directory of shard {@code index} of the run whose reports go to {@code reportDir}. */
+    public static ShardDirectory of(Path reportDir, int index) {
+        return new ShardDirectory(reportDir.resolve(SHARDS).resolve("shard-" + index));
+    }
+
+    /** The shard's {@code SELFTEST_REPORTS_DIR}. */
+    public Path reports() {
+        return dir.resolve("reports");
+    }
+
+    /** The shard's combined output. */
+    public Path log() {
+        return dir.resolve("shard.log");
+    }
+
+    /** The shard's {@code SELFTEST_TESTS_FILE}: one test id a line. */
+    public Path testsFile() {
+        return dir.resolve("tests.txt");
+    }
+
+    public Path resultFile() {
+        return dir.resolve(ShardResult.FILE_NAME);
+    }
+
+    /** Empties the directory of an earlier run of the shard and writes its {@code tests} file. */
+    void prepare(List<String> tests) throws IOException {
+        deleteTree(dir);
+        Files.createDirectories(reports());
+        Files.write(testsFile(), tests);
+    }
+
+    /** Keeps {@code result} beside the reports, for a merge elsewhere. */
+    public void writeResult(ShardResult result) throws IOException {
+        Json.writeAtomically(resultFile(), result);
+    }
+
+    /** The result kept here, empty when there is none. */
+    public Optional<ShardResult> readResult() throws IOException {
+        Path f = resultFile();
+        return Files.isRegularFile(f) ? Optional.of(Json.read(f, ShardResult.class)) : Optional.empty();
+    }
+
+    /** Deletes {@code dir} and everything below it; nothing when it does not exist. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
+import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One shard to run: which run and plan it belongs to, its tests and workers, and its directory (prepared: the tests
+ * file written, the reports directory empty). What every {@link ShardRunner} starts from.
+ */
+record ShardJob(String runId, ShardPlan plan, ShardPlan.Shard shard, ShardDirectory dir) {
+
+    int index() {
+        return shard.index();
+    }
+
+    /**
+     * The shard's environment: the options' variables and the shard's own ({@link SelfTestRun#SHARD_INDEX} ...), with
+     * the tests file and reports directory as the shard's process sees them.
+     */
+    Map<String, String> environment(SelfTestOptions options, String testsFile, String reports) {
+        Map<String, String> env = new LinkedHashMap<>(options.environment());
+        env.put(SelfTestRun.SHARD_INDEX, Integer.toString(shard.index()));
+        env.put(SelfTestRun.SHARD_COUNT, Integer.toString(plan.shardCount()));
+        env.put(SelfTestRun.WORKERS, Integer.toString(shard.workers()));
+        env.put(SelfTestRun.TESTS_FILE, testsFile);
+        env.put(SelfTestRun.REPORTS_DIR, reports);
+        return env;
+    }
+
+    /** The shard's container: named after run and shard, labelled so that a reaper finds it, the image's mounts. */
+    ContainerSpec.Builder container(SelfTestOptions options, List<Path> imageMounts) {
+        ContainerSpec.Builder b = ContainerSpec.builder(options.image(), "selftest-" + runId + "-" + shard.index())
+                .label(ContainerRuntime.LABEL, "true")
+                .label(ContainerRuntime.RUN_LABEL, runId)
+                .label(ContainerRuntime.SHARD_LABEL, Integer.toString(shard.index()));
+        imageMounts.forEach(m -> b.mount(m, m.toString(), true));
+        return b;
+    }
+}

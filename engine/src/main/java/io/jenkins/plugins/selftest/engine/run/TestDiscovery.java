@@ -1,0 +1,56 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import io.jenkins.plugins.selftest.engine.history.RunHistory;
+import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
+import io.jenkins.plugins.selftest.engine.shard.ShardPlanner;
+import io.jenkins.plugins.selftest.engine.shard.TestCatalog;
+import io.jenkins.plugins.selftest.engine.shard.TimingHistory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The planning stage: finds the tests (compiled test classes, or source globs) and splits them into shards with the
+ * timings of the history. Reads the workspace and the history file; starts nothing.
+ */
+final class TestDiscovery {
+
+    private TestDiscovery() {
+    }
+
+    /**
+     * @throws SetupException when no test is found, naming where it looked
+     */
+    static ShardPlan plan(SelfTestOptions options) throws IOException {
+        TestCatalog catalog = catalog(options);
+        if (catalog.isEmpty()) {
+            throw new SetupException("no tests found in " + (options.paths().isEmpty() ? options.testClassDirs()
+                    : options.workspace() + " matching " + options.paths())
+                    + (catalog.problems().isEmpty() ? "" : " (" + catalog.problems().get(0) + ")"));
+        }
+        TimingHistory timings = TimingHistory.EMPTY;
+        if (options.history().isPresent() && Files.exists(options.history().get())) {
+            timings = TimingHistory.fromHistory(RunHistory.load(options.history().get()).records());
+        }
+        return ShardPlanner.plan(catalog.tests(), timings, options.shards(), options.workers());
+    }
+
+    private static TestCatalog catalog(SelfTestOptions options) throws IOException {
+        if (!options.paths().isEmpty()) {
+            return TestCatalog.fromSourceGlobs(options.workspace(), options.paths(), options.filter());
+        }
+        if (options.framework() == Framework.PYTEST) {
+            return TestCatalog.fromSourceGlobs(options.workspace(), options.framework().sourceGlobs(), options.filter());
+        }
+        TestCatalog catalog = TestCatalog.fromClassDirectories(options.testClassDirs(), options.filter());
+        if (catalog.isEmpty() && options.framework() == Framework.CUSTOM) {
+            // a custom command may test anything: fall back to test sources
+            List<String> globs = new ArrayList<>(List.of("src/test/java/**Test.java", "src/test/java/**Tests.java"));
+            globs.addAll(Framework.PYTEST.sourceGlobs());
+            TestCatalog sources = TestCatalog.fromSourceGlobs(options.workspace(), globs, options.filter());
+            return sources.isEmpty() ? catalog : sources;
+        }
+        return catalog;
+    }
+}
