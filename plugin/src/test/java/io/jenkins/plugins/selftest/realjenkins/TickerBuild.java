@@ -19,19 +19,27 @@ record TickerBuild(RealJenkins jenkins, String job, int number, long servicePid,
 
     private static final String PIPELINE = """
             node {
-              sh 'rm -f release ticker.pid'
+              sh 'rm -f release ticker.pid body.started'
               supervisedService(name: 'ticker', command: 'echo $$ > ticker.pid; while true; do echo tick; sleep 0.3; done',
                                 ready: [log: 'tick', timeout: '30s']) {
-                sh 'while [ ! -f release ]; do sleep 0.3; done; echo body released'
+                sh 'touch body.started; while [ ! -f release ]; do sleep 0.3; done; echo body released'
               }
             }
             """;
 
-    /** Starts a build of {@code job} and returns once the service ticks. */
+    /**
+     * Starts a build of {@code job} and returns once the service ticks and the body runs (a restart before the body
+     * has started would test the launch of the body, not a running block).
+     */
     static TickerBuild start(RealJenkins j, String job) throws IOException, InterruptedException {
         int n = j.schedule(job, PIPELINE);
         j.awaitConsole(job, n, "[ticker] tick", Duration.ofMinutes(2));
         Path workspace = j.home().resolve("workspace").resolve(job);
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!Files.exists(workspace.resolve("body.started")) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertThat(workspace.resolve("body.started")).as("the block's body has started").exists();
         long pid = Long.parseLong(Files.readString(workspace.resolve("ticker.pid")).strip());
         Matcher m = Pattern.compile("\\((/[^)]*@tmp/supervised-[^)]*)\\)").matcher(j.console(job, n));
         assertThat(m.find()).as("the control directory in the console").isTrue();
