@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -36,66 +35,10 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@link SelfTestParameters} as {@code selfTest}'s. The help of each field is the same as {@code selfTest}'s (a test
  * keeps the copies equal), except {@code timeout}'s.
  */
-public class SelfTestPlanStep extends Step {
-
-    private final SelfTestParameters parameters = new SelfTestParameters();
+public class SelfTestPlanStep extends SelfTestSuiteStep {
 
     @DataBoundConstructor
     public SelfTestPlanStep() {
-    }
-
-    public int getShards() {
-        return parameters.getShards();
-    }
-
-    @DataBoundSetter
-    public void setShards(int shards) {
-        parameters.setShards(shards);
-    }
-
-    public int getWorkers() {
-        return parameters.getWorkers();
-    }
-
-    @DataBoundSetter
-    public void setWorkers(int workers) {
-        parameters.setWorkers(workers);
-    }
-
-    public String getFramework() {
-        return parameters.getFramework();
-    }
-
-    @DataBoundSetter
-    public void setFramework(String framework) {
-        parameters.setFramework(framework);
-    }
-
-    public String getCommand() {
-        return parameters.getCommand();
-    }
-
-    @DataBoundSetter
-    public void setCommand(String command) {
-        parameters.setCommand(command);
-    }
-
-    public String getTests() {
-        return parameters.getTests();
-    }
-
-    @DataBoundSetter
-    public void setTests(String tests) {
-        parameters.setTests(tests);
-    }
-
-    public String getExcludes() {
-        return parameters.getExcludes();
-    }
-
-    @DataBoundSetter
-    public void setExcludes(String excludes) {
-        parameters.setExcludes(excludes);
     }
 
     public String getTimeout() {
@@ -106,60 +49,6 @@ public class SelfTestPlanStep extends Step {
     @DataBoundSetter
     public void setTimeout(String timeout) {
         parameters.setTimeout(timeout);
-    }
-
-    public boolean isCoverage() {
-        return parameters.isCoverage();
-    }
-
-    @DataBoundSetter
-    public void setCoverage(boolean coverage) {
-        parameters.setCoverage(coverage);
-    }
-
-    public String getCoverageExec() {
-        return parameters.getCoverageExec();
-    }
-
-    @DataBoundSetter
-    public void setCoverageExec(String coverageExec) {
-        parameters.setCoverageExec(coverageExec);
-    }
-
-    public String getCoverageClasses() {
-        return parameters.getCoverageClasses();
-    }
-
-    @DataBoundSetter
-    public void setCoverageClasses(String coverageClasses) {
-        parameters.setCoverageClasses(coverageClasses);
-    }
-
-    public String getCoverageSources() {
-        return parameters.getCoverageSources();
-    }
-
-    @DataBoundSetter
-    public void setCoverageSources(String coverageSources) {
-        parameters.setCoverageSources(coverageSources);
-    }
-
-    public boolean isOrphans() {
-        return parameters.isOrphans();
-    }
-
-    @DataBoundSetter
-    public void setOrphans(boolean orphans) {
-        parameters.setOrphans(orphans);
-    }
-
-    public boolean isOrphansRecursive() {
-        return parameters.isOrphansRecursive();
-    }
-
-    @DataBoundSetter
-    public void setOrphansRecursive(boolean orphansRecursive) {
-        parameters.setOrphansRecursive(orphansRecursive);
     }
 
     @Override

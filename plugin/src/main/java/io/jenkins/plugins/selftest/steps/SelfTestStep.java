@@ -17,7 +17,6 @@ import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -29,68 +28,10 @@ import org.kohsuke.stapler.QueryParameter;
  * orphans: true)}: runs the test suite in shards and publishes results, coverage and orphans ({@link Execution}).
  * With {@code shard: n} it runs only that shard of the build's plan ({@link ShardExecution}).
  */
-public class SelfTestStep extends Step {
-
-    private final SelfTestParameters parameters = new SelfTestParameters();
+public class SelfTestStep extends SelfTestSuiteStep {
 
     @DataBoundConstructor
     public SelfTestStep() {
-    }
-
-    public int getShards() {
-        return parameters.getShards();
-    }
-
-    @DataBoundSetter
-    public void setShards(int shards) {
-        parameters.setShards(shards);
-    }
-
-    public int getWorkers() {
-        return parameters.getWorkers();
-    }
-
-    /** Total parallelism, divided over the shards (each at least one); 0 means one per shard. */
-    @DataBoundSetter
-    public void setWorkers(int workers) {
-        parameters.setWorkers(workers);
-    }
-
-    public String getFramework() {
-        return parameters.getFramework();
-    }
-
-    @DataBoundSetter
-    public void setFramework(String framework) {
-        parameters.setFramework(framework);
-    }
-
-    public String getCommand() {
-        return parameters.getCommand();
-    }
-
-    /** For {@code framework: 'custom'}: the command template each shard runs. */
-    @DataBoundSetter
-    public void setCommand(String command) {
-        parameters.setCommand(command);
-    }
-
-    public String getTests() {
-        return parameters.getTests();
-    }
-
-    @DataBoundSetter
-    public void setTests(String tests) {
-        parameters.setTests(tests);
-    }
-
-    public String getExcludes() {
-        return parameters.getExcludes();
-    }
-
-    @DataBoundSetter
-    public void setExcludes(String excludes) {
-        parameters.setExcludes(excludes);
     }
 
     public String getImage() {
@@ -129,60 +70,6 @@ public class SelfTestStep extends Step {
     @DataBoundSetter
     public void setTimeout(String timeout) {
         parameters.setTimeout(timeout);
-    }
-
-    public boolean isCoverage() {
-        return parameters.isCoverage();
-    }
-
-    @DataBoundSetter
-    public void setCoverage(boolean coverage) {
-        parameters.setCoverage(coverage);
-    }
-
-    public String getCoverageExec() {
-        return parameters.getCoverageExec();
-    }
-
-    @DataBoundSetter
-    public void setCoverageExec(String coverageExec) {
-        parameters.setCoverageExec(coverageExec);
-    }
-
-    public String getCoverageClasses() {
-        return parameters.getCoverageClasses();
-    }
-
-    @DataBoundSetter
-    public void setCoverageClasses(String coverageClasses) {
-        parameters.setCoverageClasses(coverageClasses);
-    }
-
-    public String getCoverageSources() {
-        return parameters.getCoverageSources();
-    }
-
-    @DataBoundSetter
-    public void setCoverageSources(String coverageSources) {
-        parameters.setCoverageSources(coverageSources);
-    }
-
-    public boolean isOrphans() {
-        return parameters.isOrphans();
-    }
-
-    @DataBoundSetter
-    public void setOrphans(boolean orphans) {
-        parameters.setOrphans(orphans);
-    }
-
-    public boolean isOrphansRecursive() {
-        return parameters.isOrphansRecursive();
-    }
-
-    @DataBoundSetter
-    public void setOrphansRecursive(boolean orphansRecursive) {
-        parameters.setOrphansRecursive(orphansRecursive);
     }
 
     public boolean isFailOnError() {
