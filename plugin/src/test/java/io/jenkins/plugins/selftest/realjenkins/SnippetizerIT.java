@@ -158,4 +158,27 @@ class SnippetizerIT {
                 """.formatted(Examples.calculator(), plan, publish), Duration.ofMinutes(5));
         assertThat(console).contains("planned 2 shards");
     }
+
+    /**
+     * The form checks and drop-downs of the Snippet Generator answer in a real Jenkins, for both forms of a service:
+     * the step's own fields and a {@code service(...)} of {@code services:} share them through an interface, which
+     * Stapler must find as it finds a descriptor's own methods.
+     */
+    @Test
+    void serviceFormChecksAnswerForBothServiceForms(RealJenkins j) throws Exception {
+        for (String describable : new String[] {"io.jenkins.plugins.selftest.steps.SupervisedServiceStep",
+                "io.jenkins.plugins.selftest.steps.ServiceDefinition"}) {
+            String base = "descriptorByName/" + describable + "/";
+            var bad = j.get(base + "checkMaxRestarts?value=-2");
+            assertThat(bad.statusCode()).as(describable).isEqualTo(200);
+            assertThat(bad.body()).as(describable).contains("error", "maxRestarts", "-2");
+            var good = j.get(base + "checkMaxRestarts?value=3");
+            assertThat(good.statusCode()).as(describable).isEqualTo(200);
+            assertThat(good.body()).as(describable).doesNotContain("error");
+            assertThat(j.get(base + "checkStopTimeout?value=soon").body()).as(describable).contains("error", "soon");
+            var restart = j.get(base + "fillRestartItems");
+            assertThat(restart.statusCode()).as(describable).isEqualTo(200);
+            assertThat(restart.body()).as(describable).contains("on-failure", "always", "never");
+        }
+    }
 }
