@@ -149,26 +149,17 @@ public final class ProcessTree {
             }
         });
         byte[] prefix = (ProcessLauncher.COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8);
-        long self = ProcessHandle.current().pid();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> isNumeric(p.getFileName().toString()))) {
-            for (Path p : procs) {
-                long pid = Long.parseLong(p.getFileName().toString());
-                if (pid == self) {
-                    continue;
-                }
-                Optional<String[]> stat = stat(pid);
-                if (stat.isEmpty() || "Z".equals(stat.get()[0]) || "X".equals(stat.get()[0])) {
-                    continue;
-                }
-                parent.put(pid, Long.parseLong(stat.get()[1]));
-                groupOf.put(pid, Long.parseLong(stat.get()[2]));
-                if (!cookies.isEmpty()) {
-                    cookieOf(pid, prefix).filter(cookies::contains).ifPresent(c -> cookieOfPid.put(pid, c));
-                }
+        forEachOtherPid(pid -> {
+            Optional<String[]> stat = stat(pid);
+            if (stat.isEmpty() || "Z".equals(stat.get()[0]) || "X".equals(stat.get()[0])) {
+                return;
             }
-        } catch (IOException e) {
-            // /proc unreadable: nothing found
-        }
+            parent.put(pid, Long.parseLong(stat.get()[1]));
+            groupOf.put(pid, Long.parseLong(stat.get()[2]));
+            if (!cookies.isEmpty()) {
+                cookieOf(pid, prefix).filter(cookies::contains).ifPresent(c -> cookieOfPid.put(pid, c));
+            }
+        });
         java.util.Map<Long, List<Long>> children = new java.util.HashMap<>();
         parent.forEach((pid, ppid) -> children.computeIfAbsent(ppid, k -> new java.util.ArrayList<>()).add(pid));
         java.util.Map<Tree, Set<Long>> found = new java.util.LinkedHashMap<>();
@@ -266,22 +257,28 @@ public final class ProcessTree {
     public static java.util.Map<Long, String> cookieHolders(java.util.function.Predicate<String> accept) {
         java.util.Map<Long, String> found = new java.util.LinkedHashMap<>();
         byte[] prefix = (ProcessLauncher.COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8);
+        forEachOtherPid(pid -> {
+            Optional<String> cookie = cookieOf(pid, prefix);
+            if (cookie.isPresent() && accept.test(cookie.get()) && stat(pid).map(s -> !"Z".equals(s[0])).orElse(false)) {
+                found.put(pid, cookie.get());
+            }
+        });
+        return found;
+    }
+
+    /** Every pid in {@code /proc} but this JVM's; nothing when {@code /proc} cannot be read. */
+    private static void forEachOtherPid(java.util.function.LongConsumer action) {
         long self = ProcessHandle.current().pid();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> isNumeric(p.getFileName().toString()))) {
             for (Path p : procs) {
                 long pid = Long.parseLong(p.getFileName().toString());
-                if (pid == self) {
-                    continue;
-                }
-                Optional<String> cookie = cookieOf(pid, prefix);
-                if (cookie.isPresent() && accept.test(cookie.get()) && stat(pid).map(s -> !"Z".equals(s[0])).orElse(false)) {
-                    found.put(pid, cookie.get());
+                if (pid != self) {
+                    action.accept(pid);
                 }
             }
         } catch (IOException e) {
-            // nothing readable, nothing found
+            // /proc unreadable: nothing found
         }
-        return found;
     }
 
     /** The cookie in the environment of {@code pid}, if it has one and it is readable. */
