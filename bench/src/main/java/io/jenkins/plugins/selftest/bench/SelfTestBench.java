@@ -129,11 +129,7 @@ public final class SelfTestBench {
             ShardPlan plan = run.plan();
             ContainerRuntime rt = ContainerRuntime.of("podman", Optional.empty(), System.getenv());
             List<String> bare = new ArrayList<>(List.of("run", "--rm"));
-            for (String m : rt.imageLabels(o.image()).getOrDefault(SelfTestRun.MOUNTS_LABEL, "").split(",")) {
-                if (!m.isBlank() && Files.exists(Path.of(m))) {
-                    bare.addAll(List.of("-v", m + ":" + m + ":ro"));
-                }
-            }
+            SelfTestOptions.defaultImageMounts(false).forEach(m -> bare.addAll(List.of("-v", m.toOption())));
             bare.addAll(List.of(o.image(), "/bin/sh", "-c", "true"));
             List<Long> ours = new ArrayList<>();
             List<Long> theirs = new ArrayList<>();

@@ -38,8 +38,56 @@ public record ContainerSpec(String image, String name, Map<String, String> label
      * @param container path inside the container
      */
     public record Mount(Path host, String container, boolean readOnly) {
+
+        /** How users write a mount, in every message about one. */
+        public static final String SPELLING = "HOST[:CONTAINER][:ro|:rw]";
+
+        /**
+         * A mount as users write it ({@value #SPELLING}): the host path, where it appears in the container (the same
+         * path when left out), and read-only unless {@code :rw} is asked for. Both paths must be absolute and free of
+         * {@code ..}; whether the host path exists is the run's setup to check (a remote engine's cannot be seen here).
+         *
+         * @throws IllegalArgumentException saying what is wrong with {@code spelling} and how to write it
+         */
+        public static Mount parse(String spelling) {
+            String s = spelling == null ? "" : spelling.strip();
+            List<String> parts = new ArrayList<>(List.of(s.split(":", -1)));
+            boolean readOnly = true;
+            String last = parts.get(parts.size() - 1);
+            if (parts.size() > 1 && (last.equals("ro") || last.equals("rw"))) {
+                readOnly = last.equals("ro");
+                parts.remove(parts.size() - 1);
+            }
+            if (parts.size() > 2) {
+                throw badMount(s, "has too many ':'-separated parts");
+            }
+            String host = checkedPath(s, "host", parts.get(0));
+            String container = parts.size() == 2 ? checkedPath(s, "container", parts.get(1)) : host;
+            return new Mount(Path.of(host), container, readOnly);
+        }
+
+        /** The mount as {@link #parse} reads it back. */
+        public String spelling() {
+            return host + (container.equals(host.toString()) ? "" : ":" + container) + (readOnly ? ":ro" : ":rw");
+        }
+
         public String toOption() {
             return host + ":" + container + (readOnly ? ":ro" : "");
+        }
+
+        private static String checkedPath(String spelling, String which, String path) {
+            if (!path.startsWith("/")) {
+                throw badMount(spelling, "needs an absolute " + which + " path");
+            }
+            if (List.of(path.split("/")).contains("..")) {
+                throw badMount(spelling, "must not leave its " + which + " path with '..'");
+            }
+            return Path.of(path).normalize().toString();
+        }
+
+        private static IllegalArgumentException badMount(String spelling, String problem) {
+            return new IllegalArgumentException("mount '" + spelling + "' " + problem + ": write " + SPELLING
+                    + " with absolute paths, e.g. /opt/tools or /srv/data:/data:ro");
         }
     }
 
@@ -85,6 +133,11 @@ public record ContainerSpec(String image, String name, Map<String, String> label
 
         public Builder mount(Path host, String container, boolean readOnly) {
             mounts.add(new Mount(host, container, readOnly));
+            return this;
+        }
+
+        public Builder mount(Mount mount) {
+            mounts.add(mount);
             return this;
         }
 

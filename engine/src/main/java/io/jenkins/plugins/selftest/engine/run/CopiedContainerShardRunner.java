@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.engine.run;
 import io.jenkins.plugins.selftest.engine.container.CliResult;
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec.Mount;
 import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
 import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
@@ -22,21 +23,20 @@ import java.util.stream.Collectors;
  * attached, and its reports copied out into the shard's reports directory. The container is removed at the end
  * whatever happened; a failed copy out or removal is a problem of the shard.
  */
-record CopiedContainerShardRunner(SelfTestOptions options, ContainerRuntime runtime, List<Path> imageMounts,
+record CopiedContainerShardRunner(SelfTestOptions options, ContainerRuntime runtime, List<Mount> mounts,
                                   RunControl control) implements ShardRunner {
 
     private static final Duration COPY_TIMEOUT = Duration.ofMinutes(10);
     private static final String WORK = "/workspace";
 
     CopiedContainerShardRunner {
-        imageMounts = List.copyOf(imageMounts);
+        mounts = List.copyOf(mounts);
     }
 
     @Override
     public ShardExecution run(ShardJob job) throws IOException {
-        String script = options.framework().script(options.workspace(), job.shard().tests(), null,
-                options.command().orElse(null));
-        ContainerSpec s = job.container(options, imageMounts)
+        String script = job.script(options, null);
+        ContainerSpec s = job.container(options, mounts)
                 .env(job.environment(options, "/selftest/tests.txt", "/selftest/reports"))
                 .workingDir(WORK)
                 .command(List.of("/bin/sh", "-c", script))

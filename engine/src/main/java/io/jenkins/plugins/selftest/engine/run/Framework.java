@@ -13,7 +13,10 @@ import java.util.stream.Collectors;
  * {@code SELFTEST_REPORTS_DIR}.
  */
 public enum Framework {
-    /** Surefire on the shard's classes, {@code forkCount} = the shard's workers, the JaCoCo agent attached. */
+    /**
+     * Surefire on the shard's classes, {@code forkCount} = the shard's workers, the JaCoCo agent attached when coverage
+     * is on.
+     */
     MAVEN(List.of("target/test-classes"), List.of("target/classes"), List.of("src/main/java")),
     /** Gradle's {@code test} task with {@code --tests} per class. */
     GRADLE(List.of("build/classes/java/test"), List.of("build/classes/java/main"), List.of("src/main/java")),
@@ -80,10 +83,11 @@ public enum Framework {
      * @param offlineRepo    for maven: a local repository to use offline ({@code -o -Dmaven.repo.local=...}), or
      *                       null to let Maven resolve as usual
      * @param template       the custom command (only for {@link #CUSTOM})
+     * @param coverage       measure coverage: for maven, attach the JaCoCo agent; off, no preset measures it
      */
-    public String script(Path workspace, List<String> tests, String offlineRepo, String template) {
+    public String script(Path workspace, List<String> tests, String offlineRepo, String template, boolean coverage) {
         return switch (this) {
-            case MAVEN -> mavenScript(workspace, tests, offlineRepo);
+            case MAVEN -> mavenScript(workspace, tests, offlineRepo, coverage);
             case GRADLE -> (Files.isExecutable(workspace.resolve("gradlew")) ? "./gradlew" : "gradle")
                     + " test --continue --max-workers=\"$SELFTEST_WORKERS\" "
                     + tests.stream().map(t -> "--tests " + quote(t)).collect(Collectors.joining(" "))
@@ -102,7 +106,7 @@ public enum Framework {
         };
     }
 
-    private static String mavenScript(Path workspace, List<String> tests, String offlineRepo) {
+    private static String mavenScript(Path workspace, List<String> tests, String offlineRepo, boolean coverage) {
         String offline = offlineRepo == null ? "" : " -o -Dmaven.repo.local=" + quote(offlineRepo + "/repository");
         String list = String.join(",", tests);
         StringBuilder sh = new StringBuilder();
@@ -113,13 +117,17 @@ public enum Framework {
         // Maven's own JVM only starts plugins: C1-only JIT and serial GC make that start markedly cheaper when
         // several shards start at once on few cores (the user's MAVEN_OPTS win when set).
         sh.append("MAVEN_OPTS=\"${MAVEN_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}\" ");
-        sh.append(maven(workspace)).append(" -B -Dstyle.color=never").append(offline)
-                .append(" org.jacoco:jacoco-maven-plugin:").append(JACOCO_VERSION).append(":prepare-agent surefire:test")
-                .append(" -Djacoco.destFile=\"$SELFTEST_REPORTS_DIR/jacoco-$SELFTEST_SHARD_INDEX.exec\"")
-                // coverage is computed for the project's main classes only: instrumenting the test frameworks
-                // would cost every fork CPU time for nothing
-                .append(" -Djacoco.excludes=").append(quote(AGENT_EXCLUDES))
-                .append(" -Dtest=").append(quote(list))
+        sh.append(maven(workspace)).append(" -B -Dstyle.color=never").append(offline);
+        if (coverage) {
+            sh.append(" org.jacoco:jacoco-maven-plugin:").append(JACOCO_VERSION).append(":prepare-agent surefire:test")
+                    .append(" -Djacoco.destFile=\"$SELFTEST_REPORTS_DIR/jacoco-$SELFTEST_SHARD_INDEX.exec\"")
+                    // coverage is computed for the project's main classes only: instrumenting the test frameworks
+                    // would cost every fork CPU time for nothing
+                    .append(" -Djacoco.excludes=").append(quote(AGENT_EXCLUDES));
+        } else {
+            sh.append(" surefire:test");
+        }
+        sh.append(" -Dtest=").append(quote(list))
                 .append(" -DforkCount=\"$SELFTEST_WORKERS\" -DreuseForks=true")
                 .append(" -DtempDir=selftest-shard-$SELFTEST_SHARD_INDEX")
                 .append(" -Dsurefire.failIfNoSpecifiedTests=false -DtrimStackTrace=false; rc=$?; ");

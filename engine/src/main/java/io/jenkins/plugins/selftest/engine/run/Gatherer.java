@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * coverage, analysed once, and the orphan scan of the main classes. Problems of each part are kept, never thrown:
  * a run whose coverage cannot be computed still has its test results.
  *
- * <p>With coverage off ({@link SelfTestOptions#coverage()}) the summary has none and no JaCoCo report is written;
- * the exec files are still read when orphans are scanned, which tell covered from uncovered orphans by them.
+ * <p>With coverage off ({@link SelfTestOptions#coverage()}) the shards attach no agent, the summary has no coverage
+ * and no JaCoCo report is written; exec files given anyway ({@link SelfTestOptions#extraExecFiles()}) are still read
+ * when orphans are scanned, which tell covered from uncovered orphans by them.
  */
 final class Gatherer {
 

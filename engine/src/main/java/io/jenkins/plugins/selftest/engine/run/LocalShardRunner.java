@@ -13,8 +13,7 @@ record LocalShardRunner(SelfTestOptions options, RunControl control) implements 
 
     @Override
     public ShardExecution run(ShardJob job) throws IOException {
-        String script = options.framework().script(options.workspace(), job.shard().tests(), null,
-                options.command().orElse(null));
+        String script = job.script(options, null);
         LaunchSpec spec = LaunchSpec.shell(script).workingDir(options.workspace())
                 .env(job.environment(options, job.dir().testsFile().toString(), job.dir().reports().toString()))
                 .cookie(RunControl.shardCookie(job.runId(), job.index()))

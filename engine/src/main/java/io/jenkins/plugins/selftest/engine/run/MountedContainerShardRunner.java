@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.engine.run;
 import io.jenkins.plugins.selftest.engine.container.CliResult;
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec.Mount;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,20 +18,19 @@ import java.util.Optional;
  * run offline without a network. The container removes itself at its end ({@code --rm}); at the timeout it is
  * removed here, and a failed removal is counted.
  */
-record MountedContainerShardRunner(SelfTestOptions options, ContainerRuntime runtime, List<Path> imageMounts,
+record MountedContainerShardRunner(SelfTestOptions options, ContainerRuntime runtime, List<Mount> mounts,
                                    RunControl control) implements ShardRunner {
 
     MountedContainerShardRunner {
-        imageMounts = List.copyOf(imageMounts);
+        mounts = List.copyOf(mounts);
     }
 
     @Override
     public ShardExecution run(ShardJob job) throws IOException {
         boolean maven = options.framework() == Framework.MAVEN;
         Optional<Path> m2 = options.mavenHome().filter(Files::isDirectory);
-        String script = options.framework().script(options.workspace(), job.shard().tests(),
-                maven ? m2.map(Path::toString).orElse(null) : null, options.command().orElse(null));
-        ContainerSpec.Builder spec = job.container(options, imageMounts)
+        String script = job.script(options, maven ? m2.map(Path::toString).orElse(null) : null);
+        ContainerSpec.Builder spec = job.container(options, mounts)
                 .env(job.environment(options, job.dir().testsFile().toString(), job.dir().reports().toString()))
                 .mount(options.workspace(), options.workspace().toString(), false)
                 .workingDir(options.workspace().toString())

@@ -69,8 +69,10 @@ final class Preparation {
                 || Files.isDirectory(m2.get().resolve("repository/org/apache/maven/surefire/surefire-junit-platform"))) {
             return;
         }
-        String script = Framework.maven(options.workspace()) + " -B -q org.jacoco:jacoco-maven-plugin:"
-                + Framework.JACOCO_VERSION + ":prepare-agent surefire:test -Dtest="
+        // the goals the shards run, so that everything they need is resolved: JaCoCo's agent only with coverage
+        String jacoco = options.coverage()
+                ? " org.jacoco:jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent" : "";
+        String script = Framework.maven(options.workspace()) + " -B -q" + jacoco + " surefire:test -Dtest="
                 + Framework.quote(plan.shard(0).tests().get(0) + "#selftestWarmUp") + " -Dsurefire.failIfNoSpecifiedTests=false";
         Path log = options.reportDir().resolve(LOG);
         try {

@@ -1,9 +1,13 @@
 package io.jenkins.plugins.selftest.engine.run;
 
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec.Mount;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
 import io.jenkins.plugins.selftest.engine.shard.TestFilter;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +43,12 @@ import java.util.Optional;
  * @param mavenHome      the Maven user home ({@code ~/.m2}) mounted into containers for offline builds
  * @param runId          the id in labels and history (random when empty)
  * @param extraExecFiles JaCoCo exec files merged in addition to the shards' own (e.g. of earlier integration tests)
- * @param coverage       report coverage (figures, JaCoCo report); off, the run's results and reports leave it out
+ * @param coverage       measure coverage: the maven preset attaches the JaCoCo agent, and the run reads the exec
+ *                       files into figures and a JaCoCo report; off, no agent is attached, no exec file is written
+ *                       and the run's results and reports leave coverage out
+ * @param mounts         host paths the user mounts into every container shard ({@link Mount#parse}), besides the
+ *                       workspace, {@code ~/.m2} and what the default image needs ({@link #defaultImageMounts}); an
+ *                       image never adds mounts of its own
  */
 public record SelfTestOptions(Path workspace, Framework framework, Optional<String> command, int shards, int workers,
                               boolean useContainer, boolean containerFallback, String runtime, String image, Optional<String> host,
@@ -48,12 +57,19 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                               List<String> paths, TestFilter filter, OrphanOptions orphans,
                               Map<String, String> environment, Map<String, String> hostEnvironment,
                               Optional<Path> lockFile, boolean prepare, Optional<Path> mavenHome,
-                              Optional<String> runId, List<Path> extraExecFiles, boolean coverage) {
+                              Optional<String> runId, List<Path> extraExecFiles, boolean coverage,
+                              List<Mount> mounts) {
 
     /** The default image, made by scripts/build-test-image.sh. */
     public static final String DEFAULT_IMAGE = "localhost/selftest-java17:latest";
     /** The default per-shard timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+    /**
+     * The host paths {@link #DEFAULT_IMAGE} borrows, read-only at the same place: it has no JDK or Maven of its own
+     * but the host's {@code /usr} and the {@code /etc} directories they link into.
+     */
+    static final List<String> DEFAULT_IMAGE_HOST_PATHS = List.of("/usr", "/etc/alternatives", "/etc/java-17-openjdk",
+            "/etc/maven", "/etc/ssl/certs");
 
     public SelfTestOptions {
         Objects.requireNonNull(workspace, "workspace");
@@ -68,6 +84,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                 : extraExecFiles.stream().map(ws::resolve).map(Path::normalize).toList();
         environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         hostEnvironment = Map.copyOf(hostEnvironment);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1, was " + shards);
         }
@@ -77,6 +94,33 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
+    }
+
+    /** Whether the image is {@link #DEFAULT_IMAGE} (with or without its {@code :latest} tag). */
+    public boolean usesDefaultImage() {
+        return image.equals(DEFAULT_IMAGE) || image.equals(DEFAULT_IMAGE.substring(0, DEFAULT_IMAGE.lastIndexOf(':')));
+    }
+
+    /**
+     * What {@link #DEFAULT_IMAGE} needs mounted, all read-only at the same path: {@link #DEFAULT_IMAGE_HOST_PATHS}
+     * and the JDK that {@code /usr/bin/java} leads to when it lives outside {@code /usr}. Those that do not exist on
+     * this machine are left out, unless {@code engineElsewhere} (a remote engine's paths cannot be seen from here).
+     */
+    public static List<Mount> defaultImageMounts(boolean engineElsewhere) {
+        List<Path> paths = new ArrayList<>(DEFAULT_IMAGE_HOST_PATHS.stream().map(Path::of).toList());
+        if (!engineElsewhere) {
+            try {
+                Path bin = Path.of("/usr/bin/java").toRealPath().getParent();
+                Path jdk = bin == null ? null : bin.getParent();
+                if (jdk != null && !jdk.startsWith("/usr")) {
+                    paths.add(jdk);
+                }
+            } catch (IOException e) {
+                // no java in /usr/bin: nothing more to borrow
+            }
+        }
+        return paths.stream().filter(p -> engineElsewhere || Files.exists(p))
+                .map(p -> new Mount(p, p.toString(), true)).toList();
     }
 
     public static Builder builder(Path workspace) {
@@ -113,6 +157,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         private String runId;
         private List<Path> extraExecFiles = List.of();
         private boolean coverage = true;
+        private List<Mount> mounts = List.of();
 
         private Builder(Path workspace) {
             this.workspace = workspace;
@@ -146,6 +191,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         public Builder runId(String v) { this.runId = v; return this; }
         public Builder extraExecFiles(List<Path> v) { this.extraExecFiles = v; return this; }
         public Builder coverage(boolean v) { this.coverage = v; return this; }
+        public Builder mounts(List<Mount> v) { this.mounts = v; return this; }
 
         public SelfTestOptions build() {
             Path ws = workspace.toAbsolutePath().normalize();
@@ -156,7 +202,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                     mainClassDirs == null ? framework.mainClassDirs().stream().map(Path::of).toList() : mainClassDirs,
                     sourceDirs == null ? framework.sourceDirs().stream().map(Path::of).toList() : sourceDirs,
                     paths, filter, orphans, environment, hostEnvironment, Optional.ofNullable(lockFile), prepare,
-                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId), extraExecFiles, coverage);
+                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId), extraExecFiles, coverage, mounts);
         }
     }
 }

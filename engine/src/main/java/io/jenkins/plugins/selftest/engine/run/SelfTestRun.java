@@ -43,8 +43,6 @@ public final class SelfTestRun {
     public static final String WORKERS = "SELFTEST_WORKERS";
     public static final String TESTS_FILE = "SELFTEST_TESTS_FILE";
     public static final String REPORTS_DIR = "SELFTEST_REPORTS_DIR";
-    /** Image label listing host paths to mount read-only (comma separated), see scripts/build-test-image.sh. */
-    public static final String MOUNTS_LABEL = "selftest.mounts";
 
     /** The last run's {@code RunRecord}, in the report directory. */
     public static final String SUMMARY_FILE = "summary.json";

@@ -1,23 +1,24 @@
 package io.jenkins.plugins.selftest.engine.run;
 
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
-import java.nio.file.Path;
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec.Mount;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Where a run's shards run, as far as it is known: before {@link SetupProbe} the runtime the options ask for, after it
- * the runtime that works (none when the run fell back to local processes) and what the image wants mounted.
+ * the runtime that works (none when the run fell back to local processes) and the checked mounts of every shard.
  * Immutable.
  *
  * @param runtime        the container runtime, empty for local processes
- * @param imageMounts    host paths the image asks to have mounted read-only ({@value SelfTestRun#MOUNTS_LABEL})
+ * @param mounts         what every container shard mounts besides the workspace: the default image's needs and the
+ *                       options' mounts, checked ({@link SetupProbe}); never anything the image asks for
  * @param fallbackReason why containers were given up for local processes, if they were
  */
-record Setup(Optional<ContainerRuntime> runtime, List<Path> imageMounts, Optional<String> fallbackReason) {
+record Setup(Optional<ContainerRuntime> runtime, List<Mount> mounts, Optional<String> fallbackReason) {
 
     public Setup {
-        imageMounts = List.copyOf(imageMounts);
+        mounts = List.copyOf(mounts);
     }
 
     /** What {@code options} ask for, not yet probed. */

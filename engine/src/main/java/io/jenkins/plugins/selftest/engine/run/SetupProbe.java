@@ -2,17 +2,18 @@ package io.jenkins.plugins.selftest.engine.run;
 
 import io.jenkins.plugins.selftest.engine.container.CliResult;
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec.Mount;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The first stage of a run: checks what it needs before anything starts - the workspace, the container runtime and
- * the image - and finds the image's mounts. With {@link SelfTestOptions#containerFallback()} a runtime or image that
+ * the image - and checks the shards' mounts. Mounts come from the options and, for the default image, from
+ * {@link SelfTestOptions#defaultImageMounts}; never from the image (its labels are the image author's word, and a
+ * label must not open a host directory to every shard). With {@link SelfTestOptions#containerFallback()} a runtime or image that
  * does not work switches the run to local processes ({@link Setup#fallbackReason()} says why) instead of failing.
  */
 final class SetupProbe {
@@ -49,7 +50,8 @@ final class SetupProbe {
         ContainerRuntime rt = requested.runtime().get();
         try {
             rt.checkAvailable();
-            List<Path> mounts = imageMounts(rt, rt.imageLabels(options.image()));
+            rt.imageLabels(options.image()); // that the image is there; its labels decide nothing
+            List<Mount> mounts = mounts(options, rt);
             if (options.containerFallback()) {
                 smokeTest(options, rt, mounts, runId);
             }
@@ -61,13 +63,21 @@ final class SetupProbe {
         }
     }
 
-    /** The image's {@value SelfTestRun#MOUNTS_LABEL}: those that exist here (a remote engine's are taken as given). */
-    private static List<Path> imageMounts(ContainerRuntime rt, Map<String, String> labels) {
-        List<Path> mounts = new ArrayList<>();
-        for (String p : labels.getOrDefault(SelfTestRun.MOUNTS_LABEL, "").split(",")) {
-            if (!p.isBlank() && (rt.isRemote() || Files.exists(Path.of(p.strip())))) {
-                mounts.add(Path.of(p.strip()));
+    /**
+     * The default image's needs, then the options' mounts; on a local engine every host path of the options must
+     * exist (a remote engine's are taken as given).
+     */
+    private static List<Mount> mounts(SelfTestOptions options, ContainerRuntime rt) throws SetupException {
+        List<Mount> mounts = new ArrayList<>();
+        if (options.usesDefaultImage()) {
+            mounts.addAll(SelfTestOptions.defaultImageMounts(rt.isRemote()));
+        }
+        for (Mount m : options.mounts()) {
+            if (!rt.isRemote() && !Files.exists(m.host())) {
+                throw new SetupException("mount " + m.spelling() + ": " + m.host() + " does not exist on this "
+                        + "machine: create it or leave the mount out");
             }
+            mounts.add(m);
         }
         return mounts;
     }
@@ -76,11 +86,11 @@ final class SetupProbe {
      * "Containers when they work": an engine can answer version and inspect and still be unable to start anything
      * (no OCI runtime, no cgroups), so start one throw-away container to be sure.
      */
-    private static void smokeTest(SelfTestOptions options, ContainerRuntime rt, List<Path> mounts, String runId)
+    private static void smokeTest(SelfTestOptions options, ContainerRuntime rt, List<Mount> mounts, String runId)
             throws IOException {
         List<String> smoke = new ArrayList<>(List.of("run", "--rm", "--network", "none",
                 "--label", ContainerRuntime.LABEL + "=true", "--label", ContainerRuntime.RUN_LABEL + "=" + runId));
-        mounts.forEach(m -> smoke.addAll(List.of("--volume", m + ":" + m + ":ro")));
+        mounts.forEach(m -> smoke.addAll(List.of("--volume", m.toOption())));
         smoke.addAll(List.of(options.image(), "/bin/sh", "-c", "true"));
         CliResult r = rt.exec(smoke, SMOKE_TIMEOUT);
         if (!r.ok()) {

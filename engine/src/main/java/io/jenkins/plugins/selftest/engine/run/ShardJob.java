@@ -3,7 +3,6 @@ package io.jenkins.plugins.selftest.engine.run;
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +31,23 @@ record ShardJob(String runId, ShardPlan plan, ShardPlan.Shard shard, ShardDirect
         return env;
     }
 
-    /** The shard's container: named after run and shard, labelled so that a reaper finds it, the image's mounts. */
-    ContainerSpec.Builder container(SelfTestOptions options, List<Path> imageMounts) {
+    /**
+     * The shard's {@code /bin/sh} script ({@link Framework#script}) under {@code options}.
+     *
+     * @param offlineRepo for maven: the local repository to run offline against, or null
+     */
+    String script(SelfTestOptions options, String offlineRepo) {
+        return options.framework().script(options.workspace(), shard.tests(), offlineRepo,
+                options.command().orElse(null), options.coverage());
+    }
+
+    /** The shard's container: named after run and shard, labelled so that a reaper finds it, the setup's mounts. */
+    ContainerSpec.Builder container(SelfTestOptions options, List<ContainerSpec.Mount> mounts) {
         ContainerSpec.Builder b = ContainerSpec.builder(options.image(), "selftest-" + runId + "-" + shard.index())
                 .label(ContainerRuntime.LABEL, "true")
                 .label(ContainerRuntime.RUN_LABEL, runId)
                 .label(ContainerRuntime.SHARD_LABEL, Integer.toString(shard.index()));
-        imageMounts.forEach(m -> b.mount(m, m.toString(), true));
+        mounts.forEach(b::mount);
         return b;
     }
 }

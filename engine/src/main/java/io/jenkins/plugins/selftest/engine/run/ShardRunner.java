@@ -25,8 +25,8 @@ sealed interface ShardRunner permits LocalShardRunner, MountedContainerShardRunn
             return new LocalShardRunner(options, control);
         }
         if (setup.copiesWorkspace(options)) {
-            return new CopiedContainerShardRunner(options, setup.runtime().get(), setup.imageMounts(), control);
+            return new CopiedContainerShardRunner(options, setup.runtime().get(), setup.mounts(), control);
         }
-        return new MountedContainerShardRunner(options, setup.runtime().get(), setup.imageMounts(), control);
+        return new MountedContainerShardRunner(options, setup.runtime().get(), setup.mounts(), control);
     }
 }

@@ -12,7 +12,7 @@ class FrameworkTest {
 
     @Test
     void mavenRunsSurefireOnTheShardsClassesWithForksAndTheJacocoAgent(@TempDir Path ws) {
-        String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), "/home/u/.m2", null);
+        String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), "/home/u/.m2", null, true);
 
         assertThat(sh).contains("mvn -B").contains("-o -Dmaven.repo.local='/home/u/.m2/repository'")
                 .contains("jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent surefire:test")
@@ -23,29 +23,39 @@ class FrameworkTest {
     }
 
     @Test
+    void withoutCoverageNoPresetAttachesAnAgentOrWritesExecFiles(@TempDir Path ws) {
+        String sh = Framework.MAVEN.script(ws, List.of("a.BTest"), "/home/u/.m2", null, false);
+
+        assertThat(sh).contains("mvn -B").contains(" surefire:test -Dtest='a.BTest'")
+                .doesNotContain("jacoco").doesNotContain(".exec");
+        assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false))
+                .doesNotContain("--cov").doesNotContain("coverage");
+    }
+
+    @Test
     void mavenUsesTheProjectsWrapperWhenThereIsOne(@TempDir Path ws) throws Exception {
         java.nio.file.Files.writeString(ws.resolve("mvnw"), "#!/bin/sh\n");
         ws.resolve("mvnw").toFile().setExecutable(true);
-        assertThat(Framework.MAVEN.script(ws, List.of("T"), null, null)).contains("./mvnw -B").doesNotContain(" -o ");
+        assertThat(Framework.MAVEN.script(ws, List.of("T"), null, null, true)).contains("./mvnw -B").doesNotContain(" -o ");
     }
 
     @Test
     void pytestGetsWorkersAndJunitXml(@TempDir Path ws) {
-        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py", "tests/it's.py"), null, null);
+        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py", "tests/it's.py"), null, null, true);
         assertThat(sh).contains("-n $SELFTEST_WORKERS").contains("--junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\"")
                 .contains("'tests/test_a.py' 'tests/it'\\''s.py'");
     }
 
     @Test
     void gradlePassesEachClassAsTestsFilter(@TempDir Path ws) {
-        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null))
+        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true))
                 .contains("gradle test --continue --max-workers=\"$SELFTEST_WORKERS\" --tests 'a.BTest'");
     }
 
     @Test
     void customNeedsATemplate(@TempDir Path ws) {
-        assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make SHARD=$SELFTEST_SHARD_INDEX")).isEqualTo("make SHARD=$SELFTEST_SHARD_INDEX");
-        assertThatThrownBy(() -> Framework.CUSTOM.script(ws, List.of("x"), null, " ")).hasMessageContaining("--command");
+        assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make SHARD=$SELFTEST_SHARD_INDEX", true)).isEqualTo("make SHARD=$SELFTEST_SHARD_INDEX");
+        assertThatThrownBy(() -> Framework.CUSTOM.script(ws, List.of("x"), null, " ", true)).hasMessageContaining("--command");
         assertThatThrownBy(() -> Framework.parse("ant")).hasMessageContaining("maven, gradle, pytest or custom");
     }
 }

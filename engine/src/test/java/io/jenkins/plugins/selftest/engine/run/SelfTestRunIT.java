@@ -1,7 +1,9 @@
 package io.jenkins.plugins.selftest.engine.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import io.jenkins.plugins.selftest.engine.container.Containers;
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
 import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +72,77 @@ class SelfTestRunIT {
         assertThat(tmp.resolve("podman/report/jacoco/index.html")).exists();
         assertThat(RunHistory.load(tmp.resolve("podman/history.jsonl")).records()).singleElement()
                 .satisfies(r -> assertThat(r.classDurations()).containsKey("org.example.calc.SlowATest"));
+    }
+
+    @Test
+    void coverageOffAttachesNoAgentAndLeavesNoExecFilesOrJacocoReport(@TempDir Path tmp) throws Exception {
+        RunSummary s = new SelfTestRun(example(tmp).coverage(false).build()).run(RunListener.NONE);
+
+        assertThat(s.allPassed()).as(s.problems().toString()).isTrue();
+        assertThat(s.tests().total()).isGreaterThanOrEqualTo(40);
+        assertThat(s.coverage().isEmpty()).isTrue();
+        try (Stream<Path> files = Files.walk(tmp)) {
+            assertThat(files.map(tmp::relativize).map(Path::toString))
+                    .as("no exec file and no JaCoCo report anywhere in the run's directories")
+                    .noneMatch(f -> f.endsWith(".exec") || f.contains("jacoco"));
+        }
+        for (int shard = 0; shard < 2; shard++) {
+            assertThat(Files.readString(ShardDirectory.of(tmp.resolve("report"), shard).log()))
+                    .as("shard %d's Maven attaches no JaCoCo agent", shard)
+                    .contains("Tests run:").doesNotContain("jacoco");
+        }
+    }
+
+    @Test
+    void anImageLabelMountsNothingWhileTheMountOptionMountsReadOnly(@TempDir Path tmp) throws Exception {
+        Containers.assumePodman();
+        Path secret = Files.createDirectories(tmp.resolve("host-secret"));
+        Path key = Files.writeString(secret.resolve("id_rsa"), "PRIVATE KEY");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        // an image that asks for the host's /usr and the secret directory, as the audit's image did
+        String image = "localhost/selftest-label-it:" + UUID.randomUUID().toString().substring(0, 8);
+        Path context = Files.createDirectories(tmp.resolve("image"));
+        Files.writeString(context.resolve("Containerfile"), "FROM " + Containers.IMAGE + "\n"
+                + "LABEL selftest.mounts=/usr," + secret + "\n");
+        var built = Containers.podman().exec(List.of("build", "--pull=never", "-q", "-t", image, context.toString()),
+                Duration.ofMinutes(2));
+        assertThat(built.ok()).as(built.output()).isTrue();
+        try {
+            Path ws = pyWorkspace(tmp.resolve("ws"), 1);
+            // the image's own needs (its shell lives in the host's /usr) come from the option, as any mount does
+            SelfTestOptions.Builder run = SelfTestOptions.builder(ws).framework(Framework.CUSTOM)
+                    .paths(List.of("tests/*.py")).useContainer(true).image(image).prepare(false);
+
+            RunSummary labelOnly = new SelfTestRun(run.mounts(List.of(ContainerSpec.Mount.parse("/usr")))
+                    .reportDir(tmp.resolve("label/report")).command("test ! -e " + secret + " && " + WRITE_JUNIT)
+                    .build()).run(RunListener.NONE);
+            RunSummary asked = new SelfTestRun(run.mounts(List.of(ContainerSpec.Mount.parse("/usr"),
+                            ContainerSpec.Mount.parse(secret + ":/mnt/secret")))
+                    .reportDir(tmp.resolve("asked/report"))
+                    .command("test \"$(cat /mnt/secret/id_rsa)\" = 'PRIVATE KEY' && ! touch /mnt/secret/written "
+                            + "&& test ! -e " + secret + " && " + WRITE_JUNIT)
+                    .build()).run(RunListener.NONE);
+
+            assertThat(labelOnly.allPassed()).as("the label's " + secret + " is not mounted: "
+                    + Files.readString(ShardDirectory.of(tmp.resolve("label/report"), 0).log())).isTrue();
+            assertThat(asked.allPassed()).as("--mount " + secret + ":/mnt/secret is there, read-only: "
+                    + Files.readString(ShardDirectory.of(tmp.resolve("asked/report"), 0).log())).isTrue();
+            assertThat(secret.resolve("written")).doesNotExist();
+        } finally {
+            Containers.podman().exec(List.of("rmi", "-f", image), Duration.ofMinutes(1));
+        }
+    }
+
+    @Test
+    void aMountOfAHostPathThatIsNotThereIsAOneLineSetupError(@TempDir Path tmp) throws Exception {
+        Containers.assumePodman();
+        SelfTestOptions o = SelfTestOptions.builder(pyWorkspace(tmp.resolve("ws"), 1)).framework(Framework.CUSTOM)
+                .command("true").useContainer(true).reportDir(tmp.resolve("report"))
+                .mounts(List.of(ContainerSpec.Mount.parse(tmp.resolve("missing") + ":/data"))).build();
+
+        assertThatThrownBy(() -> new SelfTestRun(o).checkSetup()).isInstanceOf(SetupException.class)
+                .hasMessage("mount " + tmp.resolve("missing") + ":/data:ro: " + tmp.resolve("missing")
+                        + " does not exist on this machine: create it or leave the mount out");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +14,11 @@ import org.junit.jupiter.api.Test;
 class ShardRunnerTest {
 
     private static final Path WS = Path.of("/ws");
+    private static final ContainerSpec.Mount M2 = ContainerSpec.Mount.parse("/opt/m2");
     private final RunControl control = new RunControl("r1", Optional::empty);
 
     private static Setup containers(Optional<String> host) {
-        return new Setup(Optional.of(ContainerRuntime.of("podman", host, Map.of())), List.of(Path.of("/opt/m2")),
+        return new Setup(Optional.of(ContainerRuntime.of("podman", host, Map.of())), List.of(M2),
                 Optional.empty());
     }
 
@@ -36,7 +38,7 @@ class ShardRunnerTest {
         ShardRunner r = ShardRunner.choose(o, containers(Optional.empty()), control);
 
         assertThat(r).isInstanceOf(MountedContainerShardRunner.class);
-        assertThat(((MountedContainerShardRunner) r).imageMounts()).containsExactly(Path.of("/opt/m2"));
+        assertThat(((MountedContainerShardRunner) r).mounts()).containsExactly(M2);
         assertThat(containers(Optional.empty()).mode(o))
                 .isEqualTo("podman containers (local engine, workspace bind-mounted, image img:1)");
     }
