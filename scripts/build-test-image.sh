@@ -3,10 +3,12 @@
 # (just the directory skeleton and the usual /bin, /lib, /lib64 links into /usr) imported with `podman import`.
 #
 # The image holds no JDK and no Maven of its own: the host's /usr is mounted read-only at run time, plus the
-# /etc directories the JDK and Maven link into. Those host paths are listed in the image label
-# `selftest.mounts`; selftest's container runtime reads that label and adds each path that exists as a
-# read-only bind mount. For the maven preset it also mounts the user's ~/.m2 (offline Maven) and the
-# workspace at their own paths. So the image is ~10 kB and starts in well under a second.
+# /etc directories the JDK and Maven link into and a JDK outside /usr that /usr/bin/java leads to. The image
+# does not ask for those mounts (an image's labels mount nothing: a label must not open host directories to
+# every shard); selftest knows what its default image borrows (SelfTestOptions.defaultImageMounts) and mounts
+# each path that exists read-only, as it mounts the user's --mount options. For the maven preset it also
+# mounts the user's ~/.m2 (offline Maven) and the workspace at their own paths. So the image is ~10 kB and
+# starts in well under a second. Here only the mount points are made.
 #
 # Usage: scripts/build-test-image.sh [image]   (default localhost/selftest-java17:latest)
 # Idempotent: an image with the same content and mounts is left as it is. Exits 0 with a message and
@@ -19,7 +21,7 @@ if ! command -v podman >/dev/null 2>&1; then
   exit 0
 fi
 
-# Host paths the shard needs inside the container.
+# The mount points of what selftest mounts (keep in step with SelfTestOptions.DEFAULT_IMAGE_HOST_PATHS).
 mounts=(/usr)
 for p in /etc/alternatives /etc/java-17-openjdk /etc/maven /etc/ssl/certs; do
   [ -e "$p" ] && mounts+=("$p")
@@ -28,12 +30,13 @@ if command -v java >/dev/null 2>&1; then
   jhome="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
   case "$jhome" in /usr/*) ;; *) mounts+=("$jhome") ;; esac
 fi
-label="$(IFS=,; echo "${mounts[*]}")"
-digest="$(printf '%s\n' "v1" "$label" | sha256sum | cut -c1-16)"
+points="$(IFS=,; echo "${mounts[*]}")"
+# v2: no selftest.mounts label any more (an image of v1 is rebuilt without it)
+digest="$(printf '%s\n' "v2" "$points" | sha256sum | cut -c1-16)"
 
 if podman image exists "$image" \
    && [ "$(podman image inspect --format '{{index .Config.Labels "selftest.recipe"}}' "$image" 2>/dev/null)" = "$digest" ]; then
-  echo "build-test-image: $image is up to date (mounts: $label)"
+  echo "build-test-image: $image is up to date (mount points: $points)"
   exit 0
 fi
 
@@ -52,11 +55,10 @@ printf 'root:x:0:\n' > "$root/etc/group"
 tar -C "$root" -cf "$work/root.tar" .
 
 podman import \
-  --change "LABEL selftest.mounts=$label" \
   --change "LABEL selftest.recipe=$digest" \
   --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
   --change "ENV HOME=/root" \
   --change "WORKDIR /workspace" \
   --change 'CMD ["/bin/sh"]' \
   --quiet "$work/root.tar" "$image" >/dev/null
-echo "build-test-image: built $image (mounts: $label)"
+echo "build-test-image: built $image (mount points: $points)"

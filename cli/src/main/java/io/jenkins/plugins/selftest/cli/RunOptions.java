@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.cli;
 
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
 import io.jenkins.plugins.selftest.engine.run.Framework;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
@@ -47,6 +48,11 @@ final class RunOptions {
     @Option(names = "--docker-host", description = "Remote engine (tcp://..., ssh://..., unix://...): podman --url / docker -H. "
             + "Default: DOCKER_HOST or CONTAINER_HOST, else the local engine.")
     String dockerHost;
+
+    @Option(names = "--mount", paramLabel = ContainerSpec.Mount.SPELLING, description = "Bind-mount a host path into "
+            + "every container shard (repeatable): read-only unless :rw, at the same path unless CONTAINER is given. "
+            + "Only these and what the default image needs (/usr, some of /etc) are mounted; image labels mount nothing.")
+    List<String> mounts = new ArrayList<>();
 
     @Option(names = "--copy-workspace", description = "Copy the workspace into containers and reports out (automatic for remote engines).")
     boolean copyWorkspace;
@@ -111,7 +117,7 @@ final class RunOptions {
     /**
      * The engine options for this command line.
      *
-     * @throws IllegalArgumentException with a one-line reason (bad path, bad framework)
+     * @throws IllegalArgumentException with a one-line reason (bad path, bad framework, bad mount)
      */
     SelfTestOptions toOptions(Map<String, String> environment) {
         Path cwd = Path.of("").toAbsolutePath();
@@ -150,10 +156,24 @@ final class RunOptions {
                 .env(env)
                 .hostEnvironment(environment)
                 .prepare(!noPrepare)
-                .runId(runId);
+                .runId(runId)
+                .mounts(mounts());
         if (lockFile != null) {
             b.lockFile(cwd.resolve(lockFile));
         }
         return b.build();
+    }
+
+    private List<ContainerSpec.Mount> mounts() {
+        List<ContainerSpec.Mount> parsed = new ArrayList<>();
+        for (String m : mounts) {
+            try {
+                parsed.add(ContainerSpec.Mount.parse(m));
+            } catch (IllegalArgumentException e) {
+                // the engine's "mount '...' ..." becomes the option's "--mount '...' ..."
+                throw new IllegalArgumentException("--" + e.getMessage(), e);
+            }
+        }
+        return parsed;
     }
 }

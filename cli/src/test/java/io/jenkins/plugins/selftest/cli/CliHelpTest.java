@@ -2,6 +2,7 @@ package io.jenkins.plugins.selftest.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -9,7 +10,7 @@ class CliHelpTest {
 
     @ParameterizedTest(name = "{0} --help")
     @CsvSource(delimiter = '|', value = {
-        "run|--shards,--workers,--use-container,--container-runtime,--container-image,--docker-host,--framework,--timeout,--history,--metrics-port,--include-orphans,--discover-orphans,--recursive-orphans,--report-dir",
+        "run|--shards,--workers,--use-container,--container-runtime,--container-image,--mount,--docker-host,--framework,--timeout,--history,--metrics-port,--include-orphans,--discover-orphans,--recursive-orphans,--report-dir",
         "run-scheduled|--interval,--shards,--history,--metrics-port,--report-dir",
         "cleanup|--container-runtime,--docker-host,--retries",
         "report|--history,--report-dir"})
@@ -19,6 +20,16 @@ class CliHelpTest {
         for (String o : options.split(",")) {
             assertThat(r.out().replace("[no-]", "")).contains(o);
         }
+    }
+
+    @Test
+    void aBadMountIsOneUsageLineNamingTheOptionAndTheSpelling() {
+        Cli.Result r = Cli.run("run", "--mount", "~/.ssh", "--use-container");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("selftest run: --mount '~/.ssh' needs an absolute host path: write "
+                + "HOST[:CONTAINER][:ro|:rw] with absolute paths, e.g. /opt/tools or /srv/data:/data:ro"
+                + System.lineSeparator());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.agent;
 
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec.Mount;
 import io.jenkins.plugins.selftest.engine.container.RuntimeChoice;
 import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
@@ -26,12 +27,14 @@ import java.util.Optional;
  * @param coverageExec     globs (workspace-relative) of extra JaCoCo exec files
  * @param coverageClasses  globs of main class directories; empty: the framework's default
  * @param coverageSources  globs of source directories; empty: the framework's default
+ * @param mounts           host paths of the agent mounted into container shards, each as
+ *                         {@link Mount#parse} reads it (none when absent, as in an earlier plan's settings file)
  */
 public record SelfTestSettings(String framework, Optional<String> command, int shards, int workers,
                                List<String> tests, List<String> excludes, String runtime, Optional<String> image,
                                Optional<String> dockerHost, long timeoutSeconds, boolean coverage,
                                List<String> coverageExec, List<String> coverageClasses, List<String> coverageSources,
-                               boolean orphans, boolean orphansRecursive) {
+                               boolean orphans, boolean orphansRecursive, List<String> mounts) {
 
     public SelfTestSettings {
         command = command == null ? Optional.empty() : command;
@@ -42,16 +45,17 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
         coverageExec = coverageExec == null ? List.of() : List.copyOf(coverageExec);
         coverageClasses = coverageClasses == null ? List.of() : List.copyOf(coverageClasses);
         coverageSources = coverageSources == null ? List.of() : List.copyOf(coverageSources);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts); // since 0.1: mounts
     }
 
     /**
      * The settings of one shard of this plan run with {@code here}: the plan's test selection and report settings,
-     * the runtime, image, engine and timeout of the agent that runs the shard.
+     * the runtime, image, engine, mounts and timeout of the agent that runs the shard.
      */
     public SelfTestSettings forShard(SelfTestSettings here) {
         return new SelfTestSettings(framework, command, shards, workers, tests, excludes, here.runtime(), here.image(),
                 here.dockerHost(), here.timeoutSeconds(), coverage, coverageExec, coverageClasses, coverageSources,
-                orphans, orphansRecursive);
+                orphans, orphansRecursive, here.mounts());
     }
 
     /** Whether class, source or exec settings are globs, which resolve only once the project is compiled. */
@@ -97,7 +101,8 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
                 .hostEnvironment(environment)
                 .runId(runId)
                 .prepare(prepare)
-                .coverage(coverage);
+                .coverage(coverage)
+                .mounts(mounts.stream().map(Mount::parse).toList());
         image.ifPresent(b::image);
         history.ifPresent(b::history);
         if (!coverageClasses.isEmpty()) {

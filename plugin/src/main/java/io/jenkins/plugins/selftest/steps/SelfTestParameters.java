@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.steps;
 import hudson.AbortException;
 import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec.Mount;
 import io.jenkins.plugins.selftest.engine.run.Framework;
 import io.jenkins.plugins.selftest.engine.supervisor.Durations;
 import java.time.Duration;
@@ -36,6 +37,7 @@ final class SelfTestParameters {
     private String image;
     private String runtime = Choices.NO_RUNTIME;
     private String dockerHost;
+    private String mounts;
     private String timeout = DEFAULT_TIMEOUT;
     private boolean coverage = true;
     private String coverageExec;
@@ -118,6 +120,14 @@ final class SelfTestParameters {
 
     void setDockerHost(String dockerHost) {
         this.dockerHost = dockerHost;
+    }
+
+    String getMounts() {
+        return mounts;
+    }
+
+    void setMounts(String mounts) {
+        this.mounts = mounts;
     }
 
     String getTimeout() {
@@ -220,6 +230,7 @@ final class SelfTestParameters {
         if (!Choices.NO_RUNTIME.equals(runtime) && image != null && image.isBlank()) {
             problems.add(Messages.get("SelfTestStep.BlankImage", runtime));
         }
+        problems.addAll(badMounts(mounts));
         problems.addAll(outsideWorkspace("coverageExec", coverageExec));
         problems.addAll(outsideWorkspace("coverageClasses", coverageClasses));
         problems.addAll(outsideWorkspace("coverageSources", coverageSources));
@@ -240,7 +251,8 @@ final class SelfTestParameters {
         return new SelfTestSettings(framework, Optional.ofNullable(blankToNull(command)), shards,
                 workers == 0 ? shards : Math.max(workers, shards), list(tests), list(excludes), runtime,
                 Optional.ofNullable(blankToNull(image)), Optional.ofNullable(blankToNull(dockerHost)), limit, coverage,
-                list(coverageExec), list(coverageClasses), list(coverageSources), orphans, orphansRecursive);
+                list(coverageExec), list(coverageClasses), list(coverageSources), orphans, orphansRecursive,
+                list(mounts));
     }
 
     /** What failures do to the build and the step. */
@@ -272,6 +284,19 @@ final class SelfTestParameters {
         return list(commaSeparated).stream()
                 .filter(p -> p.startsWith("/") || p.equals("..") || p.startsWith("../") || p.contains("/../"))
                 .map(p -> Messages.get("SelfTestStep.OutsideWorkspace", field, p)).toList();
+    }
+
+    /** A problem for each mount that the engine's one parser ({@link Mount#parse}) refuses, in its words. */
+    private static List<String> badMounts(String commaSeparated) {
+        List<String> problems = new ArrayList<>();
+        for (String m : list(commaSeparated)) {
+            try {
+                Mount.parse(m);
+            } catch (IllegalArgumentException e) {
+                problems.add("mounts: " + e.getMessage());
+            }
+        }
+        return problems;
     }
 
     private static List<String> list(String commaSeparated) {

@@ -43,6 +43,19 @@ public class SelfTestStep extends SelfTestSuiteStep {
         parameters.setImage(image);
     }
 
+    public String getMounts() {
+        return parameters.getMounts();
+    }
+
+    /**
+     * Host paths of the agent to mount into every container shard, comma separated, each
+     * {@code HOST[:CONTAINER][:ro|:rw]} and read-only unless {@code :rw}; an image's labels mount nothing.
+     */
+    @DataBoundSetter
+    public void setMounts(String mounts) {
+        parameters.setMounts(mounts);
+    }
+
     public String getRuntime() {
         return parameters.getRuntime();
     }

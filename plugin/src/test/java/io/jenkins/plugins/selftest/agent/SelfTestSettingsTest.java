@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ class SelfTestSettingsTest {
 
     private static SelfTestSettings settings(String runtime, List<String> classes, List<String> exec) {
         return new SelfTestSettings("maven", Optional.empty(), 2, 4, List.of("*Test"), List.of("*IT"), runtime,
-                Optional.of("img:1"), Optional.empty(), 90, true, exec, classes, List.of("src/main/java"), true, false);
+                Optional.of("img:1"), Optional.empty(), 90, true, exec, classes, List.of("src/main/java"), true, false,
+                List.of());
     }
 
     @Test
@@ -62,13 +64,16 @@ class SelfTestSettingsTest {
     @Test
     void coverageAndTheRuntimeChoiceReachTheEngine() throws Exception {
         SelfTestSettings off = new SelfTestSettings("maven", Optional.empty(), 1, 1, List.of(), List.of(), " Podman ",
-                Optional.empty(), Optional.empty(), 60, false, List.of("**/x.exec"), List.of(), List.of(), false, false);
+                Optional.empty(), Optional.empty(), 60, false, List.of("**/x.exec"), List.of(), List.of(), false, false,
+                List.of("/opt/tools", "/srv/data:/data:rw"));
 
         SelfTestOptions o = off.toOptions(ws, ws.resolve("r"), Optional.empty(), Map.of(), "jenkins-1-c", false);
 
         assertThat(o.coverage()).isFalse();
         assertThat(o.extraExecFiles()).isEmpty();
         assertThat(o.runtime()).isEqualTo("podman");
+        assertThat(o.mounts()).extracting(ContainerSpec.Mount::spelling)
+                .containsExactly("/opt/tools:ro", "/srv/data:/data:rw");
         assertThat(settings("none", List.of(), List.of()).toOptions(ws, ws.resolve("r"), Optional.empty(), Map.of(),
                 "jenkins-1-d", false).coverage()).isTrue();
         assertThatThrownBy(() -> settings("lxc", List.of(), List.of()).useContainer())
@@ -86,7 +91,8 @@ class SelfTestSettingsTest {
     void aShardTakesThePlansTestsAndReportsButItsOwnRuntime() {
         SelfTestSettings plan = settings("none", List.of("**/target/classes"), List.of());
         SelfTestSettings here = new SelfTestSettings("gradle", Optional.empty(), 9, 9, List.of(), List.of(), "podman",
-                Optional.of("other:2"), Optional.of("ssh://h/x.sock"), 600, false, List.of(), List.of(), List.of(), false, true);
+                Optional.of("other:2"), Optional.of("ssh://h/x.sock"), 600, false, List.of(), List.of(), List.of(), false, true,
+                List.of("/opt/tools"));
 
         SelfTestSettings s = plan.forShard(here);
 
@@ -97,8 +103,13 @@ class SelfTestSettingsTest {
         assertThat(s.image()).contains("other:2");
         assertThat(s.dockerHost()).contains("ssh://h/x.sock");
         assertThat(s.timeoutSeconds()).isEqualTo(600);
+        assertThat(s.mounts()).as("the agent's own host paths").containsExactly("/opt/tools");
         assertThat(plan.hasGlobs()).isTrue();
         assertThat(here.hasGlobs()).isFalse();
         assertThat(Json.read(Json.write(s), SelfTestSettings.class)).isEqualTo(s);
+        String earlier = Json.write(plan).replace(",\"mounts\":[]", "");
+        assertThat(earlier).doesNotContain("mounts");
+        assertThat(Json.read(earlier, SelfTestSettings.class)).as("a plan's settings file of before mounts")
+                .isEqualTo(plan);
     }
 }

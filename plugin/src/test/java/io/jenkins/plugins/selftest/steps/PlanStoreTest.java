@@ -24,7 +24,8 @@ class PlanStoreTest {
     private final ShardPlan plan = new ShardPlan(List.of(new ShardPlan.Shard(0, List.of("a.ATest"), 1, 3, 0),
             new ShardPlan.Shard(1, List.of("a.BTest"), 1, 2, 1)), 2, List.of());
     private final SelfTestSettings settings = new SelfTestSettings("maven", Optional.empty(), 2, 2, List.of("*Test"),
-            List.of(), "none", Optional.empty(), Optional.empty(), 1800, true, List.of(), List.of(), List.of(), true, false);
+            List.of(), "none", Optional.empty(), Optional.empty(), 1800, true, List.of(), List.of(), List.of(), true, false,
+            List.of());
 
     private FakeHistoryBuild build() {
         return new FakeHistoryJob("app", tmp).newBuild();

@@ -120,6 +120,9 @@ class StepValidationTest {
                         + "e.g. command: 'make test SHARD=$SELFTEST_SHARD_INDEX OUT=$SELFTEST_REPORTS_DIR'"),
                 badSelfTest("image", s -> { s.setRuntime("podman"); s.setImage(" "); },
                         "selfTest: image: runtime 'podman' needs an image name (or leave image out for the default image)"),
+                badSelfTest("mounts", s -> s.setMounts("/srv/data:/data, ~/.ssh"), "selfTest: mounts: mount '~/.ssh' "
+                        + "needs an absolute host path: write HOST[:CONTAINER][:ro|:rw] with absolute paths, e.g. "
+                        + "/opt/tools or /srv/data:/data:ro"),
                 badSelfTest("coverageExec", s -> s.setCoverageExec("/var/jacoco.exec"), "selfTest: coverageExec: "
                         + "'/var/jacoco.exec' leads out of the workspace; give a path or pattern relative to the workspace"),
                 badSelfTest("coverageClasses", s -> s.setCoverageClasses("../other/classes"), "selfTest: coverageClasses: "
