@@ -9,8 +9,8 @@ class CliHelpTest {
 
     @ParameterizedTest(name = "{0} --help")
     @CsvSource(delimiter = '|', value = {
-        "run|--shards,--workers,--use-container,--container-runtime,--container-image,--docker-host,--framework,--timeout,--history,--metrics-port,--include-orphans,--discover-orphans,--recursive-orphans,--report-dir",
-        "run-scheduled|--interval,--shards,--history,--metrics-port,--report-dir",
+        "run|--shards,--workers,--use-container,--container-runtime,--container-image,--docker-host,--framework,--timeout,--history,--metrics-port,--metrics-bind,--include-orphans,--discover-orphans,--recursive-orphans,--report-dir",
+        "run-scheduled|--interval,--shards,--history,--metrics-port,--metrics-bind,--report-dir",
         "cleanup|--container-runtime,--docker-host,--retries",
         "report|--history,--report-dir"})
     void everyCommandHasHelpListingTheIssuesOptions(String command, String options) {
