@@ -11,7 +11,7 @@ class CliHelpTest {
     @CsvSource(delimiter = '|', value = {
         "run|--shards,--workers,--use-container,--container-runtime,--container-image,--docker-host,--framework,--timeout,--history,--metrics-port,--metrics-bind,--include-orphans,--discover-orphans,--recursive-orphans,--report-dir",
         "run-scheduled|--interval,--shards,--history,--metrics-port,--metrics-bind,--report-dir",
-        "cleanup|--container-runtime,--docker-host,--retries",
+        "cleanup|--container-runtime,--docker-host,--retries,--run,--all",
         "report|--history,--report-dir"})
     void everyCommandHasHelpListingTheIssuesOptions(String command, String options) {
         Cli.Result r = Cli.run(command, "--help");
