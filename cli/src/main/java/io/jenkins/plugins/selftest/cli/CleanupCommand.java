@@ -9,9 +9,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code selftest cleanup}: remove containers labelled {@code selftest=true} (of one run, or all). */
+/**
+ * {@code selftest cleanup}: remove containers labelled {@code selftest=true} of runs that are over (their owner
+ * process is gone), of one run ({@code --run}), or all of them ({@code --all}).
+ */
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = "Remove stale selftest containers (label selftest=true) left by interrupted runs.",
+        description = "Remove stale selftest containers (label selftest=true) left by interrupted runs; containers "
+                + "of runs still going are kept unless --all or --run names them.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:nothing left", "1:some containers could not be listed or removed", "2:usage or setup error (missing runtime)"})
 final class CleanupCommand implements Callable<Integer> {
@@ -25,13 +29,21 @@ final class CleanupCommand implements Callable<Integer> {
     @Option(names = "--retries", defaultValue = "3", description = "Retries of a failing list or remove, 1s apart. Default: ${DEFAULT-VALUE}.")
     int retries;
 
-    @Option(names = "--run", description = "Only the containers of this run id (label selftest.run).")
+    @Option(names = "--run", description = "Only the containers of this run id (label selftest.run), alive or not.")
     String runId;
+
+    @Option(names = "--all", description = "Every selftest container, also those of runs still going (their shards die).")
+    boolean all;
 
     @Override
     public Integer call() {
         if (retries < 0) {
             System.err.println("selftest cleanup: --retries must be 0 or more");
+            return SelftestCommand.EXIT_USAGE;
+        }
+        if (all && runId != null) {
+            System.err.println("selftest cleanup: --all and --run exclude each other: give one of them, or neither "
+                    + "to remove only the containers of runs that are over");
             return SelftestCommand.EXIT_USAGE;
         }
         ContainerRuntime rt;
@@ -42,8 +54,11 @@ final class CleanupCommand implements Callable<Integer> {
             System.err.println("selftest cleanup: " + e.getMessage());
             return SelftestCommand.EXIT_USAGE;
         }
-        Reaper.Result r = new Reaper(rt).reap(Optional.ofNullable(runId), retries, Duration.ofSeconds(1));
+        Reaper reaper = new Reaper(rt);
+        Reaper.Result r = all || runId != null ? reaper.reap(Optional.ofNullable(runId), retries, Duration.ofSeconds(1))
+                : reaper.reapFinished(retries, Duration.ofSeconds(1));
         r.problems().forEach(p -> System.err.println("problem: " + p));
+        r.kept().forEach(k -> System.out.println("kept container " + k + " (--all or --run removes it)"));
         System.out.println("selftest cleanup: removed " + r.removed().size() + " container(s)"
                 + (r.failures() > 0 ? ", " + r.failures() + " failure(s)" : ""));
         return r.clean() ? 0 : 1;

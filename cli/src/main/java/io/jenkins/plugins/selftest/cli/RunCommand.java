@@ -43,11 +43,8 @@ final class RunCommand implements Callable<Integer> {
             return SelftestCommand.EXIT_USAGE;
         }
         SelfTestMetrics metrics = new SelfTestMetrics();
-        try (AutoCloseable server = run.metricsPort == null ? null : metrics.serve(run.metricsPort)) {
+        try (AutoCloseable server = run.serveMetrics(metrics)) {
             return runOnce(options, metrics, out, System.err);
-        } catch (IOException e) {
-            System.err.println("selftest run: cannot serve metrics on port " + run.metricsPort + ": " + e.getMessage());
-            return SelftestCommand.EXIT_USAGE;
         } catch (Exception e) {
             System.err.println("selftest run: " + e.getMessage());
             return SelftestCommand.EXIT_USAGE;

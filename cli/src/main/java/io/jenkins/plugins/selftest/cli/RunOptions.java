@@ -1,10 +1,12 @@
 package io.jenkins.plugins.selftest.cli;
 
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
+import io.jenkins.plugins.selftest.engine.metrics.SelfTestMetrics;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
 import io.jenkins.plugins.selftest.engine.run.Framework;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import io.jenkins.plugins.selftest.engine.shard.TestFilter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +80,11 @@ final class RunOptions {
     @Option(names = "--metrics-port", description = "Serve the Prometheus gauges on this port (/metrics) while the command runs.")
     Integer metricsPort;
 
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = SelfTestMetrics.DEFAULT_BIND,
+            description = "Address the metrics endpoint listens on; it has no authentication, so only this machine "
+                    + "reaches it unless you give another (0.0.0.0: every interface). Default: ${DEFAULT-VALUE}.")
+    String metricsBind;
+
     @Option(names = "--include-orphans", arity = "0..1", fallbackValue = ".selftest/orphans.json", paramLabel = "FILE",
             description = "Use a saved orphan list (read when present, rewritten after a scan). Default file when given without one: ${FALLBACK-VALUE}.")
     Path includeOrphans;
@@ -113,6 +120,15 @@ final class RunOptions {
 
     @Option(names = "--no-prepare", description = "Do not compile the project first (mvn test-compile / gradle testClasses).")
     boolean noPrepare;
+
+    /**
+     * The metrics endpoint of {@code --metrics-port} on {@code --metrics-bind}, or null without a port.
+     *
+     * @throws IOException naming the address and port when they cannot be bound
+     */
+    AutoCloseable serveMetrics(SelfTestMetrics metrics) throws IOException {
+        return metricsPort == null ? null : metrics.serve(metricsBind, metricsPort);
+    }
 
     /**
      * The engine options for this command line.

@@ -2,6 +2,7 @@ package io.jenkins.plugins.selftest.cli;
 
 import io.jenkins.plugins.selftest.engine.metrics.SelfTestMetrics;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -49,6 +50,14 @@ final class RunScheduledCommand implements Callable<Integer> {
             System.err.println("selftest run-scheduled: --interval must be positive");
             return SelftestCommand.EXIT_USAGE;
         }
+        SelfTestMetrics metrics = new SelfTestMetrics();
+        AutoCloseable server;
+        try {
+            server = run.serveMetrics(metrics);
+        } catch (IOException e) {
+            System.err.println("selftest run-scheduled: " + e.getMessage());
+            return SelftestCommand.EXIT_USAGE;
+        }
         Thread worker = Thread.currentThread();
         Thread hook = new Thread(() -> {
             stopping = true;
@@ -61,9 +70,8 @@ final class RunScheduledCommand implements Callable<Integer> {
             }
         }, "selftest-run-scheduled-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        SelfTestMetrics metrics = new SelfTestMetrics();
         int last = 0;
-        try (AutoCloseable server = run.metricsPort == null ? null : metrics.serve(run.metricsPort)) {
+        try (server) {
             for (int cycle = 1; !stopping && (maxCycles == null || cycle <= maxCycles); cycle++) {
                 long start = System.nanoTime();
                 System.err.printf(Locale.ROOT, "run-scheduled: cycle %d%n", cycle);

@@ -49,6 +49,46 @@ class CleanupCommandIT {
     }
 
     @Test
+    void cleanupWithoutRunKeepsTheContainersOfALiveRunAndRemovesThoseOfADeadOne(@TempDir Path tmp) throws Exception {
+        Cli.assumePodman();
+        assertThat(JAR).exists();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String live = "it-live-" + suffix;
+        String dead = "it-dead-" + suffix;
+        // both owners are this test's children; the labels of their containers name them
+        Process liveCli = start(Cli.workspace(tmp.resolve("live"), 1), tmp.resolve("live.log"), "run", "--use-container",
+                "--shards", "1", "--framework", "custom", "--command", "sleep 600", "--run-id", live,
+                "--report-dir", tmp.resolve("live-report").toString());
+        Process deadCli = start(Cli.workspace(tmp.resolve("dead"), 1), tmp.resolve("dead.log"), "run", "--use-container",
+                "--shards", "1", "--framework", "custom", "--command", "sleep 600", "--run-id", dead,
+                "--report-dir", tmp.resolve("dead-report").toString());
+        try {
+            Cli.waitUntil(Duration.ofSeconds(90),
+                    () -> Cli.containersOfRun(live).size() == 1 && Cli.containersOfRun(dead).size() == 1);
+            deadCli.destroyForcibly(); // SIGKILL: its container is orphaned
+            deadCli.waitFor(10, TimeUnit.SECONDS);
+
+            Cli.Result r = Cli.run("cleanup", "--retries", "2");
+
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(Cli.containersOfRun(dead)).as("the dead run's container").isEmpty();
+            assertThat(Cli.containersOfRun(live)).as("the live run's container").hasSize(1);
+            assertThat(r.out()).contains("kept container").contains("(run " + live + "): its run is alive (pid " + liveCli.pid() + ")");
+            assertThat(liveCli.isAlive()).as("the live run goes on").isTrue();
+
+            assertThat(Cli.run("cleanup", "--all", "--run", live).exit()).as("--all and --run together")
+                    .isEqualTo(SelftestCommand.EXIT_USAGE);
+            assertThat(Cli.run("cleanup", "--run", live).exit()).as("--run removes a live run's containers").isZero();
+            assertThat(Cli.containersOfRun(live)).isEmpty();
+        } finally {
+            liveCli.destroyForcibly();
+            deadCli.destroyForcibly();
+            Cli.run("cleanup", "--run", live);
+            Cli.run("cleanup", "--run", dead);
+        }
+    }
+
+    @Test
     void runScheduledStopsCleanlyOnSigint(@TempDir Path tmp) throws Exception {
         Cli.assumePodman();
         Path ws = Cli.workspace(tmp.resolve("ws"), 2);

@@ -10,9 +10,9 @@ class CliHelpTest {
 
     @ParameterizedTest(name = "{0} --help")
     @CsvSource(delimiter = '|', value = {
-        "run|--shards,--workers,--use-container,--container-runtime,--container-image,--mount,--docker-host,--framework,--timeout,--history,--metrics-port,--include-orphans,--discover-orphans,--recursive-orphans,--report-dir",
-        "run-scheduled|--interval,--shards,--history,--metrics-port,--report-dir",
-        "cleanup|--container-runtime,--docker-host,--retries",
+        "run|--shards,--workers,--use-container,--container-runtime,--container-image,--mount,--docker-host,--framework,--timeout,--history,--metrics-port,--metrics-bind,--include-orphans,--discover-orphans,--recursive-orphans,--report-dir",
+        "run-scheduled|--interval,--shards,--history,--metrics-port,--metrics-bind,--report-dir",
+        "cleanup|--container-runtime,--docker-host,--retries,--run,--all",
         "report|--history,--report-dir"})
     void everyCommandHasHelpListingTheIssuesOptions(String command, String options) {
         Cli.Result r = Cli.run(command, "--help");

@@ -85,6 +85,23 @@ class SuperviseCommandIT {
     }
 
     @Test
+    void specFileOverTheLimitIsAOneLineUsageErrorNamingFileAndLimit() throws Exception {
+        Path spec = tmp.resolve("huge.yaml");
+        Files.writeString(spec, "services:\n  - name: a\n    command: x\n" + ("# " + "x".repeat(1021) + "\n").repeat(20 * 1024));
+        StringWriter err = new StringWriter();
+        CommandLine cl = SelftestCommand.commandLine();
+        cl.setErr(new PrintWriter(err));
+
+        long start = System.nanoTime();
+        int code = cl.execute("supervise", spec.toString(), "--dir", tmp.resolve("ctl").toString());
+
+        assertThat(code).isEqualTo(SelftestCommand.EXIT_USAGE);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused before it is read").isLessThan(Duration.ofSeconds(5));
+        assertThat(err.toString().strip()).doesNotContain("\n").startsWith(spec + ": ").contains("(1 MiB)");
+        assertThat(tmp.resolve("ctl")).doesNotExist();
+    }
+
+    @Test
     void statusOfADirectoryWithoutStateIsAUsageError() {
         StringWriter err = new StringWriter();
         CommandLine cl = SelftestCommand.commandLine();

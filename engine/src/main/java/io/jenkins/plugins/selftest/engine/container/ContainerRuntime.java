@@ -258,8 +258,13 @@ public final class ContainerRuntime {
             throw new IOException("container image '" + image + "' is not available to " + kind.executable() + ": "
                     + r.firstLine() + " (build it with scripts/build-test-image.sh or pull it first)");
         }
+        return labelMap(r.output());
+    }
+
+    /** The labels of {@code {{json .Config.Labels}}} ({@code null} when there are none). */
+    private static Map<String, String> labelMap(String output) {
         Map<String, String> labels = new LinkedHashMap<>();
-        String json = r.output().strip();
+        String json = output.strip();
         if (json.startsWith("{")) {
             io.jenkins.plugins.selftest.engine.json.Json.read(json, Map.class)
                     .forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
@@ -366,6 +371,19 @@ public final class ContainerRuntime {
         }
         String v = r.output().strip();
         return v.isEmpty() || "<no value>".equals(v) ? Optional.empty() : Optional.of(v);
+    }
+
+    /**
+     * All labels of a container.
+     *
+     * @throws IOException when the container cannot be inspected (gone meanwhile, engine down)
+     */
+    public Map<String, String> labels(String nameOrId) throws IOException {
+        CliResult r = exec(List.of("container", "inspect", "--format", "{{json .Config.Labels}}", nameOrId), CALL_TIMEOUT);
+        if (!r.ok()) {
+            throw new IOException("cannot inspect container " + nameOrId + " with " + kind.executable() + ": " + r.firstLine());
+        }
+        return labelMap(r.output());
     }
 
     /** Copies {@code from} to {@code to}; one side is {@code container:path}. */

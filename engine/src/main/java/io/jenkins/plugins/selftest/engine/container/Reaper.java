@@ -31,11 +31,18 @@ public final class Reaper {
      * @param failures failed list or remove calls (each counts as a container failure)
      * @param problems one line per failure, naming the container and the CLI's reason
      * @param left     containers found but still not removed after all retries, -1 when they could not be listed
+     * @param kept     containers left alone on purpose, one line each: their run is alive, or cannot be told
+     *                 ({@link #reapFinished})
      */
-    public record Result(List<String> removed, int failures, List<String> problems, int left) {
+    public record Result(List<String> removed, int failures, List<String> problems, int left, List<String> kept) {
         public Result {
             removed = List.copyOf(removed);
             problems = List.copyOf(problems);
+            kept = List.copyOf(kept);
+        }
+
+        public Result(List<String> removed, int failures, List<String> problems, int left) {
+            this(removed, failures, problems, left, List.of());
         }
 
         /** Whether everything selected is gone (retried failures may have happened on the way). */
@@ -149,16 +156,61 @@ public final class Reaper {
                 problems.add(e.getMessage());
             }
         }
+        return reapRuns(stale.stream().distinct().toList(), 1, Duration.ofMillis(200), failures, problems, List.of());
+    }
+
+    /**
+     * Removes the selftest containers of runs that are over: every container of the run records an owner process
+     * ({@link RunOwner}) on this host that no longer runs. Containers of live runs, of other hosts' runs and those
+     * without an owner (made by an older version) are kept and listed in {@link Result#kept()}: a clean-up must not
+     * take a running shard down. A failing remove is retried {@code retries} times, {@code delay} apart. Never throws
+     * for engine failures.
+     */
+    public Result reapFinished(int retries, Duration delay) {
+        List<String> problems = new ArrayList<>();
+        List<String> ids;
+        try {
+            ids = runtime.list(selector(Optional.empty()));
+        } catch (IOException e) {
+            return new Result(List.of(), 1, List.of(e.getMessage()), -1);
+        }
+        Map<String, Boolean> over = new LinkedHashMap<>(); // run id -> every container's owner is gone
+        List<String> kept = new ArrayList<>();
+        for (String id : ids) {
+            Map<String, String> labels;
+            try {
+                labels = runtime.labels(id);
+            } catch (IOException e) {
+                problems.add(e.getMessage()); // removed meanwhile, most likely
+                continue;
+            }
+            String run = labels.get(ContainerRuntime.RUN_LABEL);
+            RunOwner.Liveness liveness = run == null ? RunOwner.Liveness.UNKNOWN : RunOwner.liveness(labels);
+            if (run != null) {
+                over.merge(run, liveness == RunOwner.Liveness.GONE, Boolean::logicalAnd);
+            }
+            if (liveness != RunOwner.Liveness.GONE) {
+                kept.add(shortId(id) + " (run " + (run == null ? "?" : run) + "): " + (liveness == RunOwner.Liveness.ALIVE
+                        ? "its run is alive (pid " + labels.get(RunOwner.PID_LABEL) + ")"
+                        : "its owner cannot be told (" + RunOwner.of(labels).map(o -> "host " + o.host()).orElse("no owner label") + ")"));
+            }
+        }
+        List<String> finished = over.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+        return reapRuns(finished, retries, delay, 0, problems, kept);
+    }
+
+    private Result reapRuns(List<String> runs, int retries, Duration delay, int failures, List<String> problems,
+                            List<String> kept) {
         List<String> removed = new ArrayList<>();
         int left = 0;
-        for (String run : stale.stream().distinct().toList()) {
-            Result r = reap(Optional.of(run), 1, Duration.ofMillis(200));
+        for (String run : runs) {
+            Result r = reap(Optional.of(run), retries, delay);
             removed.addAll(r.removed());
             failures += r.failures();
             problems.addAll(r.problems());
             left += Math.max(0, r.left());
         }
-        return new Result(removed, failures, problems, left);
+        return new Result(removed, failures, problems, left, kept);
     }
 
     /**

@@ -9,6 +9,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -126,18 +128,40 @@ public final class SelfTestMetrics {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** The address the endpoint binds to unless told otherwise: this machine only (the endpoint has no authentication). */
+    public static final String DEFAULT_BIND = "127.0.0.1";
+
     /**
-     * Serves the metrics on {@code http://<any address>:port/metrics} (0: a free port, see
-     * {@link MetricsServer#port()}) until the returned handle is closed.
+     * Serves the metrics on {@code http://127.0.0.1:port/metrics} (0: a free port, see {@link MetricsServer#port()})
+     * until the returned handle is closed.
      *
      * @throws IOException when the port cannot be bound (naming the port)
      */
     public MetricsServer serve(int port) throws IOException {
+        return serve(DEFAULT_BIND, port);
+    }
+
+    /**
+     * Serves the metrics on {@code http://bindAddress:port/metrics} until the returned handle is closed. The endpoint
+     * has no authentication: bind to anything but loopback ({@code 0.0.0.0}, a host's address) only where every
+     * client that reaches it may read the figures.
+     *
+     * @param bindAddress an IP address or host name of this machine ({@code 0.0.0.0}: every interface)
+     * @throws IOException when the address is unknown or the port cannot be bound (naming both)
+     */
+    public MetricsServer serve(String bindAddress, int port) throws IOException {
+        InetAddress address;
         try {
-            return new MetricsServer(HTTPServer.builder().port(port).registry(registry).buildAndStart());
+            address = InetAddress.getByName(bindAddress);
+        } catch (UnknownHostException e) {
+            throw new IOException("cannot serve metrics on " + bindAddress + ": unknown address"
+                    + " - give an address of this machine with --metrics-bind", e);
+        }
+        try {
+            return new MetricsServer(HTTPServer.builder().inetAddress(address).port(port).registry(registry).buildAndStart());
         } catch (IOException e) {
-            throw new IOException("cannot serve metrics on port " + port + ": " + e.getMessage()
-                    + " - choose a free port with --metrics-port", e);
+            throw new IOException("cannot serve metrics on " + bindAddress + " port " + port + ": " + e.getMessage()
+                    + " - choose a free port with --metrics-port or another address with --metrics-bind", e);
         }
     }
 

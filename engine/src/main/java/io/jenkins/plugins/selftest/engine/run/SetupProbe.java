@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.engine.run;
 import io.jenkins.plugins.selftest.engine.container.CliResult;
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec.Mount;
+import io.jenkins.plugins.selftest.engine.container.RunOwner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -90,6 +91,7 @@ final class SetupProbe {
             throws IOException {
         List<String> smoke = new ArrayList<>(List.of("run", "--rm", "--network", "none",
                 "--label", ContainerRuntime.LABEL + "=true", "--label", ContainerRuntime.RUN_LABEL + "=" + runId));
+        RunOwner.current().ifPresent(owner -> owner.labels().forEach((k, v) -> smoke.addAll(List.of("--label", k + "=" + v))));
         mounts.forEach(m -> smoke.addAll(List.of("--volume", m.toOption())));
         smoke.addAll(List.of(options.image(), "/bin/sh", "-c", "true"));
         CliResult r = rt.exec(smoke, SMOKE_TIMEOUT);

@@ -2,6 +2,7 @@ package io.jenkins.plugins.selftest.engine.run;
 
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
+import io.jenkins.plugins.selftest.engine.container.RunOwner;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,8 @@ record ShardJob(String runId, ShardPlan plan, ShardPlan.Shard shard, ShardDirect
                 .label(ContainerRuntime.LABEL, "true")
                 .label(ContainerRuntime.RUN_LABEL, runId)
                 .label(ContainerRuntime.SHARD_LABEL, Integer.toString(shard.index()));
+        // the run is alive while this process runs: selftest cleanup leaves its containers alone until then
+        RunOwner.current().ifPresent(owner -> b.labels(owner.labels()));
         mounts.forEach(b::mount);
         return b;
     }

@@ -58,6 +58,9 @@ public final class Durations {
 
     /** Seconds as a number (JSON numbers in spec files). */
     public static Duration ofSeconds(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            throw new IllegalArgumentException("'" + seconds + "' is not a duration: give a finite number of seconds");
+        }
         if (seconds < 0) {
             throw new IllegalArgumentException("'" + seconds + "' is negative: use 0 or more");
         }

@@ -122,29 +122,67 @@ record SpecNode(Object value, int line) {
         if (value instanceof Map || value instanceof List || value == null) {
             throw new IllegalArgumentException("must be a single value");
         }
-        return String.valueOf(value);
+        return limited(String.valueOf(value));
     }
 
+    private static String limited(String s) {
+        if (s.length() > SpecParser.MAX_STRING_CHARS) {
+            throw new IllegalArgumentException(s.length() + " characters are more than the limit of "
+                    + SpecParser.MAX_STRING_CHARS + " (128 KiB): keep long scripts and data in files and name them");
+        }
+        return s;
+    }
+
+    /** The items of a list value, at most {@link SpecParser#MAX_ITEMS}. */
+    private List<SpecNode> items() {
+        if (list().size() > SpecParser.MAX_ITEMS) {
+            throw new IllegalArgumentException(list().size() + " entries are more than the limit of " + SpecParser.MAX_ITEMS);
+        }
+        return list();
+    }
+
+    /** A whole number within {@code int}; never wraps ({@code 4294967295} is out of range, not -1). */
     int integer() {
-        if (value instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
+        if (value instanceof Number num) {
+            double d = num.doubleValue();
+            boolean decimal = num instanceof Double || num instanceof Float || num instanceof java.math.BigDecimal;
+            if (decimal && !(Double.isFinite(d) && d == Math.rint(d))) {
+                throw new IllegalArgumentException("'" + value + "' is not a whole number");
+            }
+            if (d > Integer.MAX_VALUE || d < Integer.MIN_VALUE) {
+                throw outOfRange();
+            }
             return num.intValue();
         }
+        String s = string().trim();
         try {
-            return Integer.parseInt(string().trim());
+            return Integer.parseInt(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + value + "' is not a whole number");
+            throw s.matches("[-+]?\\d+") ? outOfRange() : new IllegalArgumentException("'" + value + "' is not a whole number");
         }
     }
 
+    private IllegalArgumentException outOfRange() {
+        return new IllegalArgumentException("'" + value + "' is out of range: use a whole number from "
+                + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+    }
+
+    /** A finite number ({@code NaN} and {@code Infinity} are refused). */
     double number() {
+        double d;
         if (value instanceof Number num) {
-            return num.doubleValue();
+            d = num.doubleValue();
+        } else {
+            try {
+                d = Double.parseDouble(string().trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a number");
+            }
         }
-        try {
-            return Double.parseDouble(string().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + value + "' is not a number");
+        if (!Double.isFinite(d)) {
+            throw new IllegalArgumentException("'" + value + "' is not a finite number: give a decimal number such as 2 or 1.5");
         }
+        return d;
     }
 
     Duration duration() {
@@ -158,7 +196,7 @@ record SpecNode(Object value, int line) {
     List<String> command() {
         if (value instanceof List) {
             List<String> argv = new ArrayList<>();
-            for (SpecNode item : list()) {
+            for (SpecNode item : items()) {
                 argv.add(item.string());
             }
             if (argv.isEmpty()) {
@@ -177,7 +215,7 @@ record SpecNode(Object value, int line) {
     List<String> names() {
         if (value instanceof List) {
             List<String> out = new ArrayList<>();
-            for (SpecNode item : list()) {
+            for (SpecNode item : items()) {
                 out.add(item.string());
             }
             return out;
@@ -189,7 +227,7 @@ record SpecNode(Object value, int line) {
     Set<Integer> codes() {
         Set<Integer> out = new LinkedHashSet<>();
         if (value instanceof List) {
-            for (SpecNode item : list()) {
+            for (SpecNode item : items()) {
                 out.add(item.integer());
             }
         } else {
@@ -214,8 +252,11 @@ record SpecNode(Object value, int line) {
         if (!(value instanceof Map)) {
             throw new IllegalArgumentException("must be a map of NAME: value");
         }
+        if (map().size() > SpecParser.MAX_ITEMS) {
+            throw new IllegalArgumentException(map().size() + " variables are more than the limit of " + SpecParser.MAX_ITEMS);
+        }
         Map<String, String> out = new LinkedHashMap<>();
-        map().forEach((k, v) -> out.put(k, v.value == null ? "" : v.string()));
+        map().forEach((k, v) -> out.put(limited(k), v.value == null ? "" : v.string()));
         return out;
     }
 
@@ -230,13 +271,17 @@ record SpecNode(Object value, int line) {
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a size: use e.g. 512KB, 10MB, 1GB or a number of bytes");
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        return switch (unit.charAt(0)) {
-            case 'k' -> n * 1024;
-            case 'm' -> n * 1024 * 1024;
-            case 'g' -> n * 1024 * 1024 * 1024;
-            default -> n;
+        long scale = switch (unit.charAt(0)) {
+            case 'k' -> 1024;
+            case 'm' -> 1024 * 1024;
+            case 'g' -> 1024 * 1024 * 1024;
+            default -> 1;
         };
+        try {
+            return Math.multiplyExact(Long.parseLong(m.group(1)), scale);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is too large a size: use e.g. 10MB or 1GB");
+        }
     }
 }

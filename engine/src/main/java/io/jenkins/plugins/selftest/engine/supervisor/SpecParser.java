@@ -23,9 +23,24 @@ import java.util.function.Function;
  * naming the key and its line. Durations accept {@code 200ms}, {@code 30s}, {@code 5m}, {@code 1h} or a number of
  * seconds; sizes accept {@code 512KB}, {@code 10MB}, {@code 1GB} or a number of bytes.
  *
+ * <p>Limits, so that no input can take the supervisor or the build down: a spec file of at most
+ * {@value #MAX_FILE_BYTES} bytes (1 MiB, checked before it is read), at most {@value #MAX_SERVICES} services, at most
+ * {@value #MAX_ITEMS} entries in any list or {@code env} map, strings of at most {@value #MAX_STRING_CHARS}
+ * characters (128 KiB, what Linux passes as one argument or variable), whole numbers within {@code int} and finite
+ * decimal numbers. Going over one is a problem naming the field (or the file) and the limit.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class SpecParser {
+
+    /** Largest spec file read: 1 MiB. */
+    public static final long MAX_FILE_BYTES = 1024 * 1024;
+    /** Most services in one spec. */
+    public static final int MAX_SERVICES = 256;
+    /** Most entries of one list (argv, dependsOn, successExitCodes) or of one service's {@code env}. */
+    public static final int MAX_ITEMS = 1024;
+    /** Longest string value or key: 128 KiB, Linux's limit of one argument or environment string. */
+    public static final int MAX_STRING_CHARS = 128 * 1024;
 
     private static final Set<String> TOP_KEYS = Set.of("services", "heartbeatInterval", "staleAfter");
     private static final Set<String> SERVICE_KEYS = Set.of("name", "command", "workingDir", "env", "restart",
@@ -39,6 +54,11 @@ public final class SpecParser {
 
     /** Parses a {@code .yaml}/{@code .yml} or {@code .json} file (by content: JSON is valid YAML, both work). */
     public static SupervisorSpec parse(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new SpecException(List.of(file + ": " + size + " bytes is more than the limit of a spec file, "
+                    + MAX_FILE_BYTES + " bytes (1 MiB): keep scripts and data in files of their own and name them"));
+        }
         String text = Files.readString(file);
         try {
             return parse(text, file.getFileName().toString().endsWith(".json"));
@@ -50,6 +70,10 @@ public final class SpecParser {
 
     /** Parses YAML ({@code json == false}) or JSON text. */
     public static SupervisorSpec parse(String text, boolean json) {
+        if (text.length() > MAX_FILE_BYTES) {
+            throw new SpecException(List.of("the spec has " + text.length() + " characters, more than the limit of "
+                    + MAX_FILE_BYTES + " (1 MiB): keep scripts and data in files of their own and name them"));
+        }
         SpecNode root;
         JsonFactory factory = json ? new JsonFactory() : YAMLFactory.builder().build();
         try (JsonParser p = factory.createParser(text)) {
@@ -111,6 +135,11 @@ public final class SpecParser {
             problems.add("services" + servicesNode.at() + ": must be a list of services");
         } else {
             List<SpecNode> list = servicesNode.list();
+            if (list.size() > MAX_SERVICES) {
+                problems.add("services" + servicesNode.at() + ": " + list.size() + " services are more than the limit of "
+                        + MAX_SERVICES + ": split them over several supervisors");
+                list = List.of();
+            }
             for (int i = 0; i < list.size(); i++) {
                 service(list.get(i), "services[" + i + "]", problems).ifPresent(services::add);
             }

@@ -2,10 +2,17 @@ package io.jenkins.plugins.selftest.engine.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,5 +91,54 @@ class SelfTestMetricsTest {
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("port " + busy.getLocalPort()).hasMessageContaining("--metrics-port");
         }
+    }
+
+    /** An IPv4 address of this machine that is not loopback (the endpoint must not answer there by default). */
+    private static InetAddress nonLoopbackAddress() throws SocketException {
+        return NetworkInterface.networkInterfaces()
+                .filter(n -> {
+                    try {
+                        return n.isUp() && !n.isLoopback();
+                    } catch (SocketException e) {
+                        return false;
+                    }
+                })
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
+                .findFirst().orElse(null);
+    }
+
+    private static boolean answers(InetAddress address, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address, port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void listensOnLoopbackOnlyUnlessToldToBindElsewhere() throws Exception {
+        InetAddress external = nonLoopbackAddress();
+        assumeTrue(external != null, "this machine has no non-loopback IPv4 address");
+        SelfTestMetrics m = new SelfTestMetrics();
+        try (SelfTestMetrics.MetricsServer server = m.serve(0)) {
+            assertThat(answers(InetAddress.getLoopbackAddress(), server.port())).isTrue();
+            assertThat(answers(external, server.port())).as("reached through " + external).isFalse();
+        }
+        try (SelfTestMetrics.MetricsServer server = m.serve("0.0.0.0", 0)) {
+            assertThat(answers(external, server.port())).as("reached through " + external).isTrue();
+        }
+        try (SelfTestMetrics.MetricsServer server = m.serve(external.getHostAddress(), 0)) {
+            assertThat(answers(external, server.port())).isTrue();
+            assertThat(answers(InetAddress.getLoopbackAddress(), server.port())).isFalse();
+        }
+    }
+
+    @Test
+    void unknownBindAddressIsAClearError() {
+        assertThatThrownBy(() -> new SelfTestMetrics().serve("no-such-host.invalid", 0))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no-such-host.invalid").hasMessageContaining("--metrics-bind");
     }
 }

@@ -187,4 +187,110 @@ class SpecParserTest {
         assertThat(RestartPolicy.NEVER.restartsAfter(1, Set.of(0))).isFalse();
         assertThat(RestartPolicy.parse("on_failure")).isEqualTo(RestartPolicy.ON_FAILURE);
     }
+
+    // ---- limits (#10, item 12) ------------------------------------------------------------------------------------
+
+    private static final String ONE_SERVICE = "services:\n  - name: a\n    command: x\n";
+
+    @Test
+    void specFileOverOneMebibyteIsRefusedNamingTheFileAndTheLimit(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("huge.yaml");
+        // a valid spec padded with comments: only its size is wrong
+        Files.writeString(file, ONE_SERVICE + ("# " + "x".repeat(1021) + "\n").repeat(1100));
+        assertThat(Files.size(file)).isGreaterThan(SpecParser.MAX_FILE_BYTES);
+
+        assertThatThrownBy(() -> SpecParser.parse(file)).isInstanceOfSatisfying(SpecException.class, e -> {
+            assertThat(e.problems()).hasSize(1);
+            assertThat(e.getMessage()).doesNotContain("\n").startsWith(file + ": ")
+                    .contains("more than the limit of a spec file, 1048576 bytes (1 MiB)");
+        });
+    }
+
+    @Test
+    void specFileJustUnderTheLimitIsRead(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("padded.yaml");
+        Files.writeString(file, ONE_SERVICE + ("# " + "x".repeat(1021) + "\n").repeat(1000));
+
+        assertThat(SpecParser.parse(file).services()).hasSize(1);
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> overLimits() {
+        StringBuilder services = new StringBuilder("services:\n");
+        for (int i = 0; i <= SpecParser.MAX_SERVICES; i++) {
+            services.append("  - {name: s").append(i).append(", command: x}\n");
+        }
+        StringBuilder env = new StringBuilder(ONE_SERVICE + "    env:\n");
+        for (int i = 0; i <= SpecParser.MAX_ITEMS; i++) {
+            env.append("      V").append(i).append(": v\n");
+        }
+        StringBuilder argv = new StringBuilder("services:\n  - name: a\n    command:\n");
+        for (int i = 0; i <= SpecParser.MAX_ITEMS; i++) {
+            argv.append("      - a").append(i).append('\n');
+        }
+        String longValue = "x".repeat(SpecParser.MAX_STRING_CHARS + 1);
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("services", services.toString(),
+                        "services (line 1): 257 services are more than the limit of 256: split them over several supervisors"),
+                org.junit.jupiter.params.provider.Arguments.of("env entries", env.toString(),
+                        "services[0].env (line 4): 1025 variables are more than the limit of 1024"),
+                org.junit.jupiter.params.provider.Arguments.of("argv entries", argv.toString(),
+                        "services[0].command (line 3): 1025 entries are more than the limit of 1024"),
+                org.junit.jupiter.params.provider.Arguments.of("command length",
+                        "services:\n  - name: a\n    command: " + longValue + "\n",
+                        "services[0].command (line 3): 131073 characters are more than the limit of 131072 (128 KiB)"),
+                org.junit.jupiter.params.provider.Arguments.of("env value length",
+                        ONE_SERVICE + "    env: {BIG: " + longValue + "}\n",
+                        "services[0].env (line 4): 131073 characters are more than the limit of 131072 (128 KiB)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("overLimits")
+    void countsAndLengthsOverTheLimitAreRefusedNamingTheField(String what, String yaml, String problem,
+                                                             @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("services.yaml");
+        Files.writeString(file, yaml);
+
+        assertThatThrownBy(() -> SpecParser.parse(file)).isInstanceOfSatisfying(SpecException.class,
+                e -> assertThat(e.problems()).singleElement().asString().startsWith(file + ": " + problem));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"NaN", "Infinity", "-Infinity", "'-Infinity'", "1e400", "-2"})
+    void backoffFactorThatIsNotAFiniteNumberOfAtLeastOneIsAProblemOfTheField(String factor) {
+        String yaml = ONE_SERVICE + "    backoff: {factor: " + factor + "}\n";
+
+        assertThatThrownBy(() -> SpecParser.parse(yaml, false)).isInstanceOfSatisfying(SpecException.class,
+                e -> assertThat(e.problems()).singleElement().asString().startsWith("services[0].backoff.factor"));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+    void backoffFactorOfAPipelineMapIsCheckedTheSameWay(double factor) {
+        assertThatThrownBy(() -> SpecParser.serviceFromMap(Map.of("name", "a", "command", "x",
+                "backoff", Map.of("factor", factor)))).isInstanceOfSatisfying(SpecException.class,
+                e -> assertThat(e.problems()).containsExactly("services[0].backoff.factor: '" + factor
+                        + "' is not a finite number: give a decimal number such as 2 or 1.5"));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"4294967295", "2147483648", "-2147483649", "1e12", "'4294967295'"})
+    void maxRestartsOutOfRangeIsRefusedInsteadOfWrappingToNoLimit(String value) {
+        String yaml = ONE_SERVICE + "    maxRestarts: " + value + "\n";
+
+        assertThatThrownBy(() -> SpecParser.parse(yaml, false)).isInstanceOfSatisfying(SpecException.class,
+                e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith("services[0].maxRestarts (line 4): ").contains("out of range"));
+        assertThatThrownBy(() -> SpecParser.serviceFromMap(Map.of("name", "a", "command", "x", "maxRestarts", 4294967295L)))
+                .hasMessage("services[0].maxRestarts: '4294967295' is out of range: use a whole number from -2147483648 to 2147483647");
+    }
+
+    @Test
+    void hugeSizesAndDurationsAreProblemsOfTheirField() {
+        assertThatThrownBy(() -> SpecParser.parse(ONE_SERVICE + "    logMaxBytes: 99999999999GB\n", false))
+                .isInstanceOf(SpecException.class)
+                .hasMessage("services[0].logMaxBytes (line 4): '99999999999GB' is too large a size: use e.g. 10MB or 1GB");
+        assertThatThrownBy(() -> SpecParser.serviceFromMap(Map.of("name", "a", "command", "x", "stopTimeout", Double.NaN)))
+                .isInstanceOf(SpecException.class)
+                .hasMessage("services[0].stopTimeout: 'NaN' is not a duration: give a finite number of seconds");
+    }
 }
