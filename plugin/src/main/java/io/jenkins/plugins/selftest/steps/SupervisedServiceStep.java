@@ -244,7 +244,9 @@ public class SupervisedServiceStep extends Step {
      * <p>Durable in the manner of durable-task: the services run under a detached daemon that owns a control
      * directory on the agent; this execution persists only how to reach that directory ({@link ServiceAgent}: node
      * name and paths), the service names, the log offsets and its phase, and only reads that directory and writes the
-     * stop request. After a controller restart {@link #onResume} polls again; a daemon whose heartbeat went stale is
+     * stop request; it saves itself when the log offsets move ({@link #SAVE_EVERY_MILLIS}), so that a resumed
+     * execution streams on from where it was. The build's environment is never persisted by it nor written on the
+     * agent: it reaches the daemon in memory, and a replacement daemon gets it from the context again. After a controller restart {@link #onResume} polls again; a daemon whose heartbeat went stale is
      * replaced with {@code --resume}. Polling starts at 250 ms and backs off by 1.2 to 15 s while no log moves. Remote
      * work runs on the {@link Wiring#scheduler()}, never on the CPS thread; {@link #stop} works when the agent is gone.
      *
