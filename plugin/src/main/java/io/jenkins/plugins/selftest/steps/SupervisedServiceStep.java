@@ -603,8 +603,8 @@ public class SupervisedServiceStep extends Step {
                 // archived: nothing of the services (spec, state, logs) stays on the agent
                 boolean stopped = r.state().map(s -> s.phase() == SupervisorState.Phase.STOPPED).orElse(false);
                 if (!stopped || !agent.remove()) {
-                    log(listener, "supervisedService: the supervisor has not stopped yet: " + agent.describe()
-                            + " stays until it does (it stops the services on the stop request)");
+                    log(listener, "supervisedService: the supervisor on " + agent.describe() + " has not stopped yet"
+                            + " (it acts on the stop request); its control directory is kept");
                 }
             } catch (Exception e) {
                 LOGGER.log(Level.WARNING, "stopping the services on " + agent.describe() + " failed", e);

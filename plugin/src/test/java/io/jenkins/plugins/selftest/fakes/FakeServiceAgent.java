@@ -36,7 +36,11 @@ public class FakeServiceAgent implements ServiceAgent {
     public volatile boolean connected = true;
     public volatile boolean stopped;
     public volatile int resumed;
+    /** The environment the last resume gave the replacement daemon. */
+    public volatile Map<String, String> resumedEnvironment;
     public volatile boolean removed;
+    /** Whether the daemon has stopped when a stop returns (else it still runs, its services stopped). */
+    public volatile boolean daemonStops = true;
     public final List<String> archived = new ArrayList<>();
     private transient PollResult last;
 
@@ -84,6 +88,7 @@ public class FakeServiceAgent implements ServiceAgent {
     @Override
     public boolean resume(Map<String, String> inherited) {
         resumed++;
+        resumedEnvironment = Map.copyOf(inherited);
         return true;
     }
 
@@ -95,8 +100,9 @@ public class FakeServiceAgent implements ServiceAgent {
         }
         stopped = true;
         Optional<PollResult> lastPoll = poll(services, offsets);
-        SupervisorState state = ServiceStates.stopped(services.stream()
-                .map(name -> ServiceStates.status(name, ServiceState.STOPPED)).toArray(ServiceStatus[]::new));
+        ServiceStatus[] stoppedServices = services.stream()
+                .map(name -> ServiceStates.status(name, ServiceState.STOPPED)).toArray(ServiceStatus[]::new);
+        SupervisorState state = daemonStops ? ServiceStates.stopped(stoppedServices) : ServiceStates.state(stoppedServices);
         return Optional.of(new PollResult(Optional.of(state), lastPoll.map(PollResult::logs).orElse(List.of()), false, 0));
     }
 

@@ -250,6 +250,22 @@ class SupervisedServiceExecutionTest {
     }
 
     @Test
+    void controlDirectoryOfASupervisorThatHasNotStoppedIsKept() throws Exception {
+        start(api());
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        scheduler.runNext();
+        access.daemonStops = false;
+
+        context.body.succeed("done");
+
+        assertThat(context.await()).isEqualTo("done");
+        assertThat(access.archived).containsExactly("api");
+        assertThat(access.removed).isFalse();
+        assertThat(listener.text()).contains("supervisedService: the supervisor on the test agent has not stopped yet"
+                + " (it acts on the stop request); its control directory is kept");
+    }
+
+    @Test
     void movedOffsetsAreSavedAtOnceThenAtMostEveryFiveSecondsOfPolling() throws Exception {
         start(api());
         access.polls.add(poll(List.of("a"), 2, status("api", ServiceState.READY)));
@@ -304,6 +320,33 @@ class SupervisedServiceExecutionTest {
         scheduler.runNext();
         assertThat(access.resumed).isEqualTo(1);
         assertThat(listener.text()).contains("heartbeat 20 s old").contains("--resume");
+    }
+
+    @Test
+    void replacementSupervisorGetsTheBuildEnvironmentFromTheContextAgain() throws Exception {
+        EnvVars env = new EnvVars();
+        env.put("DB_PASSWORD", "hunter2-secret");
+        context.with(EnvVars.class, env);
+        start(api());
+        access.polls.add(new PollResult(Optional.of(state(status("api", ServiceState.READY))), List.of(chunk(List.of(), 0)),
+                true, 20_000));
+        scheduler.runNext();
+
+        assertThat(access.resumedEnvironment).containsEntry("DB_PASSWORD", "hunter2-secret");
+        assertThat(listener.text()).doesNotContain("not available");
+    }
+
+    @Test
+    void replacementSupervisorWithoutTheBuildEnvironmentSaysSo() throws Exception {
+        start(api());
+        context.with(EnvVars.class, null); // a context that can no longer give the build's environment
+        access.polls.add(new PollResult(Optional.of(state(status("api", ServiceState.READY))), List.of(chunk(List.of(), 0)),
+                true, 20_000));
+        scheduler.runNext();
+
+        assertThat(access.resumedEnvironment).isEmpty();
+        assertThat(listener.text()).contains("started a new one with --resume; the build's environment is not available"
+                + " here, so services it starts anew see only their env: and the agent's");
     }
 
     @Test
