@@ -477,7 +477,7 @@ public class SupervisedServiceStep extends Step {
 
         /**
          * The build's environment as the context has it now, for a replacement daemon: after a controller restart too
-         * (Pipeline keeps withEnv, and withCredentials keeps its bindings encrypted in the program's state); empty,
+         * (Pipeline restores what enclosing withEnv and withCredentials blocks contribute with the program); empty,
          * with the services of a replacement then seeing only their {@code env:} and the agent's, when the context
          * cannot give it.
          */
