@@ -7,11 +7,13 @@ import io.jenkins.plugins.selftest.engine.supervisor.SupervisorClient;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -67,6 +69,49 @@ class SuperviseCommandIT {
             assertThat(SupervisorClient.open(ctl).state().orElseThrow().phase()).isEqualTo(SupervisorState.Phase.STOPPED);
         } finally {
             p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void environmentOfTheCommandReachesTheServicesButNoFileOfTheControlDirectory() throws Exception {
+        String secret = "s3cr3t-" + Long.toHexString(System.nanoTime());
+        Path spec = tmp.resolve("db.yaml");
+        // the service proves it sees the secret without printing it: its log is in the control directory too
+        Files.writeString(spec, """
+                services:
+                  - name: db
+                    command: "printf %s \\"$DB_PASSWORD\\" | sha256sum | cut -c1-64; sleep 300"
+                    env: {PORT: "5432"}
+                """);
+        Path ctl = tmp.resolve("ctl");
+        ProcessBuilder pb = Cli.fromATerminal(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SelftestCommand.class.getName(), "supervise",
+                spec.toString(), "--dir", ctl.toString())).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("out.txt").toFile());
+        pb.environment().put("DB_PASSWORD", secret);
+        Process p = pb.start();
+        try {
+            Path log = ctl.resolve("logs").resolve("db.log");
+            await(() -> Files.exists(log) && Files.readString(log).contains("\n"));
+            assertThat(Files.readString(log).trim()).isEqualTo(java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8))));
+
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            try (Stream<Path> files = Files.walk(ctl)) {
+                assertThat(files.filter(Files::isRegularFile).filter(f -> contains(f, secret)).toList())
+                        .as("files of the control directory holding the secret").isEmpty();
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

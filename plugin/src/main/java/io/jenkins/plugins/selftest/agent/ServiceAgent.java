@@ -48,27 +48,39 @@ public interface ServiceAgent extends Serializable {
     /** Drops the record of {@link #register} once the services were stopped. */
     void unregister() throws IOException;
 
-    /** Copies the engine to the agent if needed and starts the daemon on {@code spec}. */
-    void launch(SupervisorSpec spec) throws Exception;
+    /**
+     * Copies the engine to the agent if needed and starts the daemon on {@code spec}, with {@code inherited} (the
+     * build's environment, secrets included) as the daemon's own environment: the services inherit it, and it is
+     * passed in memory only, never written.
+     */
+    void launch(SupervisorSpec spec, Map<String, String> inherited) throws Exception;
 
     /** One poll of the logs of {@code services} from {@code offsets}; empty when the agent is not connected now. */
     Optional<PollResult> poll(List<String> services, long[] offsets) throws Exception;
 
     /**
      * Starts a replacement daemon with {@code --resume}, unless a daemon runs or a replacement is already starting
-     * (the engine's respawn claim); true when this call started one.
+     * (the engine's respawn claim); true when this call started one. {@code inherited} as in {@link #launch}.
      */
-    boolean resume() throws Exception;
+    boolean resume(Map<String, String> inherited) throws Exception;
 
     /**
      * Stops every service, waits up to {@code wait}, and polls one last time (final state and last lines); empty
-     * when the agent is not connected.
+     * when the agent is not connected. {@code inherited} as in {@link #launch}, for a replacement daemon that a stop
+     * may have to start.
      */
-    Optional<PollResult> stop(List<String> services, long[] offsets, Duration wait) throws Exception;
+    Optional<PollResult> stop(List<String> services, long[] offsets, Duration wait, Map<String, String> inherited)
+            throws Exception;
 
     /** Archives the service logs as artifacts of {@code run} under {@code artifactDir}; false when there are none. */
     boolean archiveLogs(List<String> services, String artifactDir, Run<?, ?> run, Launcher launcher,
                         TaskListener listener) throws Exception;
+
+    /**
+     * Deletes the control directory once its services stopped and its logs were archived; false when it is kept
+     * (a daemon still holds it) or the agent is not connected.
+     */
+    boolean remove() throws Exception;
 
     /** {@link ServiceAgent} through Jenkins: the node's name and paths on it, each call through {@link AgentLink}. */
     final class Linked implements ServiceAgent {
@@ -116,9 +128,9 @@ public interface ServiceAgent extends Serializable {
         }
 
         @Override
-        public void launch(SupervisorSpec spec) throws Exception {
+        public void launch(SupervisorSpec spec, Map<String, String> inherited) throws Exception {
             engineJar = EngineJar.install(agentRoot.require());
-            controlDir.act(new SupervisorCalls.Launch(spec, engineJar, workspace), AgentLink.SHORT_CALL);
+            controlDir.act(new SupervisorCalls.Launch(spec, engineJar, workspace, inherited), AgentLink.SHORT_CALL);
         }
 
         @Override
@@ -128,15 +140,21 @@ public interface ServiceAgent extends Serializable {
         }
 
         @Override
-        public boolean resume() throws Exception {
-            return controlDir.act(new SupervisorCalls.Resume(engineJar), AgentLink.SHORT_CALL);
+        public boolean resume(Map<String, String> inherited) throws Exception {
+            return controlDir.act(new SupervisorCalls.Resume(engineJar, inherited), AgentLink.SHORT_CALL);
         }
 
         @Override
-        public Optional<PollResult> stop(List<String> services, long[] offsets, Duration wait) throws Exception {
+        public Optional<PollResult> stop(List<String> services, long[] offsets, Duration wait,
+                                         Map<String, String> inherited) throws Exception {
             SupervisorCalls.Poll last = new SupervisorCalls.Poll(services, offsets, MAX_CHUNK_BYTES);
-            return controlDir.actIfConnected(new SupervisorCalls.Stop(wait, engineJar, last),
+            return controlDir.actIfConnected(new SupervisorCalls.Stop(wait, engineJar, last, inherited),
                     wait.plus(AgentLink.SHORT_CALL));
+        }
+
+        @Override
+        public boolean remove() throws Exception {
+            return controlDir.actIfConnected(new SupervisorCalls.Remove(), AgentLink.SHORT_CALL).orElse(false);
         }
 
         @Override

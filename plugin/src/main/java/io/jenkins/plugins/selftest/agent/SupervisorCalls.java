@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import jenkins.MasterToSlaveFileCallable;
 
@@ -27,28 +29,38 @@ public final class SupervisorCalls {
     private SupervisorCalls() {
     }
 
-    /** The agent's own Java, the engine jar copied there, the daemon's default flags. */
-    static DaemonLauncher launcher(String engineJar) {
+    /**
+     * The agent's own Java, the engine jar copied there, the daemon's default flags, and the build's environment as
+     * the daemon's own ({@link DaemonLauncher#withInherited}): its services inherit it, and no file holds it.
+     */
+    static DaemonLauncher launcher(String engineJar, Map<String, String> inherited) {
         return new DaemonLauncher(Path.of(System.getProperty("java.home"), "bin", "java"), List.of(Path.of(engineJar)),
-                DaemonLauncher.DEFAULT_JVM_FLAGS, DaemonLauncher.DEFAULT_ENVIRONMENT);
+                DaemonLauncher.DEFAULT_JVM_FLAGS, DaemonLauncher.DEFAULT_ENVIRONMENT).withInherited(inherited);
     }
 
-    /** Writes the spec and starts a detached supervisor daemon. */
+    /**
+     * Writes the spec and starts a detached supervisor daemon. The build's environment (credentials bindings
+     * included) travels in this callable only, in memory, and becomes the daemon's environment; {@code spec.json}
+     * holds only the services' declared {@code env}.
+     */
     public static final class Launch extends MasterToSlaveFileCallable<Void> {
         private static final long serialVersionUID = 1L;
         /** The spec as JSON: the engine's values are not {@link java.io.Serializable}. */
         private final String specJson;
         private final String engineJar;
         private final String workspace;
+        private final HashMap<String, String> inherited;
 
         /**
          * @param workspace created first when missing (as {@code sh} does with {@code FilePath.mkdirs}): a new job's
          *                  first step finds no workspace yet, and the services run in it; {@code null}: none to create
+         * @param inherited the build's environment, the base of every service's; never written to disk
          */
-        public Launch(SupervisorSpec spec, String engineJar, String workspace) {
+        public Launch(SupervisorSpec spec, String engineJar, String workspace, Map<String, String> inherited) {
             this.specJson = Json.write(spec);
             this.engineJar = engineJar;
             this.workspace = workspace;
+            this.inherited = new HashMap<>(inherited);
         }
 
         @Override
@@ -56,7 +68,7 @@ public final class SupervisorCalls {
             if (workspace != null) {
                 Files.createDirectories(Path.of(workspace));
             }
-            SupervisorClient.launch(dir.toPath(), Json.read(specJson, SupervisorSpec.class), launcher(engineJar));
+            SupervisorClient.launch(dir.toPath(), Json.read(specJson, SupervisorSpec.class), launcher(engineJar, inherited));
             return null;
         }
     }
@@ -64,19 +76,22 @@ public final class SupervisorCalls {
     /**
      * Starts the replacement daemon with {@code --resume} when the old one's heartbeat went stale, unless a daemon
      * runs or another caller's replacement is starting ({@link SupervisorClient#resume}); true when it started one.
+     * The replacement's environment, which services it starts anew inherit, is {@code inherited}, as in {@link Launch}.
      */
     public static final class Resume extends MasterToSlaveFileCallable<Boolean> {
         private static final long serialVersionUID = 1L;
         private final String engineJar;
+        private final HashMap<String, String> inherited;
 
-        public Resume(String engineJar) {
+        public Resume(String engineJar, Map<String, String> inherited) {
             this.engineJar = engineJar;
+            this.inherited = new HashMap<>(inherited);
         }
 
         @Override
         public Boolean invoke(File dir, VirtualChannel channel) throws IOException {
             SupervisorClient client = SupervisorClient.open(dir.toPath());
-            return client.isStale() && client.resume(launcher(engineJar)).isPresent();
+            return client.isStale() && client.resume(launcher(engineJar, inherited)).isPresent();
         }
     }
 
@@ -166,12 +181,17 @@ public final class SupervisorCalls {
         private final long waitMillis;
         private final String engineJar;
         private final Poll last;
+        private final HashMap<String, String> inherited;
 
-        /** @param last the poll to run once the services stopped */
-        public Stop(Duration wait, String engineJar, Poll last) {
+        /**
+         * @param last      the poll to run once the services stopped
+         * @param inherited the environment of a replacement daemon, when one must be started to stop the services
+         */
+        public Stop(Duration wait, String engineJar, Poll last, Map<String, String> inherited) {
             this.waitMillis = wait.toMillis();
             this.engineJar = engineJar;
             this.last = last;
+            this.inherited = new HashMap<>(inherited);
         }
 
         @Override
@@ -181,10 +201,23 @@ public final class SupervisorCalls {
             boolean stopped = client.awaitStopped(Duration.ofMillis(waitMillis));
             if (!stopped && client.isStale()) {
                 // no daemon to act on the request: a resumed one stops everything it adopts, then exits
-                client.resume(launcher(engineJar));
+                client.resume(launcher(engineJar, inherited));
                 client.awaitStopped(Duration.ofMillis(waitMillis));
             }
             return last.invoke(dir, channel);
+        }
+    }
+
+    /**
+     * Deletes the control directory of services that stopped ({@link SupervisorClient#remove}); false, keeping it,
+     * while a daemon still runs on it.
+     */
+    public static final class Remove extends MasterToSlaveFileCallable<Boolean> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean invoke(File dir, VirtualChannel channel) throws IOException {
+            return SupervisorClient.open(dir.toPath()).remove();
         }
     }
 }

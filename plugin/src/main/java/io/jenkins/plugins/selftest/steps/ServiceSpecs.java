@@ -29,18 +29,20 @@ final class ServiceSpecs {
      * The spec of {@code step}'s services: its {@code services}, or the one service of its own fields (whose errors
      * then name {@code restart}, not {@code services[0].restart}).
      *
+     * <p>The spec is written to the control directory ({@code spec.json}), so it holds only what the step declares:
+     * each service's {@code env}. The build's environment (withEnv, tools, credentials bindings) is not part of it; it
+     * reaches the services as the daemon's own environment ({@link io.jenkins.plugins.selftest.agent.ServiceAgent#launch}).
+     *
      * @param workspace the workspace path on the agent; {@code dir} must stay inside it
-     * @param buildEnv  the build's environment (withEnv, tools, credentials bindings), the base of every service's
      * @throws AbortException with one line per problem, each {@code supervisedService: <field>: ...}, the step's own
      *                        fields' ({@link SupervisedServiceStep#problems()}) first
      */
-    static SupervisorSpec toSpec(SupervisedServiceStep step, String workspace, Map<String, String> buildEnv)
-            throws AbortException {
+    static SupervisorSpec toSpec(SupervisedServiceStep step, String workspace) throws AbortException {
         boolean single = step.getServices().isEmpty();
         List<ServiceDefinition> defs = step.effectiveServices();
         List<Map<String, Object>> services = new ArrayList<>();
         for (int i = 0; i < defs.size(); i++) {
-            services.add(toMap(defs.get(i), single ? "" : "services[" + i + "].", workspace, buildEnv));
+            services.add(toMap(defs.get(i), single ? "" : "services[" + i + "].", workspace));
         }
         List<String> problems = new ArrayList<>(step.problems());
         try {
@@ -55,8 +57,7 @@ final class ServiceSpecs {
         }
     }
 
-    private static Map<String, Object> toMap(ServiceDefinition d, String path, String workspace, Map<String, String> buildEnv)
-            throws AbortException {
+    private static Map<String, Object> toMap(ServiceDefinition d, String path, String workspace) throws AbortException {
         Map<String, Object> m = new LinkedHashMap<>();
         if (d.getName() == null || d.getName().isBlank()) {
             throw new AbortException("supervisedService: " + path + "name: every service needs a name, e.g. name: 'db'");
@@ -68,7 +69,7 @@ final class ServiceSpecs {
         m.put("name", d.getName());
         m.put("command", d.getCommand());
         m.put("workingDir", insideWorkspace(workspace, d.getDir(), path + "dir"));
-        Map<String, String> env = new LinkedHashMap<>(buildEnv);
+        Map<String, String> env = new LinkedHashMap<>();
         Optional<String> envProblem = envProblem(d.getEnv());
         if (envProblem.isPresent()) {
             throw Choices.abort(STEP, List.of(path + envProblem.get()));

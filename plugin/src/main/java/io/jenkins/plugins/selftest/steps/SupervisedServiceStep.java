@@ -244,7 +244,9 @@ public class SupervisedServiceStep extends Step {
      * <p>Durable in the manner of durable-task: the services run under a detached daemon that owns a control
      * directory on the agent; this execution persists only how to reach that directory ({@link ServiceAgent}: node
      * name and paths), the service names, the log offsets and its phase, and only reads that directory and writes the
-     * stop request. After a controller restart {@link #onResume} polls again; a daemon whose heartbeat went stale is
+     * stop request; it saves itself when the log offsets move ({@link #SAVE_EVERY_MILLIS}), so that a resumed
+     * execution streams on from where it was. The build's environment is never persisted by it nor written on the
+     * agent: it reaches the daemon in memory, and a replacement daemon gets it from the context again. After a controller restart {@link #onResume} polls again; a daemon whose heartbeat went stale is
      * replaced with {@code --resume}. Polling starts at 250 ms and backs off by 1.2 to 15 s while no log moves. Remote
      * work runs on the {@link Wiring#scheduler()}, never on the CPS thread; {@link #stop} works when the agent is gone.
      *
@@ -260,6 +262,8 @@ public class SupervisedServiceStep extends Step {
         static final long MIN_DELAY_MILLIS = 250;
         static final long MAX_DELAY_MILLIS = 15_000;
         static final double DELAY_FACTOR = 1.2;
+        /** The most polling time between a move of the log offsets and its save. */
+        static final long SAVE_EVERY_MILLIS = 5_000;
 
         /** Where the execution is; persisted. */
         enum Phase { LAUNCHING, STARTING, BODY, STOPPING, DONE }
@@ -286,6 +290,10 @@ public class SupervisedServiceStep extends Step {
 
         private transient volatile ScheduledFuture<?> next;
         private transient long delayMillis;
+        /** Offset saving ({@link #saveOffsetsWhenDue}); not persisted: a resumed execution saves its first move. */
+        private transient boolean offsetsUnsaved;
+        private transient boolean savedOnce;
+        private transient long sinceSaveMillis;
 
         Execution(SupervisedServiceStep step, StepContext context, Wiring wiring) {
             super(context);
@@ -304,8 +312,9 @@ public class SupervisedServiceStep extends Step {
             TaskListener listener = context.get(TaskListener.class);
             EnvVars env = context.get(EnvVars.class);
             agent = wiring.connect(context);
-            SupervisorSpec spec = ServiceSpecs.toSpec(step, agent.workspace(),
-                    env == null ? Map.of() : new LinkedHashMap<>(env));
+            SupervisorSpec spec = ServiceSpecs.toSpec(step, agent.workspace());
+            // the build's environment (credentials bindings too) goes to the daemon in memory, never into the spec
+            Map<String, String> inherited = env == null ? Map.of() : new LinkedHashMap<>(env);
             onGiveUp = Labelled.of(OnGiveUp.class, step.getOnGiveUp());
             logMode = Labelled.of(LogMode.class, step.getLog());
             services = spec.services().stream().map(ServiceSpec::name).toList();
@@ -314,14 +323,14 @@ public class SupervisedServiceStep extends Step {
             stopWaitMillis = ServiceProgress.stopWait(spec).toMillis();
             listener.getLogger().println("supervisedService: starting " + String.join(", ", services) + " on "
                     + agent.describe());
-            wiring.scheduler().submit(() -> launch(spec));
+            wiring.scheduler().submit(() -> launch(spec, inherited));
             return false;
         }
 
-        private void launch(SupervisorSpec spec) {
+        private void launch(SupervisorSpec spec, Map<String, String> inherited) {
             try {
                 register();
-                agent.launch(spec);
+                agent.launch(spec, inherited);
                 phase = Phase.STARTING;
                 status = "waiting for " + String.join(", ", services) + " to be ready";
                 schedule(MIN_DELAY_MILLIS);
@@ -414,12 +423,17 @@ public class SupervisedServiceStep extends Step {
                     stream(listener.getLogger(), r);
                     if (r.moved(before)) {
                         nextDelay = MIN_DELAY_MILLIS;
+                        offsetsUnsaved = true;
                     }
+                    saveOffsetsWhenDue();
                     if (r.stale()) {
-                        boolean started = agent.resume();
+                        Map<String, String> inherited = inheritedEnvironment();
+                        boolean started = agent.resume(inherited);
                         listener.getLogger().println("supervisedService: the supervisor stopped answering (heartbeat "
                                 + (r.heartbeatAgeMillis() / 1000) + " s old): "
-                                + (started ? "started a new one with --resume" : "a replacement is already starting"));
+                                + (started ? "started a new one with --resume" : "a replacement is already starting")
+                                + (started && inherited.isEmpty() ? "; the build's environment is not available here,"
+                                        + " so services it starts anew see only their env: and the agent's" : ""));
                         nextDelay = MIN_DELAY_MILLIS;
                     }
                     r.state().ifPresent(s -> status = ServiceProgress.status(s));
@@ -442,6 +456,38 @@ public class SupervisedServiceStep extends Step {
             }
             if (phase == Phase.STARTING || phase == Phase.BODY) {
                 schedule(nextDelay);
+            }
+        }
+
+        /**
+         * Saves the execution (and so the log offsets) when they moved since the last save, at most every
+         * {@link #SAVE_EVERY_MILLIS} of polling: after a controller restart the logs are streamed on from there, and at
+         * most that much of them again. The first move after a start or a resume is saved at once.
+         */
+        private void saveOffsetsWhenDue() {
+            sinceSaveMillis += delayMillis;
+            if (!offsetsUnsaved || (savedOnce && sinceSaveMillis < SAVE_EVERY_MILLIS)) {
+                return;
+            }
+            context.saveState();
+            savedOnce = true;
+            offsetsUnsaved = false;
+            sinceSaveMillis = 0;
+        }
+
+        /**
+         * The build's environment as the context has it now, for a replacement daemon: after a controller restart too
+         * (Pipeline restores what enclosing withEnv and withCredentials blocks contribute with the program); empty,
+         * with the services of a replacement then seeing only their {@code env:} and the agent's, when the context
+         * cannot give it.
+         */
+        private Map<String, String> inheritedEnvironment() {
+            try {
+                EnvVars env = context.get(EnvVars.class);
+                return env == null ? Map.of() : new LinkedHashMap<>(env);
+            } catch (IOException | InterruptedException e) {
+                LOGGER.log(Level.FINE, "no environment for a replacement supervisor", e);
+                return Map.of();
             }
         }
 
@@ -535,7 +581,8 @@ public class SupervisedServiceStep extends Step {
             phase = Phase.STOPPING;
             cancelPolling();
             try {
-                Optional<PollResult> last = agent.stop(services, offsets, Duration.ofMillis(stopWaitMillis));
+                Optional<PollResult> last = agent.stop(services, offsets, Duration.ofMillis(stopWaitMillis),
+                        inheritedEnvironment());
                 if (last.isEmpty()) {
                     log(listener, "supervisedService: " + agent.describe() + " is not connected: its supervisor stops"
                             + " the services when it sees the stop request or its control directory vanish");
@@ -553,6 +600,12 @@ public class SupervisedServiceStep extends Step {
                 unregister(); // stopped: nothing left for StaleSupervisorReaper (kept while the agent was not connected)
                 agent.archiveLogs(services, SupervisedServicesAction.ARTIFACT_DIR, context.get(Run.class),
                         context.get(Launcher.class), context.get(TaskListener.class));
+                // archived: nothing of the services (spec, state, logs) stays on the agent
+                boolean stopped = r.state().map(s -> s.phase() == SupervisorState.Phase.STOPPED).orElse(false);
+                if (!stopped || !agent.remove()) {
+                    log(listener, "supervisedService: the supervisor on " + agent.describe() + " has not stopped yet"
+                            + " (it acts on the stop request); its control directory is kept");
+                }
             } catch (Exception e) {
                 LOGGER.log(Level.WARNING, "stopping the services on " + agent.describe() + " failed", e);
                 log(listener, "supervisedService: could not stop the services cleanly: " + e.getMessage());

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,14 +50,14 @@ class SupervisorCallsIT {
 
     private PollResult stop() throws Exception {
         return new SupervisorCalls.Stop(Duration.ofSeconds(10), jar, new SupervisorCalls.Poll(List.of("ticker"),
-                new long[] {0}, 64 * 1024)).invoke(dir, null);
+                new long[] {0}, 64 * 1024), Map.of()).invoke(dir, null);
     }
 
     @Test
     void launchPollKillResumeAndStop() throws Exception {
         SupervisorSpec spec = SupervisorSpec.of(
                 ServiceSpec.shell("ticker", "i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 0.1; done").build());
-        new SupervisorCalls.Launch(spec, jar, null).invoke(dir, null);
+        new SupervisorCalls.Launch(spec, jar, null, Map.of()).invoke(dir, null);
 
         PollResult first = pollUntil(new long[] {0}, r -> !r.lines(0).isEmpty()
                 && r.state().flatMap(s -> s.service("ticker")).map(st -> st.state() == ServiceState.READY).orElse(false));
@@ -79,8 +80,8 @@ class SupervisorCallsIT {
         assertThat(stale.stale()).isTrue();
         assertThat(ProcessTree.isRunning(servicePid)).as("the service outlives its supervisor").isTrue();
 
-        assertThat(new SupervisorCalls.Resume(jar).invoke(dir, null)).as("started the replacement").isTrue();
-        assertThat(new SupervisorCalls.Resume(jar).invoke(dir, null)).as("one replacement is enough").isFalse();
+        assertThat(new SupervisorCalls.Resume(jar, Map.of()).invoke(dir, null)).as("started the replacement").isTrue();
+        assertThat(new SupervisorCalls.Resume(jar, Map.of()).invoke(dir, null)).as("one replacement is enough").isFalse();
         PollResult resumed = pollUntil(new long[] {0}, r -> !r.stale() && r.state().map(s -> s.pid() != daemon
                 && s.service("ticker").map(st -> st.state() == ServiceState.READY).orElse(false)).orElse(false));
         ServiceStatus after = resumed.state().orElseThrow().service("ticker").orElseThrow();
@@ -100,7 +101,7 @@ class SupervisorCallsIT {
         assertThat(ws).doesNotExist();
         SupervisorSpec spec = SupervisorSpec.of(ServiceSpec.shell("ticker", "pwd; sleep 30").workingDir(ws.toString()).build());
 
-        new SupervisorCalls.Launch(spec, jar, ws.toString()).invoke(dir, null);
+        new SupervisorCalls.Launch(spec, jar, ws.toString(), Map.of()).invoke(dir, null);
 
         PollResult r = pollUntil(new long[] {0}, p -> !p.lines(0).isEmpty());
         assertThat(ws).isDirectory();
@@ -111,7 +112,7 @@ class SupervisorCallsIT {
     @Test
     void reapStopsTheServicesOfALostBuildWhenNoSupervisorAnswers() throws Exception {
         SupervisorSpec spec = SupervisorSpec.of(ServiceSpec.shell("ticker", "while true; do echo tick; sleep 0.1; done").build());
-        new SupervisorCalls.Launch(spec, jar, null).invoke(dir, null);
+        new SupervisorCalls.Launch(spec, jar, null, Map.of()).invoke(dir, null);
         PollResult ready = pollUntil(new long[] {0}, r -> r.state().flatMap(s -> s.service("ticker"))
                 .map(st -> st.state() == ServiceState.READY).orElse(false));
         ServiceStatus ticker = ready.state().orElseThrow().service("ticker").orElseThrow();

@@ -21,6 +21,9 @@ public class FakeContext extends StepContext {
     private final Map<Class<?>, Object> objects = new HashMap<>();
     public final CompletableFuture<Object> outcome = new CompletableFuture<>();
     public volatile FakeBody body;
+    /** How often the execution saved its state; {@link #onSave} runs at each save. */
+    public final java.util.concurrent.atomic.AtomicInteger saves = new java.util.concurrent.atomic.AtomicInteger();
+    public transient volatile Runnable onSave = () -> { };
 
     public FakeContext with(Class<?> type, Object value) {
         objects.put(type, value);
@@ -49,6 +52,8 @@ public class FakeContext extends StepContext {
 
     @Override
     public ListenableFuture<Void> saveState() {
+        saves.incrementAndGet();
+        onSave.run();
         return com.google.common.util.concurrent.Futures.immediateFuture(null);
     }
 

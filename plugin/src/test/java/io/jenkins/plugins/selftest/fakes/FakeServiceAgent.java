@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,10 +28,19 @@ public class FakeServiceAgent implements ServiceAgent {
     public final transient Deque<PollResult> polls = new ArrayDeque<>();
     /** The spec the launch got, as the agent reads it. */
     public volatile String launchedSpec;
+    /** The environment the launch gave the daemon. */
+    public volatile Map<String, String> launchedEnvironment;
+    /** The offsets of the last poll. */
+    public volatile long[] polledOffsets;
     public volatile Exception launchFailure;
     public volatile boolean connected = true;
     public volatile boolean stopped;
     public volatile int resumed;
+    /** The environment the last resume gave the replacement daemon. */
+    public volatile Map<String, String> resumedEnvironment;
+    public volatile boolean removed;
+    /** Whether the daemon has stopped when a stop returns (else it still runs, its services stopped). */
+    public volatile boolean daemonStops = true;
     public final List<String> archived = new ArrayList<>();
     private transient PollResult last;
 
@@ -53,13 +63,14 @@ public class FakeServiceAgent implements ServiceAgent {
     }
 
     @Override
-    public void launch(SupervisorSpec spec) throws Exception {
+    public void launch(SupervisorSpec spec, Map<String, String> inherited) throws Exception {
         if (launchFailure != null) {
             throw launchFailure;
         }
         String json = Json.write(spec);
         Json.read(json, SupervisorSpec.class); // what the agent would read
         launchedSpec = json;
+        launchedEnvironment = Map.copyOf(inherited);
     }
 
     @Override
@@ -67,6 +78,7 @@ public class FakeServiceAgent implements ServiceAgent {
         if (!connected) {
             return Optional.empty();
         }
+        polledOffsets = offsets.clone();
         if (!polls.isEmpty()) {
             last = polls.poll();
         }
@@ -74,20 +86,23 @@ public class FakeServiceAgent implements ServiceAgent {
     }
 
     @Override
-    public boolean resume() {
+    public boolean resume(Map<String, String> inherited) {
         resumed++;
+        resumedEnvironment = Map.copyOf(inherited);
         return true;
     }
 
     @Override
-    public Optional<PollResult> stop(List<String> services, long[] offsets, Duration wait) {
+    public Optional<PollResult> stop(List<String> services, long[] offsets, Duration wait,
+                                     Map<String, String> inherited) {
         if (!connected) {
             return Optional.empty();
         }
         stopped = true;
         Optional<PollResult> lastPoll = poll(services, offsets);
-        SupervisorState state = ServiceStates.state(services.stream()
-                .map(name -> ServiceStates.status(name, ServiceState.STOPPED)).toArray(ServiceStatus[]::new));
+        ServiceStatus[] stoppedServices = services.stream()
+                .map(name -> ServiceStates.status(name, ServiceState.STOPPED)).toArray(ServiceStatus[]::new);
+        SupervisorState state = daemonStops ? ServiceStates.stopped(stoppedServices) : ServiceStates.state(stoppedServices);
         return Optional.of(new PollResult(Optional.of(state), lastPoll.map(PollResult::logs).orElse(List.of()), false, 0));
     }
 
@@ -95,6 +110,12 @@ public class FakeServiceAgent implements ServiceAgent {
     public boolean archiveLogs(List<String> services, String artifactDir, Run<?, ?> run, Launcher launcher,
                                TaskListener listener) {
         archived.addAll(services);
+        return true;
+    }
+
+    @Override
+    public boolean remove() {
+        removed = true;
         return true;
     }
 }

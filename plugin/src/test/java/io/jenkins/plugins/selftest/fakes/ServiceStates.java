@@ -22,6 +22,11 @@ public final class ServiceStates {
         return new SupervisorState("sup", SupervisorState.Phase.RUNNING, 42, T0, T0, List.of(services), 0, List.of());
     }
 
+    /** A supervisor that stopped every one of {@code services} and exited, as after a stop request. */
+    public static SupervisorState stopped(ServiceStatus... services) {
+        return new SupervisorState("sup", SupervisorState.Phase.STOPPED, 42, T0, T0, List.of(services), 0, List.of());
+    }
+
     /** A service in its first run, without restarts; ready a second after its start when {@code state} is READY. */
     public static ServiceStatus status(String name, ServiceState state) {
         return new ServiceStatus(name, state, 1, Optional.of(100L), Optional.empty(), Optional.empty(), 0, List.of(), 0,

@@ -22,10 +22,17 @@ import io.jenkins.plugins.selftest.fakes.FakeRun;
 import io.jenkins.plugins.selftest.fakes.FakeServiceAgent;
 import io.jenkins.plugins.selftest.fakes.FakeWiring;
 import io.jenkins.plugins.selftest.fakes.ManualScheduler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -212,6 +219,100 @@ class SupervisedServiceExecutionTest {
     }
 
     @Test
+    void buildEnvironmentReachesTheDaemonInMemoryButNotTheSpec() throws Exception {
+        EnvVars env = new EnvVars();
+        env.put("DB_PASSWORD", "hunter2-secret");
+        env.put("PATH", "/opt/tool/bin:/usr/bin");
+        context.with(EnvVars.class, env);
+        SupervisedServiceStep step = api();
+        step.setEnv(List.of("PORT=8080"));
+
+        start(step);
+
+        assertThat(access.launchedSpec).as("spec.json: only the declared env").contains("\"PORT\"")
+                .doesNotContain("hunter2-secret").doesNotContain("DB_PASSWORD").doesNotContain("/opt/tool/bin");
+        assertThat(access.launchedEnvironment).containsEntry("DB_PASSWORD", "hunter2-secret")
+                .containsEntry("PATH", "/opt/tool/bin:/usr/bin");
+    }
+
+    @Test
+    void controlDirectoryIsRemovedOnceTheLogsAreArchived() throws Exception {
+        start(api());
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        scheduler.runNext();
+        assertThat(access.removed).as("not while the body runs").isFalse();
+
+        context.body.succeed("done");
+
+        assertThat(context.await()).isEqualTo("done");
+        assertThat(access.archived).containsExactly("api");
+        assertThat(access.removed).isTrue();
+    }
+
+    @Test
+    void controlDirectoryOfASupervisorThatHasNotStoppedIsKept() throws Exception {
+        start(api());
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        scheduler.runNext();
+        access.daemonStops = false;
+
+        context.body.succeed("done");
+
+        assertThat(context.await()).isEqualTo("done");
+        assertThat(access.archived).containsExactly("api");
+        assertThat(access.removed).isFalse();
+        assertThat(listener.text()).contains("supervisedService: the supervisor on the test agent has not stopped yet"
+                + " (it acts on the stop request); its control directory is kept");
+    }
+
+    @Test
+    void movedOffsetsAreSavedAtOnceThenAtMostEveryFiveSecondsOfPolling() throws Exception {
+        start(api());
+        access.polls.add(poll(List.of("a"), 2, status("api", ServiceState.READY)));
+        scheduler.runNext();
+        assertThat(context.saves).as("the first move").hasValue(1);
+
+        for (int i = 1; i <= 19; i++) { // 19 more moves, 250 ms apart: 4.75 s
+            access.polls.add(poll(List.of("b"), 2 + 2L * i, status("api", ServiceState.READY)));
+            scheduler.runNext();
+        }
+        assertThat(context.saves).as("not more often than every 5 s").hasValue(1);
+        access.polls.add(poll(List.of("c"), 42, status("api", ServiceState.READY)));
+        scheduler.runNext();
+        assertThat(context.saves).as("5 s after the last save").hasValue(2);
+
+        for (int i = 0; i < 40; i++) { // nothing moves: nothing to save
+            scheduler.runNext();
+        }
+        assertThat(context.saves).hasValue(2);
+    }
+
+    @Test
+    void executionRestoredFromItsLastSaveStreamsOnWithoutRepeatingLines() throws Exception {
+        SupervisedServiceStep.Execution e = start(api());
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        scheduler.runNext();
+        byte[][] saved = {serialize(e)}; // what Pipeline keeps of the step once its body started
+        context.onSave = () -> saved[0] = serialize(e);
+        access.polls.add(poll(List.of("first line", "second line"), 24, status("api", ServiceState.READY)));
+        scheduler.runNext();
+        assertThat(listener.text()).contains("[api] second line");
+
+        // the controller restarts: the execution as last saved, a new scheduler and log, the agent found again
+        ManualScheduler afterRestart = new ManualScheduler();
+        FakeListener after = new FakeListener();
+        FakeContext restarted = new FakeContext().with(TaskListener.class, after).with(Run.class, run)
+                .with(EnvVars.class, new EnvVars());
+        SupervisedServiceStep.Execution back = deserialize(saved[0], restarted, afterRestart);
+        access.polls.add(poll(List.of("third line"), 35, status("api", ServiceState.READY)));
+        back.onResume();
+        afterRestart.runNext();
+
+        assertThat(access.polledOffsets).as("polled from the saved offset").containsExactly(24);
+        assertThat(after.text()).contains("[api] third line").doesNotContain("first line").doesNotContain("second line");
+    }
+
+    @Test
     void staleHeartbeatStartsAReplacementSupervisor() throws Exception {
         start(api());
         access.polls.add(new PollResult(Optional.of(state(status("api", ServiceState.READY))), List.of(chunk(List.of(), 0)),
@@ -219,6 +320,33 @@ class SupervisedServiceExecutionTest {
         scheduler.runNext();
         assertThat(access.resumed).isEqualTo(1);
         assertThat(listener.text()).contains("heartbeat 20 s old").contains("--resume");
+    }
+
+    @Test
+    void replacementSupervisorGetsTheBuildEnvironmentFromTheContextAgain() throws Exception {
+        EnvVars env = new EnvVars();
+        env.put("DB_PASSWORD", "hunter2-secret");
+        context.with(EnvVars.class, env);
+        start(api());
+        access.polls.add(new PollResult(Optional.of(state(status("api", ServiceState.READY))), List.of(chunk(List.of(), 0)),
+                true, 20_000));
+        scheduler.runNext();
+
+        assertThat(access.resumedEnvironment).containsEntry("DB_PASSWORD", "hunter2-secret");
+        assertThat(listener.text()).doesNotContain("not available");
+    }
+
+    @Test
+    void replacementSupervisorWithoutTheBuildEnvironmentSaysSo() throws Exception {
+        start(api());
+        context.with(EnvVars.class, null); // a context that can no longer give the build's environment
+        access.polls.add(new PollResult(Optional.of(state(status("api", ServiceState.READY))), List.of(chunk(List.of(), 0)),
+                true, 20_000));
+        scheduler.runNext();
+
+        assertThat(access.resumedEnvironment).isEmpty();
+        assertThat(listener.text()).contains("started a new one with --resume; the build's environment is not available"
+                + " here, so services it starts anew see only their env: and the agent's");
     }
 
     @Test
@@ -257,6 +385,48 @@ class SupervisedServiceExecutionTest {
     }
 
     // --- fixtures ---
+
+    /** The execution as the Pipeline writes it; its context, wiring and agent kept out (none is serializable). */
+    private byte[] serialize(SupervisedServiceStep.Execution e) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
+            {
+                enableReplaceObject(true);
+            }
+
+            @Override
+            protected Object replaceObject(Object o) {
+                return o instanceof StepContext ? Kept.CONTEXT : o instanceof SupervisedServiceStep.Wiring ? Kept.WIRING
+                        : o == access ? Kept.AGENT : o;
+            }
+        }) {
+            out.writeObject(e);
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The execution read back after a controller restart, with context {@code after} and its scheduler. */
+    private SupervisedServiceStep.Execution deserialize(byte[] bytes, StepContext after, ManualScheduler afterScheduler)
+            throws Exception {
+        FakeWiring wiring = new FakeWiring(access, afterScheduler);
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+            {
+                enableResolveObject(true);
+            }
+
+            @Override
+            protected Object resolveObject(Object o) {
+                return o == Kept.CONTEXT ? after : o == Kept.WIRING ? wiring : o == Kept.AGENT ? access : o;
+            }
+        }) {
+            return (SupervisedServiceStep.Execution) in.readObject();
+        }
+    }
+
+    /** What {@link #serialize} keeps out of the bytes. */
+    private enum Kept { CONTEXT, WIRING, AGENT }
 
     /** Starts {@code step}, lets its body start, then polls the service failed (restart limit reached, exit 1). */
     private void giveUpDuringTheBody(SupervisedServiceStep step) throws Exception {

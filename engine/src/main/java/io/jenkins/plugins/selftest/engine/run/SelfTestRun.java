@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.engine.run;
 
+import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
 import io.jenkins.plugins.selftest.engine.container.ContainerLock;
 import io.jenkins.plugins.selftest.engine.container.Reaper;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
@@ -141,7 +142,7 @@ public final class SelfTestRun {
         preparation.warmUpOfflineMaven(plan, setup, listener);
         control.throwIfAborted();
         Files.createDirectories(options.reportDir());
-        ShardDirectory.deleteTree(options.reportDir().resolve(ShardDirectory.SHARDS));
+        WorkspaceFiles.deleteTree(options.reportDir().resolve(ShardDirectory.SHARDS));
         plan.write(options.reportDir().resolve("plan.json"));
         setup.fallbackReason().ifPresent(r -> listener.note("containers unavailable, running shards as local processes: " + r));
         listener.planned(plan, mode());

@@ -1,13 +1,12 @@
 package io.jenkins.plugins.selftest.engine.run;
 
+import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Where one shard's files are: {@code <reportDir>/shards/shard-<index>/} with {@code tests.txt}, {@code shard.log},
@@ -45,7 +44,7 @@ public record ShardDirectory(Path dir) {
 
     /** Empties the directory of an earlier run of the shard and writes its {@code tests} file. */
     void prepare(List<String> tests) throws IOException {
-        deleteTree(dir);
+        WorkspaceFiles.deleteTree(dir);
         Files.createDirectories(reports());
         Files.write(testsFile(), tests);
     }
@@ -59,17 +58,5 @@ public record ShardDirectory(Path dir) {
     public Optional<ShardResult> readResult() throws IOException {
         Path f = resultFile();
         return Files.isRegularFile(f) ? Optional.of(Json.read(f, ShardResult.class)) : Optional.empty();
-    }
-
-    /** Deletes {@code dir} and everything below it; nothing when it does not exist. */
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -10,13 +10,16 @@ import java.util.Objects;
 
 /**
  * How to start a {@link SupervisorDaemon} JVM: {@code <java> <jvmFlags> -cp <classpath> SupervisorDaemon <dir>}.
- * Immutable; round-trips through {@link io.jenkins.plugins.selftest.engine.json.Json}.
+ * Immutable; round-trips through {@link io.jenkins.plugins.selftest.engine.json.Json}, but is never written to the
+ * control directory: its {@code environment} may carry a build's secrets, which the daemon and its services hold in
+ * memory only (the services inherit the daemon's environment; {@code spec.json} has only their declared {@code env}).
  *
  * @param java      the java executable (on a Jenkins agent: the agent's own)
  * @param classpath the engine jar (the plugin's shaded agent jar) or the engine's classpath
  * @param jvmFlags  flags before {@code -cp}; {@link #DEFAULT_JVM_FLAGS} keeps a daemon with 100 services under
  *                  64 MiB resident
- * @param environment variables added to the daemon's environment; default {@link #DEFAULT_ENVIRONMENT}
+ * @param environment variables added to the daemon's environment, which its services inherit; default
+ *                    {@link #DEFAULT_ENVIRONMENT}
  */
 public record DaemonLauncher(Path java, List<Path> classpath, List<String> jvmFlags, Map<String, String> environment) {
 
@@ -68,6 +71,16 @@ public record DaemonLauncher(Path java, List<Path> classpath, List<String> jvmFl
     /** The same launcher with other JVM flags. */
     public DaemonLauncher withJvmFlags(List<String> flags) {
         return new DaemonLauncher(java, classpath, flags, environment);
+    }
+
+    /**
+     * The same launcher with {@code inherited} (a build's environment) under its own variables: the daemon's services
+     * inherit it without it being written anywhere. The launcher's own variables ({@link #DEFAULT_ENVIRONMENT}) win.
+     */
+    public DaemonLauncher withInherited(Map<String, String> inherited) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(inherited);
+        env.putAll(environment);
+        return new DaemonLauncher(java, classpath, jvmFlags, env);
     }
 
     /** The argv that starts a daemon on {@code controlDir}. */

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.selftest.engine.supervisor;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
@@ -248,6 +249,18 @@ public final class SupervisorClient {
                     io.jenkins.plugins.selftest.engine.process.Signal.TERM, grace)).toList());
         }
         return new StopOutcome(false, killed);
+    }
+
+    /**
+     * Deletes the control directory once no daemon holds it (its logs archived first, by the caller): nothing of the
+     * run stays on the agent. Returns false, keeping everything, while a daemon still runs on it.
+     */
+    public boolean remove() throws IOException {
+        if (dir.exists() && dir.locked()) {
+            return false;
+        }
+        WorkspaceFiles.deleteTree(dir.path());
+        return true;
     }
 
     /** Waits until the daemon reports STOPPED (true) or {@code timeout} passes (false). */
