@@ -124,6 +124,26 @@ class RunHistoryTest {
         assertThat(h.problems()).singleElement().asString().startsWith(file + ":1: ").contains("longer than");
     }
 
+    /** Issue #10, item 12: a run of 200,000 test classes wrote a 4 MB history line. */
+    @Test
+    void aRecordKeepsTheLongestClassDurationsOnlySoItsLineStaysSmall() throws IOException {
+        Map<String, Double> durations = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 50_000; i++) {
+            durations.put("com.example.generated.deeply.nested.pkg.GeneratedTest" + i, i / 1000.0);
+        }
+        durations.put("x".repeat(RunRecord.MAX_CLASS_NAME_CHARS + 1), 999.0);
+        Path file = tmp.resolve("history.jsonl");
+
+        RunHistory.load(file).append(RunRecord.builder("big", Instant.parse("2026-01-01T00:00:00Z"))
+                .classDurations(durations).build());
+
+        assertThat(Files.size(file)).isLessThan(RunHistory.MAX_LINE_BYTES);
+        Map<String, Double> kept = RunHistory.load(file).records().get(0).classDurations();
+        assertThat(kept).hasSize(RunRecord.MAX_CLASS_DURATIONS)
+                .containsEntry("com.example.generated.deeply.nested.pkg.GeneratedTest49999", 49.999)
+                .doesNotContainKey("com.example.generated.deeply.nested.pkg.GeneratedTest0");
+    }
+
     private static int indexOf(byte[] bytes, byte b) {
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == b) {
