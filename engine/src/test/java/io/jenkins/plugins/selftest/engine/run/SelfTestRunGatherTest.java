@@ -95,6 +95,39 @@ class SelfTestRunGatherTest {
         assertThat(Files.readAllLines(history)).hasSize(1);
     }
 
+    /** Issue #10, item 8: a history line cut in the middle of a UTF-8 character made every later run exit 2. */
+    @Test
+    void aDamagedHistoryLineIsNamedOnceAndTheRunStillAppendsItsOwn() throws Exception {
+        Path history = ws.resolve("history.jsonl");
+        byte[] torn = "{\"runId\":\"caf\u00e9".getBytes(StandardCharsets.UTF_8);
+        Files.write(history, java.util.Arrays.copyOf(torn, torn.length - 1)); // disk full after the first byte of é
+        Files.writeString(history, "\nnull\n", java.nio.file.StandardOpenOption.APPEND);
+        ShardPlan plan = new ShardPlan(List.of(new ShardPlan.Shard(0, List.of("a.ATest"), 1, 0, 1)), 1, List.of());
+        ShardResult shard = new ShardResult(0, 1, List.of("a.ATest"), ShardOutcome.OK, Optional.of(0), 1.0, 0, 0, 0, 0,
+                0, 0, List.of(), Optional.empty(), "local processes");
+        List<String> notes = new java.util.ArrayList<>();
+        RunListener listener = new RunListener() {
+            @Override
+            public void note(String message) {
+                notes.add(message);
+            }
+        };
+        Files.createDirectories(ws.resolve("tests"));
+        Files.writeString(ws.resolve("tests/test_a.py"), "def test_a():\n    pass\n");
+        SelfTestRun run = new SelfTestRun(options().reportDir(ws.resolve("report")).history(history)
+                .paths(List.of("tests/*.py")).build());
+
+        assertThat(run.plan().allTests()).as("planned from the damaged history").isNotEmpty();
+        RunSummary summary = run.gather(plan, List.of(shard), Instant.now(), 1, "local processes", 0, List.of(), listener);
+
+        assertThat(summary.problems()).noneMatch(p -> p.contains("history"));
+        assertThat(notes).hasSize(2);
+        assertThat(notes.get(0)).startsWith(history + ":1: ").contains("not UTF-8");
+        assertThat(notes.get(1)).startsWith(history + ":2: ").contains("not a run record");
+        assertThat(io.jenkins.plugins.selftest.engine.history.RunHistory.load(history).records())
+                .extracting(r -> r.runId()).containsExactly(summary.runId());
+    }
+
     private SelfTestOptions.Builder options() {
         return SelfTestOptions.builder(ws).framework(Framework.CUSTOM).command("true")
                 .mainClassDirs(List.of(Path.of("target/classes"))).sourceDirs(List.of()).orphans(OrphanOptions.DISABLED);
