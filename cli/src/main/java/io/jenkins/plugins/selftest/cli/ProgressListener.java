@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.cli;
 
+import io.jenkins.plugins.selftest.engine.report.LogText;
 import io.jenkins.plugins.selftest.engine.run.RunListener;
 import io.jenkins.plugins.selftest.engine.run.ShardResult;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
@@ -59,14 +60,14 @@ final class ProgressListener implements RunListener, AutoCloseable {
         clearBar();
         err.printf(Locale.ROOT, "shard %d %s: %d tests, %d passed, %d failed, %d skipped in %.1fs%n", r.index(),
                 r.outcome(), r.total(), r.passed(), r.failed(), r.skipped(), r.runtimeSeconds());
-        r.problems().forEach(p -> err.println("  " + p));
+        r.problems().forEach(p -> err.println("  " + LogText.line(p)));
         redraw();
     }
 
     @Override
     public synchronized void note(String message) {
         clearBar();
-        err.println("note: " + message);
+        err.println("note: " + LogText.line(message));
     }
 
     private synchronized void redraw() {

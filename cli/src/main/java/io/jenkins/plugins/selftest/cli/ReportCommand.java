@@ -4,6 +4,7 @@ import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.report.HtmlReport;
+import io.jenkins.plugins.selftest.engine.report.LogText;
 import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         try {
             RunHistory h = RunHistory.load(history);
-            h.problems().forEach(p -> System.err.println("note: " + p));
+            h.problems().forEach(p -> System.err.println("note: " + LogText.line(p)));
             List<RunRecord> records = h.records();
             Optional<RunDetails> last = Optional.empty();
             Path details = reportDir.resolve(SelfTestRun.DETAILS_FILE);

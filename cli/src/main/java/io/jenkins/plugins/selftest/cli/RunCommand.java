@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.cli;
 import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
 import io.jenkins.plugins.selftest.engine.metrics.SelfTestMetrics;
 import io.jenkins.plugins.selftest.engine.report.HtmlReport;
+import io.jenkins.plugins.selftest.engine.report.LogText;
 import io.jenkins.plugins.selftest.engine.run.RunSummary;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
@@ -10,6 +11,7 @@ import io.jenkins.plugins.selftest.engine.run.SetupException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -69,13 +71,20 @@ final class RunCommand implements Callable<Integer> {
         return summary.allPassed() ? 0 : EXIT_FAILED;
     }
 
+    /** Failures listed one by one; the rest are counted (the HTML report lists them all). */
+    static final int MAX_PRINTED_FAILURES = 10;
+
+    /** Prints the summary; text from the build goes through {@link LogText} (no control sequence reaches a terminal). */
     static void print(RunSummary s, PrintStream out) {
         var t = s.tests();
         out.printf(Locale.ROOT, "selftest: %d tests, %d passed, %d failed, %d errors, %d skipped%s in %.1fs (%d shard(s) as %s)%n",
                 t.total(), t.passed(), t.failed(), t.errors(), t.skipped(), t.flaky() > 0 ? ", " + t.flaky() + " flaky" : "",
                 s.runtimeSeconds(), s.shards().size(), s.mode());
-        for (TestCaseResult f : t.failures()) {
-            out.println("  FAILED " + f.fullName() + f.message().map(m -> ": " + firstLine(m)).orElse(""));
+        List<TestCaseResult> failures = t.failures();
+        failures.stream().limit(MAX_PRINTED_FAILURES).forEach(f -> out.println("  FAILED "
+                + LogText.line(f.fullName() + f.message().map(m -> ": " + firstLine(m)).orElse(""))));
+        if (failures.size() > MAX_PRINTED_FAILURES) {
+            out.printf(Locale.ROOT, "  ... and %,d more (all in the HTML report)%n", failures.size() - MAX_PRINTED_FAILURES);
         }
         if (!s.coverage().isEmpty()) {
             out.println("coverage: line " + percent(s.coverage().line()) + ", branch " + percent(s.coverage().branch())
@@ -88,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
         if (s.containerFailures() + s.containerTimeouts() > 0) {
             out.printf(Locale.ROOT, "containers: %d failure(s), %d timeout(s)%n", s.containerFailures(), s.containerTimeouts());
         }
-        s.problems().forEach(p -> out.println("problem: " + p));
+        s.problems().forEach(p -> out.println("problem: " + LogText.line(p)));
         out.println("HTML report: " + Path.of(s.reportDir()).resolve(HtmlReport.FILE_NAME));
     }
 

@@ -3,6 +3,19 @@ package io.jenkins.plugins.selftest.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.selftest.engine.coverage.Counter;
+import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
+import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
+import io.jenkins.plugins.selftest.engine.junit.TestStatus;
+import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
+import io.jenkins.plugins.selftest.engine.orphans.OrphanReport;
+import io.jenkins.plugins.selftest.engine.run.RunSummary;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class RunCommandTest {
@@ -23,5 +36,29 @@ class RunCommandTest {
         assertThat(r.exit()).isEqualTo(SelftestCommand.EXIT_USAGE);
         assertThat(r.err().strip()).doesNotContain("\n").startsWith("selftest run-scheduled: cannot serve metrics on "
                 + "no-such-host.invalid: unknown address - give an address of this machine with --metrics-bind");
+    }
+
+    /** Issue #10, item 12: 208,000 failures were all printed, and ESC sequences in their names reached the terminal. */
+    @Test
+    void printsTheFirstFailuresOnlyAndNoControlCharacterFromTheBuild() {
+        int n = 20_000;
+        List<TestCaseResult> cases = IntStream.range(0, n).mapToObj(i -> new TestCaseResult("pkg.C" + (i % 100),
+                "test\u001b[2J\u001b]0;owned\u0007\r" + i, 0.001, TestStatus.FAILED, false,
+                Optional.of("boom\u001b[31m red\u009b\nsecond line"), Optional.of("stack"), Optional.empty(), "TEST-huge.xml"))
+                .toList();
+        RunSummary summary = RunSummary.of("run-1", Instant.parse("2026-01-01T00:00:00Z"), 1, "local processes",
+                List.of(), new TestSuiteResult(cases, List.of()), CoverageSummary.NO_COVERAGE,
+                OrphanReport.NONE, 0, 0, "report", List.of("TEST-\u001b[8mhidden.xml: malformed"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        RunCommand.print(summary, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(out.chars().filter(c -> c != '\n' && (c < 0x20 || (c >= 0x7f && c <= 0x9f))))
+                .as("control characters printed").isEmpty();
+        assertThat(out.lines().filter(l -> l.startsWith("  FAILED "))).hasSize(RunCommand.MAX_PRINTED_FAILURES);
+        assertThat(out).contains("  FAILED pkg.C0.test\\u001b[2J\\u001b]0;owned\\u0007\\u000d0: boom\\u001b[31m red\\u009b\n")
+                .contains("  ... and 19,990 more (all in the HTML report)\n")
+                .contains("problem: TEST-\\u001b[8mhidden.xml: malformed\n");
     }
 }

@@ -7,6 +7,7 @@ import io.jenkins.plugins.selftest.engine.container.Reaper;
 import io.jenkins.plugins.selftest.engine.container.RuntimeChoice;
 import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.report.LogText;
 import io.jenkins.plugins.selftest.engine.run.AbortReport;
 import io.jenkins.plugins.selftest.engine.run.RunListener;
 import io.jenkins.plugins.selftest.engine.run.RunSummary;
@@ -87,14 +88,14 @@ public final class SelfTestCalls {
             synchronized (log) {
                 log.println("selfTest: " + shardLine(r.index(), count, r.outcome(), r.total(), r.failed(), r.skipped(),
                         r.runtimeSeconds()));
-                r.problems().forEach(p -> log.println("selfTest:   " + p));
+                r.problems().forEach(p -> log.println("selfTest:   " + LogText.line(p)));
             }
         }
 
         @Override
         public void note(String message) {
             synchronized (log) {
-                log.println("selfTest: " + message);
+                log.println("selfTest: " + LogText.line(message));
             }
         }
     }
@@ -210,7 +211,7 @@ public final class SelfTestCalls {
             SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.of(historyJsonl)));
             run.prepare();
             ShardPlan plan = run.plan();
-            plan.problems().forEach(p -> listener.getLogger().println("selfTest: " + p));
+            plan.problems().forEach(p -> listener.getLogger().println("selfTest: " + LogText.line(p)));
             return plan;
         }
     }

@@ -7,6 +7,7 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.actions.BuildHistory;
 import io.jenkins.plugins.selftest.actions.SelfTestBuildAction;
+import io.jenkins.plugins.selftest.engine.report.LogText;
 import io.jenkins.plugins.selftest.engine.run.RunSummary;
 import io.jenkins.plugins.selftest.agent.SelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestCalls;
@@ -85,7 +86,7 @@ final class ResultPublisher {
             agent.discard(o.reportDir()); // archived: nothing of the run stays beside the workspace
         }
         RunRecord r = details.record();
-        o.problems().forEach(p -> log.println("selfTest: " + p));
+        o.problems().forEach(p -> log.println("selfTest: " + LogText.line(p)));
         log.println("selfTest: " + describe(r, previous) + (o.artifacts().isEmpty() ? ""
                 : "; reports archived under " + action.getArtifactDir() + "/"));
         List<String> errors = new ArrayList<>();
@@ -116,7 +117,7 @@ final class ResultPublisher {
         PrintStream log = context.get(TaskListener.class).getLogger();
         log.println("selfTest: " + SelfTestCalls.shardLine(o.index(), o.shardCount(), o.outcome(), o.total(), o.failed(),
                 o.skipped(), o.runtimeSeconds()));
-        o.problems().forEach(p -> log.println("selfTest:   " + p));
+        o.problems().forEach(p -> log.println("selfTest:   " + LogText.line(p)));
         if (o.outcome() == ShardOutcome.ABORTED) {
             throw new AbortException("selfTest: shard " + index + " was aborted");
         }

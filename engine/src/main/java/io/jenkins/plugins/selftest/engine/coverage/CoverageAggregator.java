@@ -41,9 +41,10 @@ import org.jacoco.report.xml.XMLFormatter;
  * Merges every JaCoCo exec file into one {@code ExecFileLoader}, analyses the classes once, and converts JaCoCo's
  * bundle into a {@link CoverageSummary} at this boundary (JaCoCo types never leave this class).
  *
- * <p>Problems with the inputs are warnings, never exceptions: an unreadable or truncated exec file (whatever was
- * read before the damage is kept), a missing class directory, an unreadable class file or a second, different class
- * of the same name (each costs only itself), and exec data that does
+ * <p>Problems with the inputs are warnings, never exceptions: an exec file that is not one, is too large or claims
+ * more than it holds ({@link ExecFile}: skipped, or whatever was read before the damage is kept), a missing class
+ * directory, an unreadable class file or a second, different class of the same name (each costs only itself), and
+ * exec data that does
  * not match the analysed classes (a class recompiled after the run: its coverage is reported as missed).
  *
  * <p>Stateless and thread-safe. One call uses up to {@link #THREADS} short-lived threads of its own: the class
@@ -81,12 +82,7 @@ public final class CoverageAggregator {
         List<String> warnings = new ArrayList<>();
         ExecFileLoader loader = new ExecFileLoader();
         for (Path exec : in.execFiles()) {
-            try {
-                loader.load(exec.toFile());
-            } catch (IOException | RuntimeException e) {
-                warnings.add(exec + ": unreadable JaCoCo exec file (" + e.getMessage()
-                        + "); any data read before the damage is kept - re-run the tests to record it again");
-            }
+            ExecFile.load(exec, loader).ifPresent(warnings::add);
         }
 
         // file by file, so that one bad or conflicting class file costs only itself

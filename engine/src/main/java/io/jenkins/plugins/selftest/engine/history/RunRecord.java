@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One self-test run as kept in the history file (one JSON line per run). Coverage figures are ratios in [0, 1].
@@ -13,7 +15,8 @@ import java.util.Optional;
  *
  * @param complete       false when the run was aborted or only partly ran (a shard errored or timed out); shard
  *                       planning then discounts its {@code classDurations}
- * @param classDurations summed test seconds per test class, for shard planning
+ * @param classDurations summed test seconds per test class, for shard planning; the builder bounds it
+ *                       ({@link #MAX_CLASS_DURATIONS}) so a history line stays within {@link RunHistory#MAX_LINE_BYTES}
  */
 public record RunRecord(String runId, Instant startedAt, double runtimeSeconds, boolean complete,
                         int total, int passed, int failed, int errors, int skipped,
@@ -32,6 +35,11 @@ public record RunRecord(String runId, Instant startedAt, double runtimeSeconds, 
         classDurations = classDurations == null ? Map.of()
                 : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(classDurations));
     }
+
+    /** Upper bound of the classes whose durations a record keeps (shard planning needs the long ones). */
+    public static final int MAX_CLASS_DURATIONS = 4000;
+    /** Longer class names (no real class has one) are not kept in the durations. */
+    public static final int MAX_CLASS_NAME_CHARS = 200;
 
     public static Builder builder(String runId, Instant startedAt) {
         return new Builder(runId, startedAt);
@@ -100,7 +108,22 @@ public record RunRecord(String runId, Instant startedAt, double runtimeSeconds, 
             return this;
         }
 
-        public Builder classDurations(Map<String, Double> v) { this.classDurations = v; return this; }
+        /**
+         * Sets the class durations, bounded so a history line stays small: at most {@link #MAX_CLASS_DURATIONS}
+         * classes (the longest ones, in their given order), names of at most {@link #MAX_CLASS_NAME_CHARS}.
+         */
+        public Builder classDurations(Map<String, Double> v) {
+            Map<String, Double> named = new LinkedHashMap<>(v);
+            named.keySet().removeIf(k -> k.length() > MAX_CLASS_NAME_CHARS);
+            if (named.size() > MAX_CLASS_DURATIONS) {
+                Set<String> longest = named.entrySet().stream()
+                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                        .limit(MAX_CLASS_DURATIONS).map(Map.Entry::getKey).collect(Collectors.toSet());
+                named.keySet().retainAll(longest);
+            }
+            this.classDurations = named;
+            return this;
+        }
 
         public RunRecord build() {
             return new RunRecord(runId, startedAt, runtimeSeconds, complete, total, passed, failed, errors, skipped,

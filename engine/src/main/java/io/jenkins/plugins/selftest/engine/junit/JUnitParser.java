@@ -27,7 +27,9 @@ import javax.xml.stream.XMLStreamReader;
  * {@code classname} takes its suite's name. Surefire's {@code <flakyFailure>}/{@code <flakyError>} mark a case
  * that passed on a rerun (PASSED, flaky); {@code <rerunFailure>}/{@code <rerunError>} are reruns that failed too.
  * Gradle writes output per suite: a failed case without output of its own gets its suite's {@code <system-out>}.
- * All texts are bounded to {@link #MAX_OUTPUT_CHARS}.
+ * All texts are bounded: output and stack traces to {@link #MAX_OUTPUT_CHARS}, messages to
+ * {@link #MAX_MESSAGE_CHARS}, names to {@link #MAX_NAME_CHARS}; how many cases keep them at all is
+ * {@link TestSuiteResult}'s bound.
  *
  * <p>Stateless and thread-safe.
  */
@@ -38,6 +40,9 @@ public final class JUnitParser {
 
     /** Upper bound of a failure message. */
     static final int MAX_MESSAGE_CHARS = 4 * 1024;
+
+    /** Upper bound of a test's class name and of its name. */
+    static final int MAX_NAME_CHARS = 1024;
 
     private JUnitParser() {
     }
@@ -270,7 +275,7 @@ public final class JUnitParser {
             if (status != TestStatus.PASSED) {
                 flaky = false; // failed on every run: a failure, not a flake
             }
-            cases.add(new TestCaseResult(className, name, time, status, flaky, nonEmpty(bound(message, MAX_MESSAGE_CHARS)),
+            cases.add(new TestCaseResult(clip(className), clip(name), time, status, flaky, nonEmpty(bound(message, MAX_MESSAGE_CHARS)),
                     nonEmpty(details), nonEmpty(out.toString()), file));
         }
 
@@ -360,6 +365,11 @@ public final class JUnitParser {
             return s;
         }
         return s.substring(0, max) + "\n[... " + (s.length() - max) + " more characters not kept]";
+    }
+
+    /** A name bounded to {@link #MAX_NAME_CHARS}, the cut marked with an ellipsis. */
+    private static String clip(String name) {
+        return name.length() <= MAX_NAME_CHARS ? name : name.substring(0, MAX_NAME_CHARS) + "\u2026";
     }
 
     private static Optional<String> nonEmpty(String s) {

@@ -136,10 +136,16 @@ public final class HtmlReport {
         if (notListed > 0) {
             problems.add(notListed + " more failed or flaky test(s) not listed on this page - see the JUnit reports");
         }
+        if (d.tests().detailsDropped() > 0) {
+            problems.add(String.format(java.util.Locale.ROOT, "details truncated: %,d test case(s) after the first %,d"
+                    + " with details are kept without message, stack trace and output", d.tests().detailsDropped(),
+                    TestSuiteResult.MAX_DETAILED_CASES));
+        }
         CoverageSummary c = d.coverage();
         CoverageSummary coverage = new CoverageSummary(c.instruction(), c.line(), c.branch(), c.method(), c.clazz(),
                 c.packages(), java.util.Set.of(), c.warnings());
-        return new RunDetails(d.record(), new TestSuiteResult(listed, problems), coverage, d.orphans());
+        return new RunDetails(d.record(), new TestSuiteResult(listed, problems, d.tests().detailsDropped()), coverage,
+                d.orphans());
     }
 
     private static String bound(String s, int max) {

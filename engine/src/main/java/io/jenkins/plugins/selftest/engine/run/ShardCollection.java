@@ -34,7 +34,10 @@ public record ShardCollection(List<FinishedShard> shards, List<String> problems,
     /**
      * Collects the shards of {@code plan} from {@code reportDir}'s shard directories.
      *
-     * @throws IOException when a shard's result file exists but cannot be read
+     * A shard whose result file is damaged is a problem, and its reports are gathered as those of a shard that
+     * errored.
+     *
+     * @throws IOException when a shard's reports cannot be read
      */
     public static ShardCollection collect(ShardPlan plan, Path reportDir) throws IOException {
         List<FinishedShard> shards = new ArrayList<>();
@@ -43,7 +46,17 @@ public record ShardCollection(List<FinishedShard> shards, List<String> problems,
         double longest = 0;
         for (ShardPlan.Shard s : plan.shards()) {
             ShardDirectory dir = ShardDirectory.of(reportDir, s.index());
-            Optional<ShardResult> kept = dir.readResult();
+            Optional<ShardResult> kept;
+            try {
+                kept = dir.readResult();
+            } catch (IOException e) {
+                problems.add("shard " + (s.index() + 1) + "/" + plan.shardCount() + ": unreadable shard result ("
+                        + e.getMessage() + "); its test reports are still gathered");
+                ShardReports reports = ShardReports.read(dir.reports());
+                shards.add(new FinishedShard(ShardResult.missing(s.index(), plan.shardCount(), s.tests())
+                        .withCounts(reports.tests()), reports));
+                continue;
+            }
             if (kept.isEmpty()) {
                 problems.add("shard " + (s.index() + 1) + "/" + plan.shardCount() + " has no results: run "
                         + "selfTest(shard: " + s.index() + ") before selfTestPublish()");

@@ -18,6 +18,9 @@ public record ShardDirectory(Path dir) {
     /** The directory of all shards, relative to a report directory. */
     public static final String SHARDS = "shards";
 
+    /** Upper bound of a {@code shard.json}: a result is a few kB (its problems, its test classes). */
+    public static final long MAX_RESULT_BYTES = 16L * 1024 * 1024;
+
     /** The directory of shard {@code index} of the run whose reports go to {@code reportDir}. */
     public static ShardDirectory of(Path reportDir, int index) {
         return new ShardDirectory(reportDir.resolve(SHARDS).resolve("shard-" + index));
@@ -54,9 +57,23 @@ public record ShardDirectory(Path dir) {
         Json.writeAtomically(resultFile(), result);
     }
 
-    /** The result kept here, empty when there is none. */
+    /**
+     * The result kept here, empty when there is none.
+     *
+     * @throws IOException when the file is larger than {@link #MAX_RESULT_BYTES} (not read), not JSON, or no result
+     */
     public Optional<ShardResult> readResult() throws IOException {
         Path f = resultFile();
-        return Files.isRegularFile(f) ? Optional.of(Json.read(f, ShardResult.class)) : Optional.empty();
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        if (Files.size(f) > MAX_RESULT_BYTES) {
+            throw new IOException(f + " is larger than " + MAX_RESULT_BYTES + " bytes, not read");
+        }
+        ShardResult r = Json.read(f, ShardResult.class);
+        if (r == null) {
+            throw new IOException(f + " holds no shard result (JSON null)");
+        }
+        return Optional.of(r);
     }
 }

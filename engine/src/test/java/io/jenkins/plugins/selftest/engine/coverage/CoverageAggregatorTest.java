@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Aggregation of real exec files, recorded by running the fixture app instrumented by jacoco-core. */
@@ -115,9 +118,29 @@ class CoverageAggregatorTest {
                 Optional.empty());
 
         assertThat(s.warnings()).hasSize(3);
-        assertThat(s.warnings().get(0)).contains("garbage.exec").contains("unreadable JaCoCo exec file");
+        assertThat(s.warnings().get(0)).contains("garbage.exec").contains("not a JaCoCo exec file (no JaCoCo header); skipped");
         assertThat(s.warnings().get(1)).contains("truncated.exec");
         assertThat(s.warnings().get(2)).contains("missing.exec");
+        assertThat(s.clazz().covered()).isEqualTo(5);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // header, execution data block (id, name "a/B"), then the probe count
+        "01c0c01007 11 000000000000002a 0003612f42 ffffffff07 | block at byte 5 claims 2147483647 probes, more than the 0 bytes left hold",
+        "01c0c01007 11 000000000000002a 0003612f42 ffffffffffffffff | block at byte 5 has a malformed probe count",
+        "01c0c01007 11 000000000000002a 0003612f42 80808080 | block at byte 5 cut short at byte 23",
+        "01c0c01007 7f | unknown block type 0x7f at byte 5",
+        "01c0c01006 | format version 0x1006, this JaCoCo reads 0x1007",
+    })
+    void anExecFileClaimingMoreThanItHoldsIsSkippedAndTheOthersCount(String hex, String reason) throws IOException {
+        Path crafted = Files.write(tmp.resolve("crafted.exec"), HexFormat.of().parseHex(hex.replace(" ", "")));
+
+        CoverageSummary s = CoverageAggregator.aggregate(new CoverageInput(List.of(crafted, exec), List.of(classes),
+                List.of()), Optional.empty());
+
+        assertThat(s.warnings()).containsExactly("coverage: " + crafted + ": not a JaCoCo exec file (" + reason
+                + "); skipped");
         assertThat(s.clazz().covered()).isEqualTo(5);
     }
 

@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.engine.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jenkins.plugins.selftest.engine.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,6 +86,71 @@ class RunHistoryTest {
         assertThat(old.shards()).isEmpty();
         assertThat(old.classDurations()).isEmpty();
         assertThat(old.complete()).as("a boolean missing from an old record reads as false").isFalse();
+    }
+
+    @Test
+    void damagedLinesAreSkippedEachNamedOnceAndTheNextRunAppendsAndReadsOn() throws IOException {
+        Path file = tmp.resolve("history.jsonl");
+        RunHistory.load(file).append(record(1));
+        byte[] whole = Files.readAllBytes(file);
+        byte[] line = (Json.write(RunRecord.builder("run-\u00e9t\u00e9", Instant.parse("2026-01-02T00:00:00Z")).build())
+                + "\n").getBytes(StandardCharsets.UTF_8);
+        int cut = indexOf(line, (byte) 0xC3) + 1; // disk full in the middle of the two bytes of "\u00e9"
+        Files.write(file, java.util.Arrays.copyOf(line, cut), StandardOpenOption.APPEND);
+        RunHistory.load(file).append(record(2)); // the run after the disk filled up
+        Files.write(file, "null\n\n   \n\u0001\u0002garbage\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        Files.write(file, whole, StandardOpenOption.APPEND);
+
+        RunHistory h = RunHistory.load(file);
+
+        assertThat(h.records()).containsExactly(record(1), record(2), record(1));
+        assertThat(h.problems()).hasSize(3);
+        assertThat(h.problems().get(0)).startsWith(file + ":2: ").contains("not UTF-8");
+        assertThat(h.problems().get(1)).startsWith(file + ":4: ").contains("not a run record");
+        assertThat(h.problems().get(2)).startsWith(file + ":7: ");
+        h.append(record(3));
+        assertThat(RunHistory.load(file).records()).containsExactly(record(1), record(2), record(1), record(3));
+    }
+
+    @Test
+    void aLineLongerThanTheBoundIsSkippedWithoutBeingRead() throws IOException {
+        Path file = tmp.resolve("history.jsonl");
+        String huge = "{\"runId\":\"" + "x".repeat(RunHistory.MAX_LINE_BYTES) + "\",\"startedAt\":\"2026-01-01T00:00:00Z\"}\n";
+        Files.writeString(file, huge + Json.write(record(1)) + "\n");
+
+        RunHistory h = RunHistory.load(file);
+
+        assertThat(h.records()).containsExactly(record(1));
+        assertThat(h.problems()).singleElement().asString().startsWith(file + ":1: ").contains("longer than");
+    }
+
+    /** Issue #10, item 12: a run of 200,000 test classes wrote a 4 MB history line. */
+    @Test
+    void aRecordKeepsTheLongestClassDurationsOnlySoItsLineStaysSmall() throws IOException {
+        Map<String, Double> durations = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 50_000; i++) {
+            durations.put("com.example.generated.deeply.nested.pkg.GeneratedTest" + i, i / 1000.0);
+        }
+        durations.put("x".repeat(RunRecord.MAX_CLASS_NAME_CHARS + 1), 999.0);
+        Path file = tmp.resolve("history.jsonl");
+
+        RunHistory.load(file).append(RunRecord.builder("big", Instant.parse("2026-01-01T00:00:00Z"))
+                .classDurations(durations).build());
+
+        assertThat(Files.size(file)).isLessThan(RunHistory.MAX_LINE_BYTES);
+        Map<String, Double> kept = RunHistory.load(file).records().get(0).classDurations();
+        assertThat(kept).hasSize(RunRecord.MAX_CLASS_DURATIONS)
+                .containsEntry("com.example.generated.deeply.nested.pkg.GeneratedTest49999", 49.999)
+                .doesNotContainKey("com.example.generated.deeply.nested.pkg.GeneratedTest0");
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        throw new AssertionError("no byte " + b);
     }
 
     @Test

@@ -23,6 +23,43 @@ class JUnitParserTest {
     @TempDir
     Path tmp;
 
+    /** Issue #10, item 12: a huge report was kept whole (a 264 MB details file); now only its first cases keep details. */
+    @Test
+    void aHugeReportIsCountedExactlyButOnlyItsFirstCasesKeepTheirDetails() throws IOException {
+        int n = 20_000;
+        Path xml = hugeReport(tmp.resolve("TEST-huge.xml"), n, "x".repeat(600));
+
+        TestSuiteResult r = JUnitParser.parse(List.of(xml));
+
+        assertThat(r.total()).isEqualTo(n);
+        assertThat(r.failed()).isEqualTo(n);
+        assertThat(r.failures().stream().filter(c -> c.details().isPresent()).count())
+                .isEqualTo(TestSuiteResult.MAX_DETAILED_CASES);
+        assertThat(r.detailsDropped()).isEqualTo(n - TestSuiteResult.MAX_DETAILED_CASES);
+        assertThat(r.failures().get(n - 1).message()).isEmpty();
+        Path json = tmp.resolve("tests.json");
+        io.jenkins.plugins.selftest.engine.json.Json.writeAtomically(json, r);
+        assertThat(Files.size(json)).as("details of %s cases: names and figures, not 600-character stacks", n)
+                .isLessThan(n * 400L + TestSuiteResult.MAX_DETAILED_CASES * 1000L);
+        TestSuiteResult merged = TestSuiteResult.merge(List.of(r, r));
+        assertThat(merged.total()).isEqualTo(2 * n);
+        assertThat(merged.detailsDropped()).isEqualTo(2 * n - TestSuiteResult.MAX_DETAILED_CASES);
+    }
+
+    /** A generated report of {@code n} failed cases whose names and messages carry ESC sequences (XML 1.1 allows them). */
+    static Path hugeReport(Path file, int n, String stack) throws IOException {
+        try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("<?xml version=\"1.1\" encoding=\"UTF-8\"?>\n<testsuite name=\"huge\">\n");
+            for (int i = 0; i < n; i++) {
+                w.write("<testcase classname=\"pkg.C" + (i % 100) + "\" name=\"test&#x1b;[2J&#x1b;]0;owned&#x7;" + i
+                        + "\" time=\"0.001\"><failure message=\"boom&#x1b;[31m red\" type=\"AssertionError\">" + stack
+                        + "</failure><system-out>out " + i + "</system-out></testcase>\n");
+            }
+            w.write("</testsuite>\n");
+        }
+        return file;
+    }
+
     private static Path fixture(String name) throws IOException {
         try {
             return Path.of(JUnitParserTest.class.getResource(name).toURI());

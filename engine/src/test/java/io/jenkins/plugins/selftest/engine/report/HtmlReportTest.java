@@ -6,6 +6,8 @@ import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.junit.TestCaseResult;
+import io.jenkins.plugins.selftest.engine.junit.TestStatus;
+import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanReport;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanScanner;
 import java.io.IOException;
@@ -50,6 +52,21 @@ class HtmlReportTest {
                 .containsExactly(SampleResults.HOSTILE_NAME, "dividesByZero", "flakes");
         assertThat(page.coverage().coveredClasses()).isEmpty();
         assertThat(page.coverage().packages()).hasSize(2);
+    }
+
+    @Test
+    void aPageMarksTestDetailsThatWereTruncated() {
+        RunRecord record = SampleResults.history(1).get(0);
+        List<TestCaseResult> failed = java.util.stream.IntStream.range(0, TestSuiteResult.MAX_DETAILED_CASES + 1500)
+                .mapToObj(i -> new TestCaseResult("a.ATest", "t" + i, 0, TestStatus.FAILED, false, Optional.of("no"),
+                        Optional.empty(), Optional.empty(), "TEST-a.xml"))
+                .toList();
+
+        RunDetails page = HtmlReport.forPage(new RunDetails(record, new TestSuiteResult(failed, List.of()), null, null));
+
+        assertThat(page.tests().detailsDropped()).isEqualTo(1500);
+        assertThat(page.tests().problems()).contains("details truncated: 1,500 test case(s) after the first 1,000 with"
+                + " details are kept without message, stack trace and output");
     }
 
     @Test

@@ -64,6 +64,43 @@ class ShardCollectionTest {
                 .containsExactly("jacoco-1.exec");
     }
 
+    /** Issue #10, item 7: a damaged shard.json threw, and selfTestPublish gathered nothing of any shard. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"null", "{\"index\": 1, \"outcome\": ", "\u0000\u0001garbage"})
+    void aDamagedShardFileIsANamedProblemAndTheShardsReportsAreStillGathered(String damaged) throws IOException {
+        junit(0, "a.ATest", 1, 0);
+        ShardDirectory.of(report, 0).writeResult(new ShardResult(0, 2, List.of("a.ATest"), ShardOutcome.OK,
+                Optional.of(0), 1.0, 1, 1, 0, 0, 0, 0, List.of(), Optional.empty(), "local processes"));
+        junit(1, "a.BTest", 2, 1);
+        Path file = ShardDirectory.of(report, 1).resultFile();
+        Files.writeString(file, damaged);
+
+        ShardCollection c = ShardCollection.collect(PLAN, report);
+
+        assertThat(c.problems()).singleElement().asString()
+                .startsWith("shard 2/2: unreadable shard result (" + file).endsWith("); its test reports are still gathered");
+        ShardResult second = c.shards().get(1).result();
+        assertThat(second.outcome()).isEqualTo(ShardOutcome.ERROR);
+        assertThat(List.of(second.total(), second.passed(), second.failed())).containsExactly(3, 2, 1);
+        assertThat(c.shards().get(0).result().outcome()).isEqualTo(ShardOutcome.OK);
+    }
+
+    @Test
+    void aShardFileLargerThanTheBoundIsNotRead() throws IOException {
+        junit(1, "a.BTest", 1, 0);
+        Path file = ShardDirectory.of(report, 1).resultFile();
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'{'}), ShardDirectory.MAX_RESULT_BYTES); // sparse
+        }
+
+        ShardCollection c = ShardCollection.collect(PLAN, report);
+
+        assertThat(c.problems()).anySatisfy(p -> assertThat(p).startsWith("shard 2/2: unreadable shard result (" + file)
+                .contains("larger than"));
+        assertThat(c.shards().get(1).result().total()).isEqualTo(1);
+    }
+
     @Test
     void aShardWithoutResultsIsAnErrorNamingTheStepToRun() throws IOException {
         junit(0, "a.ATest", 1, 0);
