@@ -129,7 +129,8 @@ public final class ResultsModel {
                 .map(c -> new TestCaseResult(c.className(), c.name(), c.durationSeconds(), c.status(), c.flaky(),
                         c.message(), c.details(), c.systemOut(), reportFile(c.reportFile())))
                 .toList();
-        return new RunDetails(details.record(), new TestSuiteResult(cases, details.tests().problems()),
+        return new RunDetails(details.record(),
+                new TestSuiteResult(cases, details.tests().problems(), details.tests().detailsDropped()),
                 details.coverage(), details.orphans());
     }
 
