@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * What a supervisor records, and the one place that writes its files in the control directory (through
  * {@link ControlDirectory}): the events ({@code events.jsonl}, on a non-blocking writer that drops and counts
  * instead of stalling), the state ({@code state.json}: the latest published status of each service, the phase and
- * the problems), the heartbeat, and the removal of exit files once {@code state.json} holds their exit.
+ * the problems), the heartbeat, and the removal of exit files and spawn records once {@code state.json} holds their exit.
  *
  * <p>Thread-safe: events come from the scheduler thread and from a stopping thread, state writes from the
  * housekeeping thread. At most {@value #MAX_PROBLEMS} problems are kept, so that a persistent one (a full disk)
@@ -68,6 +68,8 @@ final class Journal implements AutoCloseable {
     void begin(boolean fresh) throws IOException {
         dir.touchHeartbeat();
         if (fresh) {
+            // a fresh supervisor numbers its runs from 1: records of a stopped predecessor's runs would be read as its
+            dir.clearRuns();
             writeState();
         }
     }
@@ -130,9 +132,13 @@ final class Journal implements AutoCloseable {
                 events.dropped(), List.copyOf(problems));
     }
 
-    /** The exit of that run is recorded: its exit file goes once {@code state.json} holds the exit. */
+    /**
+     * The exit of that run is recorded: its exit file and its spawn record go once {@code state.json} holds the exit
+     * (and with it the run number).
+     */
     void exitRecorded(String service, int run) {
         recordedExitFiles.add(dir.exitFile(service, run));
+        recordedExitFiles.add(dir.spawnFile(service, run));
     }
 
     /**

@@ -120,7 +120,8 @@ public final class Supervisor {
         spawner.start(threads.named("supervisor-spawn"));
         if (options.resumeFrom().isPresent()) {
             SupervisorState previous = options.resumeFrom().get();
-            ResumePlan plan = ResumePlan.of(spec.topologicalOrder(), previous, cookies, liveProcesses(), dir::readExitCode);
+            ResumePlan plan = ResumePlan.of(spec.topologicalOrder(), previous, cookies, liveProcesses(),
+                    ResumePlan.Runs.of(dir));
             threads.onScheduler(() -> lifecycle.resume(previous, plan));
         } else {
             threads.onScheduler(lifecycle::startAll);
