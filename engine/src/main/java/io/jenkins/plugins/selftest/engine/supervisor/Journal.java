@@ -74,6 +74,64 @@ final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * A stand-in for an unreadable {@code state.json} (torn, truncated, garbage), so that a successor takes over
+     * instead of leaving the services alone: per service the run number (the highest in the events since the last
+     * fresh start, the spawn records and the exit files), the restart count, the last exit, and whether it had ended
+     * for good, from {@code events.jsonl}. No pid is taken from the events: {@link ResumePlan} finds a live run's
+     * wrapper through its spawn record, or records the run's exit and applies the restart policy.
+     *
+     * @param supervisorId the predecessor's id (the prefix of its live processes' cookies), or a new one when
+     *                     nothing of it lives
+     */
+    static SupervisorState rebuild(ControlDirectory dir, SupervisorSpec spec, String supervisorId, long predecessorPid) {
+        List<SupervisorEvent> events = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(dir.file(ControlDirectory.EVENTS))) {
+                try {
+                    SupervisorEvent e = Json.read(line, SupervisorEvent.class);
+                    if (e.type() == SupervisorEvent.Type.SUPERVISOR_STARTED) {
+                        events.clear(); // a fresh start: what came before was another supervisor's
+                    }
+                    events.add(e);
+                } catch (RuntimeException torn) {
+                    // a line torn by the crash: the others still count
+                }
+            }
+        } catch (IOException none) {
+            // no events: every service starts from its run records alone
+        }
+        Cookies cookies = new Cookies(supervisorId);
+        Instant now = Instant.now();
+        List<ServiceStatus> services = new ArrayList<>();
+        for (ServiceSpec service : spec.services()) {
+            String name = service.name();
+            List<SupervisorEvent> mine = events.stream().filter(e -> e.service().map(name::equals).orElse(false)).toList();
+            int run = Math.max(dir.lastRecordedRun(name), mine.stream().mapToInt(SupervisorEvent::run).max().orElse(0));
+            List<Instant> restarts = mine.stream().filter(e -> e.type() == SupervisorEvent.Type.RESTARTING)
+                    .map(SupervisorEvent::time).toList();
+            Optional<ExitInfo> lastExit = mine.stream().filter(e -> e.type() == SupervisorEvent.Type.EXITED)
+                    .reduce((a, b) -> b).map(e -> ExitInfo.of(e.run(), e.exitCode().orElse(0), e.time(), ExitInfo.Recorded.PROCESS));
+            Optional<SupervisorEvent> last = mine.isEmpty() ? Optional.empty() : Optional.of(mine.get(mine.size() - 1));
+            ServiceState state = last.map(e -> switch (e.type()) {
+                case GAVE_UP -> ServiceState.FAILED;
+                case STOPPED -> ServiceState.STOPPED;
+                case RESTARTING -> ServiceState.BACKOFF;
+                case WAITING -> e.run() == 0 ? ServiceState.WAITING : ServiceState.STARTING;
+                case EXITED -> service.restart().restartsAfter(e.exitCode().orElse(0), service.successExitCodes())
+                        ? ServiceState.BACKOFF : ServiceState.EXITED;
+                default -> ServiceState.STARTING;
+            }).orElse(run == 0 ? ServiceState.WAITING : ServiceState.STARTING);
+            Optional<String> message = state == ServiceState.FAILED ? last.map(SupervisorEvent::message) : Optional.empty();
+            services.add(new ServiceStatus(name, state, run, Optional.empty(), Optional.empty(),
+                    run == 0 ? Optional.empty() : Optional.of(cookies.of(name, run)), restarts.size(),
+                    restarts.stream().filter(t -> t.isAfter(now.minus(service.restartWindow()))).toList(), 0,
+                    Optional.empty(), Optional.empty(), lastExit, message, 0));
+        }
+        return new SupervisorState(supervisorId, SupervisorState.Phase.RUNNING, predecessorPid, now, now, services, 0,
+                List.of());
+    }
+
     /** Makes {@code status} the service's entry of the next {@code state.json}. */
     void publish(ServiceStatus status) {
         published.put(status.name(), status);

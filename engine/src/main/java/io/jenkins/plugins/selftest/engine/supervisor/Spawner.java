@@ -46,6 +46,9 @@ final class Spawner {
      */
     static final String WRAPPER = "f=$1; echo $$ > \"$2\"; shift 2; \"$@\"; c=$?; echo $c > \"$f\"; exit $c";
 
+    /** The variable that names the control directory in a run's environment (how a lost state finds its runs). */
+    static final String CONTROL_DIR_VARIABLE = "SELFTEST_CONTROL_DIR";
+
     /** Starts a process: {@link io.jenkins.plugins.selftest.engine.process.ProcessLauncher#start} in production. */
     @FunctionalInterface
     interface Launcher {
@@ -193,7 +196,7 @@ final class Spawner {
                 .env(spec.env())
                 .env("SELFTEST_SERVICE", spec.name())
                 .env("SELFTEST_RUN", Integer.toString(request.run()))
-                .env("SELFTEST_CONTROL_DIR", dir.path().toString())
+                .env(CONTROL_DIR_VARIABLE, dir.path().toString())
                 .cookie(request.cookie())
                 .output(new LaunchSpec.Output.ToFile(dir.logFile(spec.name()), true));
         spec.workingDir().ifPresent(w -> b.workingDir(Path.of(w)));

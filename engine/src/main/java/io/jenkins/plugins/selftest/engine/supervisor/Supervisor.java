@@ -48,29 +48,40 @@ public final class Supervisor {
      *                     the daemon starts its replacement there
      * @param onStopRequest called once when the control directory asks for a stop or disappears (from the
      *                     housekeeping thread); empty means "stop this supervisor"
+     * @param problems     problems found before it started (how the state it resumes from was found), recorded first
      */
     public record Options(String supervisorId, Optional<SupervisorState> resumeFrom,
                           Optional<Consumer<SupervisorEvent>> listener, Optional<Consumer<Throwable>> onFatal,
-                          Optional<Consumer<String>> onStopRequest) {
+                          Optional<Consumer<String>> onStopRequest, List<String> problems) {
+
+        public Options {
+            problems = List.copyOf(problems);
+        }
 
         public static Options fresh(String supervisorId) {
-            return new Options(supervisorId, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            return new Options(supervisorId, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
         }
 
         public Options withListener(Consumer<SupervisorEvent> value) {
-            return new Options(supervisorId, resumeFrom, Optional.of(value), onFatal, onStopRequest);
+            return new Options(supervisorId, resumeFrom, Optional.of(value), onFatal, onStopRequest, problems);
         }
 
         public Options withResume(SupervisorState previous) {
-            return new Options(supervisorId, Optional.of(previous), listener, onFatal, onStopRequest);
+            return new Options(supervisorId, Optional.of(previous), listener, onFatal, onStopRequest, problems);
         }
 
         public Options withOnFatal(Consumer<Throwable> value) {
-            return new Options(supervisorId, resumeFrom, listener, Optional.of(value), onStopRequest);
+            return new Options(supervisorId, resumeFrom, listener, Optional.of(value), onStopRequest, problems);
         }
 
         public Options withOnStopRequest(Consumer<String> value) {
-            return new Options(supervisorId, resumeFrom, listener, onFatal, Optional.of(value));
+            return new Options(supervisorId, resumeFrom, listener, onFatal, Optional.of(value), problems);
+        }
+
+        public Options withProblem(String value) {
+            List<String> all = new java.util.ArrayList<>(problems);
+            all.add(value);
+            return new Options(supervisorId, resumeFrom, listener, onFatal, onStopRequest, all);
         }
     }
 
@@ -116,6 +127,7 @@ public final class Supervisor {
     }
 
     private void begin() throws IOException {
+        options.problems().forEach(journal::problem);
         journal.begin(options.resumeFrom().isEmpty());
         spawner.start(threads.named("supervisor-spawn"));
         if (options.resumeFrom().isPresent()) {

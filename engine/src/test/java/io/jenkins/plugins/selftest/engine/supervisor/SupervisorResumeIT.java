@@ -15,10 +15,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Resuming after a kill -9 of the daemon at the awkward moments: after a run's wrapper ended and left a {@code setsid}'d
- * grandchild, and between a spawn and the state write that records it.
+ * grandchild, between a spawn and the state write that records it, and with a {@code state.json} that cannot be read.
  */
 class SupervisorResumeIT {
 
@@ -159,6 +161,39 @@ class SupervisorResumeIT {
         assertThat(service("crashy").restarts()).isEqualTo(3);
         await("every exit's event", Duration.ofSeconds(5), () -> events("crashy", SupervisorEvent.Type.EXITED).size() == 4);
         assertThat(events("crashy", SupervisorEvent.Type.EXITED)).extracting(SupervisorEvent::run).containsExactly(1, 2, 3, 4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{\"supervisorId\": \"abc\", \"phase\": \"RUN", "\u0000\u0001garbage"})
+    void aCorruptStateIsRebuiltSoLiveServicesAreAdoptedAndEndedOnesRestartedByPolicy(String corrupt) throws Exception {
+        Path quit = tmp.resolve("quit");
+        launch(tmp.resolve("ctl"), fast(ServiceSpec.shell("steady", "sleep 300").build(),
+                ServiceSpec.shell("quitter", "while [ ! -f " + quit + " ]; do sleep 0.05; done; rm " + quit + "; exit 7")
+                        .backoff(Backoff.NONE).build()));
+        assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+        long steady = service("steady").pid().orElseThrow();
+        long dead = killDaemon();
+        Files.writeString(quit, "");
+        ControlDirectory dir = client.controlDirectory();
+        await("quitter's exit file", Duration.ofSeconds(10), () -> dir.readExitCode("quitter", 1).isPresent());
+        Files.writeString(dir.file(ControlDirectory.STATE), corrupt);
+
+        resume(dead);
+
+        await("quitter restarted by its policy", Duration.ofSeconds(20), () -> service("quitter").run() == 2
+                && service("quitter").state() == ServiceState.READY);
+        assertThat(service("quitter").lastExit()).get().satisfies(e -> {
+            assertThat(e.run()).isEqualTo(1);
+            assertThat(e.code()).isEqualTo(7);
+        });
+        assertThat(service("steady").pid()).as("adopted, not restarted").contains(steady);
+        assertThat(service("steady").run()).isEqualTo(1);
+        assertThat(service("steady").state()).isEqualTo(ServiceState.READY);
+        assertThat(state().orElseThrow().supervisorId()).isEqualTo(supervisorId);
+        assertThat(state().orElseThrow().problems()).singleElement().asString()
+                .startsWith("state.json was unreadable (").contains("took over from events.jsonl");
+        assertThat(ProcessTree.cookieHolders(c -> c.startsWith(supervisorId + ".steady.")))
+                .as("no second copy of steady").containsKey(steady).allSatisfy((pid, c) -> assertThat(c).endsWith(".steady.1"));
     }
 
     private static String read(Path f) {
