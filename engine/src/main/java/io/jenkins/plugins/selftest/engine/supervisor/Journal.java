@@ -78,7 +78,7 @@ final class Journal implements AutoCloseable {
      * A stand-in for an unreadable {@code state.json} (torn, truncated, garbage), so that a successor takes over
      * instead of leaving the services alone: per service the run number (the highest in the events since the last
      * fresh start, the spawn records and the exit files), the restart count, the last exit, and whether it had ended
-     * for good, from {@code events.jsonl}. No pid is taken from the events: {@link ResumePlan} finds a live run's
+     * for good, from {@code events.jsonl} (a run recorded on disk after the last event is taken as started). No pid is taken from the events: {@link ResumePlan} finds a live run's
      * wrapper through its spawn record, or records the run's exit and applies the restart policy.
      *
      * @param supervisorId the predecessor's id (the prefix of its live processes' cookies), or a new one when
@@ -107,7 +107,8 @@ final class Journal implements AutoCloseable {
         for (ServiceSpec service : spec.services()) {
             String name = service.name();
             List<SupervisorEvent> mine = events.stream().filter(e -> e.service().map(name::equals).orElse(false)).toList();
-            int run = Math.max(dir.lastRecordedRun(name), mine.stream().mapToInt(SupervisorEvent::run).max().orElse(0));
+            int eventRun = mine.stream().mapToInt(SupervisorEvent::run).max().orElse(0);
+            int run = Math.max(dir.lastRecordedRun(name), eventRun);
             List<Instant> restarts = mine.stream().filter(e -> e.type() == SupervisorEvent.Type.RESTARTING)
                     .map(SupervisorEvent::time).toList();
             Optional<ExitInfo> lastExit = mine.stream().filter(e -> e.type() == SupervisorEvent.Type.EXITED)
@@ -121,7 +122,7 @@ final class Journal implements AutoCloseable {
                 case EXITED -> service.restart().restartsAfter(e.exitCode().orElse(0), service.successExitCodes())
                         ? ServiceState.BACKOFF : ServiceState.EXITED;
                 default -> ServiceState.STARTING;
-            }).orElse(run == 0 ? ServiceState.WAITING : ServiceState.STARTING);
+            }).filter(st -> run == eventRun).orElse(run == 0 ? ServiceState.WAITING : ServiceState.STARTING);
             Optional<String> message = state == ServiceState.FAILED ? last.map(SupervisorEvent::message) : Optional.empty();
             services.add(new ServiceStatus(name, state, run, Optional.empty(), Optional.empty(),
                     run == 0 ? Optional.empty() : Optional.of(cookies.of(name, run)), restarts.size(),

@@ -170,11 +170,7 @@ public final class SupervisorDaemon {
      * taken for its own.
      */
     private static Optional<String> liveSupervisorId(ControlDirectory dir) {
-        String path = dir.path().toString();
-        return ProcessTree.cookieHolders(c -> c.indexOf('.') > 0).entrySet().stream()
-                .filter(h -> ProcessTree.environmentValue(h.getKey(), Spawner.CONTROL_DIR_VARIABLE).map(path::equals).orElse(false))
-                .map(h -> h.getValue().substring(0, h.getValue().indexOf('.')))
-                .findFirst();
+        return Supervisor.liveRuns(dir).values().stream().map(c -> c.substring(0, c.indexOf('.'))).findFirst();
     }
 
     /** Whether {@code owner.json} names a live process other than this one (same pid and start time). */
