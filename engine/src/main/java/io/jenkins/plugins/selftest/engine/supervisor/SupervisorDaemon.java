@@ -102,7 +102,7 @@ public final class SupervisorDaemon {
             lostState = Optional.of(ControlDirectory.STATE + " was unreadable (" + firstLine(e) + "): took over from "
                     + ControlDirectory.EVENTS + ", the run records in " + ControlDirectory.RUNS + "/ and "
                     + (liveId.isPresent() ? "the live processes of supervisor " + liveId.get() : "no live process")
-                    + "; services whose run was not found alive were restarted by their policy");
+                    + "; a run not found alive had its exit recorded and its restart policy applied");
             System.err.println(Instant.now() + " " + lostState.get());
         }
         if (!resume && previous.isPresent() && previous.get().phase() != SupervisorState.Phase.STOPPED) {
