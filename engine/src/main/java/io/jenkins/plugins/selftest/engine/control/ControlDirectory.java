@@ -36,6 +36,9 @@ import java.util.Optional;
  * respawn.lock     locked (fcntl) for the moment of checking and writing respawn.json
  * worker.log       the worker's own stdout/stderr
  * logs/NAME.log    output of one task (rotated to NAME.log.1 ...)
+ * runs/NAME.N.spawn the spawn record of run N of task NAME: created empty by the worker before it starts the run
+ *                  (so the run number is on disk before any process of the run exists), then given the pid of the
+ *                  run's wrapper by the wrapper itself before the task runs (so a successor adopts that process only)
  * runs/NAME.N.exit exit code of run N of task NAME, written by the wrapper around the task itself, so that an
  *                  exit is recorded while no worker runs
  * </pre>
@@ -56,6 +59,9 @@ public final class ControlDirectory {
     public static final String WORKER_LOG = "worker.log";
     public static final String LOGS = "logs";
     public static final String RUNS = "runs";
+
+    private static final String SPAWN_SUFFIX = ".spawn";
+    private static final String EXIT_SUFFIX = ".exit";
 
     private final Path dir;
 
@@ -353,17 +359,72 @@ public final class ControlDirectory {
 
     /** Where the wrapper of run {@code run} of {@code task} writes its exit code. */
     public Path exitFile(String task, int run) {
-        return dir.resolve(RUNS).resolve(task + "." + run + ".exit");
+        return dir.resolve(RUNS).resolve(task + "." + run + EXIT_SUFFIX);
     }
 
     /** The exit code the wrapper recorded for that run, if it has written a complete one. */
     public Optional<Integer> readExitCode(String task, int run) {
+        return readNumberLine(exitFile(task, run)).map(Long::intValue);
+    }
+
+    /** Where the spawn record of run {@code run} of {@code task} is. */
+    public Path spawnFile(String task, int run) {
+        return dir.resolve(RUNS).resolve(task + "." + run + SPAWN_SUFFIX);
+    }
+
+    /**
+     * Records that run {@code run} of {@code task} is about to be started: an empty spawn record, which the run's
+     * wrapper fills with its pid. Written before the process exists, so a successor never gives the number out again.
+     */
+    public void recordSpawn(String task, int run) throws IOException {
+        Files.write(spawnFile(task, run), new byte[0]);
+    }
+
+    /** The pid the wrapper of that run wrote into its spawn record, if it has written a complete one. */
+    public Optional<Long> readWrapperPid(String task, int run) {
+        return readNumberLine(spawnFile(task, run));
+    }
+
+    /** The highest run of {@code task} with a spawn record or an exit file; 0 when there is none. */
+    public int lastRecordedRun(String task) {
+        String prefix = task + ".";
+        int last = 0;
+        try (var files = Files.list(dir.resolve(RUNS))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                String suffix = name.endsWith(SPAWN_SUFFIX) ? SPAWN_SUFFIX : name.endsWith(EXIT_SUFFIX) ? EXIT_SUFFIX : null;
+                if (suffix != null && name.startsWith(prefix)) {
+                    String run = name.substring(prefix.length(), name.length() - suffix.length());
+                    if (!run.isEmpty() && run.length() <= 9 && run.chars().allMatch(Character::isDigit)) {
+                        last = Math.max(last, Integer.parseInt(run));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // no runs directory: no run was recorded
+        }
+        return last;
+    }
+
+    /** Removes every spawn record and exit file: a fresh worker numbers its runs from 1 again. */
+    public void clearRuns() throws IOException {
+        try (var files = Files.list(dir.resolve(RUNS))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+        } catch (NoSuchFileException e) {
+            // nothing to clear
+        }
+    }
+
+    /** The number on the one complete line of {@code file}; empty while it is missing, empty or half written. */
+    private static Optional<Long> readNumberLine(Path file) {
         try {
-            String s = Files.readString(exitFile(task, run), StandardCharsets.US_ASCII);
+            String s = Files.readString(file, StandardCharsets.US_ASCII);
             if (!s.endsWith("\n")) {
                 return Optional.empty();
             }
-            return Optional.of(Integer.parseInt(s.trim()));
+            return Optional.of(Long.parseLong(s.trim()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

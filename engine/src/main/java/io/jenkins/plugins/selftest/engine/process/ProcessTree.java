@@ -286,6 +286,11 @@ public final class ProcessTree {
         return cookieOf(pid, (ProcessLauncher.COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The value of {@code variable} in the environment of {@code pid}, if it has one and it is readable. */
+    public static Optional<String> environmentValue(long pid, String variable) {
+        return cookieOf(pid, (variable + "=").getBytes(StandardCharsets.UTF_8));
+    }
+
     private static Optional<String> cookieOf(long pid, byte[] prefix) {
         byte[] env;
         try {

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * What a supervisor records, and the one place that writes its files in the control directory (through
  * {@link ControlDirectory}): the events ({@code events.jsonl}, on a non-blocking writer that drops and counts
  * instead of stalling), the state ({@code state.json}: the latest published status of each service, the phase and
- * the problems), the heartbeat, and the removal of exit files once {@code state.json} holds their exit.
+ * the problems), the heartbeat, and the removal of exit files and spawn records once {@code state.json} holds their exit.
  *
  * <p>Thread-safe: events come from the scheduler thread and from a stopping thread, state writes from the
  * housekeeping thread. At most {@value #MAX_PROBLEMS} problems are kept, so that a persistent one (a full disk)
@@ -68,8 +68,69 @@ final class Journal implements AutoCloseable {
     void begin(boolean fresh) throws IOException {
         dir.touchHeartbeat();
         if (fresh) {
+            // a fresh supervisor numbers its runs from 1: records of a stopped predecessor's runs would be read as its
+            dir.clearRuns();
             writeState();
         }
+    }
+
+    /**
+     * A stand-in for an unreadable {@code state.json} (torn, truncated, garbage), so that a successor takes over
+     * instead of leaving the services alone: per service the run number (the highest in the events since the last
+     * fresh start, the spawn records and the exit files), the restart count, the last exit, and whether it had ended
+     * for good, from {@code events.jsonl} (a run recorded on disk after the last event is taken as started). No pid is taken from the events: {@link ResumePlan} finds a live run's
+     * wrapper through its spawn record, or records the run's exit and applies the restart policy.
+     *
+     * @param supervisorId the predecessor's id (the prefix of its live processes' cookies), or a new one when
+     *                     nothing of it lives
+     */
+    static SupervisorState rebuild(ControlDirectory dir, SupervisorSpec spec, String supervisorId, long predecessorPid) {
+        List<SupervisorEvent> events = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(dir.file(ControlDirectory.EVENTS))) {
+                try {
+                    SupervisorEvent e = Json.read(line, SupervisorEvent.class);
+                    if (e.type() == SupervisorEvent.Type.SUPERVISOR_STARTED) {
+                        events.clear(); // a fresh start: what came before was another supervisor's
+                    }
+                    events.add(e);
+                } catch (RuntimeException torn) {
+                    // a line torn by the crash: the others still count
+                }
+            }
+        } catch (IOException none) {
+            // no events: every service starts from its run records alone
+        }
+        Cookies cookies = new Cookies(supervisorId);
+        Instant now = Instant.now();
+        List<ServiceStatus> services = new ArrayList<>();
+        for (ServiceSpec service : spec.services()) {
+            String name = service.name();
+            List<SupervisorEvent> mine = events.stream().filter(e -> e.service().map(name::equals).orElse(false)).toList();
+            int eventRun = mine.stream().mapToInt(SupervisorEvent::run).max().orElse(0);
+            int run = Math.max(dir.lastRecordedRun(name), eventRun);
+            List<Instant> restarts = mine.stream().filter(e -> e.type() == SupervisorEvent.Type.RESTARTING)
+                    .map(SupervisorEvent::time).toList();
+            Optional<ExitInfo> lastExit = mine.stream().filter(e -> e.type() == SupervisorEvent.Type.EXITED)
+                    .reduce((a, b) -> b).map(e -> ExitInfo.of(e.run(), e.exitCode().orElse(0), e.time(), ExitInfo.Recorded.PROCESS));
+            Optional<SupervisorEvent> last = mine.isEmpty() ? Optional.empty() : Optional.of(mine.get(mine.size() - 1));
+            ServiceState state = last.map(e -> switch (e.type()) {
+                case GAVE_UP -> ServiceState.FAILED;
+                case STOPPED -> ServiceState.STOPPED;
+                case RESTARTING -> ServiceState.BACKOFF;
+                case WAITING -> e.run() == 0 ? ServiceState.WAITING : ServiceState.STARTING;
+                case EXITED -> service.restart().restartsAfter(e.exitCode().orElse(0), service.successExitCodes())
+                        ? ServiceState.BACKOFF : ServiceState.EXITED;
+                default -> ServiceState.STARTING;
+            }).filter(st -> run == eventRun).orElse(run == 0 ? ServiceState.WAITING : ServiceState.STARTING);
+            Optional<String> message = state == ServiceState.FAILED ? last.map(SupervisorEvent::message) : Optional.empty();
+            services.add(new ServiceStatus(name, state, run, Optional.empty(), Optional.empty(),
+                    run == 0 ? Optional.empty() : Optional.of(cookies.of(name, run)), restarts.size(),
+                    restarts.stream().filter(t -> t.isAfter(now.minus(service.restartWindow()))).toList(), 0,
+                    Optional.empty(), Optional.empty(), lastExit, message, 0));
+        }
+        return new SupervisorState(supervisorId, SupervisorState.Phase.RUNNING, predecessorPid, now, now, services, 0,
+                List.of());
     }
 
     /** Makes {@code status} the service's entry of the next {@code state.json}. */
@@ -130,9 +191,13 @@ final class Journal implements AutoCloseable {
                 events.dropped(), List.copyOf(problems));
     }
 
-    /** The exit of that run is recorded: its exit file goes once {@code state.json} holds the exit. */
+    /**
+     * The exit of that run is recorded: its exit file and its spawn record go once {@code state.json} holds the exit
+     * (and with it the run number).
+     */
     void exitRecorded(String service, int run) {
         recordedExitFiles.add(dir.exitFile(service, run));
+        recordedExitFiles.add(dir.spawnFile(service, run));
     }
 
     /**

@@ -303,6 +303,7 @@ final class Lifecycle {
             Service s = services.get(step.service());
             step.previous().ifPresent(s::restore);
             if (step instanceof ResumePlan.Adopt adopt) {
+                adopt.unrecorded().ifPresent(u -> unrecordedExit(s, u));
                 adopt(s, adopt);
                 continue;
             }
@@ -313,6 +314,15 @@ final class Lifecycle {
                 ServiceState was = exit.recorded().state();
                 s.state = was == ServiceState.STARTING ? ServiceState.RUNNING : was;
                 s.pid = exit.recorded().pid();
+                if (exit.run() != s.run) {
+                    // a run spawned after the predecessor's last state write: it is the one that ended
+                    exit.unrecorded().ifPresent(u -> unrecordedExit(s, u));
+                    s.run = exit.run();
+                    s.cookie = cookies.of(s.name(), exit.run());
+                    s.state = ServiceState.RUNNING;
+                    s.startedAt = Optional.empty();
+                    s.readyAt = Optional.empty();
+                }
                 after.add(() -> exitedUnwatched(s.name(), exit.run(), exit.code()));
             } else if (step instanceof ResumePlan.Respawn) {
                 s.state = ServiceState.BACKOFF;
@@ -326,6 +336,22 @@ final class Lifecycle {
         }
         plan.strays().forEach(effects::runEnded);
         after.forEach(Runnable::run);
+    }
+
+    /**
+     * The exit of the recorded run, which the predecessor followed with a restart before it could record either:
+     * both are counted now, as they would have been.
+     */
+    private void unrecordedExit(Service s, ResumePlan.Unrecorded u) {
+        Instant now = clock.instant();
+        ExitInfo.Recorded how = u.code().isPresent() ? ExitInfo.Recorded.EXIT_FILE : ExitInfo.Recorded.UNKNOWN;
+        ExitInfo exit = ExitInfo.of(u.run(), u.code().orElse(KILLED), now, how);
+        Duration uptime = s.startedAt.map(t -> Duration.between(t, now)).orElse(Duration.ZERO);
+        s.budget = s.budget.afterExit(s.spec, exit, false, uptime).budget();
+        s.lastExit = Optional.of(exit);
+        journal.exitRecorded(s.name(), u.run());
+        event(s, SupervisorEvent.Type.EXITED, null, exit.code(), null, exit.describe() + how.note()
+                + "; run " + (u.run() + 1) + " was started before this was recorded");
     }
 
     private void adopt(Service s, ResumePlan.Adopt adopt) {

@@ -23,7 +23,8 @@ import java.util.concurrent.ThreadFactory;
  * Starts the runs of services: a bounded FIFO queue with at most one entry per service, so that a burst of crashes
  * is restarted in order and without a thread per restart, served by {@value #THREADS} spawner threads. Each command
  * runs under a {@linkplain #WRAPPER wrapper} that records its exit code in the control directory, so that an exit is
- * known even when no supervisor is alive to see it; its output goes straight to {@code logs/NAME.log}.
+ * known even when no supervisor is alive to see it; its output goes straight to {@code logs/NAME.log}. Before a run
+ * starts, its spawn record ({@code runs/NAME.N.spawn}) is written, which the wrapper fills with its pid.
  *
  * <p>Threading: {@link #submit} from any thread; the {@link Listener} is called on the spawner threads and on the
  * JVM's process-exit threads.
@@ -38,10 +39,15 @@ final class Spawner {
     static final int THREADS = 4;
 
     /**
-     * The wrapper around every service command: runs it, then records its exit code in the file given as first
-     * argument before exiting with the same code, so that an exit is known even when no supervisor is alive to see it.
+     * The wrapper around every service command: writes its own pid into the run's spawn record (second argument), so
+     * that a successor adopts this process and no other that carries the cookie; runs the command; then records its
+     * exit code in the file given as first argument before exiting with the same code, so that an exit is known even
+     * when no supervisor is alive to see it.
      */
-    static final String WRAPPER = "f=$1; shift; \"$@\"; c=$?; echo $c > \"$f\"; exit $c";
+    static final String WRAPPER = "f=$1; echo $$ > \"$2\"; shift 2; \"$@\"; c=$?; echo $c > \"$f\"; exit $c";
+
+    /** The variable that names the control directory in a run's environment (how a lost state finds its runs). */
+    static final String CONTROL_DIR_VARIABLE = "SELFTEST_CONTROL_DIR";
 
     /** Starts a process: {@link io.jenkins.plugins.selftest.engine.process.ProcessLauncher#start} in production. */
     @FunctionalInterface
@@ -159,6 +165,13 @@ final class Spawner {
         long logOffset = dir.logSize(spec.name());
         LaunchedProcess p;
         try {
+            // the run number is on disk before any process of the run exists: a successor never gives it out again
+            dir.recordSpawn(spec.name(), request.run());
+        } catch (IOException e) {
+            listener.failed(request, "cannot write its spawn record: " + e.getMessage());
+            return;
+        }
+        try {
             p = launcher.start(launchSpec(dir, request));
         } catch (IOException e) {
             listener.failed(request, e.getMessage());
@@ -177,13 +190,13 @@ final class Spawner {
     static LaunchSpec launchSpec(ControlDirectory dir, Request request) {
         ServiceSpec spec = request.spec();
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "selftest-wrapper",
-                dir.exitFile(spec.name(), request.run()).toString()));
+                dir.exitFile(spec.name(), request.run()).toString(), dir.spawnFile(spec.name(), request.run()).toString()));
         argv.addAll(spec.command());
         LaunchSpec.Builder b = LaunchSpec.argv(argv)
                 .env(spec.env())
                 .env("SELFTEST_SERVICE", spec.name())
                 .env("SELFTEST_RUN", Integer.toString(request.run()))
-                .env("SELFTEST_CONTROL_DIR", dir.path().toString())
+                .env(CONTROL_DIR_VARIABLE, dir.path().toString())
                 .cookie(request.cookie())
                 .output(new LaunchSpec.Output.ToFile(dir.logFile(spec.name()), true));
         spec.workingDir().ifPresent(w -> b.workingDir(Path.of(w)));

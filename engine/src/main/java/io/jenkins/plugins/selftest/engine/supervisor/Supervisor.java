@@ -4,12 +4,17 @@ import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
 import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import io.jenkins.plugins.selftest.engine.process.Signal;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +38,9 @@ import java.util.function.Consumer;
  *
  * <p>Persisted: {@code state.json} (at most every 100 ms while something changes, and at the end), {@code
  * events.jsonl}, the heartbeat; the services' own output goes straight from the process to {@code logs/NAME.log}
- * (so it is kept while no supervisor runs), and each run's wrapper writes {@code runs/NAME.N.exit}.
+ * (so it is kept while no supervisor runs); each run has a spawn record {@code runs/NAME.N.spawn} (written before
+ * it starts, given the wrapper's pid by the wrapper) and its wrapper writes {@code runs/NAME.N.exit}. A fresh start
+ * stops what an earlier supervisor left running on the directory; a resume adopts only runs' own wrappers.
  */
 public final class Supervisor {
 
@@ -48,29 +55,40 @@ public final class Supervisor {
      *                     the daemon starts its replacement there
      * @param onStopRequest called once when the control directory asks for a stop or disappears (from the
      *                     housekeeping thread); empty means "stop this supervisor"
+     * @param problems     problems found before it started (how the state it resumes from was found), recorded first
      */
     public record Options(String supervisorId, Optional<SupervisorState> resumeFrom,
                           Optional<Consumer<SupervisorEvent>> listener, Optional<Consumer<Throwable>> onFatal,
-                          Optional<Consumer<String>> onStopRequest) {
+                          Optional<Consumer<String>> onStopRequest, List<String> problems) {
+
+        public Options {
+            problems = List.copyOf(problems);
+        }
 
         public static Options fresh(String supervisorId) {
-            return new Options(supervisorId, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            return new Options(supervisorId, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
         }
 
         public Options withListener(Consumer<SupervisorEvent> value) {
-            return new Options(supervisorId, resumeFrom, Optional.of(value), onFatal, onStopRequest);
+            return new Options(supervisorId, resumeFrom, Optional.of(value), onFatal, onStopRequest, problems);
         }
 
         public Options withResume(SupervisorState previous) {
-            return new Options(supervisorId, Optional.of(previous), listener, onFatal, onStopRequest);
+            return new Options(supervisorId, Optional.of(previous), listener, onFatal, onStopRequest, problems);
         }
 
         public Options withOnFatal(Consumer<Throwable> value) {
-            return new Options(supervisorId, resumeFrom, listener, Optional.of(value), onStopRequest);
+            return new Options(supervisorId, resumeFrom, listener, Optional.of(value), onStopRequest, problems);
         }
 
         public Options withOnStopRequest(Consumer<String> value) {
-            return new Options(supervisorId, resumeFrom, listener, onFatal, Optional.of(value));
+            return new Options(supervisorId, resumeFrom, listener, onFatal, Optional.of(value), problems);
+        }
+
+        public Options withProblem(String value) {
+            List<String> all = new java.util.ArrayList<>(problems);
+            all.add(value);
+            return new Options(supervisorId, resumeFrom, listener, onFatal, onStopRequest, all);
         }
     }
 
@@ -116,16 +134,46 @@ public final class Supervisor {
     }
 
     private void begin() throws IOException {
+        options.problems().forEach(journal::problem);
         journal.begin(options.resumeFrom().isEmpty());
         spawner.start(threads.named("supervisor-spawn"));
         if (options.resumeFrom().isPresent()) {
             SupervisorState previous = options.resumeFrom().get();
-            ResumePlan plan = ResumePlan.of(spec.topologicalOrder(), previous, cookies, liveProcesses(), dir::readExitCode);
+            ResumePlan plan = ResumePlan.of(spec.topologicalOrder(), previous, cookies, liveProcesses(),
+                    ResumePlan.Runs.of(dir));
             threads.onScheduler(() -> lifecycle.resume(previous, plan));
         } else {
+            stopLeftovers();
             threads.onScheduler(lifecycle::startAll);
         }
         housekeeper.start(threads.named("supervisor-housekeeping"), threads::guard);
+    }
+
+    /**
+     * A fresh start stops what an earlier supervisor on the directory left running (its state was replaced or lost),
+     * so that nothing runs unsupervised next to the new services.
+     */
+    private void stopLeftovers() {
+        Map<Long, String> left = liveRuns(dir);
+        if (!left.isEmpty()) {
+            ProcessTree.stopAll(left.entrySet().stream()
+                    .map(h -> new ProcessTree.Tree(h.getKey(), h.getValue(), Signal.TERM, Duration.ofSeconds(5))).toList());
+            Set<String> runs = new TreeSet<>(left.values());
+            journal.problem("stopped " + runs.size() + " run(s) of an earlier supervisor on this directory that still"
+                    + " ran without one (" + left.size() + " process(es), cookies " + String.join(", ", runs) + ")");
+        }
+    }
+
+    /** Live processes started for runs on {@code dir} ({@code SELFTEST_CONTROL_DIR}), with their cookies. */
+    static Map<Long, String> liveRuns(ControlDirectory dir) {
+        String path = dir.path().toString();
+        Map<Long, String> runs = new LinkedHashMap<>();
+        ProcessTree.cookieHolders(c -> c.indexOf('.') > 0).forEach((pid, cookie) -> {
+            if (ProcessTree.environmentValue(pid, Spawner.CONTROL_DIR_VARIABLE).map(path::equals).orElse(false)) {
+                runs.put(pid, cookie);
+            }
+        });
+        return runs;
     }
 
     /** Every live process of every service, from one {@code /proc} pass, whatever run wrote or did not write state. */

@@ -68,7 +68,8 @@ public final class SupervisorDaemon {
         }
     }
 
-    static int run(ControlDirectory dir, boolean resume) throws Exception {
+    static int run(ControlDirectory dir, boolean resumeAsked) throws Exception {
+        boolean resume = resumeAsked;
         if (!Files.isRegularFile(dir.file(ControlDirectory.SPEC))) {
             System.err.println("no " + ControlDirectory.SPEC + " in " + dir + ": start the supervisor through SupervisorClient.launch");
             return EXIT_USAGE;
@@ -88,13 +89,27 @@ public final class SupervisorDaemon {
             return EXIT_LOCKED;
         }
         SupervisorSpec spec = dir.readJson(ControlDirectory.SPEC, SupervisorSpec.class).orElseThrow();
-        Optional<SupervisorState> previous = dir.readJson(ControlDirectory.STATE, SupervisorState.class);
+        Optional<SupervisorState> previous;
+        Optional<String> lostState = Optional.empty();
+        try {
+            previous = dir.readJson(ControlDirectory.STATE, SupervisorState.class);
+        } catch (IOException | RuntimeException e) {
+            // torn or garbage: take over what the other records and /proc tell, never leave the services alone
+            Optional<String> liveId = liveSupervisorId(dir);
+            long predecessor = readOwner(dir).map(Owner::pid).orElse(0L);
+            previous = Optional.of(Journal.rebuild(dir, spec, liveId.orElseGet(SupervisorDaemon::newId), predecessor));
+            resume = true;
+            lostState = Optional.of(ControlDirectory.STATE + " was unreadable (" + firstLine(e) + "): took over from "
+                    + ControlDirectory.EVENTS + ", the run records in " + ControlDirectory.RUNS + "/ and "
+                    + (liveId.isPresent() ? "the live processes of supervisor " + liveId.get() : "no live process")
+                    + "; a run not found alive had its exit recorded and its restart policy applied");
+            System.err.println(Instant.now() + " " + lostState.get());
+        }
         if (!resume && previous.isPresent() && previous.get().phase() != SupervisorState.Phase.STOPPED) {
             System.err.println(dir + " holds the state of a supervisor that did not stop: start with --resume to take over its services");
             return EXIT_USAGE;
         }
-        String id = resume && previous.isPresent() ? previous.get().supervisorId()
-                : UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String id = resume && previous.isPresent() ? previous.get().supervisorId() : newId();
         long pid = ProcessHandle.current().pid();
         List<String> command = ownCommandLine();
         dir.writeJson(ControlDirectory.OWNER, new Owner(pid, ProcessTree.startTicks(pid), Instant.now(), command, resume));
@@ -106,6 +121,9 @@ public final class SupervisorDaemon {
         }
 
         Supervisor.Options options = Supervisor.Options.fresh(id);
+        if (lostState.isPresent()) {
+            options = options.withProblem(lostState.get());
+        }
         if (resume && previous.isPresent()) {
             options = options.withResume(previous.get());
         }
@@ -126,6 +144,33 @@ public final class SupervisorDaemon {
         }
         lock.get().close();
         return 0;
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    private static Optional<Owner> readOwner(ControlDirectory dir) {
+        try {
+            return dir.readJson(ControlDirectory.OWNER, Owner.class);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /**
+     * The id of the supervisor whose services still run on {@code dir}: the cookie prefix of a live process started
+     * for this control directory ({@code SELFTEST_CONTROL_DIR}), so that the services of another directory are never
+     * taken for its own.
+     */
+    private static Optional<String> liveSupervisorId(ControlDirectory dir) {
+        return Supervisor.liveRuns(dir).values().stream().map(c -> c.substring(0, c.indexOf('.'))).findFirst();
     }
 
     /** Whether {@code owner.json} names a live process other than this one (same pid and start time). */

@@ -119,4 +119,43 @@ class JournalTest {
                     .extracting(SupervisorState::phase).isEqualTo(SupervisorState.Phase.STOPPING);
         }
     }
+
+    @Test
+    void aLostStateIsRebuiltFromTheEventsSinceTheLastFreshStartAndTheRunRecords() throws Exception {
+        ControlDirectory dir = dir();
+        ServiceSpec api = ServiceSpec.shell("api", "sleep 60").build();
+        ServiceSpec db = ServiceSpec.shell("db", "sleep 60").build();
+        ServiceSpec once = ServiceSpec.shell("once", "true").build();
+        ServiceSpec bad = ServiceSpec.shell("bad", "exit 1").build();
+        ServiceStatus api1 = status("api", ServiceState.READY);
+        try (Journal j = journal(dir, e -> { })) {
+            j.event(SupervisorEvent.Type.SUPERVISOR_STARTED, "an earlier supervisor");
+            j.event(status("db", ServiceState.FAILED), SupervisorEvent.Type.GAVE_UP, null, null, null, "of another supervisor");
+            j.event(SupervisorEvent.Type.SUPERVISOR_STARTED, "this one");
+            j.event(api1, SupervisorEvent.Type.EXITED, null, 1, null, "exit 1");
+            j.event(api1, SupervisorEvent.Type.RESTARTING, null, null, 100L, "in 100 ms");
+            j.event(status("once", ServiceState.RUNNING), SupervisorEvent.Type.EXITED, null, 0, null, "exit 0");
+            j.event(status("bad", ServiceState.FAILED), SupervisorEvent.Type.GAVE_UP, null, null, null, "limit");
+            j.flushEvents(Duration.ofSeconds(5));
+        }
+        Files.writeString(dir.file(ControlDirectory.EVENTS), "{\"torn\n", java.nio.file.StandardOpenOption.APPEND);
+        dir.recordSpawn("api", 3); // spawned after the last event
+
+        SupervisorState rebuilt = Journal.rebuild(dir, SupervisorSpec.of(List.of(api, db, once, bad)), "sup", 7);
+
+        assertThat(rebuilt.supervisorId()).isEqualTo("sup");
+        assertThat(rebuilt.pid()).isEqualTo(7);
+        assertThat(rebuilt.service("api").orElseThrow()).satisfies(s -> {
+            assertThat(s.state()).as("run 3 started after the last event").isEqualTo(ServiceState.STARTING);
+            assertThat(s.run()).isEqualTo(3);
+            assertThat(s.restarts()).isEqualTo(1);
+            assertThat(s.cookie()).contains("sup.api.3");
+            assertThat(s.lastExit()).get().extracting(ExitInfo::code).isEqualTo(1);
+        });
+        assertThat(rebuilt.service("db").orElseThrow().state()).as("the earlier supervisor's end is not this one's")
+                .isEqualTo(ServiceState.WAITING);
+        assertThat(rebuilt.service("once").orElseThrow().state()).isEqualTo(ServiceState.EXITED);
+        assertThat(rebuilt.service("bad").orElseThrow().state()).isEqualTo(ServiceState.FAILED);
+        assertThat(rebuilt.service("bad").orElseThrow().message()).contains("limit");
+    }
 }

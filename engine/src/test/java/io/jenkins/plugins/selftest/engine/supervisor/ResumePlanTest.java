@@ -17,7 +17,8 @@ class ResumePlanTest {
     private static final ServiceSpec DB = ServiceSpec.shell("db", "sleep 60").build();
 
     private static ServiceStatus recorded(String name, ServiceState state, int run, Optional<Long> pid) {
-        return new ServiceStatus(name, state, run, pid, Optional.of(777L), Optional.of(COOKIES.of(name, run)), 1,
+        // the start time the predecessor read of its wrapper: what leader() gives that pid
+        return new ServiceStatus(name, state, run, pid, pid.map(p -> p * 10), Optional.of(COOKIES.of(name, run)), 1,
                 List.of(T0), 1, Optional.of(T0), Optional.empty(), Optional.empty(), Optional.empty(), 0);
     }
 
@@ -35,8 +36,30 @@ class ResumePlanTest {
 
     private static ResumePlan plan(SupervisorState previous, List<ResumePlan.LiveProcess> live,
                                    Map<String, Integer> exitFiles, ServiceSpec... services) {
-        return ResumePlan.of(List.of(services), previous, COOKIES, live,
-                (service, run) -> Optional.ofNullable(exitFiles.get(service + "." + run)));
+        return plan(previous, live, exitFiles, Map.of(), services);
+    }
+
+    /** @param spawnRecords "service.run" to the wrapper pid in its spawn record (0: written, no pid yet) */
+    private static ResumePlan plan(SupervisorState previous, List<ResumePlan.LiveProcess> live,
+                                   Map<String, Integer> exitFiles, Map<String, Long> spawnRecords, ServiceSpec... services) {
+        return ResumePlan.of(List.of(services), previous, COOKIES, live, new ResumePlan.Runs() {
+            @Override
+            public Optional<Integer> exitCode(String service, int run) {
+                return Optional.ofNullable(exitFiles.get(service + "." + run));
+            }
+
+            @Override
+            public int lastRecorded(String service) {
+                return java.util.stream.Stream.concat(exitFiles.keySet().stream(), spawnRecords.keySet().stream())
+                        .filter(k -> k.startsWith(service + ".")).mapToInt(k -> Integer.parseInt(k.substring(service.length() + 1)))
+                        .max().orElse(0);
+            }
+
+            @Override
+            public Optional<Long> wrapperPid(String service, int run) {
+                return Optional.ofNullable(spawnRecords.get(service + "." + run)).filter(pid -> pid != 0);
+            }
+        });
     }
 
     @Test
@@ -57,7 +80,8 @@ class ResumePlanTest {
         ServiceStatus api = recorded("api", ServiceState.BACKOFF, 2, Optional.empty());
         ResumePlan.LiveProcess newer = leader(300, "api", 3);
 
-        ResumePlan p = plan(previous(api), List.of(leader(100, "api", 1), newer, child(301, "api", 3)), Map.of(), API);
+        ResumePlan p = plan(previous(api), List.of(leader(100, "api", 1), newer, child(301, "api", 3)), Map.of(),
+                Map.of("api.3", 300L), API);
 
         assertThat(p.steps()).containsExactly(new ResumePlan.Adopt(api, newer, 3));
         assertThat(p.strays()).containsExactly(COOKIES.of("api", 1));
@@ -123,5 +147,59 @@ class ResumePlanTest {
 
         assertThat(p.steps()).containsExactly(new ResumePlan.Start("db"), new ResumePlan.Adopt(api, wrapper, 1));
         assertThat(p.steps().get(0).previous()).isEmpty();
+    }
+
+    @Test
+    void aSetsidGrandchildThatLeadsItsOwnGroupIsNotAdoptedWhenTheWrapperIsGone() {
+        // sh -c 'setsid sleep 300 & exit 1': the wrapper (pid 100) wrote exit 1, the sleep leads its own group
+        ServiceStatus api = recorded("api", ServiceState.READY, 1, Optional.of(100L));
+
+        ResumePlan p = plan(previous(api), List.of(leader(150, "api", 1)), Map.of("api.1", 1), Map.of("api.1", 100L), API);
+
+        assertThat(p.steps()).containsExactly(new ResumePlan.RecordExit(api, 1, Optional.of(1)));
+        assertThat(p.strays()).containsExactly(COOKIES.of("api", 1));
+    }
+
+    @Test
+    void aProcessThatReusedTheWrappersPidWithAnotherStartTimeIsNotAdopted() {
+        ServiceStatus api = recorded("api", ServiceState.READY, 2, Optional.of(100L));
+        ResumePlan.LiveProcess reused = new ResumePlan.LiveProcess(100, COOKIES.of("api", 2), true, Optional.of(5L),
+                Optional.of(T0));
+
+        ResumePlan p = plan(previous(api), List.of(reused), Map.of(), API);
+
+        assertThat(p.steps()).containsExactly(new ResumePlan.RecordExit(api, 2, Optional.empty()));
+    }
+
+    @Test
+    void aRunSpawnedAfterTheLastStateWriteThatEndedRecordsItsOwnExitNotTheRecordedRunsAgain() {
+        // the predecessor recorded the exit of run 2 (BACKOFF), spawned run 3 (spawn record), and died; run 3 exited
+        ServiceStatus api = recorded("api", ServiceState.BACKOFF, 2, Optional.empty());
+
+        ResumePlan p = plan(previous(api), List.of(), Map.of("api.3", 1), Map.of("api.3", 300L), API);
+
+        assertThat(p.steps()).containsExactly(new ResumePlan.RecordExit(api, 3, Optional.of(1)));
+    }
+
+    @Test
+    void aRunSpawnedAfterTheRecordedRunEndedUnrecordedCountsBothExits() {
+        // the state still shows run 2 live; it exited 1, run 3 was spawned and lives as pid 300
+        ServiceStatus api = recorded("api", ServiceState.READY, 2, Optional.of(200L));
+        ResumePlan.LiveProcess run3 = leader(300, "api", 3);
+
+        ResumePlan p = plan(previous(api), List.of(run3), Map.of("api.2", 1), Map.of("api.2", 200L, "api.3", 300L), API);
+
+        assertThat(p.steps()).containsExactly(new ResumePlan.Adopt(api, run3, 3,
+                Optional.of(new ResumePlan.Unrecorded(2, Optional.of(1)))));
+    }
+
+    @Test
+    void aSpawnRecordWithoutAPidStillTakesItsRunNumber() {
+        // the predecessor died right after writing the spawn record of run 3: nothing of run 3 ever ran
+        ServiceStatus api = recorded("api", ServiceState.BACKOFF, 2, Optional.empty());
+
+        ResumePlan p = plan(previous(api), List.of(), Map.of(), Map.of("api.3", 0L), API);
+
+        assertThat(p.steps()).containsExactly(new ResumePlan.RecordExit(api, 3, Optional.empty()));
     }
 }

@@ -73,7 +73,7 @@ class SpawnerTest {
         LaunchSpec launch = Spawner.launchSpec(dir, new Spawner.Request(api, 3, "sup.api.3"));
 
         assertThat(launch.command()).containsExactly("/bin/sh", "-c", Spawner.WRAPPER, "selftest-wrapper",
-                dir.exitFile("api", 3).toString(), "java", "-jar", "app.jar");
+                dir.exitFile("api", 3).toString(), dir.spawnFile("api", 3).toString(), "java", "-jar", "app.jar");
         assertThat(launch.environment()).isEqualTo(Map.of("PORT", "8080", "SELFTEST_SERVICE", "api", "SELFTEST_RUN", "3",
                 "SELFTEST_CONTROL_DIR", dir.path().toString()));
         assertThat(launch.cookie()).contains("sup.api.3");
