@@ -145,7 +145,7 @@ public final class SupervisorCalls {
             for (int i = 0; i < services.length; i++) {
                 logs.add(completeLines(client.readLog(services[i], offsets[i], maxBytes), offsets[i]));
             }
-            Optional<SupervisorState> state = client.state();
+            Optional<SupervisorState> state = client.readableState();
             long age = client.heartbeatAge().map(Duration::toMillis).orElse(-1L);
             return new PollResult(state, logs, client.isStale(), age);
         }

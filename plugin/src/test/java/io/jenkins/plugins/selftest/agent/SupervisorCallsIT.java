@@ -94,6 +94,34 @@ class SupervisorCallsIT {
         assertThat(Files.readString(dir.toPath().resolve("logs/ticker.log"))).contains("tick 1\n");
     }
 
+    /**
+     * Issue #10, item 9, the step's side: a corrupt {@code state.json} under a dead supervisor must not make every
+     * poll fail (the step would never see the stale heartbeat and never start the replacement that rebuilds the state).
+     */
+    @Test
+    void aCorruptStateUnderADeadSupervisorStillPollsAsStaleAndTheReplacementAdoptsTheService() throws Exception {
+        SupervisorSpec spec = SupervisorSpec.of(
+                ServiceSpec.shell("ticker", "while true; do echo tick; sleep 0.1; done").build());
+        new SupervisorCalls.Launch(spec, jar, null, Map.of()).invoke(dir, null);
+        PollResult ready = pollUntil(new long[] {0}, r -> r.state().flatMap(s -> s.service("ticker"))
+                .map(st -> st.state() == ServiceState.READY).orElse(false));
+        ServiceStatus before = ready.state().orElseThrow().service("ticker").orElseThrow();
+        cookies.add(before.cookie().orElseThrow());
+        long daemon = ready.state().orElseThrow().pid();
+        ProcessTree.send(daemon, io.jenkins.plugins.selftest.engine.process.Signal.KILL);
+        Files.writeString(dir.toPath().resolve("state.json"), "{\"services\": [{\"name\": \"tick");
+
+        PollResult stale = pollUntil(new long[] {0}, PollResult::stale, Duration.ofSeconds(40));
+        assertThat(stale.state()).as("an unreadable state is no state").isEmpty();
+        assertThat(stale.lines(0)).contains("tick");
+
+        assertThat(new SupervisorCalls.Resume(jar, Map.of()).invoke(dir, null)).as("started the replacement").isTrue();
+        PollResult resumed = pollUntil(new long[] {0}, r -> !r.stale() && r.state().map(s -> s.pid() != daemon
+                && s.service("ticker").map(st -> st.state() == ServiceState.READY).orElse(false)).orElse(false));
+        assertThat(resumed.state().orElseThrow().service("ticker").orElseThrow().pid())
+                .as("adopted from the rebuilt state").isEqualTo(before.pid());
+    }
+
     @Test
     void launchCreatesAMissingWorkspaceAsShDoes() throws Exception {
         // the first step of a new job: Jenkins has not made the workspace yet (pollUntil reads the service "ticker")

@@ -114,9 +114,22 @@ public final class SupervisorClient {
         return dir;
     }
 
-    /** The last state the daemon wrote; empty before its first write. */
+    /** The last state the daemon wrote; empty before its first write. @throws IOException when it is unreadable */
     public Optional<SupervisorState> state() throws IOException {
         return dir.readJson(ControlDirectory.STATE, SupervisorState.class);
+    }
+
+    /**
+     * {@link #state()}, or empty when the file cannot be read or parsed: what a poller needs, because a corrupt state
+     * under a dead daemon must still let the heartbeat decide, so that the replacement (which rebuilds the state from
+     * {@code events.jsonl} and the run records) is started.
+     */
+    public Optional<SupervisorState> readableState() {
+        try {
+            return state();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Who runs the directory (or ran it last). */
@@ -188,7 +201,7 @@ public final class SupervisorClient {
      * a state exists) and it has not stopped on purpose.
      */
     public boolean isStale(Duration staleAfter) throws IOException {
-        Optional<SupervisorState> st = state();
+        Optional<SupervisorState> st = readableState();
         if (st.isPresent() && st.get().phase() == SupervisorState.Phase.STOPPED) {
             return false;
         }
