@@ -2,9 +2,12 @@ package io.jenkins.plugins.selftest.realjenkins;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -85,5 +88,42 @@ class SupervisedServiceIT {
         assertThat(ProcessHandle.of(b.servicePid())).as("the service, adopted, not restarted").isPresent();
 
         b.releaseAndExpectCleanSuccess();
+    }
+
+    /**
+     * Issue #10, item 2: a {@code withCredentials} secret reaches the service, but no file beside the workspace holds
+     * it while the block runs, and the control directory is gone when the block has ended. ({@code set +x}: the
+     * shell's own trace of the check would write the expanded secret into durable-task's log file.)
+     */
+    @Test
+    void aCredentialReachesTheServiceButNoFileAndTheControlDirectoryIsRemoved(RealJenkins j) throws Exception {
+        String secret = "s3cr3t-" + Long.toHexString(System.nanoTime());
+        j.groovy("""
+                import com.cloudbees.plugins.credentials.CredentialsScope
+                import com.cloudbees.plugins.credentials.SystemCredentialsProvider
+                import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl
+                import hudson.util.Secret
+                def store = SystemCredentialsProvider.getInstance()
+                store.getCredentials().removeIf { it.id == 'api-token' }
+                store.getCredentials().add(new StringCredentialsImpl(CredentialsScope.GLOBAL, 'api-token', 'test',
+                        Secret.fromString('%s')))
+                store.save()
+                """.formatted(secret));
+        String log = j.runToSuccess("credentials", """
+                node {
+                  withCredentials([string(credentialsId: 'api-token', variable: 'API_TOKEN')]) {
+                    supervisedService(name: 'svc', command: 'test -n "$API_TOKEN" && echo "token length ${#API_TOKEN}"; while true; do sleep 0.2; done',
+                                      ready: [log: 'token length', timeout: '30s']) {
+                      sh 'set +x; ls -d "$WORKSPACE@tmp"/supervised-* && if grep -rlF "$API_TOKEN" "$WORKSPACE@tmp"; then echo SECRET ON DISK; exit 1; fi; echo no file holds the secret'
+                    }
+                  }
+                }
+                """, Duration.ofMinutes(3));
+        assertThat(log).contains("token length " + secret.length(), "no file holds the secret").doesNotContain(secret);
+        Path tmp = j.home().resolve("workspace/credentials@tmp");
+        try (Stream<Path> left = Files.exists(tmp) ? Files.list(tmp) : Stream.empty()) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("control directories left in " + tmp)
+                    .noneMatch(n -> n.startsWith("supervised-"));
+        }
     }
 }
