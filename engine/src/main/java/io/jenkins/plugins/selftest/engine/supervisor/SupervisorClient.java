@@ -280,7 +280,7 @@ public final class SupervisorClient {
     public boolean awaitStopped(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         do {
-            Optional<SupervisorState> st = state();
+            Optional<SupervisorState> st = readableState();
             if (st.isPresent() && st.get().phase() == SupervisorState.Phase.STOPPED && !dir.locked()) {
                 return true;
             }
