@@ -2,6 +2,8 @@ package io.jenkins.plugins.selftest.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,6 +134,45 @@ class CleanupCommandIT {
             }
         } finally {
             cli.destroyForcibly();
+        }
+    }
+
+    @Test
+    void cleanupStopsTheLocalShardTreesOfARunKilledWithSigkillAndLeavesALiveRunsAlone(@TempDir Path tmp) throws Exception {
+        assertThat(JAR).exists();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String live = "it-live-local-" + suffix;
+        String dead = "it-dead-local-" + suffix;
+        String slowShard = "echo $$ > \"$SELFTEST_REPORTS_DIR/../pid\"; sleep 600";
+        Process liveCli = start(Cli.workspace(tmp.resolve("live"), 1), tmp.resolve("live.log"), "run", "--shards", "1",
+                "--framework", "custom", "--command", slowShard, "--run-id", live, "--report-dir", tmp.resolve("live-report").toString());
+        Process deadCli = start(Cli.workspace(tmp.resolve("dead"), 1), tmp.resolve("dead.log"), "run", "--shards", "1",
+                "--framework", "custom", "--command", slowShard, "--run-id", dead, "--report-dir", tmp.resolve("dead-report").toString());
+        Path livePid = tmp.resolve("live-report/shards/shard-0/pid");
+        Path deadPid = tmp.resolve("dead-report/shards/shard-0/pid");
+        try {
+            Cli.waitUntil(Duration.ofSeconds(90), () -> Files.exists(livePid) && Files.exists(deadPid)
+                    && !Files.readString(livePid).isBlank() && !Files.readString(deadPid).isBlank());
+            long liveShard = Long.parseLong(Files.readString(livePid).strip());
+            long deadShard = Long.parseLong(Files.readString(deadPid).strip());
+            deadCli.destroyForcibly(); // SIGKILL: no shutdown hook stops its shard, which has no timeout of its own
+            deadCli.waitFor(10, TimeUnit.SECONDS);
+            Thread.sleep(500);
+            assertThat(ProcessTree.isRunning(deadShard)).as("orphaned by the kill").isTrue();
+
+            Cli.Result r = Cli.run("cleanup", "--retries", "0");
+
+            assertThat(r.out()).contains("stopped local shard tree " + dead + "/shard-0 (its run's owner is gone)")
+                    .doesNotContain(live + "/shard-");
+            Cli.waitUntil(Duration.ofSeconds(10), () -> !ProcessTree.isRunning(deadShard));
+            assertThat(ProcessTree.cookieHolders(c -> c.startsWith(dead + "/"))).as("nothing of the dead run").isEmpty();
+            assertThat(ProcessTree.isRunning(liveShard)).as("the live run's shard").isTrue();
+            assertThat(liveCli.isAlive()).as("the live run goes on").isTrue();
+        } finally {
+            liveCli.destroyForcibly();
+            deadCli.destroyForcibly();
+            SelfTestRun.stopLocalShards(live, Duration.ofSeconds(1));
+            SelfTestRun.stopLocalShards(dead, Duration.ofSeconds(1));
         }
     }
 }

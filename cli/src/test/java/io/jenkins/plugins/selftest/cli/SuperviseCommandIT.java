@@ -107,6 +107,61 @@ class SuperviseCommandIT {
         }
     }
 
+    @Test
+    void startingAgainAfterTheCliWasKilledWithSigkillStopsTheOrphanSoExactlyOneServiceHoldsThePort() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path holders = tmp.resolve("holders.txt");
+        Path spec = tmp.resolve("web.yaml");
+        // each process that binds the port appends its pid; one that cannot bind it exits 1
+        Files.writeString(spec, """
+                services:
+                  - name: web
+                    command: "exec python3 -c 'import os,socket,time; s=socket.socket(); s.bind((\\"127.0.0.1\\", %d)); s.listen(); open(\\"%s\\", \\"a\\").write(str(os.getpid()) + \\"\\\\n\\"); time.sleep(600)'"
+                    ready: {port: %d, host: 127.0.0.1}
+                """.formatted(port, holders, port));
+        Path ctl = tmp.resolve("ctl");
+        List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), SelftestCommand.class.getName(), "supervise", spec.toString(),
+                "--dir", ctl.toString());
+        Process first = Cli.fromATerminal(argv).redirectErrorStream(true).redirectOutput(tmp.resolve("first.txt").toFile()).start();
+        Process second = null;
+        try {
+            await(() -> Files.exists(holders) && Files.readString(tmp.resolve("first.txt")).contains("web              READY"));
+            long orphan = Long.parseLong(Files.readString(holders).strip());
+            first.destroyForcibly(); // SIGKILL of the CLI, and with it of the supervisor it runs in-process
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(ProcessTree.isRunning(orphan)).as("the service outlives the killed CLI").isTrue();
+
+            second = Cli.fromATerminal(argv).redirectErrorStream(true).redirectOutput(tmp.resolve("second.txt").toFile()).start();
+            await(() -> Files.readString(tmp.resolve("second.txt")).contains("web              READY"));
+
+            List<Long> bound = Files.readAllLines(holders).stream().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
+            assertThat(ProcessTree.isRunning(orphan)).as("the orphan of the killed CLI").isFalse();
+            assertThat(bound).as("processes that bound the port: the orphan, then the new service").hasSize(2);
+            assertThat(ProcessTree.isRunning(bound.get(1))).isTrue();
+            SupervisorState state = SupervisorClient.open(ctl).state().orElseThrow();
+            assertThat(state.services()).singleElement().satisfies(s -> assertThat(s.restarts()).isZero());
+            await(() -> SupervisorClient.open(ctl).state().orElseThrow().problems().stream()
+                    .anyMatch(m -> m.startsWith("stopped 1 run(s) of an earlier supervisor on this directory")));
+            String prefix = state.supervisorId() + ".";
+            assertThat(ProcessTree.cookieHolders(c -> c.indexOf('.') > 0 && !c.startsWith(prefix)).keySet().stream()
+                    .filter(pid -> ProcessTree.environmentValue(pid, "SELFTEST_CONTROL_DIR").map(ctl.toString()::equals).orElse(false)))
+                    .as("processes of the killed CLI's supervisor still running for the directory").isEmpty();
+        } finally {
+            first.destroyForcibly();
+            if (second != null) {
+                new ProcessBuilder("kill", "-INT", Long.toString(second.pid())).start().waitFor();
+                second.waitFor(30, TimeUnit.SECONDS);
+                second.destroyForcibly();
+            }
+            (Files.exists(holders) ? Files.readAllLines(holders) : List.<String>of()).stream().filter(l -> !l.isBlank())
+                    .map(Long::parseLong).forEach(pid -> ProcessTree.stop(pid, null, io.jenkins.plugins.selftest.engine.process.Signal.KILL, Duration.ZERO));
+        }
+    }
+
     private static boolean contains(Path file, String text) {
         try {
             return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(text);

@@ -26,6 +26,11 @@ public record RunOwner(String host, long pid, long startTicks) {
     public static final String PID_LABEL = "selftest.owner.pid";
     /** Label with the owner's start time in clock ticks since boot. */
     public static final String START_LABEL = "selftest.owner.start";
+    /**
+     * Environment variable of a local shard's processes that names the run's owner ({@link #environmentValue()}), so
+     * that {@code selftest cleanup} can stop the shard trees of runs that are over, as it removes their containers.
+     */
+    public static final String ENVIRONMENT_VARIABLE = "SELFTEST_RUN_OWNER";
 
     /** Whether a run's owner still runs. */
     public enum Liveness {
@@ -50,6 +55,22 @@ public record RunOwner(String host, long pid, long startTicks) {
         labels.put(PID_LABEL, Long.toString(pid));
         labels.put(START_LABEL, Long.toString(startTicks));
         return labels;
+    }
+
+    /** This owner as the value of {@link #ENVIRONMENT_VARIABLE}: {@code PID:START@HOST}. */
+    public String environmentValue() {
+        return pid + ":" + startTicks + "@" + host;
+    }
+
+    /** The owner in a value of {@link #ENVIRONMENT_VARIABLE}; empty when it is garbled. */
+    public static Optional<RunOwner> ofEnvironmentValue(String value) {
+        int colon = value.indexOf(':');
+        int at = value.indexOf('@');
+        if (colon < 0 || at < colon) {
+            return Optional.empty();
+        }
+        return of(Map.of(HOST_LABEL, value.substring(at + 1), PID_LABEL, value.substring(0, colon),
+                START_LABEL, value.substring(colon + 1, at)));
     }
 
     /** The owner recorded in a container's labels; empty when they hold none (or garbled ones). */

@@ -2,6 +2,7 @@ package io.jenkins.plugins.selftest.engine.run;
 
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.Reaper;
+import io.jenkins.plugins.selftest.engine.container.RunOwner;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
 import io.jenkins.plugins.selftest.engine.process.LiveProcesses;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
@@ -254,6 +255,26 @@ final class RunControl {
         Map<Long, String> holders = ProcessTree.cookieHolders(c -> c.startsWith(runId + "/shard-"));
         holders.forEach((pid, cookie) -> ProcessTree.stop(pid, cookie, Signal.TERM, grace));
         return holders.size();
+    }
+
+    /**
+     * Stops (TERM, then KILL after {@code grace}) the local shard trees on this machine whose run's owner
+     * ({@link RunOwner#ENVIRONMENT_VARIABLE}) is gone: runs whose CLI or agent JVM was killed. Trees of live runs,
+     * of another host's owner and those that name no owner (an older version's) are left alone. With {@code runId},
+     * only that run's. Returns the cookies of the trees stopped.
+     */
+    static List<String> stopOrphanedLocalShards(Optional<String> runId, Duration grace) {
+        Map<String, Long> orphaned = new java.util.TreeMap<>();
+        java.util.function.Predicate<String> shards = c -> runId.map(r -> c.startsWith(r + "/shard-")).orElse(c.contains("/shard-"));
+        ProcessTree.cookieHolders(shards).forEach((pid, cookie) -> {
+            if (ProcessTree.environmentValue(pid, RunOwner.ENVIRONMENT_VARIABLE).flatMap(RunOwner::ofEnvironmentValue)
+                    .map(owner -> owner.liveness() == RunOwner.Liveness.GONE).orElse(false)) {
+                orphaned.putIfAbsent(cookie, pid);
+            }
+        });
+        ProcessTree.stopAll(orphaned.entrySet().stream()
+                .map(e -> new ProcessTree.Tree(e.getValue(), e.getKey(), Signal.TERM, grace)).toList());
+        return List.copyOf(orphaned.keySet());
     }
 
     private Thread startDaemon(Runnable r) {

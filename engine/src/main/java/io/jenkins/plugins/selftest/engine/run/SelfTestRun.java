@@ -288,4 +288,13 @@ public final class SelfTestRun {
     public static int stopLocalShards(String runId, Duration grace) {
         return RunControl.stopLocalShards(runId, grace);
     }
+
+    /**
+     * Stops (TERM, then KILL after {@code grace}) the local shard trees on this machine of runs whose owner is gone
+     * (its CLI or agent JVM was killed), of every run or only of {@code runId}; live runs' shards are left alone.
+     * Returns the cookies of the trees stopped.
+     */
+    public static List<String> stopOrphanedLocalShards(Optional<String> runId, Duration grace) {
+        return RunControl.stopOrphanedLocalShards(runId, grace);
+    }
 }

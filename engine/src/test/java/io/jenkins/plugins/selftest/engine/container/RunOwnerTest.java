@@ -42,4 +42,15 @@ class RunOwnerTest {
         assertThat(RunOwner.liveness(Map.of(RunOwner.HOST_LABEL, me.host(), RunOwner.PID_LABEL, "x",
                 RunOwner.START_LABEL, "1"))).isEqualTo(RunOwner.Liveness.UNKNOWN);
     }
+
+    @Test
+    void theEnvironmentValueOfAShardReadsBackAndAGarbledOneNamesNoOwner() {
+        RunOwner me = RunOwner.current().orElseThrow();
+
+        assertThat(RunOwner.ofEnvironmentValue(me.environmentValue())).contains(me);
+        assertThat(RunOwner.ofEnvironmentValue("12:34@host.example")).contains(new RunOwner("host.example", 12, 34));
+        assertThat(RunOwner.ofEnvironmentValue("")).isEmpty();
+        assertThat(RunOwner.ofEnvironmentValue("12@34:host")).isEmpty();
+        assertThat(RunOwner.ofEnvironmentValue("x:34@host")).isEmpty();
+    }
 }
