@@ -19,9 +19,12 @@ import java.util.Optional;
  * @param cookie        value of {@link ProcessLauncher#COOKIE_VARIABLE}; empty means a fresh random one
  * @param newSession    start the process as leader of a new session and process group, so that the whole group
  *                      can be signalled at once
+ * @param ownCgroup     start the process in a cgroup of its own where {@link Cgroups#mode()} allows it, so that a
+ *                      stop reaches even what left the group and dropped the cookie (services and local shards)
  */
 public record LaunchSpec(List<String> command, Optional<Path> workingDir, Map<String, String> environment,
-                         boolean inheritEnvironment, Output output, Optional<String> cookie, boolean newSession) {
+                         boolean inheritEnvironment, Output output, Optional<String> cookie, boolean newSession,
+                         boolean ownCgroup) {
 
     public LaunchSpec {
         command = List.copyOf(command);
@@ -83,6 +86,7 @@ public record LaunchSpec(List<String> command, Optional<Path> workingDir, Map<St
         private Output output = Output.pipe();
         private String cookie;
         private boolean newSession = true;
+        private boolean ownCgroup;
 
         private Builder(List<String> command) {
             this.command = List.copyOf(command);
@@ -123,9 +127,15 @@ public record LaunchSpec(List<String> command, Optional<Path> workingDir, Map<St
             return this;
         }
 
+        /** Its own cgroup where the machine allows it (see {@link Cgroups}); off by default. */
+        public Builder ownCgroup(boolean value) {
+            this.ownCgroup = value;
+            return this;
+        }
+
         public LaunchSpec build() {
             return new LaunchSpec(command, Optional.ofNullable(workingDir), environment, inheritEnvironment, output,
-                    Optional.ofNullable(cookie), newSession);
+                    Optional.ofNullable(cookie), newSession, ownCgroup);
         }
     }
 }

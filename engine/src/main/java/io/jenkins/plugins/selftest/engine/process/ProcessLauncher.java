@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -41,7 +42,9 @@ public final class ProcessLauncher {
             // we get is the pid of the command itself, which is also its session and process group id.
             argv.add(SETSID);
         }
-        argv.addAll(spec.command());
+        // the process joins its cgroup itself before exec, so nothing it forks is ever outside
+        Optional<Path> cgroup = spec.ownCgroup() ? Cgroups.create(cookie) : Optional.empty();
+        argv.addAll(cgroup.map(c -> Cgroups.joining(c, spec.command())).orElse(spec.command()));
         ProcessBuilder pb = new ProcessBuilder(argv);
         if (!spec.inheritEnvironment()) {
             pb.environment().clear();
@@ -70,8 +73,12 @@ public final class ProcessLauncher {
             pb.redirectOutput(Redirect.PIPE);
         }
         try {
-            return new LaunchedProcess(pb.start(), cookie);
+            Process process = pb.start();
+            // a tree that ends by itself leaves an empty cgroup behind: remove it (a populated one is the stop's)
+            cgroup.ifPresent(c -> process.onExit().thenRun(() -> Cgroups.remove(c)));
+            return new LaunchedProcess(process, cookie);
         } catch (IOException e) {
+            cgroup.ifPresent(Cgroups::remove);
             throw new IOException("cannot start '" + String.join(" ", spec.command()) + "'"
                     + spec.workingDir().map(d -> " in " + d).orElse("") + ": " + e.getMessage(), e);
         }

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Finds and stops whole process trees on Linux through {@code /proc}: the process group of the root, its
  * descendants, and every process that carries the tree's cookie variable, so double-forked daemons that left the
- * group and were re-parented to init are found too.
+ * group and were re-parented to init are found too; and, where the tree was started in its own cgroup
+ * ({@link Cgroups}), every process in it, which is then killed as a whole ({@code cgroup.kill}) and removed.
  *
  * <p>Stateless and thread-safe.
  */
@@ -23,6 +24,8 @@ public final class ProcessTree {
 
     private static final Path PROC = Path.of("/proc");
     private static final Duration POLL = Duration.ofMillis(10);
+    /** How long a stop waits for a killed cgroup to empty before it leaves it (the kernel reaps within ms). */
+    private static final Duration CGROUP_WAIT = Duration.ofSeconds(5);
 
     private ProcessTree() {
     }
@@ -47,14 +50,17 @@ public final class ProcessTree {
      * @param cookie the tree's cookie, or null to go by group and descendants only
      */
     public static StopResult stop(long pid, String cookie, Signal signal, Duration grace) {
-        Set<Long> targets = members(pid, cookie);
+        Set<Long> targets = processMembers(pid, cookie);
+        // found once, while members are alive to say where it is; later passes go by it alone
+        Optional<Path> cgroup = cgroupOf(cookie, targets);
+        targets = members(pid, cookie, cgroup);
         int signalled = targets.size();
         signalGroup(pid, signal);
         targets.forEach(p -> send(p, signal));
         long deadline = System.nanoTime() + grace.toNanos();
         while (!targets.isEmpty() && System.nanoTime() < deadline) {
             sleep(POLL);
-            targets = members(pid, cookie);
+            targets = members(pid, cookie, cgroup);
         }
         int killed = 0;
         for (int pass = 0; !targets.isEmpty() && pass < 500; pass++) {
@@ -62,9 +68,30 @@ public final class ProcessTree {
             signalGroup(pid, Signal.KILL);
             targets.forEach(p -> send(p, Signal.KILL));
             sleep(POLL);
-            targets = members(pid, cookie);
+            targets = members(pid, cookie, cgroup);
         }
+        cgroup.ifPresent(c -> Cgroups.killAndRemove(c, CGROUP_WAIT));
         return new StopResult(signalled, killed);
+    }
+
+    /**
+     * Kills what is left in the cgroup of the tree with {@code cookie} (started by this JVM), if it has one, and
+     * removes it: a tree whose root has ended, where nothing may carry the cookie any more. Returns how many processes
+     * were in it.
+     */
+    public static int killCgroup(String cookie) {
+        return Cgroups.of(cookie).filter(Files::isDirectory).map(ProcessTree::killCgroup).orElse(0);
+    }
+
+    /** {@link #killCgroup} for every tree whose cookie starts with {@code cookiePrefix}. */
+    public static int killCgroups(String cookiePrefix) {
+        return Cgroups.withPrefix(cookiePrefix).stream().mapToInt(ProcessTree::killCgroup).sum();
+    }
+
+    private static int killCgroup(Path cgroup) {
+        int left = Cgroups.pids(cgroup).size();
+        Cgroups.killAndRemove(cgroup, CGROUP_WAIT);
+        return left;
     }
 
     /**
@@ -85,7 +112,9 @@ public final class ProcessTree {
             return List.of();
         }
         long start = System.nanoTime();
-        java.util.Map<Tree, Set<Long>> members = membersOf(trees);
+        java.util.Map<Tree, Optional<Path>> cgroups = new java.util.HashMap<>();
+        membersOf(trees, cgroups).forEach((t, m) -> cgroups.put(t, cgroupOf(t.cookie(), m)));
+        java.util.Map<Tree, Set<Long>> members = membersOf(trees, cgroups);
         int[] signalled = new int[trees.size()];
         int[] killed = new int[trees.size()];
         java.util.Map<Signal, List<String>> first = new java.util.EnumMap<>(Signal.class);
@@ -128,8 +157,9 @@ public final class ProcessTree {
             }
             killAll(Signal.KILL, kill);
             sleep(Duration.ofMillis(20));
-            members = membersOf(trees);
+            members = membersOf(trees, cgroups);
         }
+        cgroups.values().forEach(c -> c.ifPresent(g -> Cgroups.killAndRemove(g, CGROUP_WAIT)));
         List<StopResult> results = new java.util.ArrayList<>();
         for (int i = 0; i < trees.size(); i++) {
             results.add(new StopResult(signalled[i], killed[i]));
@@ -137,8 +167,11 @@ public final class ProcessTree {
         return results;
     }
 
-    /** Members of many trees from one pass over {@code /proc}: roots, their descendants, groups they lead, cookies. */
-    private static java.util.Map<Tree, Set<Long>> membersOf(List<Tree> trees) {
+    /**
+     * Members of many trees from one pass over {@code /proc}: roots, their descendants, groups they lead, cookies;
+     * and the processes in each tree's cgroup, where {@code cgroups} knows one.
+     */
+    private static java.util.Map<Tree, Set<Long>> membersOf(List<Tree> trees, java.util.Map<Tree, Optional<Path>> cgroups) {
         java.util.Map<Long, Long> parent = new java.util.HashMap<>();
         java.util.Map<Long, Long> groupOf = new java.util.HashMap<>();
         java.util.Map<Long, String> cookieOfPid = new java.util.HashMap<>();
@@ -189,6 +222,7 @@ public final class ProcessTree {
                     }
                 });
             }
+            cgroups.getOrDefault(t, Optional.empty()).ifPresent(c -> addCgroup(m, c));
             found.put(t, m);
         }
         return found;
@@ -203,8 +237,32 @@ public final class ProcessTree {
         }
     }
 
-    /** Live (non-zombie) processes of the tree: the group of {@code pid}, its descendants and the cookie holders. */
+    /**
+     * Live (non-zombie) processes of the tree: the group of {@code pid}, its descendants, the cookie holders and
+     * everything in the tree's cgroup, if it has one.
+     */
     public static Set<Long> members(long pid, String cookie) {
+        Set<Long> found = processMembers(pid, cookie);
+        return members(pid, cookie, cgroupOf(cookie, found));
+    }
+
+    private static Set<Long> members(long pid, String cookie, Optional<Path> cgroup) {
+        Set<Long> found = processMembers(pid, cookie);
+        cgroup.ifPresent(c -> addCgroup(found, c));
+        return found;
+    }
+
+    /** The cgroup of the tree with {@code cookie} ({@link Cgroups#find}); none without a cookie. */
+    private static Optional<Path> cgroupOf(String cookie, Set<Long> members) {
+        return cookie == null ? Optional.empty() : Cgroups.find(cookie, members);
+    }
+
+    private static void addCgroup(Set<Long> members, Path cgroup) {
+        Cgroups.pids(cgroup).stream().filter(ProcessTree::isRunning).forEach(members::add);
+    }
+
+    /** The group of {@code pid}, its descendants and the cookie holders. */
+    private static Set<Long> processMembers(long pid, String cookie) {
         Set<Long> found = new LinkedHashSet<>();
         Optional<ProcessHandle> root = ProcessHandle.of(pid);
         root.filter(ProcessTree::alive).ifPresent(h -> found.add(h.pid()));

@@ -20,6 +20,7 @@ record LocalShardRunner(SelfTestOptions options, RunControl control) implements 
         LaunchSpec.Builder spec = LaunchSpec.shell(script).workingDir(options.workspace())
                 .env(job.environment(options, job.dir().testsFile().toString(), job.dir().reports().toString()))
                 .cookie(RunControl.shardCookie(job.runId(), job.index()))
+                .ownCgroup(true)
                 .output(LaunchSpec.Output.toFile(job.dir().log()));
         RunOwner.current().ifPresent(owner -> spec.env(RunOwner.ENVIRONMENT_VARIABLE, owner.environmentValue()));
         Optional<Integer> exit = control.await(control.start(() -> ProcessLauncher.start(spec.build())), options.timeout());

@@ -249,11 +249,13 @@ final class RunControl {
 
     /**
      * Stops (TERM, then KILL after {@code grace}) every local shard process of the run {@code runId} on this machine,
-     * whoever started it; returns how many processes were found.
+     * whoever started it, then kills what is left in the shards' cgroups (those of this JVM); returns how many
+     * processes carried a shard cookie.
      */
     static int stopLocalShards(String runId, Duration grace) {
         Map<Long, String> holders = ProcessTree.cookieHolders(c -> c.startsWith(runId + "/shard-"));
         holders.forEach((pid, cookie) -> ProcessTree.stop(pid, cookie, Signal.TERM, grace));
+        ProcessTree.killCgroups(runId + "/shard-");
         return holders.size();
     }
 

@@ -5,6 +5,7 @@ import io.jenkins.plugins.selftest.engine.container.ContainerLock;
 import io.jenkins.plugins.selftest.engine.container.Reaper;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
+import io.jenkins.plugins.selftest.engine.process.Cgroups;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -145,6 +146,9 @@ public final class SelfTestRun {
         WorkspaceFiles.deleteTree(options.reportDir().resolve(ShardDirectory.SHARDS));
         plan.write(options.reportDir().resolve("plan.json"));
         setup.fallbackReason().ifPresent(r -> listener.note("containers unavailable, running shards as local processes: " + r));
+        if (setup.runtime().isEmpty()) {
+            listener.note("local shards: " + Cgroups.mode().describe());
+        }
         listener.planned(plan, mode());
         plan.problems().forEach(listener::note);
         List<String> problems = new ArrayList<>();

@@ -18,9 +18,14 @@ record Cookies(String supervisorId) {
         return supervisorId + "." + service + "." + run;
     }
 
+    /** What every cookie of this supervisor starts with. */
+    String prefix() {
+        return supervisorId + ".";
+    }
+
     /** Whether {@code cookie} is one of this supervisor's. */
     boolean ours(String cookie) {
-        return cookie.startsWith(supervisorId + ".");
+        return cookie.startsWith(prefix());
     }
 
     /** The run number in {@code cookie} when it is a cookie of {@code service}, else empty. */

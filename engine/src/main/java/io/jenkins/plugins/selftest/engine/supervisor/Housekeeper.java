@@ -125,9 +125,14 @@ final class Housekeeper {
         endedRuns.add(cookie);
     }
 
-    /** Kills every process that carries a cookie of this supervisor; returns how many there were. */
+    /**
+     * Kills every process that carries a cookie of this supervisor, and what is left in the cgroups of its runs;
+     * returns how many processes carried a cookie.
+     */
     int sweepAll() {
-        return sweep(c -> true);
+        int swept = sweep(c -> true);
+        ProcessTree.killCgroups(cookies.prefix());
+        return swept;
     }
 
     private void tick() {
@@ -153,7 +158,7 @@ final class Housekeeper {
             Set<String> ended = Set.copyOf(endedRuns);
             endedRuns.removeAll(ended);
             // the current run of a service is never among them: its cookie is not ended
-            sweep(ended::contains);
+            sweepEnded(ended);
         }
     }
 
@@ -175,5 +180,11 @@ final class Housekeeper {
         Map<Long, String> holders = ProcessTree.cookieHolders(c -> cookies.ours(c) && which.test(c));
         holders.forEach((pid, cookie) -> ProcessTree.stop(pid, cookie, Signal.KILL, Duration.ZERO));
         return holders.size();
+    }
+
+    /** {@link #sweep} of the ended runs, and their cgroups: what dropped the cookie is in there still. */
+    private void sweepEnded(Set<String> ended) {
+        sweep(ended::contains);
+        ended.forEach(ProcessTree::killCgroup);
     }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.selftest.engine.supervisor;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.process.Cgroups;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
 import io.jenkins.plugins.selftest.engine.process.Signal;
 import java.time.Clock;
@@ -78,7 +79,7 @@ final class Lifecycle {
     /** A fresh start: services without dependencies are spawned at once, the others when theirs are ready. */
     void startAll() {
         journal.event(SupervisorEvent.Type.SUPERVISOR_STARTED, "pid " + ProcessHandle.current().pid() + ", "
-                + services.size() + " services");
+                + services.size() + " services; " + Cgroups.mode().describe());
         services.values().forEach(this::publish);
         services.values().forEach(this::considerStart);
     }
@@ -296,7 +297,7 @@ final class Lifecycle {
     /** Takes over from the predecessor that wrote {@code previous}, as {@code plan} says. */
     void resume(SupervisorState previous, ResumePlan plan) {
         journal.event(SupervisorEvent.Type.SUPERVISOR_RESUMED, "pid " + ProcessHandle.current().pid()
-                + " takes over from pid " + previous.pid());
+                + " takes over from pid " + previous.pid() + "; " + Cgroups.mode().describe());
         // first every service's state, then what may start others: a dependency's state is known when it is asked
         List<Runnable> after = new ArrayList<>();
         for (ResumePlan.Step step : plan.steps()) {

@@ -198,6 +198,7 @@ final class Spawner {
                 .env("SELFTEST_RUN", Integer.toString(request.run()))
                 .env(CONTROL_DIR_VARIABLE, dir.path().toString())
                 .cookie(request.cookie())
+                .ownCgroup(true)
                 .output(new LaunchSpec.Output.ToFile(dir.logFile(spec.name()), true));
         spec.workingDir().ifPresent(w -> b.workingDir(Path.of(w)));
         return b.build();

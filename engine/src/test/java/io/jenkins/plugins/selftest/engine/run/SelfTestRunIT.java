@@ -2,12 +2,15 @@ package io.jenkins.plugins.selftest.engine.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import io.jenkins.plugins.selftest.engine.container.Containers;
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
 import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.orphans.Orphan;
+import io.jenkins.plugins.selftest.engine.process.Cgroups;
+import io.jenkins.plugins.selftest.engine.process.Escapee;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -216,6 +219,34 @@ class SelfTestRunIT {
         long child = Long.parseLong(Files.readString(shard0.resolve("child")).trim());
         assertThat(ProcessTree.isRunning(pid)).isFalse();
         assertThat(ProcessTree.isRunning(child)).isFalse();
+    }
+
+    @Test
+    void localShardThatEscapesGroupAndCookieThenTimesOutLeavesNothingBehind(@TempDir Path tmp) throws Exception {
+        assumeTrue(Cgroups.mode().enabled(), Cgroups.mode().describe());
+        Escapee escapee = Escapee.create();
+        String runId = "it-escape-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> notes = Collections.synchronizedList(new ArrayList<>());
+        try {
+            SelfTestOptions o = SelfTestOptions.builder(pyWorkspace(tmp.resolve("ws"), 1)).framework(Framework.CUSTOM)
+                    .paths(List.of("tests/*.py")).shards(1).runId(runId)
+                    .command(escapee.command() + "; sleep 600").timeout(Duration.ofSeconds(3))
+                    .reportDir(tmp.resolve("report")).build();
+
+            RunSummary s = new SelfTestRun(o).run(new RunListener() {
+                @Override
+                public void note(String message) {
+                    notes.add(message);
+                }
+            });
+
+            assertThat(s.shards().get(0).outcome()).isEqualTo(ShardOutcome.TIMEOUT);
+            assertThat(escapee.running()).as("the escaped sleep " + escapee.argument()).isEmpty();
+            assertThat(Escapee.cgroupLeft(RunControl.shardCookie(runId, 0))).as("the shard's cgroup is removed").isFalse();
+            assertThat(notes).anyMatch(n -> n.startsWith("local shards: stops use a cgroup per process tree"));
+        } finally {
+            escapee.kill();
+        }
     }
 
     @Test

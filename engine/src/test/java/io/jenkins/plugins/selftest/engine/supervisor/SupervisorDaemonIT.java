@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
+import io.jenkins.plugins.selftest.engine.process.Cgroups;
+import io.jenkins.plugins.selftest.engine.process.Escapee;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
 import io.jenkins.plugins.selftest.engine.process.Signal;
 import java.io.IOException;
@@ -290,6 +292,35 @@ class SupervisorDaemonIT {
         assertThat(Files.readString(client.controlDirectory().file(ControlDirectory.WORKER_LOG))).contains("already runs on");
         assertThat(leaders("only")).hasSize(1);
         assertThat(service("only").run()).isEqualTo(1);
+    }
+
+    @Test
+    void withCgroupsOffTheStopGoesByGroupAndCookieOnlyAndTheDaemonSaysSo() throws Exception {
+        Escapee escapee = Escapee.create();
+        try {
+            DaemonLauncher current = DaemonLauncher.currentJvm();
+            Map<String, String> env = new java.util.HashMap<>(current.environment());
+            env.put(Cgroups.SWITCH_VARIABLE, "off");
+            client = SupervisorClient.launch(tmp.resolve("ctl"), fast(ServiceSpec.shell("escaper", escapee.command()
+                    + "; sleep 300").build()), new DaemonLauncher(current.java(), current.classpath(), current.jvmFlags(), env));
+            assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
+            supervisorId = state().orElseThrow().supervisorId();
+            await("escaped", Duration.ofSeconds(5), () -> !escapee.running().isEmpty());
+            String cookie = service("escaper").cookie().orElseThrow();
+
+            client.requestStop();
+
+            assertThat(client.awaitStopped(Duration.ofSeconds(30))).isTrue();
+            assertThat(events()).filteredOn(e -> e.type() == SupervisorEvent.Type.SUPERVISOR_STARTED).singleElement()
+                    .satisfies(e -> assertThat(e.message()).contains("process group + cookie only")
+                            .contains(Cgroups.SWITCH_VARIABLE + "=off"));
+            assertThat(ProcessTree.cookieHolders(c -> c.startsWith(supervisorId + "."))).isEmpty();
+            assertThat(Escapee.cgroupLeft(cookie)).isFalse();
+            // the documented limit of the fallback: what left the group and dropped the cookie is not found
+            assertThat(escapee.running()).hasSize(1);
+        } finally {
+            escapee.kill();
+        }
     }
 
     @Test

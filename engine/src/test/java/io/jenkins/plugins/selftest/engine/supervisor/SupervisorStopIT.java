@@ -5,8 +5,11 @@ import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.ev
 import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.inState;
 import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.process.Cgroups;
+import io.jenkins.plugins.selftest.engine.process.Escapee;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +50,43 @@ class SupervisorStopIT extends InProcessSupervisorFixture {
         assertThat(events(supervisor, "stubborn", SupervisorEvent.Type.STOPPED).get(0).message()).contains("KILL");
         // no zombie children of ours either
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList()).isEmpty();
+    }
+
+    @Test
+    void stopKillsAProcessThatLeftTheGroupDroppedTheCookieAndWasReparented() throws Exception {
+        assumeTrue(Cgroups.mode().enabled(), Cgroups.mode().describe());
+        Escapee escapee = Escapee.create();
+        try {
+            run(ServiceSpec.shell("escaper", escapee.command() + "; sleep 300").build());
+            await("escaped", Duration.ofSeconds(5), () -> !escapee.running().isEmpty());
+            String cookie = status(supervisor, "escaper").cookie().orElseThrow();
+            assertThat(ProcessTree.withCookie(cookie)).doesNotContainAnyElementsOf(escapee.running());
+
+            supervisor.stop("test");
+
+            assertThat(escapee.running()).as("the escaped sleep " + escapee.argument()).isEmpty();
+            assertThat(Escapee.cgroupLeft(cookie)).as("its cgroup is removed").isFalse();
+            assertThat(events(supervisor.controlDirectory())).filteredOn(e -> e.type() == SupervisorEvent.Type.SUPERVISOR_STARTED)
+                    .singleElement().satisfies(e -> assertThat(e.message()).contains("cgroup per process tree"));
+        } finally {
+            escapee.kill();
+        }
+    }
+
+    @Test
+    void whatAnEndedRunLeftOutsideItsGroupAndCookieIsKilledWithItsCgroup() throws Exception {
+        assumeTrue(Cgroups.mode().enabled(), Cgroups.mode().describe());
+        Escapee escapee = Escapee.create();
+        try {
+            run(ServiceSpec.shell("leaky", escapee.command() + "; sleep 0.2; exit 1").backoff(Backoff.NONE).maxRestarts(0).build());
+            await("leaky to give up", Duration.ofSeconds(10), () -> inState(supervisor, "leaky", ServiceState.FAILED));
+            String cookie = status(supervisor, "leaky").cookie().orElseThrow();
+
+            await("the escaped sleep swept", Duration.ofSeconds(5), () -> escapee.running().isEmpty());
+            await("its cgroup removed", Duration.ofSeconds(5), () -> !Escapee.cgroupLeft(cookie));
+        } finally {
+            escapee.kill();
+        }
     }
 
     @Test
