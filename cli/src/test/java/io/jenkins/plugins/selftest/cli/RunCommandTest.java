@@ -28,6 +28,18 @@ class RunCommandTest {
         assertThat(RunCommand.percent(new Counter(0, 5))).isEqualTo("0.0%");
     }
 
+    /** Issue #10, item 12: every input is bounded; 100,000 shards would be 100,000 containers or process trees. */
+    @Test
+    void tooManyShardsOrWorkersIsAOneLineUsageError() {
+        Cli.Result shards = Cli.run("run", ".", "--shards", "100000");
+        assertThat(shards.exit()).isEqualTo(SelftestCommand.EXIT_USAGE);
+        assertThat(shards.err().strip()).isEqualTo("selftest run: shards must be at most 256, was 100000");
+
+        Cli.Result workers = Cli.run("run", ".", "--shards", "2", "--workers", "5000");
+        assertThat(workers.exit()).isEqualTo(SelftestCommand.EXIT_USAGE);
+        assertThat(workers.err().strip()).isEqualTo("selftest run: workers must be at most 1024, was 5000");
+    }
+
     @Test
     void aMetricsAddressThatCannotBeBoundStopsRunScheduledBeforeTheFirstCycleWithOneLine() {
         Cli.Result r = Cli.run("run-scheduled", "--interval", "1h", "--max-cycles", "1", "--metrics-port", "0",

@@ -75,6 +75,14 @@ final class Choices {
         return Optional.of(Messages.get("Validation.AtLeast", field, Long.toString(value), Long.toString(min)));
     }
 
+    /** {@code field: value is more than max; give max or less}, when {@code value} exceeds {@code max}. */
+    static Optional<String> above(String field, long value, long max) {
+        if (value <= max) {
+            return Optional.empty();
+        }
+        return Optional.of(Messages.get("Validation.AtMost", field, Long.toString(value), Long.toString(max)));
+    }
+
     /**
      * Fails with every problem, each on its own line and prefixed with the step's name; does nothing when there are
      * none.

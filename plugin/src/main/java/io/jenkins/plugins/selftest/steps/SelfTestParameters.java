@@ -5,6 +5,7 @@ import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec.Mount;
 import io.jenkins.plugins.selftest.engine.run.Framework;
+import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import io.jenkins.plugins.selftest.engine.supervisor.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -217,7 +218,9 @@ final class SelfTestParameters {
     private List<String> problems() {
         List<String> problems = new ArrayList<>();
         Choices.below("shards", shards, 1).ifPresent(problems::add);
+        Choices.above("shards", shards, SelfTestOptions.MAX_SHARDS).ifPresent(problems::add);
         Choices.below("workers", workers, 0).ifPresent(problems::add);
+        Choices.above("workers", workers, SelfTestOptions.MAX_WORKERS).ifPresent(problems::add);
         if (shard != null) {
             Choices.below("shard", shard, 0).ifPresent(problems::add);
         }

@@ -12,6 +12,7 @@ import io.jenkins.plugins.selftest.engine.run.RunSummary;
 import io.jenkins.plugins.selftest.agent.RemoteSelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestAgent;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
+import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import io.jenkins.plugins.selftest.engine.run.ShardResult;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.util.Map;
@@ -218,25 +219,25 @@ public class SelfTestStep extends SelfTestSuiteStep {
         // the form's checks are the checks of settings(), so the snippet generator and the Pipeline agree
 
         public FormValidation doCheckShards(@QueryParameter String value) {
-            return number("shards", value, 1);
+            return number("shards", value, 1, SelfTestOptions.MAX_SHARDS);
         }
 
         public FormValidation doCheckWorkers(@QueryParameter String value) {
-            return number("workers", value, 0);
+            return number("workers", value, 0, SelfTestOptions.MAX_WORKERS);
         }
 
         public FormValidation doCheckShard(@QueryParameter String value) {
-            return number("shard", value, 0);
+            return number("shard", value, 0, SelfTestOptions.MAX_SHARDS - 1);
         }
 
         public FormValidation doCheckTimeout(@QueryParameter String value) {
             return Choices.form("timeout", SelfTestParameters.timeoutProblem(value));
         }
 
-        private static FormValidation number(String field, String value, long min) {
+        private static FormValidation number(String field, String value, long min, long max) {
             Long n = Choices.formNumber(value, min);
             return Choices.form(field, n == null ? Optional.of("'" + value + "' is not a whole number")
-                    : Choices.below(field, n, min));
+                    : Choices.below(field, n, min).or(() -> Choices.above(field, n, max)));
         }
     }
 }

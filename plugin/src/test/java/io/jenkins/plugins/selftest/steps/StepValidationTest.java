@@ -110,6 +110,10 @@ class StepValidationTest {
         return Stream.of(
                 badSelfTest("shards", s -> s.setShards(-1), "selfTest: shards: -1 is less than 1; give 1 or more"),
                 badSelfTest("shards (0)", s -> s.setShards(0), "selfTest: shards: 0 is less than 1; give 1 or more"),
+                badSelfTest("shards (too many)", s -> s.setShards(100_000),
+                        "selfTest: shards: 100000 is more than 256; give 256 or less"),
+                badSelfTest("workers (too many)", s -> s.setWorkers(1_000_000),
+                        "selfTest: workers: 1000000 is more than 1024; give 1024 or less"),
                 badSelfTest("workers", s -> s.setWorkers(-4), "selfTest: workers: -4 is less than 0; give 0 or more"),
                 badSelfTest("shard", s -> s.setShard(-1), "selfTest: shard: -1 is less than 0; give 0 or more"),
                 badSelfTest("framework", s -> s.setFramework("ant"),

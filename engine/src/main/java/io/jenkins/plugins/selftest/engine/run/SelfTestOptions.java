@@ -60,6 +60,11 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                               Optional<String> runId, List<Path> extraExecFiles, boolean coverage,
                               List<Mount> mounts) {
 
+    /** The most shards one run may have: each is a container or a process tree on one machine. */
+    public static final int MAX_SHARDS = 256;
+    /** The most workers (test JVMs or pytest workers) one run may spread over its shards. */
+    public static final int MAX_WORKERS = 1024;
+
     /** The default image, made by scripts/build-test-image.sh. */
     public static final String DEFAULT_IMAGE = "localhost/selftest-java17:latest";
     /** The default per-shard timeout. */
@@ -88,8 +93,14 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1, was " + shards);
         }
+        if (shards > MAX_SHARDS) {
+            throw new IllegalArgumentException("shards must be at most " + MAX_SHARDS + ", was " + shards);
+        }
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+        }
+        if (workers > MAX_WORKERS) {
+            throw new IllegalArgumentException("workers must be at most " + MAX_WORKERS + ", was " + workers);
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
