@@ -1,7 +1,6 @@
 package io.jenkins.plugins.selftest.engine.shard;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Include and exclude patterns for test ids (fully qualified class names, or file paths for pytest). A pattern is a
@@ -33,24 +32,41 @@ public record TestFilter(List<String> includes, List<String> excludes) {
             int cut = Math.max(testId.lastIndexOf('.'), testId.lastIndexOf('/'));
             subject = testId.substring(cut + 1);
         }
-        return toRegex(glob).matcher(subject).matches();
+        return globMatches(glob, subject);
     }
 
-    private static Pattern toRegex(String glob) {
-        StringBuilder re = new StringBuilder();
+    /**
+     * Whether {@code glob} matches all of {@code subject}, in time proportional to their lengths' product: a pattern
+     * of many stars against a long id that almost matches would backtrack for ever as a regular expression.
+     */
+    private static boolean globMatches(String glob, String subject) {
+        int n = subject.length();
+        // can[j]: the pattern read so far matches subject[0, j)
+        boolean[] can = new boolean[n + 1];
+        can[0] = true;
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);
-            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                re.append(".*");
-                i++;
-            } else if (c == '*') {
-                re.append("[^./]*");
-            } else if (c == '?') {
-                re.append("[^./]");
+            boolean[] next = new boolean[n + 1];
+            if (c == '*') {
+                boolean deep = i + 1 < glob.length() && glob.charAt(i + 1) == '*';
+                if (deep) {
+                    i++;
+                }
+                for (int j = 0; j <= n; j++) {
+                    next[j] = can[j] || j > 0 && next[j - 1] && (deep || inName(subject.charAt(j - 1)));
+                }
             } else {
-                re.append(Pattern.quote(String.valueOf(c)));
+                for (int j = 1; j <= n; j++) {
+                    char s = subject.charAt(j - 1);
+                    next[j] = can[j - 1] && (c == '?' ? inName(s) : c == s);
+                }
             }
+            can = next;
         }
-        return Pattern.compile(re.toString());
+        return can[n];
+    }
+
+    private static boolean inName(char c) {
+        return c != '.' && c != '/';
     }
 }
