@@ -1,11 +1,9 @@
 package io.jenkins.plugins.selftest.engine.files;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -18,8 +16,8 @@ import java.util.stream.Stream;
  * The one workspace check and the one glob walker: every path a user names (a Jenkinsfile field, a CLI option) is
  * resolved here, and refused when it leads out of the workspace; every glob over files is walked here.
  *
- * <p>Globs are {@link java.nio.file.FileSystem#getPathMatcher} globs relative to the root, with Ant's reading of a
- * leading {@code **}{@code /}: it also matches at the top, so {@code **}{@code /test_*.py} finds {@code test_a.py}
+ * <p>Globs are {@link Glob}s (the JDK's glob syntax, matched without backtracking) relative to the root, with Ant's
+ * reading of a leading {@code **}{@code /}: it also matches at the top, so {@code **}{@code /test_*.py} finds {@code test_a.py}
  * as well as {@code tests/test_b.py}. {@code .git} and {@code node_modules} are never entered.
  */
 public final class WorkspaceFiles {
@@ -80,12 +78,12 @@ public final class WorkspaceFiles {
         if (globs.isEmpty() || !Files.isDirectory(root)) {
             return List.of();
         }
-        List<PathMatcher> matchers = new ArrayList<>();
+        List<Glob> matchers = new ArrayList<>();
         for (String g : globs) {
             inside(root, g.replaceAll("[*?\\[\\]{}]", "x"));
-            matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
+            matchers.add(Glob.ofPath(g));
             if (g.startsWith("**/")) {
-                matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + g.substring(3)));
+                matchers.add(Glob.ofPath(g.substring(3)));
             }
         }
         List<Path> found = new ArrayList<>();
@@ -119,7 +117,7 @@ public final class WorkspaceFiles {
             }
 
             private boolean matches(Path p) {
-                Path rel = root.relativize(p);
+                String rel = root.relativize(p).toString();
                 return matchers.stream().anyMatch(m -> m.matches(rel));
             }
         });
