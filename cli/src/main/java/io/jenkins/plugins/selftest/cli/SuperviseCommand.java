@@ -96,9 +96,7 @@ final class SuperviseCommand implements Callable<Integer> {
                     + control + " shows it) or use --dir");
             return SelftestCommand.EXIT_USAGE;
         }
-        Files.deleteIfExists(control.file(ControlDirectory.STATE));
-        control.clearStopRequest();
-        control.writeJson(ControlDirectory.SPEC, services);
+        control.startFresh(services);
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         Supervisor.Options options = Supervisor.Options.fresh(id);
         if (!quiet) {

@@ -88,7 +88,12 @@ public final class AgentLink implements Serializable {
 
     /** "agent 'x' (path)" or "the built-in node (path)", for messages. */
     public String describe() {
-        return (node.isEmpty() ? "the built-in node" : "agent '" + node + "'") + " (" + path + ")";
+        return describeNode(node) + " (" + path + ")";
+    }
+
+    /** "agent 'x'", or "the built-in node" for {@code null} or "", for messages about a node. */
+    public static String describeNode(String node) {
+        return node == null || node.isEmpty() ? "the built-in node" : "agent '" + node + "'";
     }
 
     @Override

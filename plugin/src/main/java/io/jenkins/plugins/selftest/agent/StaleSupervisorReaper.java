@@ -80,7 +80,7 @@ public class StaleSupervisorReaper extends AsyncPeriodicWork {
         for (SupervisorRegistry.Decision d : SupervisorRegistry.decide(entries, StaleSupervisorReaper::buildState,
                 StaleSupervisorReaper::nodeState)) {
             SupervisorRegistry.Entry e = d.entry();
-            String where = SupervisorRegistry.describeNode(e.node()) + " " + e.controlDir();
+            String where = AgentLink.describeNode(e.node()) + " " + e.controlDir();
             try {
                 switch (d.action()) {
                     case KEEP, WAIT -> {

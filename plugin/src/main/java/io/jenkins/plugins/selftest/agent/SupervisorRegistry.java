@@ -165,14 +165,10 @@ public final class SupervisorRegistry {
             String why = e.build() + (b == BuildState.MISSING ? " no longer exists" : " is over");
             out.add(switch (node.apply(e)) {
                 case ONLINE -> new Decision(e, Action.REAP, why);
-                case OFFLINE -> new Decision(e, Action.WAIT, why + "; " + describeNode(e.node()) + " is offline");
-                case MISSING -> new Decision(e, Action.DROP, why + "; " + describeNode(e.node()) + " no longer exists");
+                case OFFLINE -> new Decision(e, Action.WAIT, why + "; " + AgentLink.describeNode(e.node()) + " is offline");
+                case MISSING -> new Decision(e, Action.DROP, why + "; " + AgentLink.describeNode(e.node()) + " no longer exists");
             });
         }
         return List.copyOf(out);
-    }
-
-    static String describeNode(String node) {
-        return node == null || node.isEmpty() ? "the built-in node" : "agent '" + node + "'";
     }
 }

@@ -234,6 +234,16 @@ public final class ControlDirectory {
         Files.deleteIfExists(file(STOP_REQUEST));
     }
 
+    /**
+     * Readies the directory for a fresh supervisor (not a resume): the last state and any stop request go, so what an
+     * earlier supervisor left is found by its processes, not believed from its state; then {@code spec} is written.
+     */
+    public void startFresh(Object spec) throws IOException {
+        Files.deleteIfExists(file(STATE));
+        clearStopRequest();
+        writeJson(SPEC, spec);
+    }
+
     // ---- ownership -----------------------------------------------------------------------------------------------
 
     /**

@@ -190,7 +190,7 @@ public final class ProcessTree {
             parent.put(pid, Long.parseLong(stat.get()[1]));
             groupOf.put(pid, Long.parseLong(stat.get()[2]));
             if (!cookies.isEmpty()) {
-                cookieOf(pid, prefix).filter(cookies::contains).ifPresent(c -> cookieOfPid.put(pid, c));
+                variableOf(pid, prefix).filter(cookies::contains).ifPresent(c -> cookieOfPid.put(pid, c));
             }
         });
         java.util.Map<Long, List<Long>> children = new java.util.HashMap<>();
@@ -316,7 +316,7 @@ public final class ProcessTree {
         java.util.Map<Long, String> found = new java.util.LinkedHashMap<>();
         byte[] prefix = (ProcessLauncher.COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8);
         forEachOtherPid(pid -> {
-            Optional<String> cookie = cookieOf(pid, prefix);
+            Optional<String> cookie = variableOf(pid, prefix);
             if (cookie.isPresent() && accept.test(cookie.get()) && stat(pid).map(s -> !"Z".equals(s[0])).orElse(false)) {
                 found.put(pid, cookie.get());
             }
@@ -341,15 +341,15 @@ public final class ProcessTree {
 
     /** The cookie in the environment of {@code pid}, if it has one and it is readable. */
     public static Optional<String> cookie(long pid) {
-        return cookieOf(pid, (ProcessLauncher.COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8));
+        return environmentValue(pid, ProcessLauncher.COOKIE_VARIABLE);
     }
 
     /** The value of {@code variable} in the environment of {@code pid}, if it has one and it is readable. */
     public static Optional<String> environmentValue(long pid, String variable) {
-        return cookieOf(pid, (variable + "=").getBytes(StandardCharsets.UTF_8));
+        return variableOf(pid, (variable + "=").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Optional<String> cookieOf(long pid, byte[] prefix) {
+    private static Optional<String> variableOf(long pid, byte[] prefix) {
         byte[] env;
         try {
             env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));

@@ -58,9 +58,7 @@ public final class SupervisorClient {
             throw new IllegalStateException("a supervisor" + client.owner().map(o -> " (pid " + o.pid() + ")").orElse("")
                     + " already runs on " + dir + ": stop it first or use another directory");
         }
-        Files.deleteIfExists(dir.file(ControlDirectory.STATE));
-        dir.clearStopRequest();
-        dir.writeJson(ControlDirectory.SPEC, spec);
+        dir.startFresh(spec);
         client.startDaemon(how, false);
         return client;
     }
