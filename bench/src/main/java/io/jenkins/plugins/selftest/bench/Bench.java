@@ -12,15 +12,16 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bench.jar <supervisor|selftest> [options]");
+            System.err.println("usage: bench.jar <supervisor|selftest|selftest-suites> [options]");
             System.exit(2);
         }
         
         switch (args[0]) {
             case "supervisor" -> SupervisorBench.main(java.util.List.of(args).subList(1, args.length));
             case "selftest" -> SelfTestBench.main(args);
+            case "selftest-suites" -> SuiteBench.main(args);
             default -> {
-                System.err.println("unknown benchmark '" + args[0] + "': use supervisor or selftest");
+                System.err.println("unknown benchmark '" + args[0] + "': use supervisor, selftest or selftest-suites");
                 System.exit(2);
             }
         }

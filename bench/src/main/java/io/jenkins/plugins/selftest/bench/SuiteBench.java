@@ -1,0 +1,173 @@
+package io.jenkins.plugins.selftest.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.selftest.engine.json.Json;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code java -jar bench/target/bench.jar selftest-suites [rounds]}: selfTest against plain Maven on the generated
+ * suites of {@link GeneratedSuite}, in one invocation, interleaved, as separate processes the way a user runs them:
+ * <ul>
+ *   <li>plain: {@code mvn -B jacoco:prepare-agent surefire:test jacoco:report} (one JVM fork, JaCoCo agent and
+ *       report, which is what users compare with);</li>
+ *   <li>ours: {@code selftest run DIR --shards N --no-prepare} (the CLI's own JVM, planning, shards, gathering,
+ *       coverage, orphans, reports and history included), planned from the history of the earlier rounds.</li>
+ * </ul>
+ * A warm-up round (not counted) resolves plugins and gives the history its first timings. Figures are medians over
+ * the rounds: {@code <suite>_plain_s}, {@code <suite>_shards_<n>_s}, {@code <suite>_ratio_shards_<n>} (ours over
+ * plain: at most 1.0 is the target on one agent), {@code <suite>_speedup_shards_2} (plain over 2 shards),
+ * {@code <suite>_test_time_s} (the suite's own test time, from plain Surefire's reports) and
+ * {@code <suite>_shard_fixed_s} (one shard's wall time less its tests' time: Maven's start to the first test and
+ * the end after the last, per shard).
+ */
+public final class SuiteBench {
+
+    /** The CPU suite: 48 classes, about 70 s of one core. */
+    static final int CPU_CLASSES = 48;
+    static final int CPU_UNITS = 7000;
+    /** The I/O suite: 24 classes, about 70 s of waiting. */
+    static final int IO_CLASSES = 24;
+    static final int IO_UNITS = 600;
+
+    private SuiteBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        // a scale below 1 makes both suites smaller, for a quick look; the recorded figures use 1
+        double scale = args.length > 2 ? Double.parseDouble(args[2]) : 1.0;
+        Path work = Files.createTempDirectory("selftest-suites");
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("bench", "selftest-suites");
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
+        figures.put("scale", scale);
+        figures.putAll(run(work, GeneratedSuite.Kind.CPU, rounds, List.of(1, 2), scale));
+        figures.putAll(run(work, GeneratedSuite.Kind.IO, rounds, List.of(1, 2), scale));
+        System.out.println(Json.write(figures));
+    }
+
+    static Map<String, Object> run(Path work, GeneratedSuite.Kind kind, int rounds, List<Integer> shardCounts,
+                                   double scale) throws IOException, InterruptedException {
+        String name = kind.name().toLowerCase(Locale.ROOT);
+        Path project = work.resolve(name + "-suite");
+        if (kind == GeneratedSuite.Kind.CPU) {
+            GeneratedSuite.write(project, kind, CPU_CLASSES, (int) (CPU_UNITS * scale), 12);
+        } else {
+            GeneratedSuite.write(project, kind, IO_CLASSES, (int) (IO_UNITS * scale), 12);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        check(sh(project, "mvn -B -q test-compile"), "test-compile of the " + name + " suite");
+        Path history = work.resolve(name + "-history.jsonl");
+        Map<String, List<Double>> walls = new LinkedHashMap<>();
+        List<Double> fixed = new ArrayList<>();
+        for (int round = 0; round <= rounds; round++) {
+            double plain = timed(project, "mvn -B jacoco:prepare-agent surefire:test jacoco:report", "plain " + name);
+            if (round > 0) {
+                walls.computeIfAbsent("plain", k -> new ArrayList<>()).add(plain);
+            }
+            for (int shards : shardCounts) {
+                Path report = work.resolve(name + "-report-" + shards + "-" + round);
+                double wall = timed(project, selftest() + " run " + project + " --shards " + shards
+                        + " --no-prepare --history " + history + " --report-dir " + report, "selftest " + name);
+                if (round > 0) {
+                    walls.computeIfAbsent("shards_" + shards, k -> new ArrayList<>()).add(wall);
+                    if (shards == 1) {
+                        fixed.add(fixedCost(report));
+                    }
+                }
+            }
+        }
+        double plain = median(walls.get("plain"));
+        out.put(name + "_test_time_s", round(testTime(project.resolve("target/surefire-reports"))));
+        out.put(name + "_plain_s", round(plain));
+        for (int shards : shardCounts) {
+            double ours = median(walls.get("shards_" + shards));
+            out.put(name + "_shards_" + shards + "_s", round(ours));
+            out.put(name + "_ratio_shards_" + shards, round(ours / plain));
+            if (shards == 2) {
+                out.put(name + "_speedup_shards_2", round(plain / ours));
+            }
+        }
+        out.put(name + "_shard_fixed_s", round(median(fixed)));
+        out.put(name + "_all_s", walls);
+        return out;
+    }
+
+    /** The CLI from the benchmark's own jar (it holds the CLI), in a JVM of its own. */
+    private static String selftest() {
+        String jar = new File(SuiteBench.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getPath();
+        return "java -cp " + jar + " io.jenkins.plugins.selftest.cli.SelftestCommand";
+    }
+
+    /** One shard's wall time less the time of its tests, from the run's summary. */
+    static double fixedCost(Path report) throws IOException {
+        JsonNode summary = Json.mapper().readTree(report.resolve("summary.json").toFile());
+        double shard = summary.path("shards").path(0).path("runtimeSeconds").asDouble();
+        double tests = 0;
+        for (JsonNode d : summary.path("classDurations")) {
+            tests += d.asDouble();
+        }
+        return shard - tests;
+    }
+
+    /** The sum of the testsuite times in Surefire's reports. */
+    static double testTime(Path reports) throws IOException {
+        double sum = 0;
+        try (Stream<Path> files = Files.list(reports)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml")).toList()) {
+                String head = Files.readString(f);
+                int at = head.indexOf("<testsuite");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\btime=\"([0-9.,]+)\"")
+                        .matcher(head.substring(at, head.indexOf('>', at)));
+                if (m.find()) {
+                    sum += Double.parseDouble(m.group(1).replace(",", ""));
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static double timed(Path dir, String command, String what) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        int code = sh(dir, command);
+        double s = (System.nanoTime() - t0) / 1e9;
+        // a failing test is part of neither suite: any non-zero exit is a broken measurement
+        check(code, what);
+        return s;
+    }
+
+    private static void check(int code, String what) throws IOException {
+        if (code != 0) {
+            throw new IOException(what + " failed with exit code " + code);
+        }
+    }
+
+    private static int sh(Path dir, String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/bin/sh", "-c", command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("bench-last.log").toFile()).start();
+        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> s = values.stream().sorted().toList();
+        return s.isEmpty() ? Double.NaN : s.get(s.size() / 2);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}
