@@ -48,7 +48,8 @@ public record OrphanOptions(boolean enabled, boolean discover, boolean refresh, 
         return new OrphanOptions(enabled, discover, refresh, recursive, Optional.of(file));
     }
 
-    static Optional<Boolean> flag(String value) {
+    /** A boolean environment value: {@code 1/0, true/false, yes/no, on/off} in any case; anything else is empty. */
+    public static Optional<Boolean> flag(String value) {
         if (value == null) {
             return Optional.empty();
         }

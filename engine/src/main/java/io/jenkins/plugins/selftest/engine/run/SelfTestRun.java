@@ -4,6 +4,7 @@ import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
 import io.jenkins.plugins.selftest.engine.container.ContainerLock;
 import io.jenkins.plugins.selftest.engine.container.Reaper;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
 import io.jenkins.plugins.selftest.engine.process.Cgroups;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
@@ -26,7 +27,8 @@ import java.util.UUID;
  * {@link ShardRunner} per shard with the {@link OutcomeClassifier}, the {@link Gatherer} and the {@link ReportWriter};
  * {@link RunControl} stops what they start. The stages are public here so that a distributed run can split them:
  * {@link #plan()} on one machine, {@link #runShard(ShardPlan, int, RunListener)} on many, {@link #gather} of the
- * collected shard results on one.
+ * collected shard results on one. A whole run of local processes on one machine merges the shards that do not pay
+ * for their start ({@link io.jenkins.plugins.selftest.engine.shard.ShardPayoff}); a distributed plan never does.
  *
  * <p>Files written under the report directory: {@code plan.json}, {@code shards/shard-N/} ({@link ShardDirectory}),
  * {@code summary.json}, {@code details.json}, the JaCoCo report ({@code jacoco/}), {@code orphans.json}/
@@ -112,7 +114,7 @@ public final class SelfTestRun {
      * @throws SetupException when no test is found
      */
     public ShardPlan plan() throws IOException {
-        return TestDiscovery.plan(options);
+        return TestDiscovery.plan(options, false);
     }
 
     /**
@@ -139,7 +141,7 @@ public final class SelfTestRun {
         Preparation preparation = new Preparation(options, control);
         preparation.prepare();
         control.throwIfAborted();
-        ShardPlan plan = plan();
+        ShardPlan plan = TestDiscovery.plan(options, setup.runtime().isEmpty());
         preparation.warmUpOfflineMaven(plan, setup, listener);
         control.throwIfAborted();
         Files.createDirectories(options.reportDir());
@@ -218,12 +220,26 @@ public final class SelfTestRun {
                     current.runtime().isPresent(), options.timeout(), dir.log());
             ShardResult r = new ShardResult(index, plan.shardCount(), shard.tests(), v.outcome(), execution.exit(),
                     seconds, tests.total(), tests.passed(), tests.failed() + tests.errors(), tests.skipped(),
-                    v.containerFailures(), v.containerTimeouts(), v.problems(), Optional.empty(), mode());
+                    v.containerFailures(), v.containerTimeouts(), v.problems(), Optional.empty(), mode(),
+                    fixedCost(current, v.outcome(), seconds, tests, shard.workers()));
             listener.shardFinished(r);
             return new FinishedShard(r, reports);
         } finally {
             control.shardEnded(index);
         }
+    }
+
+    /**
+     * What a whole local shard cost besides its tests: its wall time less its tests' time per worker (the build
+     * tool's start, the test processes' starts, the end). Container shards and broken shards tell nothing about it.
+     */
+    private static Optional<Double> fixedCost(Setup setup, ShardOutcome outcome, double seconds, TestSuiteResult tests,
+                                              int workers) {
+        if (setup.runtime().isPresent() || !outcome.complete() || tests.total() == 0) {
+            return Optional.empty();
+        }
+        double testSeconds = tests.classDurations().values().stream().mapToDouble(Double::doubleValue).sum();
+        return Optional.of(Math.max(0, seconds - testSeconds / Math.max(1, workers)));
     }
 
     /**

@@ -29,11 +29,14 @@ import java.util.Optional;
  * @param problems          one line each: what went wrong and where to look
  * @param setupError        the shard could not start at all (no runtime, bad image, the project does not compile)
  * @param mode              how it ran, for people ({@code local processes}, {@code podman containers (...)})
+ * @param fixedSeconds      for a whole local shard: its wall time less its tests' time per worker, i.e. what its
+ *                          build tool's start and end cost ({@link io.jenkins.plugins.selftest.engine.shard.ShardPayoff})
  */
 public record ShardResult(int index, int shardCount, List<String> tests, ShardOutcome outcome,
                           Optional<Integer> exitCode, double runtimeSeconds, int total, int passed, int failed,
                           int skipped, int containerFailures, int containerTimeouts, List<String> problems,
-                          Optional<String> setupError, String mode) implements Serializable {
+                          Optional<String> setupError, String mode, Optional<Double> fixedSeconds)
+        implements Serializable {
 
     /** The file beside a shard's {@code reports/} and {@code shard.log}. */
     public static final String FILE_NAME = "shard.json";
@@ -48,6 +51,15 @@ public record ShardResult(int index, int shardCount, List<String> tests, ShardOu
         problems = problems == null ? List.of() : List.copyOf(problems);
         setupError = setupError == null ? Optional.empty() : setupError;
         mode = mode == null ? "" : mode;
+        fixedSeconds = fixedSeconds == null ? Optional.empty() : fixedSeconds;
+    }
+
+    /** A result without a fixed-cost figure (container shards, results of earlier versions). */
+    public ShardResult(int index, int shardCount, List<String> tests, ShardOutcome outcome, Optional<Integer> exitCode,
+                       double runtimeSeconds, int total, int passed, int failed, int skipped, int containerFailures,
+                       int containerTimeouts, List<String> problems, Optional<String> setupError, String mode) {
+        this(index, shardCount, tests, outcome, exitCode, runtimeSeconds, total, passed, failed, skipped,
+                containerFailures, containerTimeouts, problems, setupError, mode, Optional.empty());
     }
 
     /** A shard that could not start: outcome {@link ShardOutcome#ERROR}, the message as its only problem. */
@@ -66,7 +78,7 @@ public record ShardResult(int index, int shardCount, List<String> tests, ShardOu
     ShardResult withCounts(TestSuiteResult results) {
         return new ShardResult(index, shardCount, tests, outcome, exitCode, runtimeSeconds, results.total(),
                 results.passed(), results.failed() + results.errors(), results.skipped(), containerFailures,
-                containerTimeouts, problems, setupError, mode);
+                containerTimeouts, problems, setupError, mode, fixedSeconds);
     }
 
     public boolean ok() {
@@ -80,7 +92,7 @@ public record ShardResult(int index, int shardCount, List<String> tests, ShardOu
 
     /** Its line in the run's {@link ShardRecord history record}. */
     public ShardRecord toRecord() {
-        return new ShardRecord(index, total, passed, failed, skipped, runtimeSeconds, outcome);
+        return new ShardRecord(index, total, passed, failed, skipped, runtimeSeconds, outcome, fixedSeconds);
     }
 
     @Serial

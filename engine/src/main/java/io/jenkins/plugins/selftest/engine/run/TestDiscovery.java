@@ -1,6 +1,8 @@
 package io.jenkins.plugins.selftest.engine.run;
 
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
+import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
+import io.jenkins.plugins.selftest.engine.shard.ShardPayoff;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlanner;
 import io.jenkins.plugins.selftest.engine.shard.TestCatalog;
@@ -9,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The planning stage: finds the tests (compiled test classes, or source globs) and splits them into shards with the
@@ -16,13 +20,19 @@ import java.util.List;
  */
 final class TestDiscovery {
 
+    /** Set to 1/true: local shards run as asked even when earlier runs show they do not pay ({@link ShardPayoff}). */
+    static final String KEEP_SHARDS = "SELFTEST_KEEP_SHARDS";
+
     private TestDiscovery() {
     }
 
     /**
+     * @param allLocalHere every shard runs as a local process of this machine (not in containers, not spread over
+     *                     agents by a distributed run): then shards that earlier runs show do not pay for their start
+     *                     are merged ({@link ShardPayoff}, unless {@value #KEEP_SHARDS} is set)
      * @throws SetupException when no test is found, naming where it looked
      */
-    static ShardPlan plan(SelfTestOptions options) throws IOException {
+    static ShardPlan plan(SelfTestOptions options, boolean allLocalHere) throws IOException {
         TestCatalog catalog = catalog(options);
         if (catalog.isEmpty()) {
             throw new SetupException("no tests found in " + (options.paths().isEmpty() ? options.testClassDirs()
@@ -33,7 +43,19 @@ final class TestDiscovery {
         if (options.history().isPresent() && Files.exists(options.history().get())) {
             timings = TimingHistory.fromHistory(RunHistory.load(options.history().get()).records());
         }
-        return ShardPlanner.plan(catalog.tests(), timings, options.shards(), options.workers());
+        int shards = options.shards();
+        int workers = options.workers();
+        Optional<String> note = Optional.empty();
+        OptionalDouble testSeconds = timings.totalSeconds(catalog.tests());
+        if (allLocalHere && testSeconds.isPresent()
+                && !OrphanOptions.flag(options.hostEnvironment().get(KEEP_SHARDS)).orElse(false)) {
+            ShardPayoff.Decision d = ShardPayoff.decide(testSeconds.getAsDouble(), timings.fixedSeconds(), shards, workers);
+            shards = d.shards();
+            workers = d.workers();
+            note = d.note();
+        }
+        ShardPlan plan = ShardPlanner.plan(catalog.tests(), timings, shards, workers);
+        return note.map(plan::withProblem).orElse(plan);
     }
 
     private static TestCatalog catalog(SelfTestOptions options) throws IOException {

@@ -56,6 +56,13 @@ public record ShardPlan(List<Shard> shards, int workers, List<String> problems) 
         }
     }
 
+    /** This plan with one more note. */
+    public ShardPlan withProblem(String problem) {
+        List<String> all = new java.util.ArrayList<>(problems);
+        all.add(problem);
+        return new ShardPlan(shards, workers, all);
+    }
+
     public int shardCount() {
         return shards.size();
     }

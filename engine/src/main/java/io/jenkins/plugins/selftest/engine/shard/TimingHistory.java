@@ -23,12 +23,24 @@ public final class TimingHistory {
     public static final int DEFAULT_WINDOW = 5;
 
     /** No history at all: every test is unseen. */
-    public static final TimingHistory EMPTY = new TimingHistory(Map.of());
+    public static final TimingHistory EMPTY = new TimingHistory(Map.of(), Optional.empty());
 
     private final Map<String, Double> estimates;
+    /** Sums over every dotted prefix of the timed names: a pytest file's cases are named after its module. */
+    private final Map<String, Double> modules;
+    private final Optional<Double> fixedSeconds;
 
-    private TimingHistory(Map<String, Double> estimates) {
+    private TimingHistory(Map<String, Double> estimates, Optional<Double> fixedSeconds) {
         this.estimates = Map.copyOf(estimates);
+        this.fixedSeconds = fixedSeconds;
+        Map<String, Double> sums = new HashMap<>();
+        estimates.forEach((name, seconds) -> {
+            for (int dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) {
+                sums.merge(name.substring(0, dot), seconds, Double::sum);
+            }
+            sums.merge(name, seconds, Double::sum);
+        });
+        this.modules = Map.copyOf(sums);
     }
 
     /**
@@ -36,16 +48,23 @@ public final class TimingHistory {
      *
      * @param classDurations seconds per test id (summed over its test cases)
      * @param complete       false when the run was aborted or partial
+     * @param fixedSeconds   the fixed costs of its whole local shards ({@code ShardRecord.fixedSeconds})
      */
-    public record PastRun(Map<String, Double> classDurations, boolean complete) {
+    public record PastRun(Map<String, Double> classDurations, boolean complete, List<Double> fixedSeconds) {
         public PastRun {
             classDurations = Map.copyOf(classDurations);
+            fixedSeconds = fixedSeconds == null ? List.of() : List.copyOf(fixedSeconds);
+        }
+
+        public PastRun(Map<String, Double> classDurations, boolean complete) {
+            this(classDurations, complete, List.of());
         }
     }
 
     /** Estimates from a run history (records oldest first, as {@code RunHistory.records()} gives them). */
     public static TimingHistory fromHistory(List<RunRecord> records) {
-        return of(records.stream().map(r -> new PastRun(r.classDurations(), r.complete())).toList());
+        return of(records.stream().map(r -> new PastRun(r.classDurations(), r.complete(),
+                r.shards().stream().flatMap(s -> s.fixedSeconds().stream()).toList())).toList());
     }
 
     /** Estimates from runs in chronological order (oldest first), over the last {@link #DEFAULT_WINDOW}. */
@@ -59,8 +78,13 @@ public final class TimingHistory {
         }
         Map<String, List<Double>> complete = new HashMap<>();
         Map<String, Double> partialMax = new HashMap<>();
+        List<Double> fixed = new ArrayList<>();
+        int completeRuns = 0;
         for (int i = runsOldestFirst.size() - 1; i >= 0; i--) {
             PastRun run = runsOldestFirst.get(i);
+            if (run.complete() && completeRuns++ < window) {
+                run.fixedSeconds().stream().filter(f -> f >= 0 && Double.isFinite(f)).forEach(fixed::add);
+            }
             for (Map.Entry<String, Double> e : run.classDurations().entrySet()) {
                 double seconds = e.getValue() == null ? 0 : e.getValue();
                 if (!(seconds > 0) || Double.isInfinite(seconds)) {
@@ -78,17 +102,46 @@ public final class TimingHistory {
         }
         Map<String, Double> estimates = new HashMap<>(partialMax);
         complete.forEach((test, seen) -> estimates.put(test, seen.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
-        return new TimingHistory(estimates);
+        List<Double> sorted = fixed.stream().sorted().toList();
+        return new TimingHistory(estimates, sorted.isEmpty() ? Optional.empty() : Optional.of(sorted.get(sorted.size() / 2)));
     }
 
-    /** The estimated seconds of a test, empty when no earlier run timed it. */
+    /**
+     * A local shard's fixed cost: the median over the whole local shards of the last {@link #DEFAULT_WINDOW} complete
+     * runs; empty when none measured it.
+     */
+    public Optional<Double> fixedSeconds() {
+        return fixedSeconds;
+    }
+
+    /** The estimated test time of these tests, or empty when some of them were never timed. */
+    public OptionalDouble totalSeconds(List<String> testIds) {
+        double sum = 0;
+        for (String t : testIds) {
+            OptionalDouble d = estimate(t);
+            if (d.isEmpty()) {
+                return OptionalDouble.empty();
+            }
+            sum += d.getAsDouble();
+        }
+        return OptionalDouble.of(sum);
+    }
+
+    /**
+     * The estimated seconds of a test, empty when no earlier run timed it. A test class is found by its name; a
+     * test file ({@code tests/test_calc.py}) by its module ({@code tests.test_calc}), which pytest's JUnit report
+     * names its cases after ({@code tests.test_calc} and {@code tests.test_calc.TestAdd}), summed.
+     */
     public OptionalDouble estimate(String testId) {
-        Double d = estimates.get(testId);
+        Double d = testId.endsWith(".py")
+                ? modules.get(testId.substring(0, testId.length() - 3).replace('\\', '/').replace('/', '.'))
+                : estimates.get(testId);
         return d == null ? OptionalDouble.empty() : OptionalDouble.of(d);
     }
 
     public Optional<Double> estimateSeconds(String testId) {
-        return Optional.ofNullable(estimates.get(testId));
+        OptionalDouble d = estimate(testId);
+        return d.isPresent() ? Optional.of(d.getAsDouble()) : Optional.empty();
     }
 
     /** How many tests have an estimate. */

@@ -41,4 +41,30 @@ class TimingHistoryTest {
         assertThat(h.estimate("A")).isEmpty();
         assertThat(TimingHistory.EMPTY.estimate("A")).isEmpty();
     }
+
+    @Test
+    void aPytestFileIsEstimatedFromTheCasesOfItsModuleAndItsClasses() {
+        TimingHistory h = TimingHistory.of(List.of(new TimingHistory.PastRun(Map.of(
+                "tests.test_calc", 1.0, "tests.test_calc.TestAdd", 2.5, "tests.test_calcx", 9.0,
+                "tests.unit.test_io", 0.5), true)));
+        assertThat(h.estimate("tests/test_calc.py")).hasValue(3.5);
+        assertThat(h.estimate("tests/unit/test_io.py")).hasValue(0.5);
+        assertThat(h.estimate("tests/test_other.py")).isEmpty();
+        assertThat(h.totalSeconds(List.of("tests/test_calc.py", "tests/unit/test_io.py"))).hasValue(4.0);
+        assertThat(h.totalSeconds(List.of("tests/test_calc.py", "tests/test_other.py"))).isEmpty();
+        // a Java class is still found by its own name only
+        assertThat(h.estimate("tests")).isEmpty();
+    }
+
+    @Test
+    void theFixedCostIsTheMedianOverTheLocalShardsOfRecentCompleteRuns() {
+        TimingHistory h = TimingHistory.of(List.of(
+                new TimingHistory.PastRun(Map.of("A", 1.0), true, List.of(9.0, 9.5)),
+                new TimingHistory.PastRun(Map.of("A", 1.0), false, List.of(0.1)),
+                new TimingHistory.PastRun(Map.of("A", 1.0), true, List.of(4.0, 5.0, 4.5))));
+        assertThat(h.fixedSeconds()).hasValue(5.0);
+        assertThat(TimingHistory.of(List.of(new TimingHistory.PastRun(Map.of("A", 1.0), true))).fixedSeconds()).isEmpty();
+        assertThat(TimingHistory.of(List.of(new TimingHistory.PastRun(Map.of("A", 1.0), true, List.of(9.0)),
+                new TimingHistory.PastRun(Map.of("A", 1.0), true, List.of(1.0))), 1).fixedSeconds()).hasValue(1.0);
+    }
 }

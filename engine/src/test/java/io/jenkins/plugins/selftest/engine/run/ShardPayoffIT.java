@@ -1,0 +1,86 @@
+package io.jenkins.plugins.selftest.engine.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.selftest.engine.history.RunHistory;
+import io.jenkins.plugins.selftest.engine.history.ShardRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Local shards that do not pay for their start are merged, from the figures of earlier runs (#12). */
+class ShardPayoffIT {
+
+    /**
+     * A custom shard that costs a second before its tests, like a build tool's start, then reports each of its tests
+     * as a passing JUnit case of 0.2 s, named as pytest names them (module {@code tests.test_m0} for the file
+     * {@code tests/test_m0.py}).
+     */
+    private static final String SLOW_START_SHARD = "sleep 1; for t in $(cat \"$SELFTEST_TESTS_FILE\"); do "
+            + "n=$(basename \"$t\" .py); printf '<testsuite name=\"%s\" tests=\"1\"><testcase classname=\"%s\" "
+            + "name=\"ok\" time=\"0.2\"/></testsuite>' \"tests.$n\" \"tests.$n\" > \"$SELFTEST_REPORTS_DIR/TEST-$n.xml\"; done";
+
+    private static SelfTestOptions.Builder options(Path tmp, String report) throws Exception {
+        Path ws = Files.createDirectories(tmp.resolve("ws/tests"));
+        for (int i = 0; i < 4; i++) {
+            Files.writeString(ws.resolve("test_m" + i + ".py"), "def test_ok(): pass\n");
+        }
+        return SelfTestOptions.builder(ws.getParent()).framework(Framework.CUSTOM).paths(List.of("tests/*.py"))
+                .command(SLOW_START_SHARD).shards(2).workers(2).history(tmp.resolve("history.jsonl"))
+                .reportDir(tmp.resolve(report));
+    }
+
+    @Test
+    void secondRunMergesShardsWhoseTestsDoNotPayForTheirStartUnlessToldToKeepThem(@TempDir Path tmp) throws Exception {
+        RunSummary first = new SelfTestRun(options(tmp, "r1").build()).run(RunListener.NONE);
+        assertThat(first.shards()).hasSize(2);
+        assertThat(RunHistory.load(tmp.resolve("history.jsonl")).records().get(0).shards())
+                // each shard ran 2 tests of 0.2 s with one worker: its fixed cost is its wall time less 0.4 s
+                .allSatisfy(s -> assertThat(s.fixedSeconds()).hasValueSatisfying(f -> assertThat(f)
+                        .isCloseTo(s.runtimeSeconds() - 0.4, org.assertj.core.data.Offset.offset(1e-6))
+                        .isGreaterThanOrEqualTo(0.6)));
+
+        List<String> notes = Collections.synchronizedList(new ArrayList<>());
+        RunListener listener = new RunListener() {
+            @Override
+            public void note(String message) {
+                notes.add(message);
+            }
+        };
+        RunSummary second = new SelfTestRun(options(tmp, "r2").build()).run(listener);
+        assertThat(second.shards()).hasSize(1);
+        assertThat(second.tests().total()).isEqualTo(4);
+        assertThat(notes).anySatisfy(n -> assertThat(n).startsWith(
+                "planned 1 local shard(s) with 1 worker(s) instead of 2 with 2: 0.8 s of tests (from earlier runs)"));
+
+        // a distributed plan (selfTestPlan: the shards go to other agents) is never merged
+        assertThat(new SelfTestRun(options(tmp, "plan").build()).plan().shardCount()).isEqualTo(2);
+
+        RunSummary kept = new SelfTestRun(options(tmp, "r3").hostEnvironment(withKeep())
+                .build()).run(RunListener.NONE);
+        assertThat(kept.shards()).hasSize(2);
+        assertThat(kept.tests().total()).isEqualTo(4);
+    }
+
+    private static java.util.Map<String, String> withKeep() {
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put(TestDiscovery.KEEP_SHARDS, "1");
+        return env;
+    }
+
+    @Test
+    void containerShardsRecordNoFixedCostAndAreNeverMerged(@TempDir Path tmp) throws Exception {
+        io.jenkins.plugins.selftest.engine.container.Containers.assumePodman();
+        for (String r : List.of("c1", "c2")) {
+            RunSummary s = new SelfTestRun(options(tmp, r).useContainer(true).build()).run(RunListener.NONE);
+            assertThat(s.shards()).as(s.problems().toString()).hasSize(2);
+        }
+        assertThat(RunHistory.load(tmp.resolve("history.jsonl")).records())
+                .flatExtracting(rec -> rec.shards()).extracting(ShardRecord::fixedSeconds)
+                .containsOnly(java.util.Optional.empty());
+    }
+}
