@@ -48,7 +48,9 @@ import org.jacoco.core.runtime.RuntimeData;
  * (interleaved) {@code coverage_ms} is {@link CoverageAggregator#aggregate} writing the HTML and XML reports (in this JVM, warm
  * after the first run: {@code coverage_first_ms} is the first, cold one); {@code jacoco_cli_ms} is
  * {@code java -jar jacococli.jar report <exec> --classfiles <dir> --html <dir> --xml <file>} as a separate
- * process, the way a build runs it (JVM start included).
+ * process, the way a build runs it (JVM start included); {@code coverage_fresh_process_ms} is ours the same way: a
+ * fresh JVM ({@code CoverageBench once}) doing its first, cold aggregation, JVM start included, against the CLI's
+ * median ({@code coverage_fresh_ratio}, the figure to compare).
  */
 public final class CoverageBench {
 
@@ -89,8 +91,14 @@ public final class CoverageBench {
         // interleaved, so that load from other processes on the machine hits both sides alike
         List<Long> ours = new ArrayList<>();
         List<Long> theirs = new ArrayList<>();
+        List<Long> oursFresh = new ArrayList<>();
         CoverageSummary summary = null;
         for (int i = 0; i < RUNS; i++) {
+            // ours the way the CLI and an agent meet it: a fresh JVM, its first aggregation, JVM start included
+            long t = System.nanoTime();
+            once(jar, workDir, workDir.resolve("once-" + i + ".log"));
+            oursFresh.add(millis(t));
+
             Path out = workDir.resolve("ours-" + i);
             long t0 = System.nanoTime();
             summary = CoverageAggregator.aggregate(new CoverageInput(List.of(exec), List.of(classes), List.of()), Optional.of(out));
@@ -108,6 +116,12 @@ public final class CoverageBench {
         figures.put("jacoco_cli_ms", theirs.stream().min(Comparator.naturalOrder()).orElseThrow());
         figures.put("coverage_ratio", Math.round(1000.0 * ours.stream().min(Comparator.naturalOrder()).orElseThrow()
                 / theirs.stream().min(Comparator.naturalOrder()).orElseThrow()) / 1000.0);
+        long freshMedian = oursFresh.stream().sorted().toList().get(RUNS / 2);
+        long cliMedian = theirs.stream().sorted().toList().get(RUNS / 2);
+        figures.put("coverage_fresh_process_ms", freshMedian);
+        figures.put("jacoco_cli_median_ms", cliMedian);
+        figures.put("coverage_fresh_ratio", Math.round(1000.0 * freshMedian / cliMedian) / 1000.0);
+        figures.put("coverage_fresh_all_ms", oursFresh);
         figures.put("coverage_classes", classCount);
         figures.put("coverage_line_ratio", Math.round(summary.line().ratio() * 1000) / 1000.0);
         figures.put("coverage_runs", RUNS);
@@ -118,6 +132,18 @@ public final class CoverageBench {
 
     private static long millis(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** {@code CoverageBench once workDir} in a JVM of its own: one cold aggregation, JVM start included. */
+    private static void once(Path jar, Path workDir, Path log) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv(java.toString(), "-cp", jar.toString(),
+                CoverageBench.class.getName(), "once", workDir.toString())
+                .output(new LaunchSpec.Output.ToFile(log, false)).build());
+        if (!p.process().waitFor(10, TimeUnit.MINUTES) || p.process().exitValue() != 0) {
+            p.stop(Signal.KILL, Duration.ofSeconds(2));
+            throw new IOException("the fresh-process aggregation failed, see " + log);
+        }
     }
 
     private static void jacocoCli(Path cli, Path exec, Path classes, Path out, Path log) throws Exception {
