@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.jenkins.plugins.selftest.engine.container.Containers;
 import io.jenkins.plugins.selftest.engine.coverage.Counter;
 import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.junit.JUnitParser;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +103,23 @@ class MavenReactorIT {
         assertThat(s.orphans().orphans()).extracting(Orphan::className)
                 .contains("org.example.reactor.money.rates.RateFeed", "org.example.reactor.report.CsvExport");
         assertThat(classFileTimes(workspace)).as("shards compile nothing").isEqualTo(classes);
+    }
+
+    @Test
+    void podmanShardsOfAReactorRunOfflineAndGiveTheSameCounts(@TempDir Path tmp) throws Exception {
+        Containers.assumePodman();
+        String runId = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        RunSummary s = new SelfTestRun(SelfTestOptions.builder(workspace).shards(2).workers(2).useContainer(true)
+                .runId(runId).args(List.of("-Pstrict", "-Dexpected.mode=strict"))
+                .reportDir(tmp.resolve("report")).history(tmp.resolve("history.jsonl")).build()).run(RunListener.NONE);
+
+        assertThat(s.mode()).startsWith("podman containers");
+        assertThat(s.containerFailures()).as(s.problems().toString()).isZero();
+        assertThat(s.tests().total()).isEqualTo(reference.tests().total());
+        assertThat(s.tests().failed() + s.tests().errors()).isEqualTo(reference.tests().failed() + reference.tests().errors());
+        assertThat(s.tests().skipped()).isEqualTo(reference.tests().skipped());
+        assertThat(s.coverage().line().ratio() * 100).isCloseTo(reference.line().ratio() * 100, within(0.1));
+        assertThat(Containers.ofRun(runId)).isEmpty();
     }
 
     @Test
