@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class FrameworkTest {
 
@@ -97,22 +99,28 @@ class FrameworkTest {
         assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make $SELFTEST_ARGS", true, args)).isEqualTo("make $SELFTEST_ARGS");
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "MAVEN  | -Pci -Dtest=FooTest  | '-Dtest=FooTest' chooses the tests: selftest gives each shard its own; use tests/excludes (--include/--exclude) instead",
+            "MAVEN  | -D it.test=X         | '-D' chooses the tests",
+            "MAVEN  | -pl core             | '-pl' chooses the modules",
+            "MAVEN  | --projects=core      | '--projects=core' chooses the modules",
+            "MAVEN  | -rf :core            | '-rf' skips modules that hold tests: leave it out",
+            "MAVEN  | -f other/pom.xml     | '-f' runs another POM: give that project's directory as the workspace instead",
+            "PYTEST | -n 4                 | '-n' sets the pytest workers: give workers instead",
+            "PYTEST | -n4                  | '-n4' sets the pytest workers",
+            "PYTEST | --numprocesses=auto  | '--numprocesses=auto' sets the pytest workers",
+            "PYTEST | --junitxml=x.xml     | '--junitxml=x.xml' writes the JUnit report elsewhere",
+            "PYTEST | -p no:xdist          | '-p' turns off pytest-xdist",
+            "GRADLE | --tests '*Foo'       | '--tests' chooses the tests",
+            "MAVEN  | -Dx='open            | has an unclosed '"})
+    void buildArgumentsThatWouldBreakShardingAreRefusedNamingTheFix(Framework framework, String args, String message) {
+        assertThatThrownBy(() -> framework.parseArgs(args)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
     @Test
-    void buildArgumentsThatWouldBreakShardingAreRefusedNamingTheFix() {
-        assertThatThrownBy(() -> Framework.MAVEN.parseArgs("-Pci -Dtest=FooTest")).hasMessage(
-                "'-Dtest=FooTest' chooses the tests: selftest gives each shard its own; use tests/excludes (--include/--exclude) instead");
-        assertThatThrownBy(() -> Framework.MAVEN.parseArgs("-D it.test=X")).hasMessageStartingWith("'-D' chooses the tests");
-        assertThatThrownBy(() -> Framework.MAVEN.parseArgs("-pl core")).hasMessageContaining("chooses the modules");
-        assertThatThrownBy(() -> Framework.MAVEN.parseArgs("--projects=core")).hasMessageContaining("chooses the modules");
-        assertThatThrownBy(() -> Framework.MAVEN.parseArgs("-rf :core")).hasMessageContaining("leave it out");
-        assertThatThrownBy(() -> Framework.MAVEN.parseArgs("-f other/pom.xml")).hasMessageContaining("workspace");
-        assertThatThrownBy(() -> Framework.PYTEST.parseArgs("-n 4")).hasMessageContaining("workers");
-        assertThatThrownBy(() -> Framework.PYTEST.parseArgs("-n4")).hasMessageContaining("workers");
-        assertThatThrownBy(() -> Framework.PYTEST.parseArgs("--numprocesses=auto")).hasMessageContaining("workers");
-        assertThatThrownBy(() -> Framework.PYTEST.parseArgs("--junitxml=x.xml")).hasMessageContaining("reports directory");
-        assertThatThrownBy(() -> Framework.PYTEST.parseArgs("-p no:xdist")).hasMessageContaining("xdist");
-        assertThatThrownBy(() -> Framework.GRADLE.parseArgs("--tests '*Foo'")).hasMessageContaining("tests/excludes");
-        assertThatThrownBy(() -> Framework.MAVEN.parseArgs("-Dx='open")).hasMessageContaining("unclosed '");
+    void otherBuildArgumentsAreSplitAsTheShellWould() {
         assertThatThrownBy(() -> Framework.MAVEN.parseArgs("-X ".repeat(300))).hasMessageContaining("at most");
         assertThatThrownBy(() -> SelfTestOptions.builder(Path.of("/tmp")).args(List.of("-pl", "a")).build())
                 .hasMessageContaining("chooses the modules");
