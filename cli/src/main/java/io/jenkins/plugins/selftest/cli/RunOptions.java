@@ -5,6 +5,7 @@ import io.jenkins.plugins.selftest.engine.metrics.SelfTestMetrics;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
 import io.jenkins.plugins.selftest.engine.run.Framework;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
+import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
 import io.jenkins.plugins.selftest.engine.shard.TestFilter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,6 +66,12 @@ final class RunOptions {
     @Option(names = "--command", description = "Shell template of the custom framework; sees SELFTEST_SHARD_INDEX, "
             + "SELFTEST_SHARD_COUNT, SELFTEST_WORKERS, SELFTEST_TESTS_FILE, SELFTEST_REPORTS_DIR.")
     String command;
+
+    @Option(names = "--args", paramLabel = "ARGS", description = "Build arguments for the preparation and every shard, "
+            + "split as /bin/sh would (e.g. '-Pci -DskipITs'): on Maven's, Gradle's or pytest's command line, a custom "
+            + "command's $SELFTEST_ARGS. Arguments that choose tests, modules or workers are refused. "
+            + "Default: env " + SelfTestRun.ARGS + ".")
+    String args;
 
     @Option(names = "--timeout", defaultValue = "30m", converter = DurationConverter.class,
             description = "Per-shard time limit (90s, 20m, 1h); the shard's process tree or container is killed at it. Default: ${DEFAULT-VALUE}.")
@@ -149,6 +156,7 @@ final class RunOptions {
             globs.remove(0);
         }
         Framework fw = Framework.parse(framework);
+        List<String> buildArgs = buildArgs(fw, environment);
         OrphanOptions orphans = new OrphanOptions(!noOrphans, discoverOrphans, refreshOrphans, recursiveOrphans,
                 Optional.ofNullable(includeOrphans).map(cwd::resolve));
         orphans = OrphanOptions.fromEnvironment(environment, orphans);
@@ -173,11 +181,24 @@ final class RunOptions {
                 .hostEnvironment(environment)
                 .prepare(!noPrepare)
                 .runId(runId)
-                .mounts(mounts());
+                .mounts(mounts())
+                .args(buildArgs);
         if (lockFile != null) {
             b.lockFile(cwd.resolve(lockFile));
         }
         return b.build();
+    }
+
+    /** {@code --args}, else the environment's {@code SELFTEST_ARGS}, split and checked for the framework. */
+    private List<String> buildArgs(Framework fw, Map<String, String> environment) {
+        boolean given = args != null;
+        String line = given ? args : environment.get(SelfTestRun.ARGS);
+        try {
+            return fw.parseArgs(line);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((given ? "--args " : SelfTestRun.ARGS + " ") + e.getMessage()
+                    + (given ? "" : " (or give --args)"), e);
+        }
     }
 
     private List<ContainerSpec.Mount> mounts() {

@@ -40,6 +40,45 @@ class RunCommandTest {
         assertThat(workers.err().strip()).isEqualTo("selftest run: workers must be at most 1024, was 5000");
     }
 
+    /** Issue #11, item 3: arguments that would break sharding are refused in one line naming the option and the fix. */
+    @Test
+    void buildArgumentsThatBreakShardingAreAOneLineUsageError() {
+        Cli.Result test = Cli.run("run", ".", "--args", "-Pci -Dtest=FooTest");
+        assertThat(test.exit()).isEqualTo(SelftestCommand.EXIT_USAGE);
+        assertThat(test.err().strip()).isEqualTo("selftest run: --args '-Dtest=FooTest' chooses the tests: selftest gives "
+                + "each shard its own; use tests/excludes (--include/--exclude) instead");
+
+        Cli.Result pytest = Cli.run("run-scheduled", ".", "--framework", "pytest", "--args", "-n 4", "--interval", "1h");
+        assertThat(pytest.exit()).isEqualTo(SelftestCommand.EXIT_USAGE);
+        assertThat(pytest.err().strip()).doesNotContain("\n").contains("--args '-n' sets the pytest workers: give workers instead");
+
+        Cli.Result quote = Cli.run("run", ".", "--args", "-Dname='unclosed");
+        assertThat(quote.err().strip()).doesNotContain("\n").startsWith("selftest run: --args '-Dname='unclosed' has an unclosed '");
+    }
+
+    @Test
+    void buildArgumentsComeFromTheOptionElseFromSelftestArgs() {
+        RunCommand command = new RunCommand();
+        picocli.CommandLine cl = new picocli.CommandLine(command);
+        cl.parseArgs(".", "--args", "-Pci \"-Dgreeting=hello world\"");
+        assertThat(command.run.toOptions(java.util.Map.of("SELFTEST_ARGS", "-Pnightly")).args())
+                .containsExactly("-Pci", "-Dgreeting=hello world");
+
+        RunCommand fromEnv = new RunCommand();
+        new picocli.CommandLine(fromEnv).parseArgs(".");
+        assertThat(fromEnv.run.toOptions(java.util.Map.of("SELFTEST_ARGS", "-Pnightly -DskipITs")).args())
+                .containsExactly("-Pnightly", "-DskipITs");
+        assertThat(fromEnv.run.toOptions(java.util.Map.of()).args()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fromEnv.run.toOptions(java.util.Map.of("SELFTEST_ARGS", "-pl core")))
+                .hasMessage("SELFTEST_ARGS '-pl' chooses the modules: selftest runs each shard in the modules that hold "
+                        + "its tests; leave it out (or give --args)");
+
+        RunCommand empty = new RunCommand();
+        new picocli.CommandLine(empty).parseArgs(".", "--args", "");
+        assertThat(empty.run.toOptions(java.util.Map.of("SELFTEST_ARGS", "-pl core")).args())
+                .as("an empty --args wins over the variable").isEmpty();
+    }
+
     @Test
     void aMetricsAddressThatCannotBeBoundStopsRunScheduledBeforeTheFirstCycleWithOneLine() {
         Cli.Result r = Cli.run("run-scheduled", "--interval", "1h", "--max-cycles", "1", "--metrics-port", "0",

@@ -29,12 +29,15 @@ import java.util.Optional;
  * @param coverageSources  globs of source directories; empty: the framework's default
  * @param mounts           host paths of the agent mounted into container shards, each as
  *                         {@link Mount#parse} reads it (none when absent, as in an earlier plan's settings file)
+ * @param args             build arguments for the preparation and every shard ({@link SelfTestOptions#args()}), already
+ *                         checked; none when absent, as in an earlier plan's settings file
  */
 public record SelfTestSettings(String framework, Optional<String> command, int shards, int workers,
                                List<String> tests, List<String> excludes, String runtime, Optional<String> image,
                                Optional<String> dockerHost, long timeoutSeconds, boolean coverage,
                                List<String> coverageExec, List<String> coverageClasses, List<String> coverageSources,
-                               boolean orphans, boolean orphansRecursive, List<String> mounts) {
+                               boolean orphans, boolean orphansRecursive, List<String> mounts,
+                               List<String> args) {
 
     public SelfTestSettings {
         command = command == null ? Optional.empty() : command;
@@ -46,16 +49,28 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
         coverageClasses = coverageClasses == null ? List.of() : List.copyOf(coverageClasses);
         coverageSources = coverageSources == null ? List.of() : List.copyOf(coverageSources);
         mounts = mounts == null ? List.of() : List.copyOf(mounts); // since 0.1: mounts
+        args = args == null ? List.of() : List.copyOf(args); // since 0.1: args
+    }
+
+    /** Settings without build arguments. */
+    public SelfTestSettings(String framework, Optional<String> command, int shards, int workers, List<String> tests,
+                            List<String> excludes, String runtime, Optional<String> image, Optional<String> dockerHost,
+                            long timeoutSeconds, boolean coverage, List<String> coverageExec,
+                            List<String> coverageClasses, List<String> coverageSources, boolean orphans,
+                            boolean orphansRecursive, List<String> mounts) {
+        this(framework, command, shards, workers, tests, excludes, runtime, image, dockerHost, timeoutSeconds, coverage,
+                coverageExec, coverageClasses, coverageSources, orphans, orphansRecursive, mounts, List.of());
     }
 
     /**
      * The settings of one shard of this plan run with {@code here}: the plan's test selection and report settings,
-     * the runtime, image, engine, mounts and timeout of the agent that runs the shard.
+     * and build arguments (the shards build as the plan's preparation did), the runtime, image, engine, mounts and
+     * timeout of the agent that runs the shard.
      */
     public SelfTestSettings forShard(SelfTestSettings here) {
         return new SelfTestSettings(framework, command, shards, workers, tests, excludes, here.runtime(), here.image(),
                 here.dockerHost(), here.timeoutSeconds(), coverage, coverageExec, coverageClasses, coverageSources,
-                orphans, orphansRecursive, here.mounts());
+                orphans, orphansRecursive, here.mounts(), args);
     }
 
     /** Whether class, source or exec settings are globs, which resolve only once the project is compiled. */
@@ -102,7 +117,8 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
                 .runId(runId)
                 .prepare(prepare)
                 .coverage(coverage)
-                .mounts(mounts.stream().map(Mount::parse).toList());
+                .mounts(mounts.stream().map(Mount::parse).toList())
+                .args(args);
         image.ifPresent(b::image);
         history.ifPresent(b::history);
         if (!coverageClasses.isEmpty()) {

@@ -6,9 +6,11 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.FormValidation;
 import io.jenkins.plugins.selftest.Messages;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.kohsuke.stapler.QueryParameter;
 
 /**
  * What the descriptors of the {@code selfTest} steps share: a function name, a display name from
@@ -33,6 +35,11 @@ abstract class SelfTestDescriptor extends StepDescriptor {
     @Override
     public String getDisplayName() {
         return Messages.get(displayNameKey);
+    }
+
+    /** The build arguments' check, as {@code settings()} makes it: the framework says what is refused. */
+    public FormValidation doCheckArgs(@QueryParameter String value, @QueryParameter String framework) {
+        return Choices.form("args", SelfTestParameters.argsProblem(framework, value));
     }
 
     /** The build, its workspace, launcher, log and environment: what the executions and their agent use. */

@@ -33,6 +33,7 @@ final class SelfTestParameters {
     private int workers;
     private String framework = Choices.spelling(Framework.MAVEN);
     private String command;
+    private String args;
     private String tests;
     private String excludes;
     private String image;
@@ -81,6 +82,14 @@ final class SelfTestParameters {
 
     void setCommand(String command) {
         this.command = command;
+    }
+
+    String getArgs() {
+        return args;
+    }
+
+    void setArgs(String args) {
+        this.args = args;
     }
 
     String getTests() {
@@ -227,6 +236,7 @@ final class SelfTestParameters {
         Choices.notOneOf("framework", framework, Choices.FRAMEWORK).ifPresent(problems::add);
         Choices.notOneOf("runtime", runtime, Choices.RUNTIME).ifPresent(problems::add);
         timeoutProblem(timeout).ifPresent(problems::add);
+        argsProblem(framework, args).ifPresent(problems::add);
         if (Choices.spelling(Framework.CUSTOM).equals(framework) && (command == null || command.isBlank())) {
             problems.add(Messages.get("SelfTestStep.CustomNeedsCommand"));
         }
@@ -255,7 +265,7 @@ final class SelfTestParameters {
                 workers == 0 ? shards : Math.max(workers, shards), list(tests), list(excludes), runtime,
                 Optional.ofNullable(blankToNull(image)), Optional.ofNullable(blankToNull(dockerHost)), limit, coverage,
                 list(coverageExec), list(coverageClasses), list(coverageSources), orphans, orphansRecursive,
-                list(mounts));
+                list(mounts), Framework.parse(framework).parseArgs(args));
     }
 
     /** What failures do to the build and the step. */
@@ -276,6 +286,26 @@ final class SelfTestParameters {
     /** The problem of a timeout, without the step's name; the form's check says the same. */
     static Optional<String> timeoutProblem(String text) {
         return timeout(text).isPresent() ? Optional.empty() : Optional.of(Messages.get("SelfTestStep.BadTimeout", text));
+    }
+
+    /**
+     * The problem of build arguments for a framework ({@link Framework#parseArgs}: bounded, split as {@code /bin/sh}
+     * would, nothing that breaks sharding), without the step's name; the form's check says the same. A framework
+     * that is none of the choices has its own problem.
+     */
+    static Optional<String> argsProblem(String framework, String args) {
+        Framework fw;
+        try {
+            fw = Framework.parse(framework == null || framework.isBlank() ? Choices.spelling(Framework.MAVEN) : framework);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        try {
+            fw.parseArgs(args);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(Messages.get("SelfTestStep.BadArgs", e.getMessage()));
+        }
     }
 
     /**

@@ -5,7 +5,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * A step that runs or plans the test suite ({@code selfTest}, {@code selfTestPlan}): the parameters that decide the
- * tests (framework, command, tests, excludes, shards, workers) and the reports (coverage, orphans). Every subclass
+ * tests (framework, command, args, tests, excludes, shards, workers) and the reports (coverage, orphans). Every subclass
  * uses every one of them, so none is inherited only to be refused; each adds its own (where and how a shard runs,
  * what the timeout bounds). Pipeline's flat syntax ({@code selfTest(shards: 2)}) finds parameters on a step's class and
  * its superclasses, which is why they are setters here and not a nested value. The values live in one
@@ -51,6 +51,19 @@ public abstract class SelfTestSuiteStep extends Step {
     @DataBoundSetter
     public void setCommand(String command) {
         parameters.setCommand(command);
+    }
+
+    public String getArgs() {
+        return parameters.getArgs();
+    }
+
+    /**
+     * Build arguments for the preparation and every shard ({@code '-Pci -DskipITs'}), split as {@code /bin/sh} would:
+     * on Maven's, Gradle's or pytest's command line, a custom command's {@code $SELFTEST_ARGS}.
+     */
+    @DataBoundSetter
+    public void setArgs(String args) {
+        parameters.setArgs(args);
     }
 
     public String getTests() {

@@ -88,7 +88,7 @@ class SelfTestSettingsTest {
     }
 
     @Test
-    void aShardTakesThePlansTestsAndReportsButItsOwnRuntime() {
+    void aShardTakesThePlansTestsAndReportsButItsOwnRuntime() throws Exception {
         SelfTestSettings plan = settings("none", List.of("**/target/classes"), List.of());
         SelfTestSettings here = new SelfTestSettings("gradle", Optional.empty(), 9, 9, List.of(), List.of(), "podman",
                 Optional.of("other:2"), Optional.of("ssh://h/x.sock"), 600, false, List.of(), List.of(), List.of(), false, true,
@@ -107,6 +107,15 @@ class SelfTestSettingsTest {
         assertThat(plan.hasGlobs()).isTrue();
         assertThat(here.hasGlobs()).isFalse();
         assertThat(Json.read(Json.write(s), SelfTestSettings.class)).isEqualTo(s);
+        SelfTestSettings withArgs = new SelfTestSettings("maven", Optional.empty(), 1, 1, List.of(), List.of(), "none",
+                Optional.empty(), Optional.empty(), 60, true, List.of(), List.of(), List.of(), true, false, List.of(),
+                List.of("-Pci", "-Dx=a b"));
+        assertThat(withArgs.toOptions(Path.of("/tmp"), Path.of("/tmp/r"), Optional.empty(), Map.of(), "jenkins-1-e", false).args())
+                .containsExactly("-Pci", "-Dx=a b");
+        assertThat(withArgs.forShard(here).args()).as("shards build as the plan's preparation did").containsExactly("-Pci", "-Dx=a b");
+        assertThat(Json.read(Json.write(withArgs), SelfTestSettings.class)).isEqualTo(withArgs);
+        assertThat(Json.read(Json.write(withArgs).replace(",\"args\":[\"-Pci\",\"-Dx=a b\"]", ""), SelfTestSettings.class).args())
+                .as("a settings file of an earlier version has none").isEmpty();
         String earlier = Json.write(plan).replace(",\"mounts\":[]", "");
         assertThat(earlier).doesNotContain("mounts");
         assertThat(Json.read(earlier, SelfTestSettings.class)).as("a plan's settings file of before mounts")

@@ -23,7 +23,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  */
 class SelfTestPlanStepTest {
 
-    private static final Set<String> USED = Set.of("shards", "workers", "framework", "command", "tests", "excludes",
+    private static final Set<String> USED = Set.of("shards", "workers", "framework", "command", "args", "tests", "excludes",
             "timeout", "coverage", "coverageExec", "coverageClasses", "coverageSources", "orphans", "orphansRecursive");
 
     /** The parameters as Pipeline (structs' DescribableModel) finds them: @DataBoundSetters here and in superclasses. */
@@ -68,6 +68,7 @@ class SelfTestPlanStepTest {
         step.setWorkers(8);
         step.setFramework("gradle");
         step.setCommand("./gradlew test");
+        step.setArgs("--offline '-Pflavour=a b'");
         step.setTests("*Test, *IT");
         step.setExcludes("*Slow*");
         step.setTimeout("20m");
@@ -89,6 +90,7 @@ class SelfTestPlanStepTest {
         assertThat(s.shards()).isEqualTo(3);
         assertThat(s.workers()).isEqualTo(8);
         assertThat(s.framework()).isEqualTo("gradle");
+        assertThat(s.args()).containsExactly("--offline", "-Pflavour=a b");
         assertThat(s.tests()).containsExactly("*Test", "*IT");
         assertThat(s.excludes()).containsExactly("*Slow*");
         assertThat(s.timeoutSeconds()).isEqualTo(1200);

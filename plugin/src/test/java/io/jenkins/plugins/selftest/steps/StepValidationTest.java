@@ -131,6 +131,17 @@ class StepValidationTest {
                 badSelfTest("mounts", s -> s.setMounts("/srv/data:/data, ~/.ssh"), "selfTest: mounts: mount '~/.ssh' "
                         + "needs an absolute host path: write HOST[:CONTAINER][:ro|:rw] with absolute paths, e.g. "
                         + "/opt/tools or /srv/data:/data:ro"),
+                badSelfTest("args", s -> s.setArgs("-Pci -Dtest=FooTest"), "selfTest: args: '-Dtest=FooTest' chooses "
+                        + "the tests: selftest gives each shard its own; use tests/excludes (--include/--exclude) instead"),
+                badSelfTest("args (modules)", s -> s.setArgs("-pl core"), "selfTest: args: '-pl' chooses the modules: "
+                        + "selftest runs each shard in the modules that hold its tests; leave it out"),
+                badSelfTest("args (quote)", s -> s.setArgs("-Dx='open"),
+                        "selfTest: args: '-Dx='open' has an unclosed ' at character 5: close it"),
+                badSelfTest("args (pytest)", s -> { s.setFramework("pytest"); s.setArgs("--numprocesses=4"); },
+                        "selfTest: args: '--numprocesses=4' sets the pytest workers: give workers instead"),
+                badSelfTest("args (gradle)", s -> { s.setFramework("gradle"); s.setArgs("--tests '*Slow*'"); },
+                        "selfTest: args: '--tests' chooses the tests: selftest gives each shard its own; use "
+                                + "tests/excludes (--include/--exclude) instead"),
                 badSelfTest("coverageExec", s -> s.setCoverageExec("/var/jacoco.exec"), "selfTest: coverageExec: "
                         + "'/var/jacoco.exec' leads out of the workspace; give a path or pattern relative to the workspace"),
                 badSelfTest("coverageClasses", s -> s.setCoverageClasses("../other/classes"), "selfTest: coverageClasses: "
@@ -162,6 +173,8 @@ class StepValidationTest {
                         + "write it as 20m, 90s, 1h30m or an ISO-8601 duration"),
                 plan("command", s -> s.setFramework("custom"), "selfTestPlan: command: framework 'custom' needs a "
                         + "command, e.g. command: 'make test SHARD=$SELFTEST_SHARD_INDEX OUT=$SELFTEST_REPORTS_DIR'"),
+                plan("args", s -> { s.setFramework("pytest"); s.setArgs("-x -n 4"); },
+                        "selfTestPlan: args: '-n' sets the pytest workers: give workers instead"),
                 plan("coverageClasses", s -> s.setCoverageClasses("../other/classes"), "selfTestPlan: coverageClasses: "
                         + "'../other/classes' leads out of the workspace; give a path or pattern relative to the workspace"));
     }
@@ -247,6 +260,20 @@ class StepValidationTest {
         assertThat(ServiceSpecs.fieldProblem("ready.port", "5432")).isEmpty();
         assertThat(SelfTestParameters.timeout("20m")).contains(Duration.ofMinutes(20));
         assertThat(SelfTestParameters.timeout("never")).isEmpty();
+        assertThat(SelfTestParameters.argsProblem("maven", "-Pci -DskipITs -Drat.skip")).isEmpty();
+        assertThat(SelfTestParameters.argsProblem("maven", "--resume-from :core"))
+                .contains("args: '--resume-from' skips modules that hold tests: leave it out");
+        assertThat(SelfTestParameters.argsProblem("custom", "-Dtest=X -n 2")).as("a custom command gets them as they are").isEmpty();
+        assertThat(SelfTestParameters.argsProblem("ant", "-n 2")).as("the framework's own problem says it").isEmpty();
+    }
+
+    @Test
+    void buildArgumentsReachTheSettingsSplitAsTheShellWould() throws Exception {
+        SelfTestStep step = new SelfTestStep();
+        step.setArgs("-Pci \"-Dgreeting=hello world\" -DskipITs");
+        assertThat(step.getArgs()).isEqualTo("-Pci \"-Dgreeting=hello world\" -DskipITs");
+        assertThat(step.settings().args()).containsExactly("-Pci", "-Dgreeting=hello world", "-DskipITs");
+        assertThat(new SelfTestStep().settings().args()).isEmpty();
     }
 
     @Test

@@ -84,7 +84,11 @@ public final class JUnitParser {
         }
     }
 
-    private static XMLInputFactory factory() {
+    /**
+     * The one secure StAX setup of the project, for every XML a build wrote (JUnit reports, a Maven reactor's POMs):
+     * no DTD support, no external entity, no entity replacement; a reader must still refuse a {@code DTD} event.
+     */
+    public static XMLInputFactory factory() {
         XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);

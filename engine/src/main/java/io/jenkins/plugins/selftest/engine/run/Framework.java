@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.engine.run;
 
+import io.jenkins.plugins.selftest.engine.process.ShellWords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,6 +57,15 @@ public enum Framework {
     }
 
     /**
+     * {@link #testClassDirs()}, {@link #mainClassDirs()} or {@link #sourceDirs()} of this workspace: for maven (and
+     * custom, whose defaults are Maven's) in a multi-module reactor, those of every module that builds code
+     * ({@link MavenReactor}); else the directories themselves.
+     */
+    List<String> defaultDirs(Path workspace, List<String> dirs) {
+        return this == MAVEN || this == CUSTOM ? MavenReactor.read(workspace).expand(dirs) : dirs;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the accepted values
      */
     public static Framework parse(String name) {
@@ -84,17 +94,22 @@ public enum Framework {
      *                       null to let Maven resolve as usual
      * @param template       the custom command (only for {@link #CUSTOM})
      * @param coverage       measure coverage: for maven, attach the JaCoCo agent; off, no preset measures it
+     * @param args           the user's build arguments ({@link #checkArgs}): maven, gradle and pytest get them on their
+     *                       command line, a custom command as {@code $SELFTEST_ARGS}
      */
-    public String script(Path workspace, List<String> tests, String offlineRepo, String template, boolean coverage) {
+    public String script(Path workspace, List<String> tests, String offlineRepo, String template, boolean coverage,
+                         List<String> args) {
+        checkArgs(args);
+        String extra = spliced(args);
         return switch (this) {
-            case MAVEN -> mavenScript(workspace, tests, offlineRepo, coverage);
-            case GRADLE -> (Files.isExecutable(workspace.resolve("gradlew")) ? "./gradlew" : "gradle")
+            case MAVEN -> mavenScript(workspace, tests, offlineRepo, coverage, extra);
+            case GRADLE -> gradle(workspace) + extra
                     + " test --continue --max-workers=\"$SELFTEST_WORKERS\" "
                     + tests.stream().map(t -> "--tests " + quote(t)).collect(Collectors.joining(" "))
                     + "; rc=$?; mkdir -p \"$SELFTEST_REPORTS_DIR\"; "
                     + "cp build/test-results/test/*.xml \"$SELFTEST_REPORTS_DIR\"/ 2>/dev/null; exit $rc";
             case PYTEST -> "if [ \"$SELFTEST_WORKERS\" -gt 1 ]; then n=\"-n $SELFTEST_WORKERS\"; else n=; fi; "
-                    + "exec python3 -m pytest $n --junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\" "
+                    + "exec python3 -m pytest $n --junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\"" + extra + " "
                     + tests.stream().map(Framework::quote).collect(Collectors.joining(" "));
             case CUSTOM -> {
                 if (template == null || template.isBlank()) {
@@ -106,9 +121,98 @@ public enum Framework {
         };
     }
 
-    private static String mavenScript(Path workspace, List<String> tests, String offlineRepo, boolean coverage) {
+    /** {@link #script(Path, List, String, String, boolean, List)} without build arguments. */
+    public String script(Path workspace, List<String> tests, String offlineRepo, String template, boolean coverage) {
+        return script(workspace, tests, offlineRepo, template, coverage, List.of());
+    }
+
+    /** Build arguments as they go into a command line: each quoted, after a blank; nothing when there are none. */
+    static String spliced(List<String> args) {
+        return args.isEmpty() ? "" : " " + ShellWords.join(args);
+    }
+
+    /** The Gradle launcher of a workspace: its own {@code ./gradlew} when it has one, else {@code gradle}. */
+    static String gradle(Path workspace) {
+        return Files.isExecutable(workspace.resolve("gradlew")) ? "./gradlew" : "gradle";
+    }
+
+    /**
+     * The build arguments of a line ({@link ShellWords#split}, its bounds), checked for this preset.
+     *
+     * @throws IllegalArgumentException with one line naming the argument and the fix, without the field's name
+     */
+    public List<String> parseArgs(String line) {
+        List<String> args;
+        try {
+            args = ShellWords.split(line);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + line + "' " + e.getMessage(), e);
+        }
+        checkArgs(args);
+        return args;
+    }
+
+    /**
+     * Refuses arguments that would break sharding: selftest chooses each shard's tests, its module list and its
+     * parallelism. Maven: {@code -Dtest}, {@code -Dit.test}, {@code -pl}/{@code --projects},
+     * {@code -rf}/{@code --resume-from}, {@code -f}/{@code --file}; pytest: {@code -n}/{@code --numprocesses},
+     * {@code --junitxml}, {@code -p no:xdist}; Gradle: {@code --tests}. A custom command gets them as they are.
+     *
+     * @throws IllegalArgumentException with one line naming the argument and the fix, without the field's name
+     */
+    public void checkArgs(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            String next = i + 1 < args.size() ? args.get(i + 1) : "";
+            String fix = switch (this) {
+                case MAVEN -> mavenArgProblem(a, next);
+                case PYTEST -> a.equals("-n") || a.matches("-n\\d+|-nauto|-nlogical") || a.startsWith("--numprocesses")
+                        ? "sets the pytest workers: give workers instead"
+                        : a.startsWith("--junitxml") || a.startsWith("--junit-xml")
+                        ? "writes the JUnit report elsewhere: selftest reads it from the shard's reports directory; leave it out"
+                        : (a.equals("-p") && next.equals("no:xdist")) || a.equals("-pno:xdist")
+                        ? "turns off pytest-xdist, which runs the shard's workers: give workers: 1 instead" : null;
+                case GRADLE -> a.equals("--tests") || a.startsWith("--tests=")
+                        ? "chooses the tests: selftest gives each shard its own; use tests/excludes (--include/--exclude) instead" : null;
+                case CUSTOM -> null;
+            };
+            if (fix != null) {
+                throw new IllegalArgumentException("'" + a + "' " + fix);
+            }
+        }
+    }
+
+    private static String mavenArgProblem(String a, String next) {
+        String property = a.startsWith("-D") ? (a.length() == 2 ? next : a.substring(2)) : null;
+        if (property != null && (property.startsWith("test=") || property.equals("test")
+                || property.startsWith("it.test=") || property.equals("it.test"))) {
+            return "chooses the tests: selftest gives each shard its own; use tests/excludes (--include/--exclude) instead";
+        }
+        if (a.equals("-pl") || a.startsWith("--projects")) {
+            return "chooses the modules: selftest runs each shard in the modules that hold its tests; leave it out";
+        }
+        if (a.equals("-rf") || a.startsWith("--resume-from")) {
+            return "skips modules that hold tests: leave it out";
+        }
+        if (a.equals("-f") || a.startsWith("--file")) {
+            return "runs another POM: give that project's directory as the workspace instead";
+        }
+        return null;
+    }
+
+    /**
+     * Maven's lifecycle up to {@code test} (so that what the project binds to it, such as an {@code argLine} set by
+     * a plugin, takes effect) in the modules holding the shard's tests and those they depend on ({@code -pl -am} of a
+     * reactor, {@link MavenReactor}), with {@code -Dtest} of the shard's classes, which no test of another module
+     * matches. Main classes are never compiled ({@code maven.main.skip}): the preparation did that once, and shards
+     * share the workspace. A failing test does not end the build ({@code maven.test.failure.ignore}), so every
+     * module of the shard runs; the JUnit reports say what failed.
+     */
+    private static String mavenScript(Path workspace, List<String> tests, String offlineRepo, boolean coverage,
+                                      String args) {
         String offline = offlineRepo == null ? "" : " -o -Dmaven.repo.local=" + quote(offlineRepo + "/repository");
         String list = String.join(",", tests);
+        List<String> modules = MavenReactor.read(workspace).modulesHolding(workspace, tests);
         StringBuilder sh = new StringBuilder();
         // Surefire's reportsDirectory has no user property: the shard's own XML files are taken from
         // target/surefire-reports afterwards (each class runs in one shard only, so shards never clash).
@@ -117,20 +221,24 @@ public enum Framework {
         // Maven's own JVM only starts plugins: C1-only JIT and serial GC make that start markedly cheaper when
         // several shards start at once on few cores (the user's MAVEN_OPTS win when set).
         sh.append("MAVEN_OPTS=\"${MAVEN_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}\" ");
-        sh.append(maven(workspace)).append(" -B -Dstyle.color=never").append(offline);
+        sh.append(maven(workspace)).append(" -B -Dstyle.color=never").append(offline).append(args);
         if (coverage) {
-            sh.append(" org.jacoco:jacoco-maven-plugin:").append(JACOCO_VERSION).append(":prepare-agent surefire:test")
+            // before the lifecycle, in every module: one exec file per shard, appended to across modules
+            sh.append(" org.jacoco:jacoco-maven-plugin:").append(JACOCO_VERSION).append(":prepare-agent")
                     .append(" -Djacoco.destFile=\"$SELFTEST_REPORTS_DIR/jacoco-$SELFTEST_SHARD_INDEX.exec\"")
                     // coverage is computed for the project's main classes only: instrumenting the test frameworks
                     // would cost every fork CPU time for nothing
                     .append(" -Djacoco.excludes=").append(quote(AGENT_EXCLUDES));
-        } else {
-            sh.append(" surefire:test");
+        }
+        sh.append(" test");
+        if (!modules.isEmpty()) {
+            sh.append(" -pl ").append(quote(String.join(",", modules))).append(" -am");
         }
         sh.append(" -Dtest=").append(quote(list))
+                .append(" -Dmaven.main.skip=true -Dmaven.test.failure.ignore=true")
                 .append(" -DforkCount=\"$SELFTEST_WORKERS\" -DreuseForks=true")
                 .append(" -DtempDir=selftest-shard-$SELFTEST_SHARD_INDEX")
-                .append(" -Dsurefire.failIfNoSpecifiedTests=false -DtrimStackTrace=false; rc=$?; ");
+                .append(" -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false -DtrimStackTrace=false; rc=$?; ");
         sh.append("mkdir -p \"$SELFTEST_REPORTS_DIR\"; for c in ")
                 .append(tests.stream().map(Framework::quote).collect(Collectors.joining(" ")))
                 .append("; do find . -path \"*/surefire-reports/TEST-$c.xml\" -exec cp {} \"$SELFTEST_REPORTS_DIR\"/ \\; ; done; exit $rc");

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The stage before planning: compiles the project once, locally (Maven: {@code test-compile}; Gradle:
- * {@code testClasses}), so that test classes exist and shards only run tests; and, for Maven shards in containers,
+ * {@code testClasses}, with the build arguments), so that test classes exist and shards only run tests; and, for Maven shards in containers,
  * resolves once what they need offline. Output goes to {@value #LOG} in the report directory. Its processes are the
  * run's ({@link RunControl}): an abort stops them.
  */
@@ -34,9 +34,10 @@ final class Preparation {
      * @throws SetupException when the build fails, naming the log
      */
     void prepare() throws IOException {
+        String args = Framework.spliced(options.args());
         String script = switch (options.framework()) {
-            case MAVEN -> Framework.maven(options.workspace()) + " -B -q test-compile";
-            case GRADLE -> (Files.isExecutable(options.workspace().resolve("gradlew")) ? "./gradlew" : "gradle") + " -q testClasses";
+            case MAVEN -> Framework.maven(options.workspace()) + " -B -q" + args + " test-compile";
+            case GRADLE -> Framework.gradle(options.workspace()) + " -q" + args + " testClasses";
             default -> null;
         };
         if (script == null || !options.prepare()) {
@@ -72,7 +73,7 @@ final class Preparation {
         // the goals the shards run, so that everything they need is resolved: JaCoCo's agent only with coverage
         String jacoco = options.coverage()
                 ? " org.jacoco:jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent" : "";
-        String script = Framework.maven(options.workspace()) + " -B -q" + jacoco + " surefire:test -Dtest="
+        String script = Framework.maven(options.workspace()) + " -B -q" + Framework.spliced(options.args()) + jacoco + " surefire:test -Dtest="
                 + Framework.quote(plan.shard(0).tests().get(0) + "#selftestWarmUp") + " -Dsurefire.failIfNoSpecifiedTests=false";
         Path log = options.reportDir().resolve(LOG);
         try {

@@ -49,6 +49,8 @@ import java.util.Optional;
  * @param mounts         host paths the user mounts into every container shard ({@link Mount#parse}), besides the
  *                       workspace, {@code ~/.m2} and what the default image needs ({@link #defaultImageMounts}); an
  *                       image never adds mounts of its own
+ * @param args           the user's build arguments ({@link Framework#parseArgs}), for the preparation and every shard:
+ *                       on Maven's, Gradle's or pytest's command line, a custom command's {@code $SELFTEST_ARGS}
  */
 public record SelfTestOptions(Path workspace, Framework framework, Optional<String> command, int shards, int workers,
                               boolean useContainer, boolean containerFallback, String runtime, String image, Optional<String> host,
@@ -58,7 +60,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                               Map<String, String> environment, Map<String, String> hostEnvironment,
                               Optional<Path> lockFile, boolean prepare, Optional<Path> mavenHome,
                               Optional<String> runId, List<Path> extraExecFiles, boolean coverage,
-                              List<Mount> mounts) {
+                              List<Mount> mounts, List<String> args) {
 
     /** The most shards one run may have: each is a container or a process tree on one machine. */
     public static final int MAX_SHARDS = 256;
@@ -90,6 +92,8 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         hostEnvironment = Map.copyOf(hostEnvironment);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        args = args == null ? List.of() : List.copyOf(args);
+        framework.checkArgs(args);
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1, was " + shards);
         }
@@ -138,7 +142,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         return new Builder(workspace);
     }
 
-    /** Builder; defaults: maven, 1 shard, 1 worker, local processes, podman, the default image, 30 min, coverage. */
+    /** Builder; defaults: maven (class and source directories of every module of a reactor), 1 shard, 1 worker, local processes, podman, the default image, 30 min, coverage. */
     public static final class Builder {
         private final Path workspace;
         private Framework framework = Framework.MAVEN;
@@ -169,6 +173,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         private List<Path> extraExecFiles = List.of();
         private boolean coverage = true;
         private List<Mount> mounts = List.of();
+        private List<String> args = List.of();
 
         private Builder(Path workspace) {
             this.workspace = workspace;
@@ -203,17 +208,23 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         public Builder extraExecFiles(List<Path> v) { this.extraExecFiles = v; return this; }
         public Builder coverage(boolean v) { this.coverage = v; return this; }
         public Builder mounts(List<Mount> v) { this.mounts = v; return this; }
+        public Builder args(List<String> v) { this.args = v; return this; }
 
         public SelfTestOptions build() {
             Path ws = workspace.toAbsolutePath().normalize();
             return new SelfTestOptions(ws, framework, Optional.ofNullable(command), shards, workers, useContainer,
                     containerFallback, runtime, image, Optional.ofNullable(host), copyWorkspace, timeout, Optional.ofNullable(history),
                     reportDir == null ? ws.resolve(".selftest/report") : reportDir,
-                    testClassDirs == null ? framework.testClassDirs().stream().map(Path::of).toList() : testClassDirs,
-                    mainClassDirs == null ? framework.mainClassDirs().stream().map(Path::of).toList() : mainClassDirs,
-                    sourceDirs == null ? framework.sourceDirs().stream().map(Path::of).toList() : sourceDirs,
+                    testClassDirs == null ? defaults(ws, framework.testClassDirs()) : testClassDirs,
+                    mainClassDirs == null ? defaults(ws, framework.mainClassDirs()) : mainClassDirs,
+                    sourceDirs == null ? defaults(ws, framework.sourceDirs()) : sourceDirs,
                     paths, filter, orphans, environment, hostEnvironment, Optional.ofNullable(lockFile), prepare,
-                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId), extraExecFiles, coverage, mounts);
+                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId), extraExecFiles, coverage, mounts, args);
+        }
+
+        /** The framework's directories in this workspace: every module's, in a Maven reactor. */
+        private List<Path> defaults(Path ws, List<String> dirs) {
+            return framework.defaultDirs(ws, dirs).stream().map(Path::of).toList();
         }
     }
 }

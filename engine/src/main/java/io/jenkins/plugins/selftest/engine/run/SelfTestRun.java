@@ -47,6 +47,8 @@ public final class SelfTestRun {
     public static final String WORKERS = "SELFTEST_WORKERS";
     public static final String TESTS_FILE = "SELFTEST_TESTS_FILE";
     public static final String REPORTS_DIR = "SELFTEST_REPORTS_DIR";
+    /** The user's build arguments ({@link SelfTestOptions#args()}), quoted for {@code /bin/sh}. */
+    public static final String ARGS = "SELFTEST_ARGS";
 
     /** The last run's {@code RunRecord}, in the report directory. */
     public static final String SUMMARY_FILE = "summary.json";

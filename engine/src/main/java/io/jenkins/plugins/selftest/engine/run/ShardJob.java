@@ -4,6 +4,7 @@ import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import io.jenkins.plugins.selftest.engine.container.RunOwner;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
+import io.jenkins.plugins.selftest.engine.process.ShellWords;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ record ShardJob(String runId, ShardPlan plan, ShardPlan.Shard shard, ShardDirect
         env.put(SelfTestRun.WORKERS, Integer.toString(shard.workers()));
         env.put(SelfTestRun.TESTS_FILE, testsFile);
         env.put(SelfTestRun.REPORTS_DIR, reports);
+        env.put(SelfTestRun.ARGS, ShellWords.join(options.args()));
         return env;
     }
 
@@ -39,7 +41,7 @@ record ShardJob(String runId, ShardPlan plan, ShardPlan.Shard shard, ShardDirect
      */
     String script(SelfTestOptions options, String offlineRepo) {
         return options.framework().script(options.workspace(), shard.tests(), offlineRepo,
-                options.command().orElse(null), options.coverage());
+                options.command().orElse(null), options.coverage(), options.args());
     }
 
     /** The shard's container: named after run and shard, labelled so that a reaper finds it, the setup's mounts. */

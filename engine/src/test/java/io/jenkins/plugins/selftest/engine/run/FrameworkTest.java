@@ -7,15 +7,19 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class FrameworkTest {
 
     @Test
-    void mavenRunsSurefireOnTheShardsClassesWithForksAndTheJacocoAgent(@TempDir Path ws) {
+    void mavenRunsTheLifecycleToTestOnTheShardsClassesWithForksAndTheJacocoAgent(@TempDir Path ws) {
         String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), "/home/u/.m2", null, true);
 
         assertThat(sh).contains("mvn -B").contains("-o -Dmaven.repo.local='/home/u/.m2/repository'")
-                .contains("jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent surefire:test")
+                .contains("jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent")
+                .contains(" test -Dtest=").doesNotContain("surefire:test").doesNotContain(" -pl ")
+                .contains("-Dmaven.main.skip=true").contains("-Dmaven.test.failure.ignore=true")
                 .contains("-Djacoco.destFile=\"$SELFTEST_REPORTS_DIR/jacoco-$SELFTEST_SHARD_INDEX.exec\"")
                 .contains("-Dtest='a.BTest,a.CTest'")
                 .contains("-DforkCount=\"$SELFTEST_WORKERS\"")
@@ -26,7 +30,7 @@ class FrameworkTest {
     void withoutCoverageNoPresetAttachesAnAgentOrWritesExecFiles(@TempDir Path ws) {
         String sh = Framework.MAVEN.script(ws, List.of("a.BTest"), "/home/u/.m2", null, false);
 
-        assertThat(sh).contains("mvn -B").contains(" surefire:test -Dtest='a.BTest'")
+        assertThat(sh).contains("mvn -B").contains(" test -Dtest='a.BTest'")
                 .doesNotContain("jacoco").doesNotContain(".exec");
         assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false))
                 .doesNotContain("--cov").doesNotContain("coverage");
@@ -50,6 +54,94 @@ class FrameworkTest {
     void gradlePassesEachClassAsTestsFilter(@TempDir Path ws) {
         assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true))
                 .contains("gradle test --continue --max-workers=\"$SELFTEST_WORKERS\" --tests 'a.BTest'");
+    }
+
+    @Test
+    void inAReactorAShardRunsOnlyTheModulesHoldingItsTestsAndWhatTheyNeed(@TempDir Path ws) throws Exception {
+        pom(ws, "", "<packaging>pom</packaging><modules><module>a</module><module>apps</module></modules>");
+        pom(ws, "a", "");
+        pom(ws, "apps", "<packaging>pom</packaging><modules><module>c</module></modules>");
+        pom(ws, "apps/c", "");
+        testClass(ws, "a", "x.ATest");
+        testClass(ws, "apps/c", "y.CTest");
+
+        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest"), null, null, false)).contains(" test -pl 'apps/c' -am -Dtest='y.CTest'");
+        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "x.ATest"), null, null, false)).contains(" -pl 'a,apps/c' -am ");
+        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "z.Elsewhere"), null, null, false))
+                .as("a test in no module: the whole reactor, filtered").doesNotContain(" -pl ");
+        assertThat(Framework.MAVEN.defaultDirs(ws, Framework.MAVEN.mainClassDirs()))
+                .containsExactly("a/target/classes", "apps/c/target/classes");
+        assertThat(Framework.GRADLE.defaultDirs(ws, Framework.GRADLE.mainClassDirs())).isEqualTo(Framework.GRADLE.mainClassDirs());
+    }
+
+    @Test
+    void aReactorPomWithADoctypeOrAModuleOutsideTheWorkspaceIsLeftOut(@TempDir Path ws) throws Exception {
+        pom(ws, "", "<packaging>pom</packaging><modules><module>a</module><module>../evil</module><module>b</module></modules>");
+        pom(ws, "a", "");
+        java.nio.file.Files.createDirectories(ws.resolve("b"));
+        java.nio.file.Files.writeString(ws.resolve("b/pom.xml"), "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><project>&x;</project>");
+
+        MavenReactor reactor = MavenReactor.read(ws);
+        assertThat(reactor.modules()).extracting(MavenReactor.Module::path).containsExactly("", "a");
+        assertThat(reactor.problems()).anySatisfy(p -> assertThat(p).contains("'../evil' leads out of the workspace"))
+                .anySatisfy(p -> assertThat(p).contains("module 'b'"));
+    }
+
+    @Test
+    void buildArgumentsGoOnEveryPresetsCommandLineQuoted(@TempDir Path ws) {
+        List<String> args = List.of("-Pci", "-Dgreeting=it's here");
+        assertThat(Framework.MAVEN.script(ws, List.of("a.BTest"), null, null, true, args))
+                .contains("mvn -B -Dstyle.color=never '-Pci' '-Dgreeting=it'\\''s here' ");
+        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of("--offline")))
+                .startsWith("gradle '--offline' test ");
+        assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of("-x")))
+                .contains("junit-$SELFTEST_SHARD_INDEX.xml\" '-x' 'tests/test_a.py'");
+        assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make $SELFTEST_ARGS", true, args)).isEqualTo("make $SELFTEST_ARGS");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "MAVEN  | -Pci -Dtest=FooTest  | '-Dtest=FooTest' chooses the tests: selftest gives each shard its own; use tests/excludes (--include/--exclude) instead",
+            "MAVEN  | -D it.test=X         | '-D' chooses the tests",
+            "MAVEN  | -pl core             | '-pl' chooses the modules",
+            "MAVEN  | --projects=core      | '--projects=core' chooses the modules",
+            "MAVEN  | -rf :core            | '-rf' skips modules that hold tests: leave it out",
+            "MAVEN  | -f other/pom.xml     | '-f' runs another POM: give that project's directory as the workspace instead",
+            "PYTEST | -n 4                 | '-n' sets the pytest workers: give workers instead",
+            "PYTEST | -n4                  | '-n4' sets the pytest workers",
+            "PYTEST | --numprocesses=auto  | '--numprocesses=auto' sets the pytest workers",
+            "PYTEST | --junitxml=x.xml     | '--junitxml=x.xml' writes the JUnit report elsewhere",
+            "PYTEST | -p no:xdist          | '-p' turns off pytest-xdist",
+            "GRADLE | --tests '*Foo'       | '--tests' chooses the tests",
+            "MAVEN  | -Dx='open            | has an unclosed '"})
+    void buildArgumentsThatWouldBreakShardingAreRefusedNamingTheFix(Framework framework, String args, String message) {
+        assertThatThrownBy(() -> framework.parseArgs(args)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void otherBuildArgumentsAreSplitAsTheShellWould() {
+        assertThatThrownBy(() -> Framework.MAVEN.parseArgs("-X ".repeat(300))).hasMessageContaining("at most");
+        assertThatThrownBy(() -> SelfTestOptions.builder(Path.of("/tmp")).args(List.of("-pl", "a")).build())
+                .hasMessageContaining("chooses the modules");
+
+        assertThat(Framework.MAVEN.parseArgs("-Pci -DskipITs -Drat.skip \"-Dname=a b\"")).containsExactly("-Pci", "-DskipITs", "-Drat.skip", "-Dname=a b");
+        assertThat(Framework.MAVEN.parseArgs("-Dtests.extra=1 -Dtesting=x")).hasSize(2);
+        assertThat(Framework.PYTEST.parseArgs("-x -p no:cacheprovider --maxfail=2")).hasSize(4);
+        assertThat(Framework.CUSTOM.parseArgs("-Dtest=Foo -n 3")).hasSize(3);
+        assertThat(Framework.MAVEN.parseArgs("  ")).isEmpty();
+    }
+
+    private static void pom(Path ws, String dir, String body) throws Exception {
+        java.nio.file.Files.createDirectories(ws.resolve(dir));
+        java.nio.file.Files.writeString(ws.resolve(dir).resolve("pom.xml"), "<project><modelVersion>4.0.0</modelVersion>"
+                + "<profiles><profile><modules><module>never</module></modules></profile></profiles>" + body + "</project>");
+    }
+
+    private static void testClass(Path ws, String module, String className) throws Exception {
+        Path f = ws.resolve(module).resolve("target/test-classes").resolve(className.replace('.', '/') + ".class");
+        java.nio.file.Files.createDirectories(f.getParent());
+        java.nio.file.Files.write(f, new byte[] {(byte) 0xCA, (byte) 0xFE});
     }
 
     @Test
