@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The one way the engine starts processes: services of the supervisor, local shards, container CLIs. Each process
+ * The one way the engine starts processes: local shards, container CLIs, and a supervisor's services where it has no
+ * {@link Keeper} (which starts those as its own children). Each process
  * gets a cookie variable in its environment (inherited by everything it forks, as durable-task's
  * {@code JENKINS_NODE_COOKIE}), and by default starts as leader of its own session and process group, so that
  * {@link ProcessTree} can stop the whole tree.
