@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The keeper with real processes: the command itself is the child (no wrapper, no setsid exec), in its own session,
  * with its environment, directory and output; one thread for any number of children; exits recorded in the exit files
- * also when nobody listens any more; a keeper that is killed is replaced and its orphans still end.
+ * also when nobody listens any more; a keeper that is killed is replaced and its orphans still end. And the same
+ * record kept by {@link ProcessLauncher}'s wrapper where there is no keeper.
  */
 class KeeperIT {
 
@@ -142,6 +143,20 @@ class KeeperIT {
         assertThatThrownBy(() -> keeper.start(LaunchSpec.argv("true").workingDir(tmp.resolve("gone"))
                 .output(LaunchSpec.Output.discard()).build()))
                 .isInstanceOf(IOException.class).hasMessageContaining("working directory " + tmp.resolve("gone") + " does not exist");
+    }
+
+    @Test
+    void withoutAKeeperTheLaunchersWrapperKeepsTheSameRecord() throws Exception {
+        // where there is no perl or SELFTEST_KEEPER=off, a supervisor's runs start this way
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv("/bin/sh", "-c", "exit 7").output(LaunchSpec.Output.discard())
+                .exitRecord(tmp.resolve("w.spawn"), tmp.resolve("w.exit")).build());
+        started.add(p);
+
+        assertThat(p.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.process().exitValue()).isEqualTo(7);
+        assertThat(read(tmp.resolve("w.exit"))).isEqualTo("7\n");
+        assertThat(read(tmp.resolve("w.spawn")).trim()).as("the wrapper's pid, the process setsid exec'd into")
+                .isEqualTo(Long.toString(p.pid()));
     }
 
     private static String read(Path f) {
