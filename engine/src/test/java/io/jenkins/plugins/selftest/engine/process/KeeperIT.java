@@ -146,6 +146,21 @@ class KeeperIT {
     }
 
     @Test
+    void aProcessThatAsksForItsOwnCgroupJoinsItBeforeItsCommandRunsAndTheEmptyCgroupGoesWithIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Cgroups.mode().enabled(), Cgroups.mode().describe());
+        String cookie = "it.cgroup." + System.nanoTime();
+        LaunchedProcess p = start(LaunchSpec.argv("/bin/sh", "-c", "sleep 300 & wait").cookie(cookie).ownCgroup(true)
+                .output(LaunchSpec.Output.discard()));
+        Path cgroup = Cgroups.of(cookie).orElseThrow();
+
+        await("the shell and its sleep in the cgroup", () -> Cgroups.pids(cgroup).size() == 2);
+        assertThat(Cgroups.pids(cgroup)).contains(p.pid());
+
+        p.stop(Signal.TERM, Duration.ofSeconds(5));
+        await("the empty cgroup removed", () -> !Files.exists(cgroup));
+    }
+
+    @Test
     void withoutAKeeperTheLaunchersWrapperKeepsTheSameRecord() throws Exception {
         // where there is no perl or SELFTEST_KEEPER=off, a supervisor's runs start this way
         LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv("/bin/sh", "-c", "exit 7").output(LaunchSpec.Output.discard())
