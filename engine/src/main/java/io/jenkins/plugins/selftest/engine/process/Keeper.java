@@ -321,7 +321,6 @@ public final class Keeper implements AutoCloseable {
          */
         private void lost() {
             gone = true;
-            perl.onExit(); // the JDK reaps it
             pending.values().forEach(f -> f.completeExceptionally(new IOException("the keeper has ended")));
             for (KeptProcess p : List.copyOf(live.values())) {
                 live.remove(p.pid());
