@@ -35,8 +35,9 @@ import java.util.stream.Stream;
  * the floor (bare spawns) and against Debian's supervisord on the same workload, as one JSON line.
  *
  * <p>Measurement, the same for both supervisors: every service is {@code service.sh}, which appends its start time
- * (bash's {@code $EPOCHREALTIME}, no extra process) to {@code starts/NAME}, blocks reading a FIFO, and when the benchmark opens and closes the FIFO
- * (all services at the same moment) appends its exit time to {@code exits/NAME} and exits 1. A restart's latency is
+ * (bash's {@code $EPOCHREALTIME}, no extra process) to {@code starts/NAME}, blocks reading its own FIFO {@code
+ * fifo.NAME}, and when the benchmark opens and closes that FIFO (all services' at the same moment for a burst, one
+ * service's for a single crash) appends its exit time to {@code exits/NAME} and exits 1. A restart's latency is
  * the next start time minus the exit time, both taken by the service itself; supervisor internals are not trusted.
  */
 final class SupervisorBench {
@@ -45,7 +46,7 @@ final class SupervisorBench {
             #!/bin/bash
             t=${EPOCHREALTIME/./}; echo "${t}000" >> "$BENCH/starts/$NAME"
             [ "$MODE" = spawn ] && exit 0
-            read x < "$BENCH/fifo"
+            read x < "$BENCH/fifo.$NAME"
             t=${EPOCHREALTIME/./}; echo "${t}000" >> "$BENCH/exits/$NAME"
             exit 1
             """;
@@ -59,6 +60,9 @@ final class SupervisorBench {
 
     /** The supervisor's spawner threads ({@code Spawner.THREADS}): the burst floor uses as many. */
     private static final int SPAWNERS = 4;
+
+    /** Single crashes measured, one service at a time with the others idle. */
+    private static final int SINGLE_CRASHES = 40;
 
     private final int services;
     private final int rounds;
@@ -104,7 +108,13 @@ final class SupervisorBench {
         out.put("cores", Runtime.getRuntime().availableProcessors());
         spawnFloor();
         ours();
+        oursThreadsWithOneService();
         oursReady();
+        // the issue's targets as ratios within this run
+        double burstP99 = (double) out.get("burst_spawn_p99_ms");
+        out.put("restart_p99_vs_burst_floor", round2((double) out.get("restart_p99_ms") / burstP99));
+        out.put("startup_vs_burst_floor", round2((double) out.get("startup_ms") / burstP99));
+        out.put("single_restart_p99_limit_ms", round(2 * (double) out.get("spawn_p99_ms") + 2));
         if (supervisord && Files.isExecutable(Path.of("/usr/bin/supervisord"))) {
             supervisord();
             double ratioP50 = (double) out.get("supervisord_restart_p50_ms") / Math.max(0.001, (double) out.get("restart_p50_ms"));
@@ -139,22 +149,23 @@ final class SupervisorBench {
         }
         out.put("spawn_p50_ms", percentile(lat, 50));
         out.put("spawn_p99_ms", percentile(lat, 99));
-        burstFloor(dir);
     }
 
     /**
      * The floor of a burst: {@code services} bare spawns issued at the same moment from as many threads as the
      * supervisor has spawners; latency is each child's start time minus that moment. On a small machine this, not
-     * the sequential loop, bounds the restart latency of "all services crash at once".
+     * the sequential loop, bounds the restart latency of "all services crash at once". One such burst runs right
+     * before each of our crash rounds (see {@link #ours}), so that the floor and our restarts see the same load even
+     * on a shared machine; {@code burst_spawn_*} are over all of them.
      */
-    private void burstFloor(Path dir) throws Exception {
+    private List<Double> burstFloor(Path dir, int round) throws Exception {
         List<Double> lat = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(SPAWNERS);
         List<Process> started = java.util.Collections.synchronizedList(new ArrayList<>());
         long t0 = epochNanos();
         List<java.util.concurrent.Future<?>> all = new ArrayList<>();
         for (int i = 0; i < services; i++) {
-            String name = "burst" + i;
+            String name = "burst" + round + "." + i;
             all.add(pool.submit(() -> {
                 ProcessBuilder pb = new ProcessBuilder(SHELL, dir.resolve("service.sh").toString());
                 pb.environment().put("BENCH", dir.toString());
@@ -173,10 +184,9 @@ final class SupervisorBench {
             p.waitFor();
         }
         for (int i = 0; i < services; i++) {
-            lat.add((firstLine(dir.resolve("starts").resolve("burst" + i)) - t0) / 1e6);
+            lat.add((firstLine(dir.resolve("starts").resolve("burst" + round + "." + i)) - t0) / 1e6);
         }
-        out.put("burst_spawn_p50_ms", percentile(lat, 50));
-        out.put("burst_spawn_p99_ms", percentile(lat, 99));
+        return lat;
     }
 
     // ---- our daemon: restarts, startup, RSS, leaks ---------------------------------------------------------------------
@@ -197,7 +207,11 @@ final class SupervisorBench {
             long supervisorStarted = eventTime(client, SupervisorEvent.Type.SUPERVISOR_STARTED, null);
             out.put("startup_ms", round((lastStart - supervisorStarted) / 1e6));
             out.put("startup_cold_ms", round((lastStart - t0) / 1e6));
-            List<Double> lat = crashRounds(dir);
+            Path floor = work.resolve("floor");
+            List<Double> bursts = new ArrayList<>();
+            List<Double> lat = crashRounds(dir, r -> bursts.addAll(burstFloor(floor, r)));
+            out.put("burst_spawn_p50_ms", percentile(bursts, 50));
+            out.put("burst_spawn_p99_ms", percentile(bursts, 99));
             out.put("restart_p50_ms", percentile(lat, 50));
             out.put("restart_p99_ms", percentile(lat, 99));
             out.put("restart_max_ms", percentile(lat, 100));
@@ -209,6 +223,10 @@ final class SupervisorBench {
             List<Double> detect = spawnLatencies(dir, eventTimes(client, SupervisorEvent.Type.EXITED));
             out.put("restart_detect_p50_ms", percentile(detect, 50));
             out.put("restart_detect_p99_ms", percentile(detect, 99));
+            List<Double> single = singleCrashes(dir);
+            out.put("single_restart_p50_ms", percentile(single, 50));
+            out.put("single_restart_p99_ms", percentile(single, 99));
+            out.put("single_restarts_measured", single.size());
             long daemon = client.owner().orElseThrow().pid();
             out.put("daemon_rss_mib", round(status(daemon, "VmRSS") / 1024.0));
             out.put("daemon_rss_peak_mib", round(status(daemon, "VmHWM") / 1024.0));
@@ -223,6 +241,30 @@ final class SupervisorBench {
         } finally {
             client.requestStop();
             client.awaitStopped(Duration.ofSeconds(30));
+        }
+    }
+
+    /**
+     * The daemon's threads with one service, to set against {@code daemon_threads} with {@code services}: the same
+     * count means threads do not grow with the number of services.
+     */
+    private void oursThreadsWithOneService() throws Exception {
+        Path dir = prepare("one");
+        ServiceSpec one = ServiceSpec.builder("svc0", List.of(SHELL, dir.resolve("service.sh").toString()))
+                .env("BENCH", dir.toString()).env("NAME", "svc0").restart(RestartPolicy.ALWAYS).backoff(Backoff.NONE).build();
+        SupervisorClient client = SupervisorClient.launch(dir.resolve("ctl"), SupervisorSpec.of(List.of(one)), DaemonLauncher.currentJvm());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (lines(dir.resolve("starts").resolve("svc0")).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(500); // the same settling as after the crash rounds: probes and housekeeping have run
+            long daemon = client.owner().orElseThrow().pid();
+            out.put("daemon_threads_1_service", (int) status(daemon, "Threads"));
+            out.put("daemon_rss_1_service_mib", round(status(daemon, "VmRSS") / 1024.0));
+        } finally {
+            client.requestStop();
+            client.awaitStopped(Duration.ofSeconds(60));
         }
     }
 
@@ -300,7 +342,7 @@ final class SupervisorBench {
         try {
             awaitStarts(dir, 1, Duration.ofSeconds(120));
             out.put("supervisord_startup_ms", round((lastOfLine(dir, 0) - t0) / 1e6));
-            List<Double> lat = crashRounds(dir);
+            List<Double> lat = crashRounds(dir, r -> { });
             out.put("supervisord_restart_p50_ms", percentile(lat, 50));
             out.put("supervisord_restart_p99_ms", percentile(lat, 99));
             out.put("supervisord_restart_max_ms", percentile(lat, 100));
@@ -323,18 +365,32 @@ final class SupervisorBench {
         Files.createDirectories(dir.resolve("starts"));
         Files.createDirectories(dir.resolve("exits"));
         Files.writeString(dir.resolve("service.sh"), SERVICE_SH);
-        if (new ProcessBuilder("mkfifo", dir.resolve("fifo").toString()).start().waitFor() != 0) {
+        List<String> mkfifo = new ArrayList<>(List.of("mkfifo"));
+        for (int i = 0; i < services; i++) {
+            mkfifo.add(dir.resolve("fifo.svc" + i).toString());
+        }
+        if (new ProcessBuilder(mkfifo).start().waitFor() != 0) {
             throw new IllegalStateException("mkfifo failed in " + dir);
         }
         return dir;
     }
 
-    /** Crashes all services at once {@code rounds} times; returns exit-to-restart latencies in ms. */
-    private List<Double> crashRounds(Path dir) throws Exception {
+    /** Something run before each crash round, given the round's number. */
+    @FunctionalInterface
+    private interface BeforeRound {
+        void run(int round) throws Exception;
+    }
+
+    /**
+     * Crashes all services at once {@code rounds} times, each round after {@code before}; returns exit-to-restart
+     * latencies in ms.
+     */
+    private List<Double> crashRounds(Path dir, BeforeRound before) throws Exception {
         List<Double> lat = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            Thread.sleep(500); // every service is blocked on the FIFO again
-            trigger(dir.resolve("fifo"));
+            before.run(r);
+            Thread.sleep(500); // every service is blocked on its FIFO again
+            trigger(dir, services);
             awaitStarts(dir, r + 2, Duration.ofSeconds(120));
             for (int i = 0; i < services; i++) {
                 List<Long> starts = lines(dir.resolve("starts").resolve("svc" + i));
@@ -347,11 +403,54 @@ final class SupervisorBench {
         return lat;
     }
 
-    /** Opens the FIFO for writing (waking every blocked reader) and closes it (they read EOF and exit). */
-    private static void trigger(Path fifo) throws Exception {
+    /**
+     * Crashes one service at a time ({@value #SINGLE_CRASHES} times, the others idle, 200 ms apart); returns
+     * exit-to-restart latencies in ms.
+     */
+    private List<Double> singleCrashes(Path dir) throws Exception {
+        List<Double> lat = new ArrayList<>();
+        for (int k = 0; k < SINGLE_CRASHES; k++) {
+            String name = "svc" + (k % services);
+            Path starts = dir.resolve("starts").resolve(name);
+            int before = lines(starts).size();
+            Thread.sleep(200);
+            trigger(dir.resolve("fifo." + name));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (lines(starts).size() <= before) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " was not restarted after a single crash in " + dir);
+                }
+                Thread.sleep(5);
+            }
+            List<Long> exits = lines(dir.resolve("exits").resolve(name));
+            lat.add((lines(starts).get(before) - exits.get(exits.size() - 1)) / 1e6);
+        }
+        return lat;
+    }
+
+    /** Opens the FIFOs of services 0 to {@code count - 1} for writing, then closes them all: they read EOF and exit. */
+    private static void trigger(Path dir, int count) throws Exception {
+        Path[] fifos = new Path[count];
+        for (int i = 0; i < count; i++) {
+            fifos[i] = dir.resolve("fifo.svc" + i);
+        }
+        trigger(fifos);
+    }
+
+    /**
+     * Opens every FIFO for writing (each open returns once its service is blocked reading it), then closes them
+     * all in one loop, so that the services wake as close to the same moment as possible.
+     */
+    private static void trigger(Path... fifos) throws Exception {
         Thread t = new Thread(() -> {
-            try (OutputStream o = new FileOutputStream(fifo.toFile())) {
-                o.flush();
+            List<OutputStream> open = new ArrayList<>();
+            try {
+                for (Path f : fifos) {
+                    open.add(new FileOutputStream(f.toFile()));
+                }
+                for (OutputStream o : open) {
+                    o.close();
+                }
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -360,7 +459,7 @@ final class SupervisorBench {
         t.start();
         t.join(10_000);
         if (t.isAlive()) {
-            throw new IllegalStateException("no service reads " + fifo);
+            throw new IllegalStateException("not every service reads its FIFO of " + List.of(fifos));
         }
     }
 
@@ -510,6 +609,10 @@ final class SupervisorBench {
         List<Double> sorted = values.stream().sorted().toList();
         int rank = (int) Math.ceil(p / 100.0 * sorted.size());
         return round(sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1))));
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
     }
 
     private static double round(double v) {

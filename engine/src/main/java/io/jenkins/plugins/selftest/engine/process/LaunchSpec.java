@@ -21,10 +21,13 @@ import java.util.Optional;
  *                      can be signalled at once
  * @param ownCgroup     start the process in a cgroup of its own where {@link Cgroups#mode()} allows it, so that a
  *                      stop reaches even what left the group and dropped the cookie (services and local shards)
+ * @param exitRecord    files that record the process's pid and, when it ends, its exit code, written even when
+ *                      the JVM that started it has died by then (a supervisor's services)
+ * @param inputPipe     stdin is a pipe the caller writes ({@link Process#getOutputStream()}); otherwise /dev/null
  */
 public record LaunchSpec(List<String> command, Optional<Path> workingDir, Map<String, String> environment,
                          boolean inheritEnvironment, Output output, Optional<String> cookie, boolean newSession,
-                         boolean ownCgroup) {
+                         boolean ownCgroup, Optional<ExitRecord> exitRecord, boolean inputPipe) {
 
     public LaunchSpec {
         command = List.copyOf(command);
@@ -35,6 +38,19 @@ public record LaunchSpec(List<String> command, Optional<Path> workingDir, Map<St
         Objects.requireNonNull(workingDir, "workingDir");
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(cookie, "cookie");
+        Objects.requireNonNull(exitRecord, "exitRecord");
+    }
+
+    /**
+     * Where a process's pid and exit code are recorded: {@code pidFile} gets the pid of the process that runs the
+     * command as soon as it runs; {@code exitFile} gets the exit code (128 + the signal for a process killed by one)
+     * when it ends, whether or not the JVM that started it is still alive.
+     */
+    public record ExitRecord(Path pidFile, Path exitFile) {
+        public ExitRecord {
+            Objects.requireNonNull(pidFile, "pidFile");
+            Objects.requireNonNull(exitFile, "exitFile");
+        }
     }
 
     /** argv through {@code /bin/sh -c}. */
@@ -87,6 +103,8 @@ public record LaunchSpec(List<String> command, Optional<Path> workingDir, Map<St
         private String cookie;
         private boolean newSession = true;
         private boolean ownCgroup;
+        private ExitRecord exitRecord;
+        private boolean inputPipe;
 
         private Builder(List<String> command) {
             this.command = List.copyOf(command);
@@ -133,9 +151,21 @@ public record LaunchSpec(List<String> command, Optional<Path> workingDir, Map<St
             return this;
         }
 
+        /** Records the pid and the exit code in these files (see {@link ExitRecord}); off by default. */
+        public Builder exitRecord(Path pidFile, Path exitFile) {
+            this.exitRecord = new ExitRecord(pidFile, exitFile);
+            return this;
+        }
+
+        /** stdin a pipe the caller writes; /dev/null by default. */
+        public Builder inputPipe(boolean value) {
+            this.inputPipe = value;
+            return this;
+        }
+
         public LaunchSpec build() {
             return new LaunchSpec(command, Optional.ofNullable(workingDir), environment, inheritEnvironment, output,
-                    Optional.ofNullable(cookie), newSession, ownCgroup);
+                    Optional.ofNullable(cookie), newSession, ownCgroup, Optional.ofNullable(exitRecord), inputPipe);
         }
     }
 }

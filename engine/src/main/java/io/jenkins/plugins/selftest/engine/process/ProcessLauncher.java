@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The one way the engine starts processes: services of the supervisor, local shards, container CLIs. Each process
+ * The one way the engine starts processes: local shards, container CLIs, and a supervisor's services where it has no
+ * {@link Keeper} (which starts those as its own children). Each process
  * gets a cookie variable in its environment (inherited by everything it forks, as durable-task's
  * {@code JENKINS_NODE_COOKIE}), and by default starts as leader of its own session and process group, so that
  * {@link ProcessTree} can stop the whole tree.
@@ -22,6 +23,14 @@ public final class ProcessLauncher {
 
     /** Environment variable that marks a process tree. */
     public static final String COOKIE_VARIABLE = "SELFTEST_COOKIE";
+
+    /**
+     * How an {@link LaunchSpec.ExitRecord exit record} is kept by a launch through this class: a shell around the
+     * command writes its own pid into the pid file (second argument),
+     * runs the command, then records its exit code before exiting with the same code. That costs two execs and a
+     * fork per start; a {@link Keeper} records the same without them.
+     */
+    static final String WRAPPER = "f=$1; echo $$ > \"$2\"; shift 2; \"$@\"; c=$?; echo $c > \"$f\"; exit $c";
 
     private static final String SETSID = findSetsid();
 
@@ -44,7 +53,8 @@ public final class ProcessLauncher {
         }
         // the process joins its cgroup itself before exec, so nothing it forks is ever outside
         Optional<Path> cgroup = spec.ownCgroup() ? Cgroups.create(cookie) : Optional.empty();
-        argv.addAll(cgroup.map(c -> Cgroups.joining(c, spec.command())).orElse(spec.command()));
+        List<String> command = wrapped(spec);
+        argv.addAll(cgroup.map(c -> Cgroups.joining(c, command)).orElse(command));
         ProcessBuilder pb = new ProcessBuilder(argv);
         if (!spec.inheritEnvironment()) {
             pb.environment().clear();
@@ -60,7 +70,7 @@ public final class ProcessLauncher {
             pb.directory(dir.toFile());
         }
         pb.redirectErrorStream(true);
-        pb.redirectInput(Redirect.from(new File("/dev/null")));
+        pb.redirectInput(spec.inputPipe() ? Redirect.PIPE : Redirect.from(new File("/dev/null")));
         if (spec.output() instanceof LaunchSpec.Output.ToFile f) {
             Path parent = f.file().toAbsolutePath().getParent();
             if (parent != null) {
@@ -82,6 +92,18 @@ public final class ProcessLauncher {
             throw new IOException("cannot start '" + String.join(" ", spec.command()) + "'"
                     + spec.workingDir().map(d -> " in " + d).orElse("") + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The command, under the {@link #WRAPPER} when the spec asks for an exit record. */
+    static List<String> wrapped(LaunchSpec spec) {
+        if (spec.exitRecord().isEmpty()) {
+            return spec.command();
+        }
+        LaunchSpec.ExitRecord record = spec.exitRecord().get();
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "selftest-wrapper",
+                record.exitFile().toString(), record.pidFile().toString()));
+        argv.addAll(spec.command());
+        return argv;
     }
 
     /** Whether started processes get their own process group (false only where setsid(1) is missing). */

@@ -24,15 +24,17 @@ import java.util.Objects;
 public record DaemonLauncher(Path java, List<Path> classpath, List<String> jvmFlags, Map<String, String> environment) {
 
     /**
-     * glibc gives every thread that mallocs its own arena; with a reaper thread per child (the JDK's) that is most of
-     * the resident memory of a daemon with many services. Two arenas are plenty for it.
+     * glibc gives every thread that mallocs its own arena; where the daemon has no keeper and the JDK keeps a reaper
+     * thread per child, that is most of the resident memory of a daemon with many services. Two arenas are plenty.
      */
     public static final Map<String, String> DEFAULT_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
     /**
      * A small, quick JVM: little heap with the serial collector (no GC threads to speak of), only the C1 compiler,
-     * small code cache and thread stacks, class data sharing on, high compile thresholds. Measured with 100 services:
-     * about 62 MiB resident after five bursts of 100 restarts (8 MiB of it thread stacks, 12 MiB CDS archive, 8 MiB
+     * small code cache and thread stacks, class data sharing on, high compile thresholds. Measured with 100 services
+     * and the keeper (no thread per service): about 54 MiB resident, as with one service (13 MiB of it libjvm's text,
+     * 12 MiB CDS archive, 8 MiB heap, 8 MiB metaspace); without the keeper about 62 MiB after five bursts of 100
+     * restarts (8 MiB of it thread stacks, 12 MiB CDS archive, 8 MiB
      * heap, plus libjvm's mapped text); see docs/performance.md.
      */
     public static final List<String> DEFAULT_JVM_FLAGS = List.of(

@@ -16,18 +16,27 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Starts the runs of services: a bounded FIFO queue with at most one entry per service, so that a burst of crashes
- * is restarted in order and without a thread per restart, served by {@value #THREADS} spawner threads. Each command
- * runs under a {@linkplain #WRAPPER wrapper} that records its exit code in the control directory, so that an exit is
- * known even when no supervisor is alive to see it; its output goes straight to {@code logs/NAME.log}. Before a run
- * starts, its spawn record ({@code runs/NAME.N.spawn}) is written, which the wrapper fills with its pid.
+ * is restarted in order and without a thread per restart, served by {@value #THREADS} spawner threads. Each run's
+ * launch asks for an {@linkplain LaunchSpec.ExitRecord exit record}: its pid goes into its spawn record
+ * ({@code runs/NAME.N.spawn}, written before the run starts) and its exit code into {@code runs/NAME.N.exit}, so that
+ * an exit is known even when no supervisor is alive to see it. The {@link Launcher} keeps that record: the
+ * supervisor's {@link io.jenkins.plugins.selftest.engine.process.Keeper} (the process that is every run's parent),
+ * or, where there is none, {@link io.jenkins.plugins.selftest.engine.process.ProcessLauncher}'s wrapper shell. Its
+ * output goes straight to {@code logs/NAME.log}.
  *
- * <p>Threading: {@link #submit} from any thread; the {@link Listener} is called on the spawner threads and on the
- * JVM's process-exit threads.
+ * <p>Threading: {@link #submit} from any thread; the {@link Listener} is called on the spawner threads, on the
+ * keeper's reader thread (its answers) and on the thread that reports the run's exit (the keeper's reader, or the
+ * JVM's process-exit threads).
  */
 final class Spawner {
 
@@ -38,21 +47,35 @@ final class Spawner {
      */
     static final int THREADS = 4;
 
-    /**
-     * The wrapper around every service command: writes its own pid into the run's spawn record (second argument), so
-     * that a successor adopts this process and no other that carries the cookie; runs the command; then records its
-     * exit code in the file given as first argument before exiting with the same code, so that an exit is known even
-     * when no supervisor is alive to see it.
-     */
-    static final String WRAPPER = "f=$1; echo $$ > \"$2\"; shift 2; \"$@\"; c=$?; echo $c > \"$f\"; exit $c";
-
     /** The variable that names the control directory in a run's environment (how a lost state finds its runs). */
     static final String CONTROL_DIR_VARIABLE = "SELFTEST_CONTROL_DIR";
 
-    /** Starts a process: {@link io.jenkins.plugins.selftest.engine.process.ProcessLauncher#start} in production. */
+    /**
+     * Starts a process and keeps its exit record: the supervisor's keeper, which answers asynchronously (so that a
+     * burst of spawns is not a round trip each), or {@link io.jenkins.plugins.selftest.engine.process.ProcessLauncher#start}
+     * where there is none.
+     */
     @FunctionalInterface
     interface Launcher {
-        LaunchedProcess start(LaunchSpec spec) throws IOException;
+        /** Completes with the process, or fails with an {@link IOException} saying why it could not start. */
+        CompletableFuture<LaunchedProcess> start(LaunchSpec spec);
+
+        /** A launcher that starts the process before it returns. */
+        static Launcher blocking(Blocking launcher) {
+            return spec -> {
+                try {
+                    return CompletableFuture.completedFuture(launcher.start(spec));
+                } catch (IOException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            };
+        }
+
+        /** Starts a process before it returns. */
+        @FunctionalInterface
+        interface Blocking {
+            LaunchedProcess start(LaunchSpec spec) throws IOException;
+        }
     }
 
     /** A run to start: its service, its number and its cookie. */
@@ -80,6 +103,7 @@ final class Spawner {
     private final BlockingQueue<Request> queue;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** @param services how many services there are: the queue's capacity */
@@ -117,8 +141,8 @@ final class Spawner {
     }
 
     /**
-     * Ends the spawner threads and waits up to {@code wait} for each (for a spawn in progress, whose outcome reaches
-     * the listener before this returns); {@link Duration#ZERO} does not wait.
+     * Ends the spawner threads and waits up to {@code wait} for each and for the spawns still being started (whose
+     * outcome reaches the listener before this returns); {@link Duration#ZERO} does not wait.
      */
     void close(Duration wait) {
         closed = true;
@@ -132,6 +156,13 @@ final class Spawner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the outcomes went to the listener; a start that hangs is the launcher's to time out
         }
     }
 
@@ -163,7 +194,6 @@ final class Spawner {
             return;
         }
         long logOffset = dir.logSize(spec.name());
-        LaunchedProcess p;
         try {
             // the run number is on disk before any process of the run exists: a successor never gives it out again
             dir.recordSpawn(spec.name(), request.run());
@@ -171,28 +201,33 @@ final class Spawner {
             listener.failed(request, "cannot write its spawn record: " + e.getMessage());
             return;
         }
-        try {
-            p = launcher.start(launchSpec(dir, request));
-        } catch (IOException e) {
-            listener.failed(request, e.getMessage());
-            return;
-        }
-        Instant at = Instant.now();
-        listener.spawned(request, p, ProcessTree.startTicks(p.pid()), at, logOffset);
-        p.onExit().whenComplete((proc, err) -> listener.exited(request, proc.exitValue()));
+        CompletableFuture<LaunchedProcess> start = launcher.start(launchSpec(dir, request));
+        inFlight.add(start);
+        start.whenComplete((p, err) -> {
+            try {
+                if (err != null) {
+                    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    listener.failed(request, cause instanceof IOException ? cause.getMessage() : cause.toString());
+                    return;
+                }
+                Instant at = Instant.now();
+                listener.spawned(request, p, ProcessTree.startTicks(p.pid()), at, logOffset);
+                p.onExit().whenComplete((proc, e) -> listener.exited(request, proc.exitValue()));
+            } finally {
+                inFlight.remove(start);
+            }
+        });
     }
 
     /**
-     * How run {@code request.run()} is started: the command under the {@link #WRAPPER}, with the service's
-     * environment plus {@code SELFTEST_SERVICE}, {@code SELFTEST_RUN}, {@code SELFTEST_CONTROL_DIR} and the cookie,
-     * output appended to its log.
+     * How run {@code request.run()} is started: the command with the service's environment plus {@code
+     * SELFTEST_SERVICE}, {@code SELFTEST_RUN}, {@code SELFTEST_CONTROL_DIR} and the cookie, its pid and exit code
+     * recorded in the run's spawn record and exit file, output appended to its log.
      */
     static LaunchSpec launchSpec(ControlDirectory dir, Request request) {
         ServiceSpec spec = request.spec();
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "selftest-wrapper",
-                dir.exitFile(spec.name(), request.run()).toString(), dir.spawnFile(spec.name(), request.run()).toString()));
-        argv.addAll(spec.command());
-        LaunchSpec.Builder b = LaunchSpec.argv(argv)
+        LaunchSpec.Builder b = LaunchSpec.argv(spec.command())
+                .exitRecord(dir.spawnFile(spec.name(), request.run()), dir.exitFile(spec.name(), request.run()))
                 .env(spec.env())
                 .env("SELFTEST_SERVICE", spec.name())
                 .env("SELFTEST_RUN", Integer.toString(request.run()))
@@ -230,8 +265,8 @@ final class Spawner {
     }
 
     /**
-     * The exit code the wrapper of that run wrote, waiting a moment for it: the wrapper writes the file just before
-     * it exits, so a process seen to end may not have it on disk yet. Empty when there is none after about 100 ms.
+     * The exit code recorded for that run, waiting a moment for it: the wrapper shell writes the file just before it
+     * exits, and the keeper just after it reaped the run, so a process seen to end may not have it on disk yet. Empty when there is none after about 100 ms.
      */
     static Optional<Integer> awaitExitCode(ControlDirectory dir, String service, int run) {
         for (int i = 0; i < 20; i++) {

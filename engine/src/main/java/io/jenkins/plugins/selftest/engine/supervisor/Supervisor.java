@@ -1,6 +1,7 @@
 package io.jenkins.plugins.selftest.engine.supervisor;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.process.Keeper;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
 import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
@@ -32,14 +33,16 @@ import java.util.function.Consumer;
  * the {@link Housekeeper} does the periodic file and process chores, and the {@link Journal} records.
  *
  * <p>Threading ({@link SupervisorThreads}): one scheduler thread owns all service state (every transition and timer
- * runs on it, so there is no lock); exits arrive event-driven from {@link Process#onExit()} and are handed to it.
+ * runs on it, so there is no lock); exits arrive event-driven from {@link Process#onExit()} (reported for all runs by
+ * the {@link Keeper}'s one reader thread) and are handed to it.
  * Spawns go through the spawner's bounded queue and threads, readiness probes run on their own small pool, the
  * chores on a housekeeping thread, event lines on a non-blocking writer. Public methods are thread-safe.
  *
  * <p>Persisted: {@code state.json} (at most every 100 ms while something changes, and at the end), {@code
  * events.jsonl}, the heartbeat; the services' own output goes straight from the process to {@code logs/NAME.log}
  * (so it is kept while no supervisor runs); each run has a spawn record {@code runs/NAME.N.spawn} (written before
- * it starts, given the wrapper's pid by the wrapper) and its wrapper writes {@code runs/NAME.N.exit}. A fresh start
+ * it starts, given the run's pid by the keeper or the wrapper) and the keeper (or the wrapper shell where there is no
+ * keeper) writes {@code runs/NAME.N.exit}, also after this supervisor has died. A fresh start
  * stops what an earlier supervisor left running on the directory; a resume adopts only runs' own wrappers.
  */
 public final class Supervisor {
@@ -100,6 +103,7 @@ public final class Supervisor {
     private final Journal journal;
     private final Lifecycle lifecycle;
     private final Spawner spawner;
+    private final Optional<Keeper> keeper;
     private final Housekeeper housekeeper;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final AtomicBoolean stopOnce = new AtomicBoolean();
@@ -115,7 +119,11 @@ public final class Supervisor {
         this.journal = new Journal(this.dir, options.supervisorId(), this.spec.services().stream().map(ServiceSpec::name).toList(),
                 options.listener());
         this.lifecycle = new Lifecycle(this.dir, this.spec, cookies, journal, new Effects(), Clock.systemUTC());
-        this.spawner = new Spawner(this.dir, this.spec.services().size(), ProcessLauncher::start, new SpawnOutcomes());
+        // the keeper is every run's parent: no exec besides the command's own per spawn, one thread for all exits
+        this.keeper = Keeper.of(options.supervisorId(), threads.named("supervisor-keeper"));
+        this.spawner = new Spawner(this.dir, this.spec.services().size(),
+                keeper.<Spawner.Launcher>map(k -> k::startAsync).orElse(Spawner.Launcher.blocking(ProcessLauncher::start)),
+                new SpawnOutcomes());
         this.housekeeper = new Housekeeper(this.dir, this.spec, cookies, journal, () -> closing, this::requestStopOnce,
                 (service, dropped) -> threads.onScheduler(() -> lifecycle.logRotated(service, dropped)));
     }
@@ -293,6 +301,8 @@ public final class Supervisor {
     private void shutdownThreads() {
         closing = true;
         spawner.close(Duration.ZERO);
+        // it exits once the runs still alive (none after a stop; all of them on a handover) have ended
+        keeper.ifPresent(Keeper::close);
         housekeeper.stop();
         threads.shutdown();
     }

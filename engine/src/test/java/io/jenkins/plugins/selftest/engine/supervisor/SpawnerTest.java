@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The spawn queue, the wrapper's command line and the program check, without starting a process. */
+/** The spawn queue, the launch of a run and the program check, without starting a process. */
 class SpawnerTest {
 
     @TempDir
@@ -33,9 +33,9 @@ class SpawnerTest {
 
     @Test
     void aServiceHasAtMostOneQueuedSpawn() throws IOException {
-        Spawner spawner = new Spawner(new ControlDirectory(tmp).create(), 2, spec -> {
+        Spawner spawner = new Spawner(new ControlDirectory(tmp).create(), 2, Spawner.Launcher.blocking(spec -> {
             throw new IOException("not started");
-        }, new Recorder());
+        }), new Recorder());
 
         assertThat(spawner.submit(request("api", 1))).isTrue();
         assertThat(spawner.submit(request("api", 2))).isFalse();
@@ -48,9 +48,9 @@ class SpawnerTest {
     void aFailedLaunchIsReportedAndARequestNoLongerWantedIsDropped() throws Exception {
         Recorder outcomes = new Recorder();
         outcomes.unwanted = "db";
-        Spawner spawner = new Spawner(new ControlDirectory(tmp).create(), 2, spec -> {
+        Spawner spawner = new Spawner(new ControlDirectory(tmp).create(), 2, Spawner.Launcher.blocking(spec -> {
             throw new IOException("fork failed");
-        }, outcomes);
+        }), outcomes);
         spawner.start(Thread::new);
         try {
             spawner.submit(request("db", 1));
@@ -65,15 +65,15 @@ class SpawnerTest {
     }
 
     @Test
-    void theCommandRunsUnderTheWrapperWithTheRunsEnvironmentAndCookie() throws IOException {
+    void theCommandRunsWithItsExitRecordedInTheRunsFilesWithTheRunsEnvironmentAndCookie() throws IOException {
         ControlDirectory dir = new ControlDirectory(tmp.resolve("ctl")).create();
         ServiceSpec api = ServiceSpec.builder("api", List.of("java", "-jar", "app.jar")).env("PORT", "8080")
                 .workingDir(tmp.toString()).build();
 
         LaunchSpec launch = Spawner.launchSpec(dir, new Spawner.Request(api, 3, "sup.api.3"));
 
-        assertThat(launch.command()).containsExactly("/bin/sh", "-c", Spawner.WRAPPER, "selftest-wrapper",
-                dir.exitFile("api", 3).toString(), dir.spawnFile("api", 3).toString(), "java", "-jar", "app.jar");
+        assertThat(launch.command()).containsExactly("java", "-jar", "app.jar");
+        assertThat(launch.exitRecord()).contains(new LaunchSpec.ExitRecord(dir.spawnFile("api", 3), dir.exitFile("api", 3)));
         assertThat(launch.environment()).isEqualTo(Map.of("PORT", "8080", "SELFTEST_SERVICE", "api", "SELFTEST_RUN", "3",
                 "SELFTEST_CONTROL_DIR", dir.path().toString()));
         assertThat(launch.cookie()).contains("sup.api.3");

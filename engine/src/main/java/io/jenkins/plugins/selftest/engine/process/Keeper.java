@@ -1,0 +1,456 @@
+package io.jenkins.plugins.selftest.engine.process;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A long-lived parent for many processes (a supervisor's services), so that starting and watching them costs no more
+ * than a bare fork and exec each. It is a small perl process ({@code keeper.pl}, perl being part of every Debian and
+ * most other Linux systems) that forks each command and, in the child before the exec, starts the new session, joins
+ * the cgroup, writes the pid file, sets the environment and opens the output; it reaps every child, writes each exit
+ * code into the child's exit file and reports starts and exits on one pipe, which one thread of this JVM reads.
+ *
+ * <p>What that saves against {@link ProcessLauncher} with an {@link LaunchSpec.ExitRecord exit record}: the
+ * {@code setsid} and wrapper-shell execs and the wrapper's fork on every start, and the JDK's reaper thread that
+ * every {@link Process} of this JVM keeps for its whole life (a thread, a stack and a malloc arena per service).
+ * What it keeps: an exit is recorded in the exit file even when this JVM has died, because the keeper outlives it:
+ * when its stdin ends it goes on reaping until its last child has ended, and only then exits.
+ *
+ * <p>The keeper starts with the first {@link #start} and again after it was lost (killed): processes it had started
+ * are then watched by pid, and their exit code is unknown ({@link #UNKNOWN_EXIT}). Off where
+ * {@value #SWITCH_VARIABLE}{@code =off} is set or there is no {@code perl}; {@link #available()} says which.
+ *
+ * <p>Thread-safe. Nothing is persisted but the pid and exit files the specs ask for.
+ */
+public final class Keeper implements AutoCloseable {
+
+    /** Environment variable that turns the keeper off ({@code off}): processes are then started by {@link ProcessLauncher}. */
+    public static final String SWITCH_VARIABLE = "SELFTEST_KEEPER";
+
+    /** The exit code of a process whose keeper was lost before it ended: as if killed (128 + KILL). */
+    public static final int UNKNOWN_EXIT = 128 + Signal.KILL.number();
+
+    /** How long a start waits for the keeper's answer before it counts as failed. */
+    private static final long ANSWER_SECONDS = 30;
+
+    private static final Optional<Path> PERL = findPerl();
+    private static final String SCRIPT = loadScript();
+
+    private final String owner;
+    private final ThreadFactory threads;
+    private final AtomicLong ids = new AtomicLong();
+    private final Object lock = new Object();
+    private Instance current; // guarded by lock
+    private boolean closed; // guarded by lock
+
+    private Keeper(String owner, ThreadFactory threads) {
+        this.owner = owner;
+        this.threads = threads;
+    }
+
+    /**
+     * A keeper for {@code owner} (its name in {@code ps}), or empty where it is {@linkplain #available() not
+     * available}. No process starts before the first {@link #start}.
+     *
+     * @param threads makes the one thread per keeper process that reads its answers
+     */
+    public static Optional<Keeper> of(String owner, ThreadFactory threads) {
+        return available().isEmpty() ? Optional.of(new Keeper(owner, threads)) : Optional.empty();
+    }
+
+    /** Empty when keepers can be used here, else why not (for the supervisor's log). */
+    public static Optional<String> available() {
+        if ("off".equalsIgnoreCase(System.getenv(SWITCH_VARIABLE))) {
+            return Optional.of(SWITCH_VARIABLE + "=off");
+        }
+        return PERL.isPresent() ? Optional.empty() : Optional.of("no perl on this machine");
+    }
+
+    /**
+     * Starts the process as {@code spec} says, as a child of the keeper, and waits for it to be started.
+     *
+     * @throws IOException as {@link #startAsync} fails
+     */
+    public LaunchedProcess start(LaunchSpec spec) throws IOException {
+        try {
+            return startAsync(spec).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the keeper", e);
+        }
+    }
+
+    /**
+     * Asks the keeper to start the process as {@code spec} says, as its child, without waiting: the answer completes
+     * the future on the keeper's reader thread. So a burst of starts is one write each here and one fork each in the
+     * keeper, not a round trip each.
+     *
+     * @return completes with the process, or fails with an {@link IOException} naming the command when it cannot be
+     *         started (no such directory, the keeper cannot be started or does not answer in 30 s, fork failed); a
+     *         program that cannot be executed ends at once with code 127 and says why in its output
+     * @throws IllegalArgumentException when the spec wants its output or input piped (only a file or nothing)
+     */
+    public CompletableFuture<LaunchedProcess> startAsync(LaunchSpec spec) {
+        if (spec.output() instanceof LaunchSpec.Output.Pipe || spec.inputPipe()) {
+            throw new IllegalArgumentException("a kept process writes to a file or nowhere and reads nothing: " + spec.command());
+        }
+        String what = "cannot start '" + String.join(" ", spec.command()) + "'" + spec.workingDir().map(d -> " in " + d).orElse("");
+        if (spec.workingDir().isPresent() && !Files.isDirectory(spec.workingDir().get())) {
+            return CompletableFuture.failedFuture(new IOException(what + ": working directory " + spec.workingDir().get()
+                    + " does not exist"));
+        }
+        String cookie = spec.cookie().orElseGet(() -> UUID.randomUUID().toString());
+        String flags = (spec.newSession() ? "s" : "") + (spec.inheritEnvironment() ? "" : "c");
+        String out = "";
+        if (spec.output() instanceof LaunchSpec.Output.ToFile f) {
+            Path parent = f.file().toAbsolutePath().getParent();
+            try {
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(new IOException(what + ": " + e.getMessage(), e));
+            }
+            out = f.file().toAbsolutePath().toString();
+            flags += f.append() ? "" : "t";
+        } else {
+            flags += "d";
+        }
+        Optional<Path> cgroup = spec.ownCgroup() ? Cgroups.create(cookie) : Optional.empty();
+        long id = ids.incrementAndGet();
+        List<String> fields = new ArrayList<>(List.of(Long.toString(id), flags,
+                spec.workingDir().map(d -> d.toAbsolutePath().toString()).orElse(""), out,
+                cgroup.map(c -> c.resolve("cgroup.procs").toString()).orElse(""),
+                spec.exitRecord().map(r -> r.pidFile().toAbsolutePath().toString()).orElse(""),
+                spec.exitRecord().map(r -> r.exitFile().toAbsolutePath().toString()).orElse(""),
+                Integer.toString(spec.command().size())));
+        fields.addAll(spec.command());
+        Map<String, String> env = new LinkedHashMap<>(spec.environment());
+        env.put(ProcessLauncher.COOKIE_VARIABLE, cookie);
+        env.forEach((k, v) -> {
+            fields.add(k);
+            fields.add(v);
+        });
+        CompletableFuture<KeptProcess> answer;
+        try {
+            answer = instance().request(id, fields);
+        } catch (IOException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handle((process, failure) -> {
+            if (failure != null) {
+                cgroup.ifPresent(Cgroups::remove);
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                throw new CompletionException(new IOException(what + ": " + cause.getMessage(), cause));
+            }
+            // a tree that ends by itself leaves an empty cgroup behind: remove it (a populated one is the stop's)
+            cgroup.ifPresent(c -> process.onExit().thenRun(() -> Cgroups.remove(c)));
+            return new LaunchedProcess(process, cookie);
+        });
+    }
+
+    /** How many of the processes it started are still running (as far as the keeper has reported). */
+    public int live() {
+        synchronized (lock) {
+            return current == null ? 0 : current.live.size();
+        }
+    }
+
+    /** The keeper process's pid, when one runs. */
+    public Optional<Long> pid() {
+        synchronized (lock) {
+            return current == null || current.gone ? Optional.empty() : Optional.of(current.perl.pid());
+        }
+    }
+
+    /**
+     * Starts nothing more: the keeper's input ends, and it exits once the processes it started have ended (it still
+     * records their exits, and reports them while this JVM reads). Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            if (current != null) {
+                current.closeInput();
+            }
+        }
+    }
+
+    private Instance instance() throws IOException {
+        synchronized (lock) {
+            if (closed) {
+                throw new IOException("the keeper of " + owner + " is closed");
+            }
+            if (current == null || current.gone) {
+                current = new Instance(ProcessLauncher.start(LaunchSpec.argv(PERL.orElseThrow().toString(), "-e", SCRIPT,
+                        "selftest-keeper " + owner).inputPipe(true).build()));
+                Thread reader = threads.newThread(current::read);
+                reader.setDaemon(true);
+                reader.start();
+            }
+            return current;
+        }
+    }
+
+    /** One keeper process: its input, the starts waiting for an answer and the processes not yet ended. */
+    private final class Instance {
+        final LaunchedProcess perl;
+        final OutputStream input;
+        final Map<Long, CompletableFuture<KeptProcess>> pending = new ConcurrentHashMap<>();
+        final Map<Long, KeptProcess> live = new ConcurrentHashMap<>();
+        volatile boolean gone;
+
+        Instance(LaunchedProcess perl) {
+            this.perl = perl;
+            this.input = perl.process().getOutputStream();
+        }
+
+        /** Writes the request; the answer completes the future (or a timeout fails it). */
+        CompletableFuture<KeptProcess> request(long id, List<String> fields) throws IOException {
+            ByteArrayOutputStream record = new ByteArrayOutputStream();
+            record.writeBytes(("S " + fields.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+            for (String f : fields) {
+                byte[] b = f.getBytes(StandardCharsets.UTF_8);
+                record.writeBytes((b.length + "\n").getBytes(StandardCharsets.US_ASCII));
+                record.writeBytes(b);
+            }
+            CompletableFuture<KeptProcess> answer = new CompletableFuture<>();
+            pending.put(id, answer);
+            try {
+                synchronized (input) {
+                    input.write(record.toByteArray());
+                    input.flush();
+                }
+            } catch (IOException e) {
+                pending.remove(id);
+                throw new IOException("the keeper (pid " + perl.pid() + ") does not take requests: " + e.getMessage(), e);
+            }
+            if (gone) {
+                answer.completeExceptionally(new IOException("the keeper has ended"));
+            }
+            long pid = perl.pid();
+            return answer.orTimeout(ANSWER_SECONDS, TimeUnit.SECONDS).whenComplete((p, e) -> pending.remove(id))
+                    .exceptionallyCompose(e -> {
+                        Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+                        return CompletableFuture.failedFuture(cause instanceof TimeoutException
+                                ? new IOException("the keeper (pid " + pid + ") did not answer in " + ANSWER_SECONDS + " s")
+                                : cause);
+                    });
+        }
+
+        void closeInput() {
+            try {
+                synchronized (input) {
+                    input.close();
+                }
+            } catch (IOException e) {
+                // it has ended already
+            }
+        }
+
+        /** The reader thread: answers and exits until the keeper ends. */
+        void read() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(perl.process().getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    answer(line);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // ended: as below
+            } finally {
+                lost();
+            }
+        }
+
+        private void answer(String line) {
+            String[] w = line.split(" ", 3);
+            if (w.length < 3) {
+                return; // a warning of perl's own: not an answer
+            }
+            try {
+                switch (w[0]) {
+                    case "S" -> {
+                        KeptProcess p = new KeptProcess(Long.parseLong(w[2]));
+                        live.put(p.pid(), p);
+                        CompletableFuture<KeptProcess> waiting = pending.get(Long.parseLong(w[1]));
+                        if (waiting == null || !waiting.complete(p)) {
+                            // its start timed out: it runs unasked, so it is ended (and reported like any other)
+                            ProcessTree.send(p.pid(), Signal.KILL);
+                        }
+                    }
+                    case "F" -> Optional.ofNullable(pending.get(Long.parseLong(w[1])))
+                            .ifPresent(f -> f.completeExceptionally(new IOException(w[2])));
+                    case "X" -> Optional.ofNullable(live.remove(Long.parseLong(w[1])))
+                            .ifPresent(p -> p.exited(Integer.parseInt(w[2])));
+                    default -> {
+                        // not an answer
+                    }
+                }
+            } catch (NumberFormatException e) {
+                // not an answer
+            }
+        }
+
+        /**
+         * The keeper has ended: after {@link #close} that means every process it started has ended; otherwise it
+         * was killed, and what it started lives on as orphans that are watched by pid from now on.
+         */
+        private void lost() {
+            gone = true;
+            pending.values().forEach(f -> f.completeExceptionally(new IOException("the keeper has ended")));
+            for (KeptProcess p : List.copyOf(live.values())) {
+                live.remove(p.pid());
+                ProcessHandle.of(p.pid()).map(ProcessHandle::onExit).orElseGet(() -> CompletableFuture.completedFuture(null))
+                        .whenComplete((h, e) -> p.exited(UNKNOWN_EXIT));
+            }
+        }
+    }
+
+    /**
+     * A process started by the keeper: not this JVM's child, so no JDK reaper thread waits for it; its exit comes
+     * from the keeper's report. Output and input are the spec's files, so its streams are empty.
+     */
+    static final class KeptProcess extends Process {
+        private final long pid;
+        private final CompletableFuture<Process> exit = new CompletableFuture<>();
+        private volatile int code;
+
+        KeptProcess(long pid) {
+            this.pid = pid;
+        }
+
+        void exited(int value) {
+            code = value;
+            exit.complete(this);
+        }
+
+        @Override
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public CompletableFuture<Process> onExit() {
+            return exit.copy();
+        }
+
+        @Override
+        public int exitValue() {
+            if (!exit.isDone()) {
+                throw new IllegalThreadStateException("process " + pid + " has not exited");
+            }
+            return code;
+        }
+
+        @Override
+        public int waitFor() throws InterruptedException {
+            try {
+                exit.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+            return code;
+        }
+
+        @Override
+        public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+            try {
+                exit.get(timeout, unit);
+                return true;
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        @Override
+        public boolean isAlive() {
+            return !exit.isDone();
+        }
+
+        @Override
+        public void destroy() {
+            if (isAlive()) {
+                ProcessTree.send(pid, Signal.TERM);
+            }
+        }
+
+        @Override
+        public Process destroyForcibly() {
+            if (isAlive()) {
+                ProcessTree.send(pid, Signal.KILL);
+            }
+            return this;
+        }
+
+        @Override
+        public ProcessHandle toHandle() {
+            return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("process " + pid + " has ended"));
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return OutputStream.nullOutputStream();
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return InputStream.nullInputStream();
+        }
+
+        @Override
+        public InputStream getErrorStream() {
+            return InputStream.nullInputStream();
+        }
+
+        @Override
+        public String toString() {
+            return "kept process " + pid + (isAlive() ? "" : " exited " + code);
+        }
+    }
+
+    private static Optional<Path> findPerl() {
+        for (String candidate : List.of("/usr/bin/perl", "/bin/perl", "/usr/local/bin/perl")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return Optional.of(Path.of(candidate));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String loadScript() {
+        try (InputStream in = Keeper.class.getResourceAsStream("keeper.pl")) {
+            if (in == null) {
+                throw new IllegalStateException("keeper.pl is missing from the engine jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read keeper.pl from the engine jar", e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+# The keeper (io.jenkins.plugins.selftest.engine.process.Keeper): the parent of many processes, so that one JVM
+# thread hears every exit and every exit is recorded even after the JVM that asked for the process has died.
+#
+# Requests on stdin, one per record: "S <n>\n" and n fields, each "<length>\n<bytes>":
+#   id, flags (s: new session, c: clear the environment, t: truncate the output file, d: discard the output),
+#   working directory, output file, cgroup.procs file, pid file, exit file ('' for none), argc, argv..., then
+#   name and value of each variable to set.
+# Answers on stdout, one line each: "S <id> <pid>" started, "F <id> <why>" not started, "X <pid> <code>" ended
+# (code 128 + the signal for a process killed by one, as the JDK reports it).
+# When stdin ends (the JVM stopped or died) it keeps recording exits until its last child has ended, then exits.
+use strict;
+use warnings;
+use POSIX ();
+use Fcntl ();
+
+$0 = $ARGV[0] if @ARGV;    # its name in ps
+$SIG{PIPE} = 'IGNORE';
+pipe(my $wake_r, my $wake_w) or die "keeper: pipe: $!";
+for my $fh ($wake_r, $wake_w) {
+    fcntl($fh, Fcntl::F_SETFL(), fcntl($fh, Fcntl::F_GETFL(), 0) | Fcntl::O_NONBLOCK()) or die "keeper: fcntl: $!";
+}
+$SIG{CHLD} = sub { syswrite($wake_w, 'x') };
+STDOUT->autoflush(1);
+
+my %exit_file;    # pid of a live child => its exit file ('' for none)
+my $input = 1;
+my $buf = '';
+
+sub say_line {
+    # a JVM that has died leaves a broken pipe: the exit files are what counts then
+    syswrite(STDOUT, $_[0] . "\n");
+}
+
+sub reap {
+    while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+        my $status = $?;
+        my $code = ($status & 127) ? 128 + ($status & 127) : $status >> 8;
+        next unless exists $exit_file{$pid};
+        my $file = delete $exit_file{$pid};
+        if ($file ne '' && open(my $fh, '>', "$file.tmp")) {
+            print $fh "$code\n";
+            close $fh and rename("$file.tmp", $file);
+        }
+        say_line("X $pid $code");
+    }
+}
+
+# one complete request from $buf, or nothing yet
+sub take {
+    return () unless $buf =~ /\AS (\d+)\n/;
+    my ($n, $pos) = ($1, $+[0]);
+    my @fields;
+    for (1 .. $n) {
+        return () unless substr($buf, $pos) =~ /\A(\d+)\n/;
+        my ($len, $start) = ($1, $pos + $+[0]);
+        return () if length($buf) < $start + $len;
+        push @fields, substr($buf, $start, $len);
+        $pos = $start + $len;
+    }
+    substr($buf, 0, $pos) = '';
+    return @fields;
+}
+
+sub spawn {
+    my ($id, $flags, $dir, $out, $cgroup, $pid_file, $exit_file, $argc, @rest) = @_;
+    my @argv = splice(@rest, 0, $argc);
+    my %env = @rest;
+    my $pid = fork();
+    if (!defined $pid) {
+        say_line("F $id fork failed: $!");
+        return;
+    }
+    if ($pid == 0) {
+        $SIG{CHLD} = 'DEFAULT';
+        $SIG{PIPE} = 'DEFAULT';
+        POSIX::setsid() if $flags =~ /s/;
+        # join the cgroup before anything else runs, so nothing the process forks is ever outside it
+        if ($cgroup ne '' && open(my $fh, '>', $cgroup)) {
+            print $fh "$$\n";
+            close $fh;
+        }
+        if ($pid_file ne '' && open(my $fh, '>', $pid_file)) {
+            print $fh "$$\n";
+            close $fh;
+        }
+        open(STDIN, '<', '/dev/null');
+        if ($flags =~ /d/ || $out eq '') {
+            open(STDOUT, '>', '/dev/null');
+        } elsif (!open(STDOUT, $flags =~ /t/ ? '>' : '>>', $out)) {
+            POSIX::_exit(127);
+        }
+        open(STDERR, '>&', \*STDOUT);
+        if ($dir ne '' && !chdir($dir)) {
+            print STDERR "cannot start '$argv[0]': working directory $dir: $!\n";
+            POSIX::_exit(127);
+        }
+        %ENV = () if $flags =~ /c/;
+        @ENV{keys %env} = values %env;
+        { exec { $argv[0] } @argv; }
+        print STDERR "cannot start '$argv[0]': $!\n";
+        POSIX::_exit(127);
+    }
+    $exit_file{$pid} = $exit_file;
+    say_line("S $id $pid");
+}
+
+while (1) {
+    reap();
+    last if !$input && !%exit_file;
+    my $rin = '';
+    vec($rin, fileno(STDIN), 1) = 1 if $input;
+    vec($rin, fileno($wake_r), 1) = 1;
+    my $ready = select(my $rout = $rin, undef, undef, undef);
+    next if $ready <= 0;
+    if (vec($rout, fileno($wake_r), 1)) {
+        1 while sysread($wake_r, my $drain, 4096);
+    }
+    if ($input && vec($rout, fileno(STDIN), 1)) {
+        my $got = sysread(STDIN, $buf, 65536, length $buf);
+        if (defined $got && $got == 0) {
+            $input = 0;
+        } elsif (defined $got) {
+            while (my @request = take()) {
+                spawn(@request);
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.jenkins.plugins.selftest.engine.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The keeper with real processes: the command itself is the child (no wrapper, no setsid exec), in its own session,
+ * with its environment, directory and output; one thread for any number of children; exits recorded in the exit files
+ * also when nobody listens any more; a keeper that is killed is replaced and its orphans still end. And the same
+ * record kept by {@link ProcessLauncher}'s wrapper where there is no keeper.
+ */
+class KeeperIT {
+
+    @TempDir
+    Path tmp;
+
+    private final List<LaunchedProcess> started = new ArrayList<>();
+    private final Keeper keeper = Keeper.of("keeper-it", Thread::new).orElseThrow(
+            () -> new IllegalStateException("the keeper needs perl: " + Keeper.available().orElse("")));
+
+    @AfterEach
+    void cleanUp() {
+        ProcessTree.stopAll(started.stream().map(p -> new ProcessTree.Tree(p.pid(), p.cookie(), Signal.KILL, Duration.ZERO)).toList());
+        keeper.close();
+    }
+
+    private LaunchedProcess start(LaunchSpec.Builder spec) throws IOException {
+        LaunchedProcess p = keeper.start(spec.build());
+        started.add(p);
+        return p;
+    }
+
+    @Test
+    void theCommandItselfIsTheChildInItsOwnSessionWithItsEnvironmentDirectoryAndOutput() throws Exception {
+        Path log = tmp.resolve("logs/api.log");
+        Path work = Files.createDirectories(tmp.resolve("work dir"));
+        LaunchedProcess p = start(LaunchSpec.argv("/bin/sh", "-c", "echo \"$GREETING $SELFTEST_COOKIE\"; pwd; echo oops >&2; exec sleep 300")
+                .env("GREETING", "hello 'world'").cookie("it.api.1").workingDir(work)
+                .exitRecord(tmp.resolve("api.1.spawn"), tmp.resolve("api.1.exit")).output(LaunchSpec.Output.toFile(log)));
+
+        await("the output", () -> read(log).contains("oops"));
+        await("the exec of sleep", () -> cmdline(p.pid()).startsWith("sleep"));
+        assertThat(read(log)).isEqualTo("hello 'world' it.api.1\n" + work + "\noops\n");
+        assertThat(read(tmp.resolve("api.1.spawn")).trim()).isEqualTo(Long.toString(p.pid()));
+        assertThat(ProcessTree.processGroup(p.pid())).as("leads its own group").contains(p.pid());
+        assertThat(ProcessHandle.of(p.pid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                .as("a child of the keeper, not of this JVM").isEqualTo(keeper.pid());
+        assertThat(ProcessTree.cookie(p.pid())).contains("it.api.1");
+        assertThat(p.process().isAlive()).isTrue();
+
+        p.stop(Signal.TERM, Duration.ofSeconds(5));
+
+        assertThat(p.process().exitValue()).as("128 + TERM, as the JDK reports a signal").isEqualTo(143);
+        await("the exit file", () -> read(tmp.resolve("api.1.exit")).equals("143\n"));
+    }
+
+    @Test
+    void oneThreadHearsTheExitsOfAnyNumberOfChildren() throws Exception {
+        start(LaunchSpec.argv("true").output(LaunchSpec.Output.discard())).onExit().get(30, TimeUnit.SECONDS);
+        int before = ManagementFactory.getThreadMXBean().getThreadCount();
+        List<LaunchedProcess> many = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            many.add(start(LaunchSpec.argv("sleep", "300").output(LaunchSpec.Output.discard())
+                    .exitRecord(tmp.resolve(i + ".spawn"), tmp.resolve(i + ".exit"))));
+        }
+        await("all 60 running", () -> many.stream().allMatch(p -> cmdline(p.pid()).startsWith("sleep")));
+
+        assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).as("threads with 60 children")
+                .isLessThanOrEqualTo(before + 2);
+        assertThat(keeper.live()).isEqualTo(60);
+
+        many.forEach(p -> ProcessTree.send(p.pid(), Signal.TERM));
+        for (LaunchedProcess p : many) {
+            assertThat(p.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.process().exitValue()).isEqualTo(143);
+        }
+        assertThat(keeper.live()).isZero();
+    }
+
+    @Test
+    void exitCodesAreRecordedAfterTheStarterHasGoneAndTheKeeperEndsWithItsLastChild() throws Exception {
+        Path release = tmp.resolve("release");
+        LaunchedProcess p = start(LaunchSpec.argv("/bin/sh", "-c", "while [ ! -e '" + release + "' ]; do sleep 0.05; done; exit 7")
+                .output(LaunchSpec.Output.discard()).exitRecord(tmp.resolve("r.spawn"), tmp.resolve("r.exit")));
+        long keeperPid = keeper.pid().orElseThrow();
+
+        // what the keeper sees when its JVM dies: its input ends. It stays for its child.
+        keeper.close();
+        Thread.sleep(300);
+        assertThat(ProcessTree.isRunning(keeperPid)).as("the keeper waits for its child").isTrue();
+        assertThatThrownBy(() -> keeper.start(LaunchSpec.argv("true").output(LaunchSpec.Output.discard()).build()))
+                .isInstanceOf(IOException.class).hasMessageContaining("closed");
+
+        Files.createFile(release);
+        await("the exit file", () -> read(tmp.resolve("r.exit")).equals("7\n"));
+        await("the keeper's end", () -> !ProcessTree.isRunning(keeperPid));
+        assertThat(p.process().waitFor(30, TimeUnit.SECONDS)).as("reported while this JVM still reads").isTrue();
+        assertThat(p.process().exitValue()).isEqualTo(7);
+        assertThat(Files.list(tmp).map(f -> f.getFileName().toString())).as("no temporary file left")
+                .containsExactlyInAnyOrder("r.spawn", "r.exit", "release");
+    }
+
+    @Test
+    void aKilledKeeperIsReplacedAndWhatItStartedStillEnds() throws Exception {
+        LaunchedProcess orphan = start(LaunchSpec.argv("sleep", "300").output(LaunchSpec.Output.discard()));
+        long first = keeper.pid().orElseThrow();
+
+        ProcessTree.send(first, Signal.KILL);
+        await("the keeper's loss", () -> keeper.pid().isEmpty());
+        LaunchedProcess next = start(LaunchSpec.argv("/bin/sh", "-c", "exit 3").output(LaunchSpec.Output.discard()));
+
+        assertThat(next.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(next.process().exitValue()).isEqualTo(3);
+        assertThat(keeper.pid()).isPresent().isNotEqualTo(Optional.of(first));
+        assertThat(orphan.process().isAlive()).isTrue();
+        ProcessTree.send(orphan.pid(), Signal.KILL);
+        assertThat(orphan.process().waitFor(30, TimeUnit.SECONDS)).as("watched by pid once its keeper is gone").isTrue();
+        assertThat(orphan.process().exitValue()).isEqualTo(Keeper.UNKNOWN_EXIT);
+    }
+
+    @Test
+    void aProgramThatCannotRunEndsWith127AndSaysWhyAndAMissingDirectoryFailsTheStart() throws Exception {
+        Path log = tmp.resolve("missing.log");
+        LaunchedProcess p = start(LaunchSpec.argv(tmp.resolve("no-such-program").toString()).output(LaunchSpec.Output.toFile(log)));
+
+        assertThat(p.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.process().exitValue()).isEqualTo(127);
+        assertThat(read(log)).contains("cannot start '" + tmp.resolve("no-such-program") + "'");
+        assertThatThrownBy(() -> keeper.start(LaunchSpec.argv("true").workingDir(tmp.resolve("gone"))
+                .output(LaunchSpec.Output.discard()).build()))
+                .isInstanceOf(IOException.class).hasMessageContaining("working directory " + tmp.resolve("gone") + " does not exist");
+    }
+
+    @Test
+    void aProcessThatAsksForItsOwnCgroupJoinsItBeforeItsCommandRunsAndTheEmptyCgroupGoesWithIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Cgroups.mode().enabled(), Cgroups.mode().describe());
+        String cookie = "it.cgroup." + System.nanoTime();
+        LaunchedProcess p = start(LaunchSpec.argv("/bin/sh", "-c", "sleep 300 & wait").cookie(cookie).ownCgroup(true)
+                .output(LaunchSpec.Output.discard()));
+        Path cgroup = Cgroups.of(cookie).orElseThrow();
+
+        await("the shell and its sleep in the cgroup", () -> Cgroups.pids(cgroup).size() == 2);
+        assertThat(Cgroups.pids(cgroup)).contains(p.pid());
+
+        p.stop(Signal.TERM, Duration.ofSeconds(5));
+        await("the empty cgroup removed", () -> !Files.exists(cgroup));
+    }
+
+    @Test
+    void withoutAKeeperTheLaunchersWrapperKeepsTheSameRecord() throws Exception {
+        // where there is no perl or SELFTEST_KEEPER=off, a supervisor's runs start this way
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv("/bin/sh", "-c", "exit 7").output(LaunchSpec.Output.discard())
+                .exitRecord(tmp.resolve("w.spawn"), tmp.resolve("w.exit")).build());
+        started.add(p);
+
+        assertThat(p.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.process().exitValue()).isEqualTo(7);
+        assertThat(read(tmp.resolve("w.exit"))).isEqualTo("7\n");
+        assertThat(read(tmp.resolve("w.spawn")).trim()).as("the wrapper's pid, the process setsid exec'd into")
+                .isEqualTo(Long.toString(p.pid()));
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.exists(f) ? Files.readString(f) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
