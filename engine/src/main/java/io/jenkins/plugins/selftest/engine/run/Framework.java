@@ -66,6 +66,11 @@ public enum Framework {
         }
     }
 
+    /** What the planned tests are, in messages: "test files" for pytest (its test ids are files), else "test classes". */
+    public String testUnits() {
+        return this == PYTEST ? "test files" : "test classes";
+    }
+
     /** Source globs used to find tests when there are no compiled test classes (pytest). */
     public List<String> sourceGlobs() {
         return this == PYTEST ? List.of("**/test_*.py", "**/*_test.py", "test_*.py", "*_test.py") : List.of();

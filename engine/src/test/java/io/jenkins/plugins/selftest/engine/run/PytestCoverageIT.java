@@ -14,6 +14,7 @@ import io.jenkins.plugins.selftest.engine.junit.JUnitParser;
 import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
 import io.jenkins.plugins.selftest.engine.orphans.Orphan;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanScanner;
+import io.jenkins.plugins.selftest.engine.report.Chromium;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +118,12 @@ class PytestCoverageIT {
         assertThat(s.artifacts()).contains(PythonCoverage.HTML_DIR + "/index.html", OrphanScanner.HTML_FILE);
         assertThat(Files.readString(report.resolve(OrphanScanner.HTML_FILE)))
                 .contains("Orphan modules", "not imported by any test file", "imported only by orphans");
+        // the run's page, as a browser shows it: Python's columns and words
+        Chromium.require();
+        String dom = Chromium.window(1280, 2000).dom(report.resolve("index.html").toUri().toString());
+        assertThat(dom).contains("Orphan modules (2)", "not imported by any test file", "imported only by orphans",
+                        ">Modules<", "inventory.pricing", "Python coverage report")
+                .doesNotContain(">Instructions<").doesNotContain("Orphan classes");
         RunRecord record = RunHistory.load(tmp.resolve("history.jsonl")).records().get(0);
         assertThat(record.lineCoverage()).hasValueSatisfying(v -> assertThat(v).isCloseTo(plain.lineRatio(), within(0.001)));
         assertThat(record.branchCoverage()).hasValueSatisfying(v -> assertThat(v).isCloseTo(plain.branchRatio(), within(0.001)));
