@@ -200,7 +200,7 @@ public final class PythonCoverage {
         packages.forEach((name, c) -> perPackage.add(new PackageCoverage(name, Counter.EMPTY, c[0], c[1],
                 Counter.EMPTY, c[2])));
         if (!dataFiles.isEmpty() && merged.isEmpty() && warnings.isEmpty()) {
-            warnings.add("the shards' coverage data name no source file: check sourceDirs ("
+            warnings.add("the shards' coverage data name no source file: check coverageSources ("
                     + String.join(", ", sources.targets()) + ")");
         }
         if (reportDir.isPresent()) {

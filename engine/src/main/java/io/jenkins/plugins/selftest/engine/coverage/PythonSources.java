@@ -54,7 +54,7 @@ public record PythonSources(List<String> targets, List<String> importRoots) {
             for (Path p : explicit) {
                 Path abs = p.toAbsolutePath().normalize();
                 if (!abs.startsWith(ws)) {
-                    throw new IllegalArgumentException("sourceDirs: '" + p + "' leads out of the workspace " + ws
+                    throw new IllegalArgumentException("coverageSources: '" + p + "' leads out of the workspace " + ws
                             + ": give a directory inside it");
                 }
                 targets.add(ws.relativize(abs).toString().replace('\\', '/'));
@@ -72,13 +72,13 @@ public record PythonSources(List<String> targets, List<String> importRoots) {
             }
         }
         if (targets.size() > MAX_TARGETS) {
-            throw new IllegalArgumentException("sourceDirs: " + targets.size() + " Python source directories, at most "
+            throw new IllegalArgumentException("coverageSources: " + targets.size() + " Python source directories, at most "
                     + MAX_TARGETS + ": name the packages under test");
         }
         List<String> roots = new ArrayList<>();
         for (String t : targets) {
             if (t.isEmpty() || !SAFE.matcher(t).matches()) {
-                throw new IllegalArgumentException("sourceDirs: '" + t + "' cannot be measured: give a directory below"
+                throw new IllegalArgumentException("coverageSources: '" + t + "' cannot be measured: give a directory below"
                         + " the workspace whose name has only letters, digits and . _ + @ = , - /");
             }
             // a package is imported from its parent; a plain directory (src/) is itself on the path

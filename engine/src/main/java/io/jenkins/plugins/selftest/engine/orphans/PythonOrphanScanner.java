@@ -56,7 +56,7 @@ public final class PythonOrphanScanner {
         List<String> problems = new ArrayList<>();
         if (sources.isEmpty()) {
             problems.add("orphan modules: no Python source root found (no src/ and no top-level package): give"
-                    + " sourceDirs");
+                    + " coverageSources (the source directories)");
             return report(List.of(), problems);
         }
         Set<String> testFiles = new HashSet<>();

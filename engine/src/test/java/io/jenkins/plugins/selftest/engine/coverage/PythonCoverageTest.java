@@ -77,7 +77,7 @@ class PythonCoverageTest {
         assertThat(given.moduleOf("lib/inner/x.py")).contains("lib.inner.x");
         assertThat(given.moduleOf("lib/y.py")).isEmpty();
         assertThatThrownBy(() -> PythonSources.detect(ws, List.of(ws.resolve("../elsewhere"))))
-                .hasMessageStartingWith("sourceDirs: '").hasMessageContaining("leads out of the workspace");
+                .hasMessageStartingWith("coverageSources: '").hasMessageContaining("leads out of the workspace");
         Files.createDirectories(ws.resolve("src/app"));
         Files.writeString(ws.resolve("src/app/m.py"), "");
         assertThat(PythonSources.detect(ws, List.of()).moduleOf("src/app/m.py")).contains("app.m");

@@ -90,6 +90,6 @@ class PythonOrphanScannerTest {
                 CoverageSummary.NO_COVERAGE);
 
         assertThat(r.orphans()).isEmpty();
-        assertThat(r.problems()).singleElement().asString().contains("no Python source root", "sourceDirs");
+        assertThat(r.problems()).singleElement().asString().contains("no Python source root", "coverageSources");
     }
 }
