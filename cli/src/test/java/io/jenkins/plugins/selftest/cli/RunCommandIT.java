@@ -28,18 +28,7 @@ class RunCommandIT {
     void pytestRunSaysTestFilesAndPrintsPythonCoverageAndOrphanModules(@TempDir Path tmp) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("/usr/bin/python3", "-c", "import pytest_cov")
                 .start().waitFor() == 0, "needs python3-pytest-cov (scripts/setup-machine.sh)");
-        Path project = Path.of("..", "engine", "src", "test", "resources", "projects", "pytest-src").toAbsolutePath();
-        Path ws = tmp.resolve("ws");
-        try (var files = Files.walk(project)) {
-            for (Path f : files.toList()) {
-                Path to = ws.resolve(project.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to);
-                }
-            }
-        }
+        Path ws = io.jenkins.plugins.selftest.engine.fixture.Fixtures.pytestProject(tmp.resolve("ws"));
         Cli.Result r = Cli.run("run", ws.toString(), "--framework", "pytest", "--shards", "2",
                 "--env", "SELFTEST_PYTHON=/usr/bin/python3", "--history", tmp.resolve("h.jsonl").toString(),
                 "--report-dir", tmp.resolve("report").toString());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.selftest.engine.fixture.Fixtures;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PythonCoverageIT {
 
-    private static final Path PROJECT = Path.of("src", "test", "resources", "projects", "pytest-src").toAbsolutePath();
     private static final String PYTHON = "/usr/bin/python3";
 
     private static int run(Path dir, Map<String, String> env, String... command) throws Exception {
@@ -38,17 +37,7 @@ class PythonCoverageIT {
     @Test
     void shardsCombineToWhatCoverageCombineReports(@TempDir Path tmp) throws Exception {
         assumeTrue(run(tmp, Map.of(), PYTHON, "-c", "import pytest_cov, coverage") == 0, "needs python3-pytest-cov");
-        Path ws = tmp.resolve("ws");
-        try (Stream<Path> files = Files.walk(PROJECT)) {
-            for (Path f : files.toList()) {
-                Path to = ws.resolve(PROJECT.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to);
-                }
-            }
-        }
+        Path ws = Fixtures.pytestProject(tmp.resolve("ws"));
         Files.writeString(ws.resolve("rc"), "[run]\nbranch = True\nrelative_files = True\nsource =\n    src\n");
         // three shards: one never imports discounts.py, one never imports the storage package
         List<String> shards = List.of("tests/test_model.py", "tests/test_pricing.py", "tests/test_storage.py");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.selftest.engine.container.Containers;
 import io.jenkins.plugins.selftest.engine.coverage.PythonCoverage;
+import io.jenkins.plugins.selftest.engine.fixture.Fixtures;
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.json.Json;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,22 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PytestCoverageIT {
 
-    static final Path PROJECT = Path.of("src", "test", "resources", "projects", "pytest-src").toAbsolutePath();
     static final String PYTHON = "/usr/bin/python3";
 
-    /** A fresh copy of the project: runs write caches and reports into their workspace. */
     static Path copy(Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(PROJECT)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(PROJECT.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
-        return to;
+        return Fixtures.pytestProject(to);
     }
 
     static void assumePytestCov() throws Exception {
