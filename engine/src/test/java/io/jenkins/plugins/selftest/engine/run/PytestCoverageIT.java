@@ -140,6 +140,20 @@ class PytestCoverageIT {
     }
 
     @Test
+    void xdistWorkersInsideAShardMeasureTheSame(@TempDir Path tmp) throws Exception {
+        assumePytestCov();
+        Plain plain = Plain.of(copy(tmp.resolve("plain")));
+        Path ws = copy(tmp.resolve("ws"));
+
+        // one shard, three workers: pytest -n 3, pytest-cov combining its workers' data inside the shard
+        RunSummary s = new SelfTestRun(pytest(ws, tmp).shards(1).workers(3).build()).run(RunListener.NONE);
+
+        assertThat(Files.readString(ShardDirectory.of(tmp.resolve("report"), 0).log())).as("three xdist workers").contains("gw2 [13]");
+        assertThat(s.tests().total()).isEqualTo(plain.tests().total());
+        assertEqualCoverage(s, plain);
+    }
+
+    @Test
     void aPythonWithoutPytestCovRunsTheTestsAndSaysWhatToInstall(@TempDir Path tmp) throws Exception {
         // the pyenv python3 on CI machines' PATH has pytest but no pytest-cov: stand one in for it
         Path bin = Files.createDirectories(tmp.resolve("bin"));
