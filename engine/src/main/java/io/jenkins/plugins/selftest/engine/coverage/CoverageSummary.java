@@ -44,9 +44,4 @@ public record CoverageSummary(Counter instruction, Counter line, Counter branch,
     public boolean isEmpty() {
         return instruction.total() == 0 && clazz.total() == 0;
     }
-
-    /** The same coverage with other warnings. */
-    public CoverageSummary withWarnings(List<String> other) {
-        return new CoverageSummary(instruction, line, branch, method, clazz, packages, coveredClasses, other, language);
-    }
 }

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.selftest.engine.orphans;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -143,10 +142,5 @@ public final class PythonImports {
             lines.add(line.toString());
         }
         return lines;
-    }
-
-    /** The dotted parts of a module name. */
-    static List<String> parts(String dotted) {
-        return dotted.isEmpty() ? List.of() : Arrays.asList(dotted.split("\\."));
     }
 }
