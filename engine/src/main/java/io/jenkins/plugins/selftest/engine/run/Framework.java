@@ -161,7 +161,7 @@ public enum Framework {
                     .append("printf '%s\\n' \"$SELFTEST_COVERAGE_SOURCES\" | tr ':' '\\n' | sed 's/^/    /'; } > \"$r/coveragerc\"; ")
                     .append("export COVERAGE_FILE=\"$r/.coverage\"; ")
                     .append("set -- --cov --cov-branch --cov-report= \"--cov-config=$r/coveragerc\"; ")
-                    .append("else echo \"selfTest: coverage is on but $py has no pytest-cov: install it (Debian:"
+                    .append("else echo \"pytest shard $SELFTEST_SHARD_INDEX: coverage is on but $py has no pytest-cov: install it (Debian:"
                             + " python3-pytest-cov, else pip install pytest-cov), set " + PYTHON + " to a python that"
                             + " has it, or turn coverage off\" | tee \"$r/coverage-problem.txt\" >&2; fi; ");
         }
@@ -171,7 +171,7 @@ public enum Framework {
             // coverage.py's own report, inside the shard: the engine combines plain JSON and never needs coverage.py
             sh.append("if [ $# -gt 0 ]; then \"$py\" -m coverage json -q --rcfile=\"$r/coveragerc\" ")
                     .append("-o \"$r/coverage-$SELFTEST_SHARD_INDEX.json\" ")
-                    .append("|| echo \"selfTest: coverage json failed in shard $SELFTEST_SHARD_INDEX (see its log)\"")
+                    .append("|| echo \"pytest shard $SELFTEST_SHARD_INDEX: coverage json failed (see the shard log)\"")
                     .append(" > \"$r/coverage-problem.txt\"; fi; ");
         }
         return sh.append("exit $rc").toString();
