@@ -38,7 +38,9 @@ class PytestCoverageIT {
     }
 
     static void assumePytestCov() throws Exception {
-        assumeTrue(run(Path.of("."), PYTHON, "-c", "import pytest, pytest_cov, coverage, xdist") == 0,
+        Process probe = new ProcessBuilder(PYTHON, "-c", "import pytest, pytest_cov, coverage, xdist")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assumeTrue(probe.waitFor(1, TimeUnit.MINUTES) && probe.exitValue() == 0,
                 "needs python3-pytest, python3-pytest-cov, python3-coverage, python3-pytest-xdist (setup-machine.sh)");
     }
 
