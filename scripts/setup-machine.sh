@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the test suite and the benchmarks use beyond a JDK, from Debian's packages:
 # podman + runc (container shards), chromium (page tests), supervisor (the benchmark's yardstick),
+# pytest with pytest-cov, coverage.py and pytest-xdist for /usr/bin/python3 (pytest shards; container shards of the
+# test image see them through the mounted /usr),
 # and writes the podman settings this kind of machine needs. Idempotent; needs root (or sudo).
 set -euo pipefail
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "setup-machine: not root and no sudo; install podman runc chromium supervisor yourself" >&2
+    echo "setup-machine: not root and no sudo; install podman runc chromium supervisor python3-pytest python3-pytest-cov python3-coverage python3-pytest-xdist yourself" >&2
     exit 0
   fi
 fi
@@ -18,6 +20,10 @@ command -v runc >/dev/null 2>&1 || need+=(runc)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v supervisord >/dev/null 2>&1 || need+=(supervisor)
 command -v setsid >/dev/null 2>&1 || need+=(util-linux)
+# for /usr/bin/python3 itself: a python3 earlier on the PATH (pyenv) is not the one these packages serve
+for pkg in pytest:python3-pytest pytest_cov:python3-pytest-cov coverage:python3-coverage xdist:python3-pytest-xdist; do
+  /usr/bin/python3 -c "import ${pkg%%:*}" >/dev/null 2>&1 || need+=("${pkg#*:}")
+done
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup-machine: installing ${need[*]}"
   $SUDO apt-get update -qq
@@ -37,4 +43,4 @@ if [ ! -f "$conf" ] || ! grep -q 'runtime = "runc"' "$conf"; then
   $SUDO mkdir -p /etc/containers
   printf '%s\n' "$want" | $SUDO tee "$conf" >/dev/null
 fi
-echo "setup-machine: podman $(podman --version 2>/dev/null | awk '{print $3}'), chromium $(chromium --version 2>/dev/null | awk '{print $2}'), supervisord $(supervisord --version 2>/dev/null)"
+echo "setup-machine: podman $(podman --version 2>/dev/null | awk '{print $3}'), chromium $(chromium --version 2>/dev/null | awk '{print $2}'), supervisord $(supervisord --version 2>/dev/null), $(/usr/bin/python3 -m pytest --version 2>&1 | head -1), $(/usr/bin/python3 -m coverage --version 2>/dev/null | head -1)"

@@ -22,19 +22,22 @@ final class ProgressListener implements RunListener, AutoCloseable {
     private final boolean terminal;
     private final long start = System.nanoTime();
     private ScheduledExecutorService ticker;
+    private final String testUnits;
     private int total;
     private int done;
     private boolean barShown;
 
-    ProgressListener(PrintStream err, boolean terminal) {
+    /** @param testUnits what the tests are ({@code Framework.testUnits()}: "test classes", "test files") */
+    ProgressListener(PrintStream err, boolean terminal, String testUnits) {
         this.err = err;
         this.terminal = terminal;
+        this.testUnits = testUnits;
     }
 
     @Override
     public synchronized void planned(ShardPlan plan, String mode) {
         total = plan.shardCount();
-        err.printf(Locale.ROOT, "selftest: %d test classes in %d shard(s), %d worker(s), as %s%n", plan.allTests().size(),
+        err.printf(Locale.ROOT, "selftest: %d %s in %d shard(s), %d worker(s), as %s%n", plan.allTests().size(), testUnits,
                 total, plan.shards().stream().mapToInt(ShardPlan.Shard::workers).sum(), mode);
         if (terminal && ticker == null) {
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {

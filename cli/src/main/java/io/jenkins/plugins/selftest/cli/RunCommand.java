@@ -57,7 +57,8 @@ final class RunCommand implements Callable<Integer> {
     static int runOnce(SelfTestOptions options, SelfTestMetrics metrics, PrintStream out, PrintStream err) {
         SelfTestRun run = new SelfTestRun(options);
         RunSummary summary;
-        try (ProgressListener progress = new ProgressListener(err, System.console() != null)) {
+        try (ProgressListener progress = new ProgressListener(err, System.console() != null,
+                options.framework().testUnits())) {
             summary = run.run(progress);
         } catch (SetupException e) {
             err.println("selftest run: " + e.getMessage());
@@ -87,11 +88,14 @@ final class RunCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  ... and %,d more (all in the HTML report)%n", failures.size() - MAX_PRINTED_FAILURES);
         }
         if (!s.coverage().isEmpty()) {
+            // Python coverage (coverage.py) has no instructions: no "instruction n/a" beside its lines and branches
             out.println("coverage: line " + percent(s.coverage().line()) + ", branch " + percent(s.coverage().branch())
-                    + ", instruction " + percent(s.coverage().instruction()));
+                    + (s.coverage().instruction().total() > 0 || !s.coverage().language().equals("python")
+                    ? ", instruction " + percent(s.coverage().instruction()) : ""));
         }
         if (s.orphans().total() > 0) {
-            out.printf(Locale.ROOT, "orphans: %d (%d covered indirectly, %d not covered)%n", s.orphans().total(),
+            out.printf(Locale.ROOT, "%s: %d (%d covered indirectly, %d not covered)%n",
+                    s.orphans().isPython() ? "orphan modules" : "orphans", s.orphans().total(),
                     s.orphans().covered(), s.orphans().uncovered());
         }
         if (s.containerFailures() + s.containerTimeouts() > 0) {

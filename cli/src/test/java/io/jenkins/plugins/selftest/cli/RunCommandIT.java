@@ -25,6 +25,23 @@ class RunCommandIT {
     }
 
     @Test
+    void pytestRunSaysTestFilesAndPrintsPythonCoverageAndOrphanModules(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("/usr/bin/python3", "-c", "import pytest_cov")
+                .start().waitFor() == 0, "needs python3-pytest-cov (scripts/setup-machine.sh)");
+        Path ws = io.jenkins.plugins.selftest.engine.fixture.Fixtures.pytestProject(tmp.resolve("ws"));
+        Cli.Result r = Cli.run("run", ws.toString(), "--framework", "pytest", "--shards", "2",
+                "--env", "SELFTEST_PYTHON=/usr/bin/python3", "--history", tmp.resolve("h.jsonl").toString(),
+                "--report-dir", tmp.resolve("report").toString());
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("selftest: 3 test files in 2 shard(s)").doesNotContain("test classes");
+        assertThat(r.out()).contains("13 tests, 11 passed, 1 failed, 0 errors, 1 skipped")
+                .containsPattern("coverage: line \\d+\\.\\d%, branch \\d+\\.\\d%\\n")
+                .doesNotContain("instruction")
+                .contains("orphan modules: 2 (0 covered indirectly, 2 not covered)");
+    }
+
+    @Test
     void testFailuresExitOneAndAreListed(@TempDir Path tmp) throws Exception {
         Path ws = Cli.workspace(tmp.resolve("ws"), 2);
         Files.writeString(ws.resolve("tests/test_FAILING.py"), "");

@@ -386,30 +386,45 @@
 
     element.appendChild(el('h2', { text: 'Coverage by package' }));
     var packages = coverage.packages || [];
+    // coverage.py (pytest) measures lines and branches of modules; JaCoCo also instructions, methods and classes
+    var python = coverage.language === 'python';
     if (packages.length) {
       var rows = packages.map(function (p) {
-        return [el('code', { text: p.name || '(default package)' }), bar(p.instruction), bar(p.line), bar(p.branch),
-          num(p.method.covered + ' / ' + (p.method.covered + p.method.missed)),
-          num(p.clazz.covered + ' / ' + (p.clazz.covered + p.clazz.missed))];
+        return python
+          ? [el('code', { text: p.name || '(top level)' }), bar(p.line), bar(p.branch),
+            num(p.clazz.covered + ' / ' + (p.clazz.covered + p.clazz.missed))]
+          : [el('code', { text: p.name || '(default package)' }), bar(p.instruction), bar(p.line), bar(p.branch),
+            num(p.method.covered + ' / ' + (p.method.covered + p.method.missed)),
+            num(p.clazz.covered + ' / ' + (p.clazz.covered + p.clazz.missed))];
       });
-      rows.push([el('b', { text: 'Total' }), bar(coverage.instruction), bar(coverage.line), bar(coverage.branch),
-        num(coverage.method.covered + ' / ' + (coverage.method.covered + coverage.method.missed)),
-        num(coverage.clazz.covered + ' / ' + (coverage.clazz.covered + coverage.clazz.missed))]);
-      element.appendChild(table(['Package', 'Instructions', 'Lines', 'Branches', { text: 'Methods', num: true },
-        { text: 'Classes', num: true }], rows));
+      rows.push(python
+        ? [el('b', { text: 'Total' }), bar(coverage.line), bar(coverage.branch),
+          num(coverage.clazz.covered + ' / ' + (coverage.clazz.covered + coverage.clazz.missed))]
+        : [el('b', { text: 'Total' }), bar(coverage.instruction), bar(coverage.line), bar(coverage.branch),
+          num(coverage.method.covered + ' / ' + (coverage.method.covered + coverage.method.missed)),
+          num(coverage.clazz.covered + ' / ' + (coverage.clazz.covered + coverage.clazz.missed))]);
+      element.appendChild(table(python
+        ? ['Package', 'Lines', 'Branches', { text: 'Modules', num: true }]
+        : ['Package', 'Instructions', 'Lines', 'Branches', { text: 'Methods', num: true }, { text: 'Classes', num: true }],
+        rows));
     } else {
       element.appendChild(el('p', { className: 'st-muted', text: 'No coverage measured.' }));
     }
 
     var list = orphans.orphans || [];
-    element.appendChild(el('h2', { text: 'Orphan classes (' + list.length + ')' }));
+    var modules = orphans.language === 'python';
+    var units = modules ? 'modules' : 'classes';
+    element.appendChild(el('h2', { text: 'Orphan ' + units + ' (' + list.length + ')' }));
     if (list.length) {
-      element.appendChild(table(['Class', 'Found', 'Coverage'], list.map(function (o) {
-        return [el('code', { text: o.className }), o.viaOrphan ? 'only reachable through orphans' : 'not referenced by any test',
+      element.appendChild(table([modules ? 'Module' : 'Class', 'Found', 'Coverage'], list.map(function (o) {
+        var found = modules
+          ? (o.viaOrphan ? 'imported only by orphans' : 'not imported by any test file')
+          : (o.viaOrphan ? 'only reachable through orphans' : 'not referenced by any test');
+        return [el('code', { text: o.className }), found,
           { text: o.covered ? 'covered indirectly' : 'not covered', className: o.covered ? 'st-ok' : 'st-bad' }];
       })));
     } else {
-      element.appendChild(el('p', { className: 'st-muted', text: 'No orphan classes.' }));
+      element.appendChild(el('p', { className: 'st-muted', text: 'No orphan ' + units + '.' }));
     }
   }
 

@@ -6,6 +6,7 @@ import hudson.model.Item;
 import hudson.model.Run;
 import io.jenkins.plugins.selftest.Messages;
 import io.jenkins.plugins.selftest.engine.coverage.CoverageAggregator;
+import io.jenkins.plugins.selftest.engine.coverage.PythonCoverage;
 import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
@@ -248,7 +249,13 @@ public class SelfTestBuildAction extends RunBoundAction implements SimpleBuildSt
         Optional<RunDetails> d = getDetails();
         String base = "artifact/" + getArtifactDir() + "/";
         List<Map<String, String>> links = new ArrayList<>();
-        if (r.lineCoverage().isPresent() || r.instructionCoverage().isPresent()) {
+        // coverage.py's figures have lines but never instructions (the details, when loaded, say so too)
+        boolean python = d.map(x -> PythonCoverage.LANGUAGE.equals(x.coverage().language()))
+                .orElse(r.lineCoverage().isPresent() && r.instructionCoverage().isEmpty());
+        if (python) {
+            links.add(link(base + PythonCoverage.HTML_DIR + "/index.html",
+                    Messages.get("SelfTestBuildAction.Link.PythonCoverage")));
+        } else if (r.lineCoverage().isPresent() || r.instructionCoverage().isPresent()) {
             links.add(link(base + CoverageAggregator.HTML_DIR + "/index.html", Messages.get("SelfTestBuildAction.Link.Coverage")));
         }
         if (r.orphanTotal() > 0 || d.map(x -> x.orphans() != OrphanReport.NONE).orElse(false)) {

@@ -69,16 +69,20 @@ public final class SelfTestCalls {
         private final PrintStream log;
         private volatile int count = -1;
 
-        LogListener(TaskListener listener) {
+        private final String testUnits;
+
+        /** @param testUnits what the tests are ({@code Framework.testUnits()}: "test classes", "test files") */
+        LogListener(TaskListener listener, String testUnits) {
             this.log = listener.getLogger();
+            this.testUnits = testUnits;
         }
 
         @Override
         public void planned(ShardPlan plan, String mode) {
             count = plan.shardCount();
             synchronized (log) {
-                log.printf(Locale.ROOT, "selfTest: %d test classes in %d shard(s), %d worker(s), as %s%n",
-                        plan.allTests().size(), plan.shardCount(),
+                log.printf(Locale.ROOT, "selfTest: %d %s in %d shard(s), %d worker(s), as %s%n",
+                        plan.allTests().size(), testUnits, plan.shardCount(),
                         plan.shards().stream().mapToInt(ShardPlan.Shard::workers).sum(), mode);
             }
         }
@@ -187,8 +191,8 @@ public final class SelfTestCalls {
         @Override
         public RunSummary invoke(File ws, VirtualChannel channel) throws IOException {
             try {
-                SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.of(historyJsonl)));
-                return run.run(new LogListener(listener));
+                SelfTestOptions options = preparedOptions(ws, Optional.of(historyJsonl));
+                return new SelfTestRun(options).run(new LogListener(listener, options.framework().testUnits()));
             } catch (SetupException e) {
                 return RunSummary.setupError(e.getMessage(), reportDir);
             }
@@ -296,7 +300,7 @@ public final class SelfTestCalls {
             ShardCollection collected = ShardCollection.collect(plan, Path.of(reportDir));
             long t0 = System.nanoTime();
             RunSummary summary = new SelfTestRun(options).gather(collected, Instant.ofEpochMilli(startedAtMillis),
-                    new LogListener(listener));
+                    new LogListener(listener, options.framework().testUnits()));
             double gatherSeconds = (System.nanoTime() - t0) / 1e9;
             listener.getLogger().printf(Locale.ROOT, "selfTest: merged %d shard(s) in %.1f s%n", plan.shardCount(), gatherSeconds);
             return summary;

@@ -134,10 +134,14 @@ public final class ResultsModel {
                 details.coverage(), details.orphans());
     }
 
-    /** Totals and one entry per package; {@code measured} is false when the run measured no coverage. */
+    /**
+     * Totals and one entry per package; {@code measured} is false when the run measured no coverage; {@code language}
+     * is {@code java} (JaCoCo) or {@code python} (coverage.py: lines, branches and modules as {@code clazz}).
+     */
     public static Map<String, Object> coverage(CoverageSummary c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("measured", !c.isEmpty());
+        m.put("language", c.language());
         m.putAll(counters(c.instruction(), c.line(), c.branch(), c.method(), c.clazz()));
         m.put("packages", c.packages().stream().map(ResultsModel::packageCoverage).toList());
         m.put("warnings", c.warnings());

@@ -87,7 +87,7 @@ final class ResultPublisher {
         }
         RunRecord r = details.record();
         o.problems().forEach(p -> log.println("selfTest: " + LogText.line(p)));
-        log.println("selfTest: " + describe(r, previous) + (o.artifacts().isEmpty() ? ""
+        log.println("selfTest: " + describe(r, previous, details.orphans().isPython()) + (o.artifacts().isEmpty() ? ""
                 : "; reports archived under " + action.getArtifactDir() + "/"));
         List<String> errors = new ArrayList<>();
         int timeouts = 0;
@@ -175,6 +175,11 @@ final class ResultPublisher {
 
     /** "120 tests: 118 passed, 1 failed, 1 skipped in 42.0 s; line coverage 83.4% (+1.2 vs previous); 3 orphans". */
     static String describe(RunRecord r, Optional<RunRecord> previous) {
+        return describe(r, previous, false);
+    }
+
+    /** @param pythonModules the orphans are Python modules (pytest), not classes */
+    static String describe(RunRecord r, Optional<RunRecord> previous, boolean pythonModules) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d tests: %d passed, %d failed, %d skipped in %.1f s",
                 r.total(), r.passed(), r.failed() + r.errors(), r.skipped(), r.runtimeSeconds()));
         r.lineCoverage().ifPresent(c -> {
@@ -182,7 +187,7 @@ final class ResultPublisher {
             previous.flatMap(RunRecord::lineCoverage).ifPresent(p ->
                     sb.append(String.format(Locale.ROOT, " (%+.1f vs the previous build)", (c - p) * 100)));
         });
-        sb.append("; ").append(r.orphanTotal()).append(" orphan class(es)");
+        sb.append("; ").append(r.orphanTotal()).append(pythonModules ? " orphan module(s)" : " orphan class(es)");
         return sb.toString();
     }
 

@@ -196,6 +196,22 @@ class SelfTestBuildActionTest {
     }
 
     @Test
+    void aPytestRunLinksThePythonCoverageReportNotJacocos() throws IOException {
+        RunRecord py = RunRecord.builder("py", java.time.Instant.EPOCH).tests(13, 11, 1, 0, 1)
+                .coverage(Optional.of(0.78), Optional.empty(), Optional.of(0.75)).build();
+        var c = io.jenkins.plugins.selftest.engine.coverage.Counter.EMPTY;
+        var coverage = new io.jenkins.plugins.selftest.engine.coverage.CoverageSummary(c,
+                new io.jenkins.plugins.selftest.engine.coverage.Counter(65, 18), c, c, c, List.of(),
+                java.util.Set.of(), List.of(), "python");
+
+        SelfTestBuildAction a = publish(job().newBuild(), new RunDetails(py, null, coverage, null));
+
+        assertThat(a.getLinks()).extracting(l -> l.get("href"))
+                .contains("artifact/selftest/python-coverage/index.html")
+                .doesNotContain("artifact/selftest/jacoco/index.html");
+    }
+
+    @Test
     void linksLeaveOutReportsTheRunDidNotProduce() throws IOException {
         RunRecord bare = RunRecord.builder("bare", java.time.Instant.EPOCH).tests(1, 1, 0, 0, 0).build();
         SelfTestBuildAction a = publish(job().newBuild(), new RunDetails(bare, null, null, null));

@@ -59,7 +59,7 @@ class ResultsModelTest {
     void coverageHasCountersWithRatiosPerPackageAndNoRatioWithoutAnythingToCount() {
         Map<String, Object> measured = ResultsModel.coverage(SampleResults.withPackageWithoutBranches(
                 SampleResults.hostileDetails(SampleResults.record(1))).coverage());
-        assertThat(measured).containsEntry("measured", true)
+        assertThat(measured).containsEntry("measured", true).containsEntry("language", "java")
                 .containsEntry("line", Map.of("covered", 160L, "missed", 40L, "ratio", 0.8));
         Map<String, Object> noBranches = ((List<Map<String, Object>>) measured.get("packages")).get(2);
         assertThat(noBranches).containsEntry("name", SampleResults.NO_BRANCH_PACKAGE);

@@ -103,6 +103,14 @@ class SelfTestExecutionTest {
                 + "line coverage 83.4%; 3 orphan class(es); reports archived under selftest/");
     }
 
+    @Test
+    void theBuildLogCallsPytestOrphansModules() {
+        RunRecord r = record("py", 13, 11, 1, 1, 0, Optional.of(0.783));
+
+        assertThat(ResultPublisher.describe(r, Optional.empty(), true)).endsWith("; 3 orphan module(s)");
+        assertThat(ResultPublisher.describe(r, Optional.empty())).endsWith("; 3 orphan class(es)");
+    }
+
     /** Regression (issue #8, 10a): a second selfTest in one build silently replaced the first one's results. */
     @Test
     void aSecondSelfTestInTheBuildKeepsTheFirstsResultsAndSaysWhereItsOwnAre() throws Exception {

@@ -1,19 +1,19 @@
 package io.jenkins.plugins.selftest.engine.orphans;
 
 import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
+import io.jenkins.plugins.selftest.engine.coverage.HtmlText;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -78,17 +78,13 @@ public final class OrphanScanner {
 
     private static OrphanReport fromSavedList(Path saved, Map<String, ClassReferences> main, CoverageSummary coverage,
                                               List<String> problems) {
-        OrphansFile file;
-        try {
-            file = Json.read(saved, OrphansFile.class);
-        } catch (IOException | RuntimeException e) {
-            problems.add(saved + ": cannot read the saved orphan list (" + e.getMessage()
-                    + ") - delete it or refresh the orphan scan");
+        Optional<List<Orphan>> file = readSaved(saved, problems);
+        if (file.isEmpty()) {
             return new OrphanReport(List.of(), problems);
         }
         Map<String, Set<String>> nests = nests(main.keySet());
         List<Orphan> orphans = new ArrayList<>();
-        for (Orphan o : file.orphans() == null ? List.<Orphan>of() : file.orphans()) {
+        for (Orphan o : file.get()) {
             String top = o.className().replace('.', '/');
             if (main.isEmpty() || nests.containsKey(top)) {
                 orphans.add(new Orphan(o.className(), o.viaOrphan(), covered(nests.getOrDefault(top, Set.of(top)), coverage)));
@@ -97,12 +93,23 @@ public final class OrphanScanner {
         return new OrphanReport(orphans, problems);
     }
 
+    /** The orphans of a saved list, or empty (with a problem) when it cannot be read. */
+    static Optional<List<Orphan>> readSaved(Path saved, List<String> problems) {
+        try {
+            OrphansFile file = Json.read(saved, OrphansFile.class);
+            return Optional.of(file.orphans() == null ? List.of() : file.orphans());
+        } catch (IOException | RuntimeException e) {
+            problems.add(saved + ": cannot read the saved orphan list (" + e.getMessage()
+                    + ") - delete it or refresh the orphan scan");
+            return Optional.empty();
+        }
+    }
+
     private static List<Orphan> find(Map<String, ClassReferences> main, Map<String, ClassReferences> tests,
                                      boolean recursive, CoverageSummary coverage) {
         Map<String, Set<String>> nests = nests(main.keySet());
         // references between top-level classes, own nest members ignored
         Map<String, Set<String>> refs = new HashMap<>();
-        Map<String, Integer> incoming = new HashMap<>();
         for (String top : nests.keySet()) {
             Set<String> out = new HashSet<>();
             for (String member : nests.get(top)) {
@@ -114,7 +121,6 @@ public final class OrphanScanner {
                 }
             }
             refs.put(top, out);
-            out.forEach(t -> incoming.merge(t, 1, Integer::sum));
         }
         Set<String> tested = new HashSet<>();
         for (ClassReferences t : tests.values()) {
@@ -125,46 +131,8 @@ public final class OrphanScanner {
                 }
             }
         }
-        Set<String> reached = closure(tested, refs, nests.keySet());
-        Set<String> untested = new TreeSet<>(nests.keySet());
-        untested.removeAll(reached);
-
-        Set<String> roots = new TreeSet<>();
-        for (String c : untested) {
-            if (incoming.getOrDefault(c, 0) == 0) {
-                roots.add(c);
-            }
-        }
-        Set<String> viaOrphan = closure(roots, refs, untested);
-        viaOrphan.removeAll(roots);
-        Set<String> cycles = new TreeSet<>(untested);
-        cycles.removeAll(roots);
-        cycles.removeAll(viaOrphan);
-        roots.addAll(cycles); // only referenced among themselves: their own roots
-
-        Map<String, Orphan> orphans = new TreeMap<>();
-        for (String c : roots) {
-            orphans.put(c, new Orphan(c.replace('/', '.'), false, covered(nests.get(c), coverage)));
-        }
-        if (recursive) {
-            for (String c : viaOrphan) {
-                orphans.put(c, new Orphan(c.replace('/', '.'), true, covered(nests.get(c), coverage)));
-            }
-        }
-        return List.copyOf(orphans.values());
-    }
-
-    private static Set<String> closure(Set<String> start, Map<String, Set<String>> refs, Set<String> within) {
-        Set<String> seen = new HashSet<>(start);
-        Deque<String> todo = new ArrayDeque<>(start);
-        while (!todo.isEmpty()) {
-            for (String next : refs.getOrDefault(todo.pop(), Set.of())) {
-                if (within.contains(next) && seen.add(next)) {
-                    todo.push(next);
-                }
-            }
-        }
-        return seen;
+        return OrphanGraph.find(nests.keySet(), refs, tested, recursive, c -> c.replace('/', '.'),
+                c -> covered(nests.get(c), coverage));
     }
 
     private static boolean covered(Set<String> nest, CoverageSummary coverage) {
@@ -238,13 +206,18 @@ public final class OrphanScanner {
     }
 
     private static String html(OrphanReport report) {
+        boolean py = report.isPython();
+        String units = py ? "modules" : "classes";
         StringBuilder sb = new StringBuilder(1024 + 160 * report.total());
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Orphan classes</title>\n")
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Orphan ").append(units)
+                .append("</title>\n")
                 .append("<meta name=\"color-scheme\" content=\"light dark\">\n<style>")
                 .append("body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}")
                 .append("td,th{padding:.25em .75em;border-bottom:1px solid #8884;text-align:left}")
                 .append(".no{color:#c0392b}.yes{color:#27ae60}code{font-size:.95em}</style></head><body>\n")
-                .append("<h1>Orphan classes</h1>\n<p>Main classes that no test class references: ")
+                .append("<h1>Orphan ").append(units).append("</h1>\n<p>")
+                .append(py ? "Modules under the source roots that no test file imports: "
+                        : "Main classes that no test class references: ")
                 .append(report.total()).append(" in total, ").append(report.covered()).append(" covered indirectly, ")
                 .append(report.uncovered()).append(" not covered at all.</p>\n");
         if (!report.problems().isEmpty()) {
@@ -252,10 +225,12 @@ public final class OrphanScanner {
             report.problems().forEach(p -> sb.append("<li>").append(escape(p)).append("</li>\n"));
             sb.append("</ul>\n");
         }
-        sb.append("<table><thead><tr><th>Class</th><th>Found</th><th>Coverage</th></tr></thead><tbody>\n");
+        sb.append("<table><thead><tr><th>").append(py ? "Module" : "Class")
+                .append("</th><th>Found</th><th>Coverage</th></tr></thead><tbody>\n");
         for (Orphan o : report.orphans()) {
             sb.append("<tr><td><code>").append(escape(o.className())).append("</code></td><td>")
-                    .append(o.viaOrphan() ? "only reachable through orphans" : "not referenced by any test")
+                    .append(o.viaOrphan() ? (py ? "imported only by orphans" : "only reachable through orphans")
+                            : (py ? "not imported by any test file" : "not referenced by any test"))
                     .append("</td><td class=\"").append(o.covered() ? "yes\">covered indirectly" : "no\">not covered")
                     .append("</td></tr>\n");
         }
@@ -263,19 +238,7 @@ public final class OrphanScanner {
     }
 
     static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
+        return HtmlText.escape(s);
     }
 
     /** The on-disk form of {@code orphans.json}. */

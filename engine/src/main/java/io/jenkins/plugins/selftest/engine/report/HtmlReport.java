@@ -1,6 +1,7 @@
 package io.jenkins.plugins.selftest.engine.report;
 
 import io.jenkins.plugins.selftest.engine.coverage.CoverageAggregator;
+import io.jenkins.plugins.selftest.engine.coverage.PythonCoverage;
 import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
@@ -113,6 +114,9 @@ public final class HtmlReport {
         if (Files.isRegularFile(reportDir.resolve(CoverageAggregator.XML_FILE))) {
             links.add(Map.of("href", CoverageAggregator.XML_FILE, "text", "JaCoCo XML"));
         }
+        if (Files.isRegularFile(reportDir.resolve(PythonCoverage.HTML_DIR).resolve("index.html"))) {
+            links.add(Map.of("href", PythonCoverage.HTML_DIR + "/index.html", "text", "Python coverage report"));
+        }
         if (Files.isRegularFile(reportDir.resolve(OrphanScanner.HTML_FILE))) {
             links.add(Map.of("href", OrphanScanner.HTML_FILE, "text", "Orphan report"));
         }
@@ -143,7 +147,7 @@ public final class HtmlReport {
         }
         CoverageSummary c = d.coverage();
         CoverageSummary coverage = new CoverageSummary(c.instruction(), c.line(), c.branch(), c.method(), c.clazz(),
-                c.packages(), java.util.Set.of(), c.warnings());
+                c.packages(), java.util.Set.of(), c.warnings(), c.language());
         return new RunDetails(d.record(), new TestSuiteResult(listed, problems, d.tests().detailsDropped()), coverage,
                 d.orphans());
     }

@@ -76,6 +76,11 @@ public enum Framework {
         }
     }
 
+    /** What the planned tests are, in messages: "test files" for pytest (its test ids are files), else "test classes". */
+    public String testUnits() {
+        return this == PYTEST ? "test files" : "test classes";
+    }
+
     /** Source globs used to find tests when there are no compiled test classes (pytest). */
     public List<String> sourceGlobs() {
         return this == PYTEST ? List.of("**/test_*.py", "**/*_test.py", "test_*.py", "*_test.py") : List.of();
@@ -108,9 +113,7 @@ public enum Framework {
                     + tests.stream().map(t -> "--tests " + quote(t)).collect(Collectors.joining(" "))
                     + "; rc=$?; mkdir -p \"$SELFTEST_REPORTS_DIR\"; "
                     + "cp build/test-results/test/*.xml \"$SELFTEST_REPORTS_DIR\"/ 2>/dev/null; exit $rc";
-            case PYTEST -> "if [ \"$SELFTEST_WORKERS\" -gt 1 ]; then n=\"-n $SELFTEST_WORKERS\"; else n=; fi; "
-                    + "exec python3 -m pytest $n --junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\"" + extra + " "
-                    + tests.stream().map(Framework::quote).collect(Collectors.joining(" "));
+            case PYTEST -> pytestScript(tests, coverage, extra);
             case CUSTOM -> {
                 if (template == null || template.isBlank()) {
                     throw new IllegalArgumentException("framework custom needs a command template (--command), e.g. "
@@ -243,6 +246,44 @@ public enum Framework {
                 .append(tests.stream().map(Framework::quote).collect(Collectors.joining(" ")))
                 .append("; do find . -path \"*/surefire-reports/TEST-$c.xml\" -exec cp {} \"$SELFTEST_REPORTS_DIR\"/ \\; ; done; exit $rc");
         return sh.toString();
+    }
+
+    /** The variable naming the Python interpreter of pytest shards (default {@code python3} from the PATH). */
+    public static final String PYTHON = "SELFTEST_PYTHON";
+
+    /**
+     * pytest (with pytest-xdist's {@code -n} when the shard has several workers) writing JUnit XML; with coverage,
+     * pytest-cov measures lines and branches of the source roots the engine passes in
+     * {@code SELFTEST_COVERAGE_SOURCES} (a coverage rcfile in the reports directory: branch, relative file names,
+     * those sources; the data file there too), and coverage.py's own JSON report of the shard is written beside it,
+     * so the engine reads plain JSON. A python without pytest-cov runs the tests all the same and leaves one line
+     * saying what to install.
+     */
+    private static String pytestScript(List<String> tests, boolean coverage, String extra) {
+        StringBuilder sh = new StringBuilder();
+        sh.append("py=\"${").append(PYTHON).append(":-python3}\"; r=\"$SELFTEST_REPORTS_DIR\"; mkdir -p \"$r\"; ")
+                .append("if [ \"$SELFTEST_WORKERS\" -gt 1 ]; then n=\"-n $SELFTEST_WORKERS\"; else n=; fi; set --; ");
+        if (coverage) {
+            sh.append("if \"$py\" -c 'import pytest_cov' 2>/dev/null; then ")
+                    .append("{ printf '[run]\\nbranch = True\\nrelative_files = True\\nsource =\\n'; ")
+                    .append("printf '%s\\n' \"$SELFTEST_COVERAGE_SOURCES\" | tr ':' '\\n' | sed 's/^/    /'; } > \"$r/coveragerc\"; ")
+                    .append("export COVERAGE_FILE=\"$r/.coverage\"; ")
+                    .append("set -- --cov --cov-branch --cov-report= \"--cov-config=$r/coveragerc\"; ")
+                    .append("else echo \"pytest shard $SELFTEST_SHARD_INDEX: coverage is on but $py has no pytest-cov: install it (Debian:"
+                            + " python3-pytest-cov, else pip install pytest-cov), set " + PYTHON + " to a python that"
+                            + " has it, or turn coverage off\" | tee \"$r/coverage-problem.txt\" >&2; fi; ");
+        }
+        sh.append("\"$py\" -m pytest $n \"$@\"").append(extra)
+                .append(" --junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\" ")
+                .append(tests.stream().map(Framework::quote).collect(Collectors.joining(" "))).append("; rc=$?; ");
+        if (coverage) {
+            // coverage.py's own report, inside the shard: the engine combines plain JSON and never needs coverage.py
+            sh.append("if [ $# -gt 0 ]; then \"$py\" -m coverage json -q --rcfile=\"$r/coveragerc\" ")
+                    .append("-o \"$r/coverage-$SELFTEST_SHARD_INDEX.json\" ")
+                    .append("|| echo \"pytest shard $SELFTEST_SHARD_INDEX: coverage json failed (see the shard log)\"")
+                    .append(" > \"$r/coverage-problem.txt\"; fi; ");
+        }
+        return sh.append("exit $rc").toString();
     }
 
     static String quote(String s) {

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.selftest.engine.run;
 
 import io.jenkins.plugins.selftest.engine.coverage.CoverageAggregator;
+import io.jenkins.plugins.selftest.engine.coverage.PythonCoverage;
 import io.jenkins.plugins.selftest.engine.history.RunDetails;
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
@@ -61,12 +62,16 @@ final class ReportWriter {
         return summary.withProblems(problems).withArtifacts(artifacts(summary));
     }
 
-    /** The reports worth keeping, relative to the report directory: JaCoCo's, the orphans', the run's, the logs. */
+    /**
+     * The reports worth keeping, relative to the report directory: JaCoCo's (or the Python coverage report), the
+     * orphans', the run's, the logs.
+     */
     private List<String> artifacts(RunSummary summary) {
         Path dir = options.reportDir();
         List<String> artifacts = new ArrayList<>();
         if (options.coverage()) {
             artifacts.addAll(filesUnder(dir, CoverageAggregator.HTML_DIR));
+            artifacts.addAll(filesUnder(dir, PythonCoverage.HTML_DIR));
         }
         for (String f : List.of(OrphanScanner.JSON_FILE, OrphanScanner.HTML_FILE, HtmlReport.FILE_NAME, Preparation.LOG)) {
             if (Files.isRegularFile(dir.resolve(f))) {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.engine.run;
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import io.jenkins.plugins.selftest.engine.container.RunOwner;
+import io.jenkins.plugins.selftest.engine.coverage.PythonSources;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import io.jenkins.plugins.selftest.engine.process.ShellWords;
 import java.util.LinkedHashMap;
@@ -31,6 +32,14 @@ record ShardJob(String runId, ShardPlan plan, ShardPlan.Shard shard, ShardDirect
         env.put(SelfTestRun.TESTS_FILE, testsFile);
         env.put(SelfTestRun.REPORTS_DIR, reports);
         env.put(SelfTestRun.ARGS, ShellWords.join(options.args()));
+        if (options.framework() == Framework.PYTEST && options.coverage()) {
+            // what the pytest shard measures; a bad sourceDirs is reported by the gathering, the shard measures nothing
+            try {
+                env.put(PythonSources.ENV, PythonSources.detect(options.workspace(), options.sourceDirs()).joined());
+            } catch (IllegalArgumentException e) {
+                env.put(PythonSources.ENV, "");
+            }
+        }
         return env;
     }
 

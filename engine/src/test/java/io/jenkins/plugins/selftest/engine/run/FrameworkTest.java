@@ -51,6 +51,19 @@ class FrameworkTest {
     }
 
     @Test
+    void pytestWithCoverageMeasuresTheSourceRootsWithPytestCovAndLeavesCoveragePyJson(@TempDir Path ws) {
+        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, true);
+
+        assertThat(sh).contains("py=\"${SELFTEST_PYTHON:-python3}\"")
+                .contains("--cov --cov-branch --cov-report= \"--cov-config=$r/coveragerc\"")
+                .contains("relative_files = True").contains("$SELFTEST_COVERAGE_SOURCES")
+                .contains("export COVERAGE_FILE=\"$r/.coverage\"")
+                .contains("-m coverage json -q --rcfile=\"$r/coveragerc\" -o \"$r/coverage-$SELFTEST_SHARD_INDEX.json\"")
+                .contains("has no pytest-cov: install it (Debian: python3-pytest-cov")
+                .endsWith("exit $rc");
+    }
+
+    @Test
     void gradlePassesEachClassAsTestsFilter(@TempDir Path ws) {
         assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true))
                 .contains("gradle test --continue --max-workers=\"$SELFTEST_WORKERS\" --tests 'a.BTest'");

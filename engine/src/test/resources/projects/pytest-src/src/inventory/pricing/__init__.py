@@ -1,0 +1,1 @@
+from .discounts import bulk_discount, seasonal_discount  # noqa: F401
