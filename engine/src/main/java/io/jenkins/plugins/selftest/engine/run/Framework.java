@@ -273,8 +273,8 @@ public enum Framework {
                             + " python3-pytest-cov, else pip install pytest-cov), set " + PYTHON + " to a python that"
                             + " has it, or turn coverage off\" | tee \"$r/coverage-problem.txt\" >&2; fi; ");
         }
-        sh.append("\"$py\" -m pytest $n \"$@\"").append(extra)
-                .append(" --junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\" ")
+        sh.append("\"$py\" -m pytest $n \"$@\" --junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\"")
+                .append(extra).append(" ")
                 .append(tests.stream().map(Framework::quote).collect(Collectors.joining(" "))).append("; rc=$?; ");
         if (coverage) {
             // coverage.py's own report, inside the shard: the engine combines plain JSON and never needs coverage.py
