@@ -140,7 +140,9 @@ public final class SelfTestRun {
         preparation.prepare();
         control.throwIfAborted();
         ShardPlan plan = plan();
-        preparation.warmUpOfflineMaven(plan, setup, listener);
+        Setup probed = setup;
+        preparation.warmUpOfflineMaven(plan, probed, runId, listener)
+                .ifPresent(repository -> setup = probed.withMavenRepository(repository));
         control.throwIfAborted();
         Files.createDirectories(options.reportDir());
         WorkspaceFiles.deleteTree(options.reportDir().resolve(ShardDirectory.SHARDS));
