@@ -41,6 +41,14 @@ record MavenRepository(Path home, boolean offline, String origin) {
                 + (Files.isRegularFile(settings) ? " -s " + Framework.quote(settings.toString()) : "");
     }
 
+    /**
+     * The line of {@link #describe()} for shards that copy the workspace in (a remote engine): they share no
+     * repository with the host, so their Maven resolves online into the container's own.
+     */
+    static String describeCopied(Path home) {
+        return "maven repository of each container (online; the workspace is copied in, " + home + " is not shared)";
+    }
+
     /** One line for the run's output and the top of each shard's log. */
     String describe() {
         return "maven repository " + repository() + " (" + (offline ? "offline" : "online") + "; " + origin + ")";

@@ -10,7 +10,6 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,8 +45,7 @@ record MountedContainerShardRunner(SelfTestOptions options, ContainerRuntime run
                 .command(List.of("/bin/sh", "-c", script));
         if (repo.isPresent()) {
             spec.network("none");
-            Files.writeString(job.dir().log(), "selftest: shard " + job.index() + ": " + repo.get().describe() + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            job.dir().logLine(job.index(), repo.get().describe());
         }
         ContainerSpec s = spec.build();
         LaunchedProcess p = control.start(() -> runtime.run(s, job.dir().log()));

@@ -78,8 +78,7 @@ final class Preparation {
             return Optional.empty();
         }
         if (setup.copiesWorkspace(options)) {
-            listener.note("container shards: maven repository of each container (online; the workspace is copied in, "
-                    + options.mavenHome().get() + " is not shared)");
+            listener.note("container shards: " + MavenRepository.describeCopied(options.mavenHome().get()));
             return Optional.empty();
         }
         Path home = options.mavenHome().get();
