@@ -5,6 +5,7 @@ import io.jenkins.plugins.selftest.engine.container.RuntimeChoice;
 import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
 import io.jenkins.plugins.selftest.engine.run.Framework;
+import io.jenkins.plugins.selftest.engine.run.ImageArchive;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import io.jenkins.plugins.selftest.engine.shard.TestFilter;
 import java.io.IOException;
@@ -29,12 +30,15 @@ import java.util.Optional;
  * @param coverageSources  globs of source directories; empty: the framework's default
  * @param mounts           host paths of the agent mounted into container shards, each as
  *                         {@link Mount#parse} reads it (none when absent, as in an earlier plan's settings file)
+ * @param imageArchive     an image archive in the workspace loaded before the shards start ({@link ImageArchive}, the
+ *                         step's {@code imageArchive}); empty: the build's {@code SELFTEST_IMAGE_ARCHIVE}, if any
  */
 public record SelfTestSettings(String framework, Optional<String> command, int shards, int workers,
                                List<String> tests, List<String> excludes, String runtime, Optional<String> image,
                                Optional<String> dockerHost, long timeoutSeconds, boolean coverage,
                                List<String> coverageExec, List<String> coverageClasses, List<String> coverageSources,
-                               boolean orphans, boolean orphansRecursive, List<String> mounts) {
+                               boolean orphans, boolean orphansRecursive, List<String> mounts,
+                               Optional<String> imageArchive) {
 
     public SelfTestSettings {
         command = command == null ? Optional.empty() : command;
@@ -46,16 +50,17 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
         coverageClasses = coverageClasses == null ? List.of() : List.copyOf(coverageClasses);
         coverageSources = coverageSources == null ? List.of() : List.copyOf(coverageSources);
         mounts = mounts == null ? List.of() : List.copyOf(mounts); // since 0.1: mounts
+        imageArchive = imageArchive == null ? Optional.empty() : imageArchive; // since 0.1: imageArchive
     }
 
     /**
      * The settings of one shard of this plan run with {@code here}: the plan's test selection and report settings,
-     * the runtime, image, engine, mounts and timeout of the agent that runs the shard.
+     * the runtime, image (and its archive), engine, mounts and timeout of the agent that runs the shard.
      */
     public SelfTestSettings forShard(SelfTestSettings here) {
         return new SelfTestSettings(framework, command, shards, workers, tests, excludes, here.runtime(), here.image(),
                 here.dockerHost(), here.timeoutSeconds(), coverage, coverageExec, coverageClasses, coverageSources,
-                orphans, orphansRecursive, here.mounts());
+                orphans, orphansRecursive, here.mounts(), here.imageArchive());
     }
 
     /** Whether class, source or exec settings are globs, which resolve only once the project is compiled. */
@@ -104,6 +109,7 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
                 .coverage(coverage)
                 .mounts(mounts.stream().map(Mount::parse).toList());
         image.ifPresent(b::image);
+        imageArchive.ifPresent(a -> b.imageArchive(new ImageArchive(a, "imageArchive")));
         history.ifPresent(b::history);
         if (!coverageClasses.isEmpty()) {
             b.mainClassDirs(WorkspaceFiles.directories(workspace, coverageClasses));

@@ -137,6 +137,19 @@ class SnippetizerIT {
         assertThat(console).contains("selfTest: 32 tests: 32 passed");
     }
 
+    /** #11 item 5: the image archive field survives the structs round trip and its form check answers. */
+    @Test
+    void selfTestImageArchiveRoundTripsAndItsFormCheckAnswers(RealJenkins j) throws Exception {
+        String snippet = snippetOf(j, "io.jenkins.plugins.selftest.steps.SelfTestStep",
+                "[runtime: 'podman', imageArchive: 'images/java17.tar']");
+        assertThat(snippet).startsWith("selfTest ").contains("imageArchive: 'images/java17.tar'", "runtime: 'podman'");
+        String base = "descriptorByName/io.jenkins.plugins.selftest.steps.SelfTestStep/";
+        var bad = j.get(base + "checkImageArchive?value=../java17.tar");
+        assertThat(bad.statusCode()).isEqualTo(200);
+        assertThat(bad.body()).contains("class=\"error\"", "leads out of the workspace");
+        assertThat(j.get(base + "checkImageArchive?value=images/java17.tar").body()).doesNotContain("error");
+    }
+
     @Test
     void planAndPublishRoundTripAndRunFromTheirSnippets(RealJenkins j) throws Exception {
         String plan = snippetOf(j, "io.jenkins.plugins.selftest.steps.SelfTestPlanStep",

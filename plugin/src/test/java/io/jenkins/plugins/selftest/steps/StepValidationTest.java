@@ -131,6 +131,11 @@ class StepValidationTest {
                 badSelfTest("mounts", s -> s.setMounts("/srv/data:/data, ~/.ssh"), "selfTest: mounts: mount '~/.ssh' "
                         + "needs an absolute host path: write HOST[:CONTAINER][:ro|:rw] with absolute paths, e.g. "
                         + "/opt/tools or /srv/data:/data:ro"),
+                badSelfTest("imageArchive", s -> s.setImageArchive("../images/java17.tar"), "selfTest: imageArchive: "
+                        + "'../images/java17.tar' leads out of the workspace; give a path or pattern relative to the workspace"),
+                badSelfTest("imageArchive (absolute)", s -> s.setImageArchive("/var/cache/java17.tar"), "selfTest: "
+                        + "imageArchive: '/var/cache/java17.tar' leads out of the workspace; give a path or pattern relative "
+                        + "to the workspace"),
                 badSelfTest("coverageExec", s -> s.setCoverageExec("/var/jacoco.exec"), "selfTest: coverageExec: "
                         + "'/var/jacoco.exec' leads out of the workspace; give a path or pattern relative to the workspace"),
                 badSelfTest("coverageClasses", s -> s.setCoverageClasses("../other/classes"), "selfTest: coverageClasses: "

@@ -49,6 +49,8 @@ import java.util.Optional;
  * @param mounts         host paths the user mounts into every container shard ({@link Mount#parse}), besides the
  *                       workspace, {@code ~/.m2} and what the default image needs ({@link #defaultImageMounts}); an
  *                       image never adds mounts of its own
+ * @param imageArchive   an image archive loaded before the run checks its image ({@link ImageArchive}); when
+ *                       {@code image} is the default, the run uses the image the archive holds
  */
 public record SelfTestOptions(Path workspace, Framework framework, Optional<String> command, int shards, int workers,
                               boolean useContainer, boolean containerFallback, String runtime, String image, Optional<String> host,
@@ -58,7 +60,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                               Map<String, String> environment, Map<String, String> hostEnvironment,
                               Optional<Path> lockFile, boolean prepare, Optional<Path> mavenHome,
                               Optional<String> runId, List<Path> extraExecFiles, boolean coverage,
-                              List<Mount> mounts) {
+                              List<Mount> mounts, Optional<ImageArchive> imageArchive) {
 
     /** The most shards one run may have: each is a container or a process tree on one machine. */
     public static final int MAX_SHARDS = 256;
@@ -90,6 +92,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         hostEnvironment = Map.copyOf(hostEnvironment);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        imageArchive = imageArchive == null ? Optional.empty() : imageArchive;
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1, was " + shards);
         }
@@ -105,6 +108,14 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
+    }
+
+    /** These options with {@code image} instead (the one an {@link #imageArchive} held). */
+    public SelfTestOptions withImage(String image) {
+        return new SelfTestOptions(workspace, framework, command, shards, workers, useContainer, containerFallback,
+                runtime, image, host, copyWorkspace, timeout, history, reportDir, testClassDirs, mainClassDirs,
+                sourceDirs, paths, filter, orphans, environment, hostEnvironment, lockFile, prepare, mavenHome, runId,
+                extraExecFiles, coverage, mounts, imageArchive);
     }
 
     /** Whether the image is {@link #DEFAULT_IMAGE} (with or without its {@code :latest} tag). */
@@ -169,6 +180,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         private List<Path> extraExecFiles = List.of();
         private boolean coverage = true;
         private List<Mount> mounts = List.of();
+        private ImageArchive imageArchive;
 
         private Builder(Path workspace) {
             this.workspace = workspace;
@@ -203,6 +215,8 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         public Builder extraExecFiles(List<Path> v) { this.extraExecFiles = v; return this; }
         public Builder coverage(boolean v) { this.coverage = v; return this; }
         public Builder mounts(List<Mount> v) { this.mounts = v; return this; }
+        /** The archive to load; without one, {@link ImageArchive#fromEnvironment} of the host environment. */
+        public Builder imageArchive(ImageArchive v) { this.imageArchive = v; return this; }
 
         public SelfTestOptions build() {
             Path ws = workspace.toAbsolutePath().normalize();
@@ -213,7 +227,8 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                     mainClassDirs == null ? framework.mainClassDirs().stream().map(Path::of).toList() : mainClassDirs,
                     sourceDirs == null ? framework.sourceDirs().stream().map(Path::of).toList() : sourceDirs,
                     paths, filter, orphans, environment, hostEnvironment, Optional.ofNullable(lockFile), prepare,
-                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId), extraExecFiles, coverage, mounts);
+                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId), extraExecFiles, coverage, mounts,
+                    Optional.ofNullable(imageArchive).or(() -> ImageArchive.fromEnvironment(hostEnvironment)));
         }
     }
 }

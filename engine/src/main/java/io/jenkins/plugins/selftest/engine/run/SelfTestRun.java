@@ -51,7 +51,8 @@ public final class SelfTestRun {
     /** The last run's {@code RunDetails} (tests, coverage, orphans), in the report directory. */
     public static final String DETAILS_FILE = RunDetails.FILE_NAME;
 
-    private final SelfTestOptions options;
+    /** As given; after {@link #checkSetup()} with the image an image archive held. */
+    private volatile SelfTestOptions options;
     private final String runId;
     private final RunControl control;
     private volatile Setup setup;
@@ -95,6 +96,7 @@ public final class SelfTestRun {
      */
     public void checkSetup() throws SetupException {
         setup = SetupProbe.probe(options, setup, runId);
+        setup.archiveImage().ifPresent(image -> options = options.withImage(image));
     }
 
     /**
@@ -136,6 +138,8 @@ public final class SelfTestRun {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         checkSetup();
+        setup.archiveImage().ifPresent(image -> listener.note("loaded image " + image + " from "
+                + options.imageArchive().map(a -> a.path() + " (" + a.field() + ")").orElse("its archive")));
         Preparation preparation = new Preparation(options, control);
         preparation.prepare();
         control.throwIfAborted();
