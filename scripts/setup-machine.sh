@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the test suite and the benchmarks use beyond a JDK, from Debian's packages:
-# podman + runc (container shards), chromium (page tests), supervisor (the benchmark's yardstick),
+# podman + runc (container shards), chromium (page tests), supervisor (the benchmark's yardstick), gradle (the gradle
+# preset on a real Gradle build: Debian's 4.4.1, which runs on Java 17),
 # and writes the podman settings this kind of machine needs. Idempotent; needs root (or sudo).
 set -euo pipefail
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "setup-machine: not root and no sudo; install podman runc chromium supervisor yourself" >&2
+    echo "setup-machine: not root and no sudo; install podman runc chromium supervisor gradle yourself" >&2
     exit 0
   fi
 fi
@@ -18,6 +19,7 @@ command -v runc >/dev/null 2>&1 || need+=(runc)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v supervisord >/dev/null 2>&1 || need+=(supervisor)
 command -v setsid >/dev/null 2>&1 || need+=(util-linux)
+command -v gradle >/dev/null 2>&1 || need+=(gradle)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup-machine: installing ${need[*]}"
   $SUDO apt-get update -qq
