@@ -244,7 +244,13 @@ public final class SelfTestCalls {
                 run.prepare();
                 listener.getLogger().printf(Locale.ROOT, "selfTest: shard %d/%d: %d test classes, %d worker(s), as %s%n",
                         index + 1, plan.shardCount(), shard.tests().size(), shard.workers(), run.mode());
-                result = run.runShard(plan, index, RunListener.NONE);
+                LogListener log = new LogListener(listener);
+                result = run.runShard(plan, index, new RunListener() {
+                    @Override
+                    public void note(String message) { // which Maven repository, an image loaded from an archive
+                        log.note(message);
+                    }
+                });
                 if (run.options().useContainer()) {
                     // containers are removed at their end; anything left of this run goes now
                     new Reaper(ContainerRuntime.of(run.options().runtime(), run.options().host(), environment))

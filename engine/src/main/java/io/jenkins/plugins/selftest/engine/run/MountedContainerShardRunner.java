@@ -8,7 +8,6 @@ import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,8 @@ import java.util.Optional;
  * same image); the first line of the shard's log says which repository that was. The container removes itself at
  * its end ({@code --rm}); at the timeout it is removed here, and a failed removal is counted.
  *
- * @param repository the Maven repository of the run's warm-up, if there was one
+ * @param repository the Maven repository of the run's warm-up ({@link Preparation#warmUpOfflineMaven}); without one
+ *                   (no Maven user home) Maven resolves as usual, in the container
  */
 record MountedContainerShardRunner(SelfTestOptions options, ContainerRuntime runtime, List<Mount> mounts,
                                    Optional<MavenRepository> repository, RunControl control) implements ShardRunner {
@@ -35,9 +35,7 @@ record MountedContainerShardRunner(SelfTestOptions options, ContainerRuntime run
 
     @Override
     public ShardExecution run(ShardJob job) throws IOException {
-        Optional<MavenRepository> repo = options.framework() != Framework.MAVEN ? Optional.empty()
-                : repository.or(() -> options.mavenHome().filter(Files::isDirectory)
-                        .map(home -> new MavenRepository(home, true, "not filled in this run: no warm-up before a single shard")));
+        Optional<MavenRepository> repo = repository.filter(r -> options.framework() == Framework.MAVEN);
         String script = job.script(options, repo.map(r -> r.home().toString()).orElse(null));
         ContainerSpec.Builder spec = bindWorkspace(job.container(options, mounts), options,
                 repo.map(MavenRepository::home))

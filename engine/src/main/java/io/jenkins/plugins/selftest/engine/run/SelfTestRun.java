@@ -188,11 +188,18 @@ public final class SelfTestRun {
 
     /**
      * Runs one shard of a plan and waits for it (up to the timeout). Never throws for a failing shard: the outcome
-     * says what happened. Calls {@code listener.shardStarted/shardFinished}.
+     * says what happened. Calls {@code listener.shardStarted/shardFinished}. A Maven shard in a container fills the
+     * repository it runs offline against first, as a whole run does ({@link Preparation#warmUpOfflineMaven}): on its
+     * agent nobody else did.
      */
     public ShardResult runShard(ShardPlan plan, int index, RunListener listener) {
         RunControl.Handle registration = control.registerIfAbsent(); // a single shard of a distributed run
         try {
+            Setup probed = setup;
+            if (probed.mavenRepository().isEmpty()) {
+                new Preparation(options, control).warmUpOfflineMaven(plan, probed, runId, listener)
+                        .ifPresent(repository -> setup = probed.withMavenRepository(repository));
+            }
             return runShardHere(plan, index, listener).result();
         } finally {
             registration.close();

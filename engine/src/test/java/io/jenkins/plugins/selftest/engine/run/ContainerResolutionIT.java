@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jenkins.plugins.selftest.engine.container.Containers;
 import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
+import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +99,25 @@ class ContainerResolutionIT {
         assertThat(log(tmp, "report/prepare.log")).startsWith("selftest: filling " + repository + " in " + IMAGE + ": mvn -B -q -Dmaven.repo.local=");
         assertThat(summary.coverage().line().covered()).as("JaCoCo's agent was resolved too").isPositive();
         assertThat(Containers.ofRun(runId)).as("the warm-up's and the shards' containers are gone").isEmpty();
+    }
+
+    @Test
+    void aSingleShardOfADistributedRunFillsTheRepositoryItselfFirst(@TempDir Path tmp) throws Exception {
+        String runId = "it-single-" + UUID.randomUUID().toString().substring(0, 8);
+        SelfTestRun run = new SelfTestRun(run(tmp, runId).build());
+        run.checkSetup();
+        ShardPlan plan = run.plan();
+        List<String> notes = Collections.synchronizedList(new ArrayList<>());
+
+        ShardResult shard = run.runShard(plan, 1, notes(notes));
+
+        String line = "maven repository " + tmp.resolve("m2/repository") + " (offline; filled by the image's mvn in prepare)";
+        assertThat(shard.outcome()).as(shard.problems() + "\n" + log(tmp, "shards/shard-1/shard.log"))
+                .isEqualTo(ShardOutcome.OK);
+        assertThat(shard.total()).isPositive().isEqualTo(shard.passed());
+        assertThat(notes).contains("container shards: " + line);
+        assertThat(log(tmp, "shards/shard-1/shard.log")).startsWith("selftest: shard 1: " + line + "\n");
+        assertThat(Containers.ofRun(runId)).isEmpty();
     }
 
     @Test
