@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * An image archive ({@code podman save} / {@code docker save}) that a run loads before it checks its image, so that
@@ -18,6 +19,9 @@ import java.util.Optional;
  *              {@value #VARIABLE})
  */
 public record ImageArchive(String path, String field) {
+
+    /** What an image name from an archive may look like: {@code localhost/java17:ci}, {@code sha256:...}. */
+    private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,254}");
 
     /** The variable read when no archive is given as an option. */
     public static final String VARIABLE = "SELFTEST_IMAGE_ARCHIVE";
@@ -71,6 +75,12 @@ public record ImageArchive(String path, String field) {
                     : loaded.size() + " images (" + String.join(", ", loaded) + ")") + ": name the image to use"
                     + " (--container-image / image)");
         }
-        return loaded.get(0);
+        String image = loaded.get(0);
+        // the name goes into the runtime's command line before the shard's command: never let it read as an option
+        if (!REFERENCE.matcher(image).matches()) {
+            throw new SetupException(field + ": image archive " + path + " holds an image named '" + image + "', which"
+                    + " is no image reference: name the image to use (--container-image / image)");
+        }
+        return image;
     }
 }
