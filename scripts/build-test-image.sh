@@ -10,11 +10,20 @@
 # mounts the user's ~/.m2 (offline Maven) and the workspace at their own paths. So the image is ~10 kB and
 # starts in well under a second. Here only the mount points are made.
 #
-# Usage: scripts/build-test-image.sh [image]   (default localhost/selftest-java17:latest)
+# Usage: scripts/build-test-image.sh [--maven DIR] [image]   (default localhost/selftest-java17:latest)
+#   --maven DIR  also copy the Maven distribution DIR (an unpacked apache-maven-3.x) into the image at /opt/maven
+#                and put its bin first on the PATH: an image whose Maven is not the host's (the tests'
+#                localhost/selftest-maven39 uses the 3.9 distribution ./mvnw downloaded into ~/.m2/wrapper/dists).
 # Idempotent: an image with the same content and mounts is left as it is. Exits 0 with a message and
 # does nothing when podman is not installed.
 set -euo pipefail
 
+maven=""
+if [ "${1:-}" = "--maven" ]; then
+  maven="$(cd "${2:?--maven needs the directory of an unpacked Maven distribution}" && pwd)"
+  [ -x "$maven/bin/mvn" ] || { echo "build-test-image: --maven $maven has no bin/mvn: give an unpacked apache-maven-3.x" >&2; exit 2; }
+  shift 2
+fi
 image="${1:-localhost/selftest-java17:latest}"
 if ! command -v podman >/dev/null 2>&1; then
   echo "build-test-image: podman is not installed; container shards will be skipped (run scripts/setup-machine.sh)" >&2
@@ -32,7 +41,13 @@ if command -v java >/dev/null 2>&1; then
 fi
 points="$(IFS=,; echo "${mounts[*]}")"
 # v2: no selftest.mounts label any more (an image of v1 is rebuilt without it)
-digest="$(printf '%s\n' "v2" "$points" | sha256sum | cut -c1-16)"
+path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+mavenVersion=""
+if [ -n "$maven" ]; then
+  mavenVersion="$(basename "$(ls "$maven"/lib/maven-core-*.jar)" .jar)"
+  path="/opt/maven/bin:$path"
+fi
+digest="$(printf '%s\n' "v2" "$points" ${mavenVersion:+"$mavenVersion"} | sha256sum | cut -c1-16)"
 
 if podman image exists "$image" \
    && [ "$(podman image inspect --format '{{index .Config.Labels "selftest.recipe"}}' "$image" 2>/dev/null)" = "$digest" ]; then
@@ -52,13 +67,17 @@ ln -s usr/sbin "$root/sbin"
 for p in "${mounts[@]}"; do mkdir -p "$root$p"; done
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\n' > "$root/etc/group"
+if [ -n "$maven" ]; then
+  mkdir -p "$root/opt"
+  cp -r "$maven" "$root/opt/maven"
+fi
 tar -C "$root" -cf "$work/root.tar" .
 
 podman import \
   --change "LABEL selftest.recipe=$digest" \
-  --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+  --change "ENV PATH=$path" \
   --change "ENV HOME=/root" \
   --change "WORKDIR /workspace" \
   --change 'CMD ["/bin/sh"]' \
   --quiet "$work/root.tar" "$image" >/dev/null
-echo "build-test-image: built $image (mount points: $points)"
+echo "build-test-image: built $image (mount points: $points${mavenVersion:+; $mavenVersion first on the PATH})"

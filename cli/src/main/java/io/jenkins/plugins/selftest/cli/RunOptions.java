@@ -4,6 +4,7 @@ import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import io.jenkins.plugins.selftest.engine.metrics.SelfTestMetrics;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
 import io.jenkins.plugins.selftest.engine.run.Framework;
+import io.jenkins.plugins.selftest.engine.run.ImageArchive;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import io.jenkins.plugins.selftest.engine.run.SelfTestRun;
 import io.jenkins.plugins.selftest.engine.shard.TestFilter;
@@ -47,6 +48,12 @@ final class RunOptions {
     @Option(names = "--container-image", defaultValue = SelfTestOptions.DEFAULT_IMAGE,
             description = "Image for container shards. Default: ${DEFAULT-VALUE} (scripts/build-test-image.sh).")
     String containerImage;
+
+    @Option(names = "--image-archive", paramLabel = "FILE", description = "With --use-container: load the images of "
+            + "this archive (podman save / docker save) first, for agents without registry access; the shards use "
+            + "--container-image when given, else the image the archive holds. Inside the project directory. "
+            + "Default: env " + ImageArchive.VARIABLE + " (or " + ImageArchive.LEGACY_VARIABLE + ").")
+    String imageArchive;
 
     @Option(names = "--docker-host", description = "Remote engine (tcp://..., ssh://..., unix://...): podman --url / docker -H. "
             + "Default: DOCKER_HOST or CONTAINER_HOST, else the local engine.")
@@ -185,6 +192,9 @@ final class RunOptions {
                 .args(buildArgs);
         if (lockFile != null) {
             b.lockFile(cwd.resolve(lockFile));
+        }
+        if (imageArchive != null) {
+            b.imageArchive(new ImageArchive(cwd.resolve(imageArchive).toString(), "--image-archive"));
         }
         return b.build();
     }

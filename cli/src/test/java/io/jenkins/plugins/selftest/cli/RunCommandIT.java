@@ -69,6 +69,27 @@ class RunCommandIT {
     }
 
     @Test
+    void anImageArchiveThatIsMissingOrNoImageIsOneSetupLineNamingTheOption(@TempDir Path tmp) throws Exception {
+        Cli.assumePodman();
+        Path ws = Cli.workspace(tmp.resolve("ws"), 1);
+        Files.writeString(ws.resolve("garbage.tar"), "not an image");
+        Cli.Result missing = Cli.run("run", ws.toString(), "--framework", "custom", "--command", "true",
+                "--use-container", "--image-archive", ws.resolve("images/none.tar").toString(), "--report-dir",
+                tmp.resolve("r").toString());
+        Cli.Result garbage = Cli.run("run", ws.toString(), "--framework", "custom", "--command", "true",
+                "--use-container", "--image-archive", ws.resolve("garbage.tar").toString(), "--report-dir",
+                tmp.resolve("r").toString());
+
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).isEqualTo("selftest run: --image-archive: image archive " + ws.resolve("images/none.tar")
+                + " does not exist: give the path of a file written by 'podman save' or 'docker save'\n");
+        assertThat(garbage.exit()).isEqualTo(2);
+        assertThat(garbage.err()).startsWith("selftest run: --image-archive: podman load -i " + ws.resolve("garbage.tar")
+                + " failed: Error: ").endsWith(" (give an archive written by 'podman save' or 'docker save')\n")
+                .hasLineCount(1);
+    }
+
+    @Test
     void badImageIsASetupError(@TempDir Path tmp) throws Exception {
         Cli.assumePodman();
         Path ws = Cli.workspace(tmp.resolve("ws"), 1);

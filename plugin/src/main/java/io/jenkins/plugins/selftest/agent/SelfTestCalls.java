@@ -243,12 +243,20 @@ public final class SelfTestCalls {
             ShardPlan.Shard shard = plan.shard(index);
             ShardResult result;
             try {
-                SelfTestRun run = new SelfTestRun(preparedOptions(ws, Optional.empty()));
+                SelfTestOptions options = preparedOptions(ws, Optional.empty());
+                SelfTestRun run = new SelfTestRun(options);
                 run.checkSetup();
                 run.prepare();
-                listener.getLogger().printf(Locale.ROOT, "selfTest: shard %d/%d: %d test classes, %d worker(s), as %s%n",
-                        index + 1, plan.shardCount(), shard.tests().size(), shard.workers(), run.mode());
-                result = run.runShard(plan, index, RunListener.NONE);
+                listener.getLogger().printf(Locale.ROOT, "selfTest: shard %d/%d: %d %s, %d worker(s), as %s%n",
+                        index + 1, plan.shardCount(), shard.tests().size(), options.framework().testUnits(),
+                        shard.workers(), run.mode());
+                LogListener log = new LogListener(listener, options.framework().testUnits());
+                result = run.runShard(plan, index, new RunListener() {
+                    @Override
+                    public void note(String message) { // which Maven repository, an image loaded from an archive
+                        log.note(message);
+                    }
+                });
                 if (run.options().useContainer()) {
                     // containers are removed at their end; anything left of this run goes now
                     new Reaper(ContainerRuntime.of(run.options().runtime(), run.options().host(), environment))

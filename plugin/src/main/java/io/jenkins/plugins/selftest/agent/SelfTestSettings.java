@@ -5,6 +5,7 @@ import io.jenkins.plugins.selftest.engine.container.RuntimeChoice;
 import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
 import io.jenkins.plugins.selftest.engine.run.Framework;
+import io.jenkins.plugins.selftest.engine.run.ImageArchive;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import io.jenkins.plugins.selftest.engine.shard.TestFilter;
 import java.io.IOException;
@@ -31,13 +32,15 @@ import java.util.Optional;
  *                         {@link Mount#parse} reads it (none when absent, as in an earlier plan's settings file)
  * @param args             build arguments for the preparation and every shard ({@link SelfTestOptions#args()}), already
  *                         checked; none when absent, as in an earlier plan's settings file
+ * @param imageArchive     an image archive in the workspace loaded before the shards start ({@link ImageArchive}, the
+ *                         step's {@code imageArchive}); empty: the build's {@code SELFTEST_IMAGE_ARCHIVE}, if any
  */
 public record SelfTestSettings(String framework, Optional<String> command, int shards, int workers,
                                List<String> tests, List<String> excludes, String runtime, Optional<String> image,
                                Optional<String> dockerHost, long timeoutSeconds, boolean coverage,
                                List<String> coverageExec, List<String> coverageClasses, List<String> coverageSources,
                                boolean orphans, boolean orphansRecursive, List<String> mounts,
-                               List<String> args) {
+                               List<String> args, Optional<String> imageArchive) {
 
     public SelfTestSettings {
         command = command == null ? Optional.empty() : command;
@@ -50,27 +53,28 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
         coverageSources = coverageSources == null ? List.of() : List.copyOf(coverageSources);
         mounts = mounts == null ? List.of() : List.copyOf(mounts); // since 0.1: mounts
         args = args == null ? List.of() : List.copyOf(args); // since 0.1: args
+        imageArchive = imageArchive == null ? Optional.empty() : imageArchive; // since 0.1: imageArchive
     }
 
-    /** Settings without build arguments. */
+    /** Settings without build arguments and image archive. */
     public SelfTestSettings(String framework, Optional<String> command, int shards, int workers, List<String> tests,
                             List<String> excludes, String runtime, Optional<String> image, Optional<String> dockerHost,
                             long timeoutSeconds, boolean coverage, List<String> coverageExec,
                             List<String> coverageClasses, List<String> coverageSources, boolean orphans,
                             boolean orphansRecursive, List<String> mounts) {
         this(framework, command, shards, workers, tests, excludes, runtime, image, dockerHost, timeoutSeconds, coverage,
-                coverageExec, coverageClasses, coverageSources, orphans, orphansRecursive, mounts, List.of());
+                coverageExec, coverageClasses, coverageSources, orphans, orphansRecursive, mounts, List.of(), Optional.empty());
     }
 
     /**
      * The settings of one shard of this plan run with {@code here}: the plan's test selection and report settings,
-     * and build arguments (the shards build as the plan's preparation did), the runtime, image, engine, mounts and
-     * timeout of the agent that runs the shard.
+     * and build arguments (the shards build as the plan's preparation did), the runtime, image (and its archive),
+     * engine, mounts and timeout of the agent that runs the shard.
      */
     public SelfTestSettings forShard(SelfTestSettings here) {
         return new SelfTestSettings(framework, command, shards, workers, tests, excludes, here.runtime(), here.image(),
                 here.dockerHost(), here.timeoutSeconds(), coverage, coverageExec, coverageClasses, coverageSources,
-                orphans, orphansRecursive, here.mounts(), args);
+                orphans, orphansRecursive, here.mounts(), args, here.imageArchive());
     }
 
     /** Whether class, source or exec settings are globs, which resolve only once the project is compiled. */
@@ -120,6 +124,7 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
                 .mounts(mounts.stream().map(Mount::parse).toList())
                 .args(args);
         image.ifPresent(b::image);
+        imageArchive.ifPresent(a -> b.imageArchive(new ImageArchive(a, "imageArchive")));
         history.ifPresent(b::history);
         if (!coverageClasses.isEmpty()) {
             b.mainClassDirs(WorkspaceFiles.directories(workspace, coverageClasses));

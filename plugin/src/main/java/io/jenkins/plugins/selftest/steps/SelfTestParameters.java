@@ -40,6 +40,7 @@ final class SelfTestParameters {
     private String runtime = Choices.NO_RUNTIME;
     private String dockerHost;
     private String mounts;
+    private String imageArchive;
     private String timeout = DEFAULT_TIMEOUT;
     private boolean coverage = true;
     private String coverageExec;
@@ -130,6 +131,14 @@ final class SelfTestParameters {
 
     void setDockerHost(String dockerHost) {
         this.dockerHost = dockerHost;
+    }
+
+    String getImageArchive() {
+        return imageArchive;
+    }
+
+    void setImageArchive(String imageArchive) {
+        this.imageArchive = imageArchive;
     }
 
     String getMounts() {
@@ -244,6 +253,7 @@ final class SelfTestParameters {
             problems.add(Messages.get("SelfTestStep.BlankImage", runtime));
         }
         problems.addAll(badMounts(mounts));
+        imageArchiveProblem(imageArchive).ifPresent(problems::add);
         problems.addAll(outsideWorkspace("coverageExec", coverageExec));
         problems.addAll(outsideWorkspace("coverageClasses", coverageClasses));
         problems.addAll(outsideWorkspace("coverageSources", coverageSources));
@@ -265,7 +275,7 @@ final class SelfTestParameters {
                 workers == 0 ? shards : Math.max(workers, shards), list(tests), list(excludes), runtime,
                 Optional.ofNullable(blankToNull(image)), Optional.ofNullable(blankToNull(dockerHost)), limit, coverage,
                 list(coverageExec), list(coverageClasses), list(coverageSources), orphans, orphansRecursive,
-                list(mounts), Framework.parse(framework).parseArgs(args));
+                list(mounts), Framework.parse(framework).parseArgs(args), Optional.ofNullable(blankToNull(imageArchive)));
     }
 
     /** What failures do to the build and the step. */
@@ -317,6 +327,11 @@ final class SelfTestParameters {
         return list(commaSeparated).stream()
                 .filter(p -> p.startsWith("/") || p.equals("..") || p.startsWith("../") || p.contains("/../"))
                 .map(p -> Messages.get("SelfTestStep.OutsideWorkspace", field, p)).toList();
+    }
+
+    /** The problem of an image archive's path, without the step's name; the form's check says the same. */
+    static Optional<String> imageArchiveProblem(String path) {
+        return outsideWorkspace("imageArchive", path).stream().findFirst();
     }
 
     /** A problem for each mount that the engine's one parser ({@link Mount#parse}) refuses, in its words. */

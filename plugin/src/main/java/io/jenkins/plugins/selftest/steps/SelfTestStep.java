@@ -44,6 +44,19 @@ public class SelfTestStep extends SelfTestSuiteStep {
         parameters.setImage(image);
     }
 
+    public String getImageArchive() {
+        return parameters.getImageArchive();
+    }
+
+    /**
+     * An image archive in the workspace ({@code podman save} / {@code docker save}) loaded before the shards start;
+     * without {@code image} the shards use the image it holds. Left out: the build's {@code SELFTEST_IMAGE_ARCHIVE}.
+     */
+    @DataBoundSetter
+    public void setImageArchive(String imageArchive) {
+        parameters.setImageArchive(imageArchive);
+    }
+
     public String getMounts() {
         return parameters.getMounts();
     }
@@ -232,6 +245,10 @@ public class SelfTestStep extends SelfTestSuiteStep {
 
         public FormValidation doCheckTimeout(@QueryParameter String value) {
             return Choices.form("timeout", SelfTestParameters.timeoutProblem(value));
+        }
+
+        public FormValidation doCheckImageArchive(@QueryParameter String value) {
+            return Choices.form("imageArchive", SelfTestParameters.imageArchiveProblem(value));
         }
 
         private static FormValidation number(String field, String value, long min, long max) {

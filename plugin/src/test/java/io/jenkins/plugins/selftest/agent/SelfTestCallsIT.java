@@ -55,7 +55,7 @@ class SelfTestCallsIT {
     private static SelfTestSettings settings(String runtime, int shards, String command, long timeoutSeconds) {
         return new SelfTestSettings(command == null ? "maven" : "custom", Optional.ofNullable(command), shards, shards,
                 List.of(), List.of(), runtime, Optional.empty(), Optional.empty(), timeoutSeconds, true, List.of(),
-                List.of("**/target/classes"), List.of(), true, false, List.of());
+                List.of("**/target/classes"), List.of(), true, false, List.of(), List.of(), Optional.empty());
     }
 
     private static String history() {
@@ -269,7 +269,7 @@ class SelfTestCallsIT {
         assumePodman();
         SelfTestSettings s = new SelfTestSettings("maven", Optional.empty(), 1, 1, List.of(), List.of(), "podman",
                 Optional.of("localhost/no-such-image:" + id()), Optional.empty(), 60, true, List.of(), List.of(),
-                List.of(), true, false, List.of());
+                List.of(), true, false, List.of(), List.of(), Optional.empty());
 
         RunSummary o = new SelfTestCalls.Run(Json.write(s), "", "jenkins-it-" + id(), ENV, listener,
                 tmp.resolve("report").toString()).invoke(EXAMPLE.toFile(), null);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.run.ImageArchive;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class SelfTestSettingsTest {
     private static SelfTestSettings settings(String runtime, List<String> classes, List<String> exec) {
         return new SelfTestSettings("maven", Optional.empty(), 2, 4, List.of("*Test"), List.of("*IT"), runtime,
                 Optional.of("img:1"), Optional.empty(), 90, true, exec, classes, List.of("src/main/java"), true, false,
-                List.of());
+                List.of(), List.of(), Optional.empty());
     }
 
     @Test
@@ -51,6 +52,26 @@ class SelfTestSettingsTest {
     }
 
     @Test
+    void theImageArchiveIsTheStepsFieldElseTheBuildEnvironmentsVariable() throws Exception {
+        SelfTestSettings given = new SelfTestSettings("maven", Optional.empty(), 1, 1, List.of(), List.of(), "podman",
+                Optional.empty(), Optional.empty(), 60, true, List.of(), List.of(), List.of(), true, false, List.of(),
+                List.of(), Optional.of("images/java17.tar"));
+        Map<String, String> env = Map.of(ImageArchive.VARIABLE, "env.tar");
+
+        assertThat(given.toOptions(ws, ws.resolve("r"), Optional.empty(), env, "jenkins-1-i", false).imageArchive())
+                .contains(new ImageArchive("images/java17.tar", "imageArchive"));
+        assertThat(settings("podman", List.of(), List.of()).toOptions(ws, ws.resolve("r"), Optional.empty(), env,
+                "jenkins-1-j", false).imageArchive()).contains(new ImageArchive("env.tar", ImageArchive.VARIABLE));
+        assertThat(settings("podman", List.of(), List.of()).forShard(given).imageArchive())
+                .as("the archive is the shard's agent's").contains("images/java17.tar");
+        assertThat(Json.read(Json.write(given), SelfTestSettings.class)).isEqualTo(given);
+        String earlier = Json.write(settings("none", List.of(), List.of())).replace(",\"imageArchive\":null", "");
+        assertThat(earlier).doesNotContain("imageArchive");
+        assertThat(Json.read(earlier, SelfTestSettings.class).imageArchive()).as("a plan's settings file of before")
+                .isEmpty();
+    }
+
+    @Test
     void theBuildEnvironmentNamesTheEngineForContainerShards() throws Exception {
         SelfTestOptions o = settings("docker", List.of(), List.of()).toOptions(ws, ws.resolve("r"), Optional.empty(),
                 Map.of("DOCKER_HOST", "tcp://remote:2376", "DOCKER_CONFIG", "/cfg"), "jenkins-1-y", true);
@@ -65,7 +86,7 @@ class SelfTestSettingsTest {
     void coverageAndTheRuntimeChoiceReachTheEngine() throws Exception {
         SelfTestSettings off = new SelfTestSettings("maven", Optional.empty(), 1, 1, List.of(), List.of(), " Podman ",
                 Optional.empty(), Optional.empty(), 60, false, List.of("**/x.exec"), List.of(), List.of(), false, false,
-                List.of("/opt/tools", "/srv/data:/data:rw"));
+                List.of("/opt/tools", "/srv/data:/data:rw"), List.of(), Optional.empty());
 
         SelfTestOptions o = off.toOptions(ws, ws.resolve("r"), Optional.empty(), Map.of(), "jenkins-1-c", false);
 
@@ -92,7 +113,7 @@ class SelfTestSettingsTest {
         SelfTestSettings plan = settings("none", List.of("**/target/classes"), List.of());
         SelfTestSettings here = new SelfTestSettings("gradle", Optional.empty(), 9, 9, List.of(), List.of(), "podman",
                 Optional.of("other:2"), Optional.of("ssh://h/x.sock"), 600, false, List.of(), List.of(), List.of(), false, true,
-                List.of("/opt/tools"));
+                List.of("/opt/tools"), List.of(), Optional.empty());
 
         SelfTestSettings s = plan.forShard(here);
 
@@ -109,7 +130,7 @@ class SelfTestSettingsTest {
         assertThat(Json.read(Json.write(s), SelfTestSettings.class)).isEqualTo(s);
         SelfTestSettings withArgs = new SelfTestSettings("maven", Optional.empty(), 1, 1, List.of(), List.of(), "none",
                 Optional.empty(), Optional.empty(), 60, true, List.of(), List.of(), List.of(), true, false, List.of(),
-                List.of("-Pci", "-Dx=a b"));
+                List.of("-Pci", "-Dx=a b"), Optional.empty());
         assertThat(withArgs.toOptions(Path.of("/tmp"), Path.of("/tmp/r"), Optional.empty(), Map.of(), "jenkins-1-e", false).args())
                 .containsExactly("-Pci", "-Dx=a b");
         assertThat(withArgs.forShard(here).args()).as("shards build as the plan's preparation did").containsExactly("-Pci", "-Dx=a b");

@@ -137,6 +137,34 @@ class SnippetizerIT {
         assertThat(console).contains("selfTest: 32 tests: 32 passed");
     }
 
+    /** #11 item 5: the image archive field survives the structs round trip and its form check answers. */
+    @Test
+    void selfTestImageArchiveRoundTripsAndItsFormCheckAnswers(RealJenkins j) throws Exception {
+        String snippet = snippetOf(j, "io.jenkins.plugins.selftest.steps.SelfTestStep",
+                "[runtime: 'podman', imageArchive: 'images/java17.tar']");
+        assertThat(snippet).startsWith("selfTest ").contains("imageArchive: 'images/java17.tar'", "runtime: 'podman'");
+        String base = "descriptorByName/io.jenkins.plugins.selftest.steps.SelfTestStep/";
+        var bad = j.get(base + "checkImageArchive?value=../java17.tar");
+        assertThat(bad.statusCode()).isEqualTo(200);
+        assertThat(bad.body()).contains("class=\"error\"", "leads out of the workspace");
+        assertThat(j.get(base + "checkImageArchive?value=images/java17.tar").body()).doesNotContain("error");
+
+        // an agent without the image: it comes from an archive in the workspace (the test image under a fresh tag)
+        String tag = "localhost/selftest-snippet-" + Long.toHexString(System.nanoTime()) + ":it";
+        String console = j.runToSuccess("snippet-image-archive", """
+                node {
+                  sh 'rm -rf * && cp -r %s/. . && mkdir images'
+                  sh 'podman tag localhost/selftest-java17:latest %s && podman save -o images/it.tar %s && podman rmi %s'
+                  %s, shards: 2, tests: 'CalculatorTest, FractionTest', coverage: false, orphans: false, mounts: '/usr, /etc/alternatives, /etc/java-17-openjdk, /etc/maven, /etc/ssl/certs'
+                  sh 'podman rmi %s'
+                }
+                """.formatted(Examples.calculator(), tag, tag, tag, snippet.replace("java17.tar", "it.tar"), tag),
+                Duration.ofMinutes(6));
+        assertThat(console).contains("selfTest: loaded image " + tag + " from images/it.tar (imageArchive)",
+                "image " + tag + ")", "maven repository", "(offline; filled by the image's mvn in prepare)")
+                .containsPattern("selfTest: \\d+ tests: \\d+ passed");
+    }
+
     @Test
     void planAndPublishRoundTripAndRunFromTheirSnippets(RealJenkins j) throws Exception {
         String plan = snippetOf(j, "io.jenkins.plugins.selftest.steps.SelfTestPlanStep",

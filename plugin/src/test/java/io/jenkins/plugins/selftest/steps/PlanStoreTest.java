@@ -25,7 +25,7 @@ class PlanStoreTest {
             new ShardPlan.Shard(1, List.of("a.BTest"), 1, 2, 1)), 2, List.of());
     private final SelfTestSettings settings = new SelfTestSettings("maven", Optional.empty(), 2, 2, List.of("*Test"),
             List.of(), "none", Optional.empty(), Optional.empty(), 1800, true, List.of(), List.of(), List.of(), true, false,
-            List.of());
+            List.of(), List.of(), Optional.empty());
 
     private FakeHistoryBuild build() {
         return new FakeHistoryJob("app", tmp).newBuild();

@@ -61,6 +61,18 @@ class StepDescriptorsTest {
     }
 
     @Test
+    void theImageArchiveFieldIsCheckedAsTheStepChecksIt() {
+        // doCheckImageArchive is Choices.form over this (FormValidation itself answers only in a real Jenkins)
+        assertThat(SelfTestParameters.imageArchiveProblem("images/java17.tar")).isEmpty();
+        assertThat(SelfTestParameters.imageArchiveProblem(null)).isEmpty();
+        assertThat(SelfTestParameters.imageArchiveProblem("../java17.tar")).contains("imageArchive: '../java17.tar' "
+                + "leads out of the workspace; give a path or pattern relative to the workspace");
+        SelfTestStep s = new SelfTestStep();
+        s.setImageArchive("images/java17.tar");
+        assertThat(s.getImageArchive()).isEqualTo("images/java17.tar");
+    }
+
+    @Test
     void dropDownsOfferEveryChoice() {
         assertThat(new SupervisedServiceStep.DescriptorImpl().doFillRestartItems()).hasSize(3);
         assertThat(Choices.RESTART).as("the default first, so that a new form shows it")

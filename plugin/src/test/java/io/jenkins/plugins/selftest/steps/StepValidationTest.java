@@ -142,6 +142,11 @@ class StepValidationTest {
                 badSelfTest("args (gradle)", s -> { s.setFramework("gradle"); s.setArgs("--tests '*Slow*'"); },
                         "selfTest: args: '--tests' chooses the tests: selftest gives each shard its own; use "
                                 + "tests/excludes (--include/--exclude) instead"),
+                badSelfTest("imageArchive", s -> s.setImageArchive("../images/java17.tar"), "selfTest: imageArchive: "
+                        + "'../images/java17.tar' leads out of the workspace; give a path or pattern relative to the workspace"),
+                badSelfTest("imageArchive (absolute)", s -> s.setImageArchive("/var/cache/java17.tar"), "selfTest: "
+                        + "imageArchive: '/var/cache/java17.tar' leads out of the workspace; give a path or pattern relative "
+                        + "to the workspace"),
                 badSelfTest("coverageExec", s -> s.setCoverageExec("/var/jacoco.exec"), "selfTest: coverageExec: "
                         + "'/var/jacoco.exec' leads out of the workspace; give a path or pattern relative to the workspace"),
                 badSelfTest("coverageClasses", s -> s.setCoverageClasses("../other/classes"), "selfTest: coverageClasses: "

@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A container engine driven through its command line, {@code docker} or {@code podman}, local or remote. Every call
@@ -50,6 +52,9 @@ public final class ContainerRuntime {
     public static final List<String> CLI_VARIABLES = List.of("DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH",
             "DOCKER_CONFIG", "DOCKER_CONTEXT", "CONTAINER_HOST", "CONTAINER_SSHKEY", "CONTAINER_CONNECTION",
             "CONTAINERS_CONF", "REGISTRY_AUTH_FILE");
+
+    /** What {@code load} says it loaded: podman's {@code Loaded image: A} / {@code Loaded image(s): A,B}, docker's ID. */
+    private static final Pattern LOADED = Pattern.compile("Loaded image(?:\\(s\\)|s)?(?: ID)?: *(.+)");
 
     /** Default time limit of short CLI calls (inspect, rm, ps). */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
@@ -270,6 +275,30 @@ public final class ContainerRuntime {
                     .forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
         }
         return labels;
+    }
+
+    /**
+     * Loads the images of an archive ({@code load -i}, as {@code podman save} or {@code docker save} wrote it) and
+     * returns their names as the CLI reports them ({@code Loaded image: NAME}, {@code Loaded image(s): A,B}; an image
+     * without a name by its id, {@code Loaded image ID: sha256:...}).
+     *
+     * @throws IOException with the CLI's line when the load fails or outlives {@code timeout}
+     */
+    public List<String> load(Path archive, Duration timeout) throws IOException {
+        CliResult r = exec(List.of("load", "-i", archive.toString()), timeout);
+        if (!r.ok()) {
+            throw new IOException(kind.executable() + " load -i " + archive + " failed: "
+                    + (r.timedOut() ? "timed out after " + timeout.toSeconds() + " s" : r.firstLine()));
+        }
+        List<String> names = new ArrayList<>();
+        r.output().lines().map(String::strip).forEach(line -> {
+            Matcher m = LOADED.matcher(line);
+            if (m.matches()) {
+                Arrays.stream(m.group(1).split(",")).map(String::strip).filter(n -> !n.isEmpty())
+                        .filter(n -> !names.contains(n)).forEach(names::add);
+            }
+        });
+        return names;
     }
 
     /** argv of {@code run} for the spec: foreground, removed on exit by the engine ({@code --rm}). */

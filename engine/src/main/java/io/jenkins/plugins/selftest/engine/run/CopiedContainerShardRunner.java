@@ -41,6 +41,9 @@ record CopiedContainerShardRunner(SelfTestOptions options, ContainerRuntime runt
                 .workingDir(WORK)
                 .command(List.of("/bin/sh", "-c", script))
                 .build();
+        if (options.framework() == Framework.MAVEN && options.mavenHome().isPresent()) {
+            job.dir().logLine(job.index(), MavenRepository.describeCopied(options.mavenHome().get()));
+        }
         Path stage = job.dir().dir().resolve("in");
         Files.createDirectories(stage.resolve("reports"));
         Files.copy(job.dir().testsFile(), stage.resolve("tests.txt"));

@@ -95,8 +95,9 @@ public enum Framework {
      * The shell script of one shard.
      *
      * @param tests          the shard's test ids (also in SELFTEST_TESTS_FILE)
-     * @param offlineRepo    for maven: a local repository to use offline ({@code -o -Dmaven.repo.local=...}), or
-     *                       null to let Maven resolve as usual
+     * @param offlineRepo    for maven: a Maven user home whose repository to use offline ({@link MavenRepository}:
+     *                       {@code -o -Dmaven.repo.local=HOME/repository}, its settings.xml), or null to let Maven
+     *                       resolve as usual
      * @param template       the custom command (only for {@link #CUSTOM})
      * @param coverage       measure coverage: for maven, attach the JaCoCo agent; off, no preset measures it
      * @param args           the user's build arguments ({@link #checkArgs}): maven, gradle and pytest get them on their
@@ -213,7 +214,7 @@ public enum Framework {
      */
     private static String mavenScript(Path workspace, List<String> tests, String offlineRepo, boolean coverage,
                                       String args) {
-        String offline = offlineRepo == null ? "" : " -o -Dmaven.repo.local=" + quote(offlineRepo + "/repository");
+        String offline = offlineRepo == null ? "" : new MavenRepository(Path.of(offlineRepo), true, "").mavenOptions();
         String list = String.join(",", tests);
         List<String> modules = MavenReactor.read(workspace).modulesHolding(workspace, tests);
         StringBuilder sh = new StringBuilder();

@@ -1,19 +1,23 @@
 package io.jenkins.plugins.selftest.engine.run;
 
+import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
+import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
 import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The stage before planning: compiles the project once, locally (Maven: {@code test-compile}; Gradle:
  * {@code testClasses}, with the build arguments), so that test classes exist and shards only run tests; and, for Maven shards in containers,
- * resolves once what they need offline. Output goes to {@value #LOG} in the report directory. Its processes are the
- * run's ({@link RunControl}): an abort stops them.
+ * resolves once what they need offline, in a container of the run's image. Output goes to {@value #LOG} in the report
+ * directory. Its processes are the run's ({@link RunControl}): an abort stops them.
  */
 final class Preparation {
 
@@ -58,33 +62,64 @@ final class Preparation {
     }
 
     /**
-     * Container shards run Maven offline against the mounted {@code ~/.m2}; Surefire resolves its JUnit provider only
-     * when a test runs, which a {@code -DskipTests} build never did on a fresh machine. So run Surefire once locally
-     * on one test class with a method filter that matches nothing, which resolves everything and runs no test.
-     * Failing is only a note: the shards then say what is missing.
+     * Fills the Maven repository that container shards with a bind-mounted workspace run offline against
+     * ({@link MavenRepository}: the Maven user home's, mounted at its own path), with the same Maven as the shards: in
+     * a container of the run's image, online, with the goals the shards run. The host's Maven may be another version
+     * than the image's, with other default plugin versions, so what it resolved is not enough (#11: shards ended
+     * {@code Cannot access central ... in offline mode}). Surefire resolves its test-framework provider only when a
+     * test runs, so Surefire runs on one test class with a method filter that matches nothing: everything is
+     * resolved and no test runs. Its output goes to {@value #LOG}. The container is the run's (labelled with it,
+     * stopped by an abort). Failing is only a note: the shards still try offline, and a shard that misses something
+     * names the repository. Says in one line which repository the shards use.
+     *
+     * @return the repository the shards use; empty for runs that do not run Maven in containers of a local engine
      */
-    void warmUpOfflineMaven(ShardPlan plan, Setup setup, RunListener listener) {
-        Optional<Path> m2 = options.mavenHome().filter(Files::isDirectory);
-        if (setup.runtime().isEmpty() || setup.copiesWorkspace(options) || options.framework() != Framework.MAVEN
-                || m2.isEmpty()
-                || Files.isDirectory(m2.get().resolve("repository/org/apache/maven/surefire/surefire-junit-platform"))) {
-            return;
+    Optional<MavenRepository> warmUpOfflineMaven(ShardPlan plan, Setup setup, String runId, RunListener listener) {
+        if (setup.runtime().isEmpty() || options.framework() != Framework.MAVEN || options.mavenHome().isEmpty()) {
+            return Optional.empty();
         }
+        if (setup.copiesWorkspace(options)) {
+            listener.note("container shards: " + MavenRepository.describeCopied(options.mavenHome().get()));
+            return Optional.empty();
+        }
+        Path home = options.mavenHome().get();
+        MavenRepository online = new MavenRepository(home, false, "warm-up");
         // the goals the shards run, so that everything they need is resolved: JaCoCo's agent only with coverage
         String jacoco = options.coverage()
                 ? " org.jacoco:jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent" : "";
-        String script = Framework.maven(options.workspace()) + " -B -q" + Framework.spliced(options.args()) + jacoco + " surefire:test -Dtest="
-                + Framework.quote(plan.shard(0).tests().get(0) + "#selftestWarmUp") + " -Dsurefire.failIfNoSpecifiedTests=false";
+        String script = Framework.maven(options.workspace()) + " -B -q" + online.mavenOptions() + Framework.spliced(options.args()) + jacoco
+                + " surefire:test -Dtest=" + Framework.quote(plan.shard(0).tests().get(0) + "#selftestWarmUp")
+                + " -Dsurefire.failIfNoSpecifiedTests=false";
         Path log = options.reportDir().resolve(LOG);
+        ContainerRuntime runtime = setup.runtime().get();
+        boolean filled = false;
         try {
-            LaunchSpec spec = LaunchSpec.shell(script).workingDir(options.workspace())
-                    .output(LaunchSpec.Output.toFile(log)).build();
-            if (control.await(control.start(() -> ProcessLauncher.start(spec)), options.timeout()).orElse(-1) != 0) {
-                listener.note("resolving Surefire's provider for offline container shards failed; see " + log);
+            Files.createDirectories(online.repository()); // an agent that never ran Maven starts an empty one
+            Files.createDirectories(options.reportDir());
+            Files.writeString(log, "selftest: filling " + online.repository() + " in " + options.image() + ": "
+                    + script + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            ContainerSpec spec = MountedContainerShardRunner.bindWorkspace(
+                            ShardJob.container(options, runId, "prepare", setup.mounts()), options, Optional.of(home))
+                    .env(options.environment())
+                    .command(List.of("/bin/sh", "-c", script))
+                    .build();
+            Optional<Integer> exit = control.await(control.start(() -> runtime.run(spec, log)), options.timeout());
+            if (exit.isEmpty()) {
+                runtime.remove(spec.name()); // timed out (an abort removes the run's containers itself)
+            }
+            filled = exit.orElse(-1) == 0;
+            if (!filled && !control.isAborted()) {
+                listener.note("filling " + online.repository() + " with the Maven of " + options.image() + " failed"
+                        + exit.map(c -> " (exit " + c + ")").orElse(" (timed out)") + ": see " + log
+                        + "; the shards try offline anyway");
             }
         } catch (IOException e) {
-            listener.note("cannot resolve Surefire's provider for offline container shards: " + e.getMessage());
+            listener.note("cannot fill " + online.repository() + " with the Maven of " + options.image() + ": "
+                    + e.getMessage() + "; the shards try offline anyway");
         }
+        MavenRepository shards = MavenRepository.forShards(home, filled);
+        listener.note("container shards: " + shards.describe());
+        return Optional.of(shards);
     }
 
     /** The last non-blank line of a log, or empty. */

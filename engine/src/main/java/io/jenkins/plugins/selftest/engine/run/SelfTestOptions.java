@@ -51,6 +51,8 @@ import java.util.Optional;
  *                       image never adds mounts of its own
  * @param args           the user's build arguments ({@link Framework#parseArgs}), for the preparation and every shard:
  *                       on Maven's, Gradle's or pytest's command line, a custom command's {@code $SELFTEST_ARGS}
+ * @param imageArchive   an image archive loaded before the run checks its image ({@link ImageArchive}); when
+ *                       {@code image} is the default, the run uses the image the archive holds
  */
 public record SelfTestOptions(Path workspace, Framework framework, Optional<String> command, int shards, int workers,
                               boolean useContainer, boolean containerFallback, String runtime, String image, Optional<String> host,
@@ -60,7 +62,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                               Map<String, String> environment, Map<String, String> hostEnvironment,
                               Optional<Path> lockFile, boolean prepare, Optional<Path> mavenHome,
                               Optional<String> runId, List<Path> extraExecFiles, boolean coverage,
-                              List<Mount> mounts, List<String> args) {
+                              List<Mount> mounts, List<String> args, Optional<ImageArchive> imageArchive) {
 
     /** The most shards one run may have: each is a container or a process tree on one machine. */
     public static final int MAX_SHARDS = 256;
@@ -94,6 +96,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         args = args == null ? List.of() : List.copyOf(args);
         framework.checkArgs(args);
+        imageArchive = imageArchive == null ? Optional.empty() : imageArchive;
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1, was " + shards);
         }
@@ -109,6 +112,14 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
+    }
+
+    /** These options with {@code image} instead (the one an {@link #imageArchive} held). */
+    public SelfTestOptions withImage(String image) {
+        return new SelfTestOptions(workspace, framework, command, shards, workers, useContainer, containerFallback,
+                runtime, image, host, copyWorkspace, timeout, history, reportDir, testClassDirs, mainClassDirs,
+                sourceDirs, paths, filter, orphans, environment, hostEnvironment, lockFile, prepare, mavenHome, runId,
+                extraExecFiles, coverage, mounts, args, imageArchive);
     }
 
     /** Whether the image is {@link #DEFAULT_IMAGE} (with or without its {@code :latest} tag). */
@@ -174,6 +185,7 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         private boolean coverage = true;
         private List<Mount> mounts = List.of();
         private List<String> args = List.of();
+        private ImageArchive imageArchive;
 
         private Builder(Path workspace) {
             this.workspace = workspace;
@@ -209,6 +221,8 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
         public Builder coverage(boolean v) { this.coverage = v; return this; }
         public Builder mounts(List<Mount> v) { this.mounts = v; return this; }
         public Builder args(List<String> v) { this.args = v; return this; }
+        /** The archive to load; without one, {@link ImageArchive#fromEnvironment} of the host environment. */
+        public Builder imageArchive(ImageArchive v) { this.imageArchive = v; return this; }
 
         public SelfTestOptions build() {
             Path ws = workspace.toAbsolutePath().normalize();
@@ -219,7 +233,8 @@ public record SelfTestOptions(Path workspace, Framework framework, Optional<Stri
                     mainClassDirs == null ? defaults(ws, framework.mainClassDirs()) : mainClassDirs,
                     sourceDirs == null ? defaults(ws, framework.sourceDirs()) : sourceDirs,
                     paths, filter, orphans, environment, hostEnvironment, Optional.ofNullable(lockFile), prepare,
-                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId), extraExecFiles, coverage, mounts, args);
+                    Optional.ofNullable(mavenHome), Optional.ofNullable(runId), extraExecFiles, coverage, mounts, args,
+                    Optional.ofNullable(imageArchive).or(() -> ImageArchive.fromEnvironment(hostEnvironment)));
         }
 
         /** The framework's directories in this workspace: every module's, in a Maven reactor. */

@@ -55,7 +55,8 @@ public final class SelfTestRun {
     /** The last run's {@code RunDetails} (tests, coverage, orphans), in the report directory. */
     public static final String DETAILS_FILE = RunDetails.FILE_NAME;
 
-    private final SelfTestOptions options;
+    /** As given; after {@link #checkSetup()} with the image an image archive held. */
+    private volatile SelfTestOptions options;
     private final String runId;
     private final RunControl control;
     private volatile Setup setup;
@@ -99,6 +100,7 @@ public final class SelfTestRun {
      */
     public void checkSetup() throws SetupException {
         setup = SetupProbe.probe(options, setup, runId);
+        setup.archiveImage().ifPresent(image -> options = options.withImage(image));
     }
 
     /**
@@ -140,11 +142,15 @@ public final class SelfTestRun {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         checkSetup();
+        setup.archiveImage().ifPresent(image -> listener.note("loaded image " + image + " from "
+                + options.imageArchive().map(a -> a.path() + " (" + a.field() + ")").orElse("its archive")));
         Preparation preparation = new Preparation(options, control);
         preparation.prepare();
         control.throwIfAborted();
         ShardPlan plan = TestDiscovery.plan(options, setup.runtime().isEmpty());
-        preparation.warmUpOfflineMaven(plan, setup, listener);
+        Setup probed = setup;
+        preparation.warmUpOfflineMaven(plan, probed, runId, listener)
+                .ifPresent(repository -> setup = probed.withMavenRepository(repository));
         control.throwIfAborted();
         Files.createDirectories(options.reportDir());
         WorkspaceFiles.deleteTree(options.reportDir().resolve(ShardDirectory.SHARDS));
@@ -186,11 +192,18 @@ public final class SelfTestRun {
 
     /**
      * Runs one shard of a plan and waits for it (up to the timeout). Never throws for a failing shard: the outcome
-     * says what happened. Calls {@code listener.shardStarted/shardFinished}.
+     * says what happened. Calls {@code listener.shardStarted/shardFinished}. A Maven shard in a container fills the
+     * repository it runs offline against first, as a whole run does ({@link Preparation#warmUpOfflineMaven}): on its
+     * agent nobody else did.
      */
     public ShardResult runShard(ShardPlan plan, int index, RunListener listener) {
         RunControl.Handle registration = control.registerIfAbsent(); // a single shard of a distributed run
         try {
+            Setup probed = setup;
+            if (probed.mavenRepository().isEmpty()) {
+                new Preparation(options, control).warmUpOfflineMaven(plan, probed, runId, listener)
+                        .ifPresent(repository -> setup = probed.withMavenRepository(repository));
+            }
             return runShardHere(plan, index, listener).result();
         } finally {
             registration.close();

@@ -14,11 +14,24 @@ import java.util.Optional;
  * @param mounts         what every container shard mounts besides the workspace: the default image's needs and the
  *                       options' mounts, checked ({@link SetupProbe}); never anything the image asks for
  * @param fallbackReason why containers were given up for local processes, if they were
+ * @param mavenRepository after {@link Preparation#warmUpOfflineMaven}: the repository the Maven shards of a local engine
+ *                       run offline against
+ * @param archiveImage   the image loaded from the options' {@link ImageArchive} that the shards run in
  */
-record Setup(Optional<ContainerRuntime> runtime, List<Mount> mounts, Optional<String> fallbackReason) {
+record Setup(Optional<ContainerRuntime> runtime, List<Mount> mounts, Optional<String> fallbackReason,
+             Optional<MavenRepository> mavenRepository, Optional<String> archiveImage) {
 
     public Setup {
         mounts = List.copyOf(mounts);
+    }
+
+    Setup(Optional<ContainerRuntime> runtime, List<Mount> mounts, Optional<String> fallbackReason) {
+        this(runtime, mounts, fallbackReason, Optional.empty(), Optional.empty());
+    }
+
+    /** This setup, its Maven shards running offline against {@code repository}. */
+    Setup withMavenRepository(MavenRepository repository) {
+        return new Setup(runtime, mounts, fallbackReason, Optional.of(repository), archiveImage);
     }
 
     /** What {@code options} ask for, not yet probed. */

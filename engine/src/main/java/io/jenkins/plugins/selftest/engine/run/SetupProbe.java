@@ -6,20 +6,24 @@ import io.jenkins.plugins.selftest.engine.container.ContainerSpec.Mount;
 import io.jenkins.plugins.selftest.engine.container.RunOwner;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The first stage of a run: checks what it needs before anything starts - the workspace, the container runtime and
- * the image - and checks the shards' mounts. Mounts come from the options and, for the default image, from
- * {@link SelfTestOptions#defaultImageMounts}; never from the image (its labels are the image author's word, and a
+ * the image, loaded first from an {@link ImageArchive} when the options name one - and checks the shards' mounts.
+ * Mounts come from the options and, for the default image, from {@link SelfTestOptions#defaultImageMounts}; never from the image (its labels are the image author's word, and a
  * label must not open a host directory to every shard). With {@link SelfTestOptions#containerFallback()} a runtime or image that
  * does not work switches the run to local processes ({@link Setup#fallbackReason()} says why) instead of failing.
  */
 final class SetupProbe {
 
     private static final Duration SMOKE_TIMEOUT = Duration.ofMinutes(2);
+    /** How long loading an image archive may take (a JDK image of a few hundred MB loads in well under a minute). */
+    private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(10);
 
     private SetupProbe() {
     }
@@ -51,16 +55,39 @@ final class SetupProbe {
         ContainerRuntime rt = requested.runtime().get();
         try {
             rt.checkAvailable();
+            Optional<String> archiveImage = Optional.empty();
+            if (options.imageArchive().isPresent()) {
+                archiveImage = Optional.of(load(options.imageArchive().get(), options, rt));
+                options = options.withImage(archiveImage.get());
+            }
             rt.imageLabels(options.image()); // that the image is there; its labels decide nothing
             List<Mount> mounts = mounts(options, rt);
             if (options.containerFallback()) {
                 smokeTest(options, rt, mounts, runId);
             }
-            return new Setup(requested.runtime(), mounts, requested.fallbackReason());
+            return new Setup(requested.runtime(), mounts, requested.fallbackReason(), Optional.empty(), archiveImage);
         } catch (SetupException e) {
             throw e;
         } catch (IOException e) {
             throw new SetupException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads the archive ({@code podman load} / {@code docker load}) before the image is checked, so that an agent
+     * without registry access gets the image from a file; the image to use is the options' when one was named, else
+     * the one the archive holds.
+     *
+     * @throws SetupException one line naming the archive's field
+     */
+    private static String load(ImageArchive archive, SelfTestOptions options, ContainerRuntime rt)
+            throws SetupException {
+        Path file = archive.file(options.workspace());
+        try {
+            return archive.imageToUse(options, rt.load(file, LOAD_TIMEOUT));
+        } catch (IOException e) {
+            throw new SetupException(archive.field() + ": " + e.getMessage()
+                    + " (give an archive written by 'podman save' or 'docker save')", e);
         }
     }
 

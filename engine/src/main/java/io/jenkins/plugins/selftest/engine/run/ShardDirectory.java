@@ -3,8 +3,10 @@ package io.jenkins.plugins.selftest.engine.run;
 import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +36,12 @@ public record ShardDirectory(Path dir) {
     /** The shard's combined output. */
     public Path log() {
         return dir.resolve("shard.log");
+    }
+
+    /** Appends a line of selftest's own to the shard's log, {@code selftest: shard N: <line>}, before its output. */
+    void logLine(int index, String line) throws IOException {
+        Files.writeString(log(), "selftest: shard " + index + ": " + line + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** The shard's {@code SELFTEST_TESTS_FILE}: one test id a line. */

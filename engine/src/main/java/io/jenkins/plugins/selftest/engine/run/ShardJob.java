@@ -55,10 +55,20 @@ record ShardJob(String runId, ShardPlan plan, ShardPlan.Shard shard, ShardDirect
 
     /** The shard's container: named after run and shard, labelled so that a reaper finds it, the setup's mounts. */
     ContainerSpec.Builder container(SelfTestOptions options, List<ContainerSpec.Mount> mounts) {
-        ContainerSpec.Builder b = ContainerSpec.builder(options.image(), "selftest-" + runId + "-" + shard.index())
-                .label(ContainerRuntime.LABEL, "true")
-                .label(ContainerRuntime.RUN_LABEL, runId)
+        return container(options, runId, Integer.toString(shard.index()), mounts)
                 .label(ContainerRuntime.SHARD_LABEL, Integer.toString(shard.index()));
+    }
+
+    /**
+     * A container of run {@code runId} (a shard's, or the warm-up's in {@link Preparation}): of the options' image,
+     * named {@code selftest-<run id>-<part>}, labelled with the run and its owner so that an abort, the reaper and
+     * {@code selftest cleanup} find it, with the setup's mounts.
+     */
+    static ContainerSpec.Builder container(SelfTestOptions options, String runId, String part,
+                                           List<ContainerSpec.Mount> mounts) {
+        ContainerSpec.Builder b = ContainerSpec.builder(options.image(), "selftest-" + runId + "-" + part)
+                .label(ContainerRuntime.LABEL, "true")
+                .label(ContainerRuntime.RUN_LABEL, runId);
         // the run is alive while this process runs: selftest cleanup leaves its containers alone until then
         RunOwner.current().ifPresent(owner -> b.labels(owner.labels()));
         mounts.forEach(b::mount);

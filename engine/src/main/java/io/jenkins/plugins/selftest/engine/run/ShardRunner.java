@@ -27,6 +27,7 @@ sealed interface ShardRunner permits LocalShardRunner, MountedContainerShardRunn
         if (setup.copiesWorkspace(options)) {
             return new CopiedContainerShardRunner(options, setup.runtime().get(), setup.mounts(), control);
         }
-        return new MountedContainerShardRunner(options, setup.runtime().get(), setup.mounts(), control);
+        return new MountedContainerShardRunner(options, setup.runtime().get(), setup.mounts(), setup.mavenRepository(),
+                control);
     }
 }

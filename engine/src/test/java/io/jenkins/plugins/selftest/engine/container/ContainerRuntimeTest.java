@@ -100,4 +100,36 @@ class ContainerRuntimeTest {
         assertThat(new CliResult(1, "", false).firstLine()).isEqualTo("exit code 1, no output");
         assertThat(new CliResult(0, "abc\ndef", false).firstLine()).isEqualTo("abc");
     }
+
+    /** A stand-in CLI named {@code name} in {@code dir} that prints {@code output} and exits with {@code code}. */
+    private static ContainerRuntime cli(Path dir, String name, String output, int code) throws Exception {
+        Path exe = dir.resolve(name);
+        java.nio.file.Files.writeString(exe, "#!/bin/sh\ncat <<'EOF'\n" + output + "\nEOF\nexit " + code + "\n");
+        exe.toFile().setExecutable(true);
+        return ContainerRuntime.of(exe.toString(), Optional.empty(), Map.of());
+    }
+
+    @Test
+    void loadReportsTheImagesEachCliSaysItLoaded(@TempDir Path dir) throws Exception {
+        Path archive = dir.resolve("i.tar");
+        java.nio.file.Files.createDirectories(dir.resolve("p"));
+        java.nio.file.Files.createDirectories(dir.resolve("d"));
+        ContainerRuntime podman = cli(dir.resolve("p"), "podman", "Getting image source signatures\nCopying blob sha256:0a\n"
+                + "Loaded image(s): localhost/a:1, localhost/b:2", 0);
+        ContainerRuntime docker = cli(dir.resolve("d"), "docker", "Loaded image: java17:ci\nLoaded image ID: sha256:77ab", 0);
+
+        assertThat(podman.load(archive, java.time.Duration.ofSeconds(30))).containsExactly("localhost/a:1", "localhost/b:2");
+        assertThat(docker.load(archive, java.time.Duration.ofSeconds(30))).containsExactly("java17:ci", "sha256:77ab");
+    }
+
+    @Test
+    void aFailedLoadIsOneLineWithTheClisError(@TempDir Path dir) throws Exception {
+        ContainerRuntime podman = cli(dir, "podman", "Getting image source signatures\nError: payload does not match any "
+                + "of the supported image formats:\n * oci: not a directory", 125);
+
+        assertThatThrownBy(() -> podman.load(dir.resolve("x.tar"), java.time.Duration.ofSeconds(30)))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("podman load -i " + dir.resolve("x.tar") + " failed: Error: payload does not match any of "
+                        + "the supported image formats:");
+    }
 }
