@@ -31,8 +31,6 @@ final class ContainerBlock {
 
     /** The run id prefix of service blocks, in {@link ContainerRuntime#RUN_LABEL}. */
     static final String RUN_PREFIX = "svc-";
-    /** The kind label: {@code service} on everything a block creates. */
-    static final String KIND_LABEL = "selftest.kind";
 
     private final String id;
     private final Path workspace;
@@ -94,7 +92,7 @@ final class ContainerBlock {
     /** The labels of the block's containers, network and volumes (without owner). */
     Map<String, String> labels() {
         Map<String, String> labels = new LinkedHashMap<>(Reaper.selector(Optional.of(runId())));
-        labels.put(KIND_LABEL, "service");
+        labels.put(ContainerRuntime.KIND_LABEL, "service");
         return labels;
     }
 
