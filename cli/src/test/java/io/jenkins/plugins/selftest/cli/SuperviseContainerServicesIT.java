@@ -123,6 +123,11 @@ class SuperviseContainerServicesIT {
             assertThat(ofBlock("network", ctl)).isEmpty();
             assertThat(ofBlock("volume", ctl)).isEmpty();
         } finally {
+            if (p.isAlive()) {
+                // a failed assertion: stop the services (a SIGKILL of the CLI would leave them running)
+                new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                p.waitFor(60, TimeUnit.SECONDS);
+            }
             p.destroyForcibly();
         }
     }
