@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite and the benchmarks use beyond a JDK, from Debian's packages:
-# podman + runc (container shards), chromium (page tests), supervisor (the benchmark's yardstick), gradle (the gradle
-# preset on a real Gradle build: Debian's 4.4.1, which runs on Java 17),
+# podman + runc (container shards), busybox-static and CNI's dnsname (container services), chromium (page tests),
+# supervisor (the benchmark's yardstick), gradle (the gradle preset on a real Gradle build: Debian's 4.4.1, which runs
+# on Java 17),
 # pytest with pytest-cov, coverage.py and pytest-xdist for /usr/bin/python3 (pytest shards; container shards of the
 # test image see them through the mounted /usr),
 # and writes the podman settings this kind of machine needs. Idempotent; needs root (or sudo).
@@ -26,6 +27,10 @@ command -v gradle >/dev/null 2>&1 || need+=(gradle)
 for pkg in pytest:python3-pytest pytest_cov:python3-pytest-cov coverage:python3-coverage xdist:python3-pytest-xdist; do
   /usr/bin/python3 -c "import ${pkg%%:*}" >/dev/null 2>&1 || need+=("${pkg#*:}")
 done
+# container services: a static busybox for the local service image (build-service-image.sh), and podman's DNS
+# for CNI networks, so services of one block reach each other by name
+{ ldd /bin/busybox 2>&1 || true; } | grep -q 'not a dynamic executable' || need+=(busybox-static)
+[ -x /usr/lib/cni/dnsname ] || need+=(golang-github-containernetworking-plugin-dnsname)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup-machine: installing ${need[*]}"
   $SUDO apt-get update -qq
