@@ -72,9 +72,9 @@ class StepValidationTest {
                         "supervisedService: backoff.max: '-5s' " + DURATION_FIX),
                 bad("backoff.resetAfter", s -> s.setBackoff(backoff(b -> b.setResetAfter("1 minute"))),
                         "supervisedService: backoff.resetAfter: '1 minute' " + DURATION_FIX),
-                bad("ready.port", s -> s.setReady(ready(r -> r.setPort(70000))),
+                bad("ready.port", s -> s.setReady(ready(r -> r.setPort("70000"))),
                         "supervisedService: ready.port: 70000 is not a TCP port: use 1 to 65535"),
-                bad("ready.port (negative)", s -> s.setReady(ready(r -> r.setPort(-1))),
+                bad("ready.port (negative)", s -> s.setReady(ready(r -> r.setPort("-1"))),
                         "supervisedService: ready.port: -1 is not a TCP port: use 1 to 65535"),
                 bad("ready.timeout", s -> s.setReady(ready(r -> r.setTimeout("forever"))),
                         "supervisedService: ready.timeout: 'forever' " + DURATION_FIX),
@@ -299,7 +299,7 @@ class StepValidationTest {
 
     private static ReadinessSettings ready(Consumer<ReadinessSettings> set) {
         ReadinessSettings r = new ReadinessSettings();
-        r.setPort(8080);
+        r.setPort("8080");
         set.accept(r);
         return r;
     }
