@@ -20,7 +20,7 @@ class SupervisedServicesActionTest {
     static ServiceStatus service(String name, ServiceState state, int restarts, Optional<ExitInfo> lastExit,
                                  Optional<Instant> readyAt) {
         return new ServiceStatus(name, state, restarts + 1, Optional.of(42L), Optional.empty(), Optional.empty(), restarts,
-                List.of(), 0, Optional.of(T0), readyAt, lastExit, Optional.empty(), 0);
+                List.of(), 0, Optional.of(T0), readyAt, lastExit, Optional.empty(), 0, null, null, null);
     }
 
     static SupervisorState state(Instant at, ServiceStatus... services) {

@@ -31,13 +31,13 @@ public final class ServiceStates {
     public static ServiceStatus status(String name, ServiceState state) {
         return new ServiceStatus(name, state, 1, Optional.of(100L), Optional.empty(), Optional.empty(), 0, List.of(), 0,
                 Optional.of(T0), state == ServiceState.READY ? Optional.of(T0.plusSeconds(1)) : Optional.empty(),
-                Optional.empty(), Optional.empty(), 0);
+                Optional.empty(), Optional.empty(), 0, null, null, null);
     }
 
     /** A service that failed with {@code message} after 5 restarts, its last run ended with {@code exitCode}. */
     public static ServiceStatus failed(String name, String message, int exitCode) {
         return new ServiceStatus(name, ServiceState.FAILED, 6, Optional.empty(), Optional.empty(), Optional.empty(), 5,
                 List.of(), 6, Optional.of(T0), Optional.empty(),
-                Optional.of(new ExitInfo(6, exitCode, Optional.empty(), T0, "process")), Optional.of(message), 0);
+                Optional.of(new ExitInfo(6, exitCode, Optional.empty(), T0, "process")), Optional.of(message), 0, null, null, null);
     }
 }

@@ -127,7 +127,7 @@ final class Journal implements AutoCloseable {
             services.add(new ServiceStatus(name, state, run, Optional.empty(), Optional.empty(),
                     run == 0 ? Optional.empty() : Optional.of(cookies.of(name, run)), restarts.size(),
                     restarts.stream().filter(t -> t.isAfter(now.minus(service.restartWindow()))).toList(), 0,
-                    Optional.empty(), Optional.empty(), lastExit, message, 0));
+                    Optional.empty(), Optional.empty(), lastExit, message, 0, Optional.empty(), Map.of(), Optional.empty()));
         }
         return new SupervisorState(supervisorId, SupervisorState.Phase.RUNNING, predecessorPid, now, now, services, 0,
                 List.of());

@@ -37,6 +37,10 @@ final class Service {
     Future<?> startTimer;
     Future<?> backoffTimer;
     Future<?> probe;
+    /** Where it is reached and on which host ports, its container's name: fixed for the supervisor's life. */
+    Optional<String> host = Optional.empty();
+    java.util.Map<String, Integer> ports = java.util.Map.of();
+    Optional<String> container = Optional.empty();
 
     Service(ServiceSpec spec) {
         this.spec = spec;
@@ -127,6 +131,7 @@ final class Service {
 
     ServiceStatus status() {
         return new ServiceStatus(spec.name(), state, run, pid, startTicks, Optional.ofNullable(cookie), budget.restarts(),
-                budget.recentRestarts(), budget.consecutiveFailures(), startedAt, readyAt, lastExit, message, logDropped);
+                budget.recentRestarts(), budget.consecutiveFailures(), startedAt, readyAt, lastExit, message, logDropped,
+                host, ports, container);
     }
 }

@@ -34,18 +34,26 @@ import java.util.regex.Pattern;
  * @param stopTimeout      grace between the stop signal and KILL; default 10 s
  * @param logMaxBytes      size at which the log is rotated; default 10 MiB
  * @param logKeep          rotated files kept ({@code name.log.1} ...); default 3
+ * @param container        present for a container service: its image, ports and volumes; {@code command} is then the
+ *                         container's argv (empty: the image's own) and {@code env} goes into the container
+ * @param port             a TCP port for this service: {@link #AUTO_PORT} ({@code port: 'auto'}) for a free one that
+ *                         no other build on this machine holds, or a fixed number; a process service finds it in
+ *                         {@code $PORT}, a container service listens on it inside too ({@code $PORT}, published as
+ *                         the same number)
  */
 public record ServiceSpec(String name, List<String> command, Optional<String> workingDir, Map<String, String> env,
                           RestartPolicy restart, Set<Integer> successExitCodes, int maxRestarts,
                           Duration restartWindow, Backoff backoff, Duration startSeconds, Optional<Readiness> ready,
                           List<String> dependsOn, Signal stopSignal, Duration stopTimeout, long logMaxBytes,
-                          int logKeep) {
+                          int logKeep, Optional<ContainerPart> container, Optional<Integer> port) {
 
     public static final int DEFAULT_MAX_RESTARTS = 5;
     public static final Duration DEFAULT_RESTART_WINDOW = Duration.ofSeconds(60);
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
     public static final long DEFAULT_LOG_MAX_BYTES = 10L * 1024 * 1024;
     public static final int DEFAULT_LOG_KEEP = 3;
+    /** {@link #port} of {@code port: 'auto'}: a free port allocated for this build. */
+    public static final int AUTO_PORT = 0;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -63,11 +71,23 @@ public record ServiceSpec(String name, List<String> command, Optional<String> wo
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
         stopSignal = stopSignal == null ? Signal.TERM : stopSignal;
         stopTimeout = stopTimeout == null ? DEFAULT_STOP_TIMEOUT : stopTimeout;
+        container = container == null ? Optional.empty() : container;
+        port = port == null ? Optional.empty() : port;
+    }
+
+    /** Whether it runs as a container ({@link #container} is present). */
+    public boolean containerized() {
+        return container.isPresent();
     }
 
     /** A service with defaults for everything but name and argv. */
     public static Builder builder(String name, List<String> argv) {
         return new Builder(name, argv);
+    }
+
+    /** A container service of {@code image} with defaults, running the image's own command. */
+    public static Builder container(String name, ContainerPart image) {
+        return new Builder(name, List.of()).container(image);
     }
 
     /** A service with defaults running {@code /bin/sh -c script}. */
@@ -81,9 +101,28 @@ public record ServiceSpec(String name, List<String> command, Optional<String> wo
         if (!NAME.matcher(name).matches()) {
             problems.add(path + ".name: '" + name + "' is not a valid name: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
-        if (command.isEmpty() || command.get(0).isBlank()) {
+        if (container.isEmpty() && (command.isEmpty() || command.get(0).isBlank())) {
             problems.add(path + ".command: must not be empty: give a shell string or an argv list");
         }
+        container.ifPresent(c -> {
+            problems.addAll(c.problems(path));
+            workingDir.ifPresent(w -> problems.add(path + ".workingDir: applies to process services only: a container"
+                    + " starts in its image's WORKDIR; remove workingDir or the image"));
+        });
+        port.filter(p -> p != AUTO_PORT && (p < 1 || p > 65_535))
+                .ifPresent(p -> problems.add(path + ".port: " + p + " is not a TCP port: use 'auto' or 1 to 65535"));
+        ready.ifPresent(r -> {
+            if (container.isEmpty() && (r.exec().isPresent() || r.healthcheck())) {
+                problems.add(path + ".ready." + (r.exec().isPresent() ? "exec" : "healthcheck")
+                        + ": applies to container services only: give an image, or use ready.command");
+            }
+            boolean ownPort = r.port().filter(p -> p == AUTO_PORT).isPresent() || r.http().filter(u -> u.startsWith("/")).isPresent();
+            if (ownPort && port.isEmpty() && container.map(c -> c.ports().isEmpty()).orElse(true)) {
+                problems.add(path + ".ready: " + (r.http().filter(u -> u.startsWith("/")).isPresent() ? "http: a path" : "port: 'auto'")
+                        + " means the service's own port, but it has none: set port: 'auto'"
+                        + (container.isPresent() ? " or ports" : "") + ", or give a full URL or port number");
+            }
+        });
         if (maxRestarts < -1) {
             problems.add(path + ".maxRestarts: " + maxRestarts + " is not allowed: use -1 (no limit) or 0 or more");
         }
@@ -127,6 +166,8 @@ public record ServiceSpec(String name, List<String> command, Optional<String> wo
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private long logMaxBytes = DEFAULT_LOG_MAX_BYTES;
         private int logKeep = DEFAULT_LOG_KEEP;
+        private ContainerPart container;
+        private Integer port;
 
         private Builder(String name, List<String> command) {
             this.name = name;
@@ -208,10 +249,22 @@ public record ServiceSpec(String name, List<String> command, Optional<String> wo
             return this;
         }
 
+        /** Makes it a container service of {@code value} (its argv is the builder's command; empty for the image's). */
+        public Builder container(ContainerPart value) {
+            this.container = value;
+            return this;
+        }
+
+        /** A port for the service: a number, or {@link #AUTO_PORT} for a free one. */
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
         public ServiceSpec build() {
             return new ServiceSpec(name, command, Optional.ofNullable(workingDir), env, restart, successExitCodes,
                     maxRestarts, restartWindow, backoff, startSeconds, Optional.ofNullable(ready), dependsOn, stopSignal,
-                    stopTimeout, logMaxBytes, logKeep);
+                    stopTimeout, logMaxBytes, logKeep, Optional.ofNullable(container), Optional.ofNullable(port));
         }
     }
 }

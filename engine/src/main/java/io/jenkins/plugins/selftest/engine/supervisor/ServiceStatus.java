@@ -1,7 +1,10 @@
 package io.jenkins.plugins.selftest.engine.supervisor;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,11 +24,17 @@ import java.util.Optional;
  * @param lastExit            how the last run ended
  * @param message             why it is FAILED or what it waits for
  * @param logBytesDropped     log bytes thrown away by rotation because the service wrote faster than the size cap
+ * @param host                where the body reaches the service ({@code 127.0.0.1}, or a remote engine's host);
+ *                            empty when it has no port (since 13: older state files load without it)
+ * @param ports               its allocated host ports: {@code PORT} for {@code port}, else the container port
+ *                            ({@code 5432}, {@code 53/udp}); kept across a resume; empty when it has none
+ * @param container           the container's name, for a container service
  */
 public record ServiceStatus(String name, ServiceState state, int run, Optional<Long> pid, Optional<Long> startTicks,
                             Optional<String> cookie, int restarts, List<Instant> recentRestarts,
                             int consecutiveFailures, Optional<Instant> startedAt, Optional<Instant> readyAt,
-                            Optional<ExitInfo> lastExit, Optional<String> message, long logBytesDropped) {
+                            Optional<ExitInfo> lastExit, Optional<String> message, long logBytesDropped,
+                            Optional<String> host, Map<String, Integer> ports, Optional<String> container) {
 
     public ServiceStatus {
         recentRestarts = recentRestarts == null ? List.of() : List.copyOf(recentRestarts);
@@ -36,5 +45,8 @@ public record ServiceStatus(String name, ServiceState state, int run, Optional<L
         readyAt = readyAt == null ? Optional.empty() : readyAt;
         lastExit = lastExit == null ? Optional.empty() : lastExit;
         message = message == null ? Optional.empty() : message;
+        host = host == null ? Optional.empty() : host;
+        ports = ports == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(ports));
+        container = container == null ? Optional.empty() : container;
     }
 }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.selftest.engine.supervisor;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.jenkins.plugins.selftest.engine.process.ShellWords;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -209,6 +210,47 @@ record SpecNode(Object value, int line) {
             throw new IllegalArgumentException("must not be empty: give a shell string or an argv list");
         }
         return List.of("/bin/sh", "-c", s);
+    }
+
+    /** {@code true} or {@code false} (also as a string). */
+    boolean bool() {
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        String s = string().trim();
+        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        throw new IllegalArgumentException("'" + value + "' is not true or false");
+    }
+
+    /** A port: {@code auto} ({@link ServiceSpec#AUTO_PORT}) or a number. */
+    int port() {
+        if (value instanceof String str && str.trim().equalsIgnoreCase("auto")) {
+            return ServiceSpec.AUTO_PORT;
+        }
+        int p;
+        try {
+            p = integer();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a port: use 'auto' or 1 to 65535");
+        }
+        if (p == ServiceSpec.AUTO_PORT) {
+            throw new IllegalArgumentException("0 is not a TCP port: use 'auto' or 1 to 65535");
+        }
+        return p; // the range is checked with the rest of the spec (ServiceSpec, Readiness)
+    }
+
+    /** A container's argv: a list, or a string split as {@code /bin/sh} would ({@link ShellWords#split}). */
+    List<String> containerCommand() {
+        if (value instanceof List) {
+            return command();
+        }
+        List<String> words = ShellWords.split(string());
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty: give the container's argv, or leave command out for the image's own");
+        }
+        return words;
     }
 
     /** A list of names, or one string of names separated by commas. */

@@ -45,9 +45,13 @@ public final class SpecParser {
     private static final Set<String> TOP_KEYS = Set.of("services", "heartbeatInterval", "staleAfter");
     private static final Set<String> SERVICE_KEYS = Set.of("name", "command", "workingDir", "env", "restart",
             "successExitCodes", "maxRestarts", "restartWindow", "backoff", "startSeconds", "ready", "dependsOn",
-            "stopSignal", "stopTimeout", "logMaxBytes", "logKeep");
+            "stopSignal", "stopTimeout", "logMaxBytes", "logKeep", "image", "ports", "volumes", "runtime", "dockerHost",
+            "port");
+    /** Keys that only a container service ({@code image}) takes. */
+    private static final List<String> CONTAINER_KEYS = List.of("ports", "volumes", "runtime", "dockerHost");
     private static final Set<String> BACKOFF_KEYS = Set.of("initial", "factor", "max", "resetAfter");
-    private static final Set<String> READY_KEYS = Set.of("port", "host", "http", "log", "command", "interval", "timeout");
+    private static final Set<String> READY_KEYS = Set.of("port", "host", "http", "log", "command", "exec", "healthcheck",
+            "interval", "timeout");
 
     private SpecParser() {
     }
@@ -162,11 +166,29 @@ public final class SpecParser {
         if (name.isEmpty() && !m.containsKey("name")) {
             problems.add(path + ".name: missing: give every service a unique name");
         }
-        Optional<List<String>> command = problems.get(m, "command", path + ".command", SpecNode::command);
-        if (!m.containsKey("command")) {
-            problems.add(path + ".command: missing: give a shell string or an argv list");
+        boolean container = m.containsKey("image");
+        Optional<List<String>> command = problems.get(m, "command", path + ".command",
+                container ? SpecNode::containerCommand : SpecNode::command);
+        if (!m.containsKey("command") && !container) {
+            problems.add(path + ".command: missing: give a shell string or an argv list (or an image for a container)");
         }
-        ServiceSpec.Builder b = ServiceSpec.builder(name.orElse("?"), command.orElse(List.of("?")));
+        ServiceSpec.Builder b = ServiceSpec.builder(name.orElse("?"), command.orElse(container ? List.of() : List.of("?")));
+        if (container) {
+            Optional<String> image = problems.get(m, "image", path + ".image", SpecNode::string);
+            List<String> ports = problems.get(m, "ports", path + ".ports", SpecNode::names).orElse(List.of());
+            List<String> volumes = problems.get(m, "volumes", path + ".volumes", SpecNode::names).orElse(List.of());
+            Optional<String> runtime = problems.get(m, "runtime", path + ".runtime", SpecNode::string);
+            Optional<String> host = problems.get(m, "dockerHost", path + ".dockerHost", SpecNode::string);
+            image.ifPresent(i -> b.container(new ContainerPart(i, ports, volumes, runtime, host)));
+        } else {
+            for (String key : CONTAINER_KEYS) {
+                if (m.containsKey(key)) {
+                    problems.add(path + "." + key + m.get(key).at() + ": applies to container services only: give an"
+                            + " image, or remove " + key);
+                }
+            }
+        }
+        problems.get(m, "port", path + ".port", SpecNode::port).ifPresent(b::port);
         problems.get(m, "workingDir", path + ".workingDir", SpecNode::string).ifPresent(b::workingDir);
         problems.get(m, "env", path + ".env", SpecNode::env).ifPresent(env -> env.forEach(b::env));
         problems.get(m, "restart", path + ".restart", n -> RestartPolicy.parse(n.string())).ifPresent(b::restart);
@@ -224,23 +246,26 @@ public final class SpecParser {
             return Optional.empty();
         }
         if (!(node.value() instanceof Map)) {
-            problems.add(path + node.at() + ": must be a map with one or more of port, http, log, command (and interval, timeout)");
+            problems.add(path + node.at() + ": must be a map with one or more of port, http, log, command, exec, healthcheck"
+                    + " (and interval, timeout)");
             return Optional.empty();
         }
         Map<String, SpecNode> m = node.map();
         int before = problems.size();
         problems.unknownKeys(m, READY_KEYS, path + ".");
-        Optional<Integer> port = problems.get(m, "port", path + ".port", SpecNode::integer);
+        Optional<Integer> port = problems.get(m, "port", path + ".port", SpecNode::port);
         Optional<String> host = problems.get(m, "host", path + ".host", SpecNode::string);
         Optional<String> http = problems.get(m, "http", path + ".http", SpecNode::string);
         Optional<String> log = problems.get(m, "log", path + ".log", SpecNode::string);
         Optional<List<String>> command = problems.get(m, "command", path + ".command", SpecNode::command);
+        Optional<List<String>> exec = problems.get(m, "exec", path + ".exec", SpecNode::command);
+        boolean healthcheck = problems.get(m, "healthcheck", path + ".healthcheck", SpecNode::bool).orElse(false);
         Duration interval = problems.get(m, "interval", path + ".interval", SpecNode::duration).orElse(Readiness.DEFAULT_INTERVAL);
         Duration timeout = problems.get(m, "timeout", path + ".timeout", SpecNode::duration).orElse(Readiness.DEFAULT_TIMEOUT);
         if (problems.size() != before) {
             return Optional.empty();
         }
-        Readiness r = new Readiness(port, host, http, log, command, interval, timeout);
+        Readiness r = new Readiness(port, host, http, log, command, exec, healthcheck, interval, timeout);
         r.problems(path).forEach(problems::add);
         return problems.size() == before ? Optional.of(r) : Optional.empty();
     }

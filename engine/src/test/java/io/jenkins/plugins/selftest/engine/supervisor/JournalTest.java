@@ -26,7 +26,7 @@ class JournalTest {
 
     private static ServiceStatus status(String name, ServiceState state) {
         return new ServiceStatus(name, state, 2, Optional.of(42L), null, Optional.of("sup." + name + ".2"), 0, List.of(), 0,
-                null, null, null, null, 0);
+                null, null, null, null, 0, null, null, null);
     }
 
     private Journal journal(ControlDirectory dir, Consumer<SupervisorEvent> listener) {

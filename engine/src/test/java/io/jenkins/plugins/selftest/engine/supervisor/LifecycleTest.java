@@ -187,9 +187,9 @@ class LifecycleTest {
     void aResumeAdoptsTheLiveRunAndRecordsTheExitThatHappenedUnwatched() throws Exception {
         Lifecycle l = lifecycle(ServiceSpec.shell("api", "serve").build(), ServiceSpec.shell("db", "db").backoff(Backoff.NONE).build());
         ServiceStatus api = new ServiceStatus("api", ServiceState.READY, 2, Optional.of(100L), Optional.of(1000L),
-                Optional.of("sup.api.2"), 1, List.of(T0), 1, Optional.of(T0), Optional.of(T0), Optional.empty(), Optional.empty(), 0);
+                Optional.of("sup.api.2"), 1, List.of(T0), 1, Optional.of(T0), Optional.of(T0), Optional.empty(), Optional.empty(), 0, null, null, null);
         ServiceStatus db = new ServiceStatus("db", ServiceState.RUNNING, 5, Optional.of(200L), Optional.of(2000L),
-                Optional.of("sup.db.5"), 4, List.of(), 0, Optional.of(T0), Optional.empty(), Optional.empty(), Optional.empty(), 0);
+                Optional.of("sup.db.5"), 4, List.of(), 0, Optional.of(T0), Optional.empty(), Optional.empty(), Optional.empty(), 0, null, null, null);
         ResumePlan.LiveProcess apiRun = new ResumePlan.LiveProcess(100, "sup.api.2", true, Optional.of(1000L), Optional.of(T0));
         ResumePlan plan = new ResumePlan(List.of(new ResumePlan.Adopt(api, apiRun, 2), new ResumePlan.RecordExit(db, 5,
                 Optional.of(1))), Set.of("sup.api.1"));

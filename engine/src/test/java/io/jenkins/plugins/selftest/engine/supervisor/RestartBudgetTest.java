@@ -178,7 +178,7 @@ class RestartBudgetTest {
     @Test
     void aResumedBudgetGoesOnFromWhatTheStatusRecorded() {
         ServiceStatus recorded = new ServiceStatus("crash", ServiceState.BACKOFF, 3, null, null, null, 2,
-                List.of(T0, T0.plusSeconds(1)), 2, null, null, null, null, 0);
+                List.of(T0, T0.plusSeconds(1)), 2, null, null, null, null, 0, null, null, null);
         ServiceSpec spec = crash().backoff(Backoff.DEFAULT).maxRestarts(3).build();
 
         RestartBudget.Decision d = RestartBudget.of(recorded).afterExit(spec, exit(1, T0.plusSeconds(2)), false, SHORT_RUN);

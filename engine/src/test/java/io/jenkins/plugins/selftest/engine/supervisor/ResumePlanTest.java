@@ -19,7 +19,7 @@ class ResumePlanTest {
     private static ServiceStatus recorded(String name, ServiceState state, int run, Optional<Long> pid) {
         // the start time the predecessor read of its wrapper: what leader() gives that pid
         return new ServiceStatus(name, state, run, pid, pid.map(p -> p * 10), Optional.of(COOKIES.of(name, run)), 1,
-                List.of(T0), 1, Optional.of(T0), Optional.empty(), Optional.empty(), Optional.empty(), 0);
+                List.of(T0), 1, Optional.of(T0), Optional.empty(), Optional.empty(), Optional.empty(), 0, null, null, null);
     }
 
     private static SupervisorState previous(ServiceStatus... services) {

@@ -12,7 +12,7 @@ class SupervisorClientTest {
 
     private static ServiceStatus service(String name, ServiceState state, String message) {
         return new ServiceStatus(name, state, 1, null, null, null, 0, List.of(), 0, null, null, null,
-                Optional.ofNullable(message), 0);
+                Optional.ofNullable(message), 0, null, null, null);
     }
 
     private static SupervisorState state(SupervisorState.Phase phase, ServiceStatus... services) {

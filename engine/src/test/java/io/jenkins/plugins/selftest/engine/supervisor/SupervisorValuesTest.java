@@ -17,7 +17,8 @@ class SupervisorValuesTest {
         ServiceStatus s = new ServiceStatus("api", ServiceState.READY, 3, Optional.of(42L), Optional.of(9000L),
                 Optional.of("id.api.3"), 2, List.of(Instant.parse("2026-01-01T00:00:00Z")), 1,
                 Optional.of(Instant.parse("2026-01-01T00:00:01Z")), Optional.empty(),
-                Optional.of(ExitInfo.of(2, 143, Instant.parse("2026-01-01T00:00:00.5Z"), ExitInfo.Recorded.PROCESS)), Optional.empty(), 12);
+                Optional.of(ExitInfo.of(2, 143, Instant.parse("2026-01-01T00:00:00.5Z"), ExitInfo.Recorded.PROCESS)), Optional.empty(), 12,
+                Optional.of("127.0.0.1"), java.util.Map.of("5432", 40001), Optional.of("selftest-svc-x-api"));
         SupervisorState state = new SupervisorState("id", SupervisorState.Phase.RUNNING, 7, Instant.EPOCH, Instant.EPOCH,
                 List.of(s), 0, List.of("x"));
         SupervisorEvent e = new SupervisorEvent(1, Instant.EPOCH, SupervisorEvent.Type.RESTARTING, Optional.of("api"), 3,
