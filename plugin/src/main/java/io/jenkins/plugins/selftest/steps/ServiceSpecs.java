@@ -81,7 +81,12 @@ final class ServiceSpecs {
         }
         putIfSet(m, "runtime", d.getRuntime());
         putIfSet(m, "dockerHost", d.getDockerHost());
-        m.put("workingDir", insideWorkspace(workspace, d.getDir(), path + "dir"));
+        if (!container) {
+            m.put("workingDir", insideWorkspace(workspace, d.getDir(), path + "dir"));
+        } else if (d.getDir() != null && !d.getDir().isBlank()) {
+            throw new AbortException("supervisedService: " + path + "dir: applies to process services only: a container"
+                    + " starts in its image's WORKDIR; remove dir, or mount a workspace directory with volumes");
+        }
         Map<String, String> env = new LinkedHashMap<>();
         Optional<String> envProblem = envProblem(d.getEnv());
         if (envProblem.isPresent()) {

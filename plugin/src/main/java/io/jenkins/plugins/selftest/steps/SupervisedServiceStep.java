@@ -566,7 +566,7 @@ public class SupervisedServiceStep extends Step {
         }
 
         /** @return true when the caller must not reschedule: the body started, or the step failed */
-        private boolean checkReady(SupervisorState s, TaskListener listener) {
+        private boolean checkReady(SupervisorState s, TaskListener listener) throws IOException, InterruptedException {
             Optional<ServiceStatus> failed = ServiceProgress.failed(s);
             if (failed.isPresent()) {
                 fail(listener, "service '" + failed.get().name() + "' failed before the block started: "

@@ -453,7 +453,7 @@ class SupervisedServiceExecutionTest {
         SupervisedServiceStep step = new SupervisedServiceStep();
         step.setServices(List.of(db, api));
         SupervisedServiceStep.Execution e = start(step);
-        assertThat(access.launchedSpec).contains("localhost/postgres:16", "6379", "\"auto\"");
+        assertThat(access.launchedSpec).contains("localhost/postgres:16", "\"ports\":[\"5432\",\"6379\"]", "\"port\":0");
         Map<String, Integer> dbPorts = new LinkedHashMap<>();
         dbPorts.put("5432", 41234);
         dbPorts.put("6379", 41240);
