@@ -47,7 +47,7 @@ public class ReadinessSettings extends AbstractDescribableImpl<ReadinessSettings
     /**
      * Empty (or 0): no port check; {@code auto}: the service's own (first) allocated port; else a number, where one
      * outside 1..65535 is reported by {@code start()}. {@code port: 8080} arrives as text through
-     * {@link ServicePorts#customInstantiate}.
+     * {@link PortArgument#customInstantiate}.
      */
     public String getPort() {
         return port;
@@ -55,7 +55,7 @@ public class ReadinessSettings extends AbstractDescribableImpl<ReadinessSettings
 
     @DataBoundSetter
     public void setPort(String port) {
-        this.port = ServicePorts.text(port);
+        this.port = PortArgument.text(port);
     }
 
     public String getLog() {
@@ -116,7 +116,7 @@ public class ReadinessSettings extends AbstractDescribableImpl<ReadinessSettings
 
     @Extension
     @Symbol("ready")
-    public static class DescriptorImpl extends Descriptor<ReadinessSettings> implements ServicePorts {
+    public static class DescriptorImpl extends Descriptor<ReadinessSettings> implements PortArgument {
         @NonNull
         @Override
         public String getDisplayName() {

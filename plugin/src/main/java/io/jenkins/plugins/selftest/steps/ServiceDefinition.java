@@ -168,11 +168,11 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
     /**
      * {@code 'auto'}: a free port for this build, given to the service's command as {@code $PORT} and to the body as
      * {@code SERVICE_<NAME>_PORT}; or a fixed number. A number given as a number ({@code port: 8080}) arrives as text
-     * through {@link ServicePorts#customInstantiate}.
+     * through {@link PortArgument#customInstantiate}.
      */
     @DataBoundSetter
     public void setPort(String port) {
-        this.port = ServicePorts.text(port);
+        this.port = PortArgument.text(port);
     }
 
     public String getImage() {
@@ -252,7 +252,7 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
     @Extension
     @Symbol("service")
     public static class DescriptorImpl extends Descriptor<ServiceDefinition> implements ServiceFieldChecks,
-            ServicePorts {
+            PortArgument {
         @NonNull
         @Override
         public String getDisplayName() {

@@ -71,7 +71,7 @@ final class ServiceSpecs {
         putIfSet(m, "command", d.getCommand());
         putIfSet(m, "image", d.getImage());
         if (d.getPort() != null) {
-            m.put("port", ServicePorts.specValue(d.getPort()));
+            m.put("port", PortArgument.specValue(d.getPort()));
         }
         if (!d.getPorts().isEmpty()) {
             m.put("ports", d.getPorts());
@@ -117,7 +117,7 @@ final class ServiceSpecs {
         if (r != null) {
             Map<String, Object> ready = new LinkedHashMap<>();
             if (r.getPort() != null) {
-                ready.put("port", ServicePorts.specValue(r.getPort()));
+                ready.put("port", PortArgument.specValue(r.getPort()));
             }
             putIfSet(ready, "http", r.getHttp());
             putIfSet(ready, "log", r.getLog());
@@ -159,7 +159,7 @@ final class ServiceSpecs {
             return Optional.empty();
         }
         return problem(field, field.equals("port") || field.equals("ready.port")
-                ? ServicePorts.specValue(value.trim()) : value.trim());
+                ? PortArgument.specValue(value.trim()) : value.trim());
     }
 
     /** The container's fields: the spec parser reads them only beside an {@code image}. */

@@ -783,7 +783,7 @@ public class SupervisedServiceStep extends Step {
     }
 
     @Extension
-    public static class DescriptorImpl extends StepDescriptor implements ServiceFieldChecks, ServicePorts {
+    public static class DescriptorImpl extends StepDescriptor implements ServiceFieldChecks, PortArgument {
 
         @Override
         public String getFunctionName() {

@@ -11,7 +11,7 @@ import org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable;
  * Pipeline binds the arguments, and numeric text back into a number for the generated snippet. The descriptors of
  * the step, of a {@code service(...)} and of {@code ready(...)} implement it; structs finds it on the descriptor.
  */
-interface ServicePorts extends CustomDescribableModel {
+interface PortArgument extends CustomDescribableModel {
 
     /** The argument that holds a port. */
     String PORT = "port";
