@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite and the benchmarks use beyond a JDK, from Debian's packages:
-# podman + runc (container shards), chromium (page tests), supervisor (the benchmark's yardstick),
+# podman + runc (container shards), busybox-static and CNI's dnsname (container services), chromium (page tests), supervisor (the benchmark's yardstick),
 # and writes the podman settings this kind of machine needs. Idempotent; needs root (or sudo).
 set -euo pipefail
 
@@ -18,6 +18,10 @@ command -v runc >/dev/null 2>&1 || need+=(runc)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v supervisord >/dev/null 2>&1 || need+=(supervisor)
 command -v setsid >/dev/null 2>&1 || need+=(util-linux)
+# container services: a static busybox for the local service image (build-service-image.sh), and podman's DNS
+# for CNI networks, so services of one block reach each other by name
+{ ldd /bin/busybox 2>&1 || true; } | grep -q 'not a dynamic executable' || need+=(busybox-static)
+[ -x /usr/lib/cni/dnsname ] || need+=(golang-github-containernetworking-plugin-dnsname)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup-machine: installing ${need[*]}"
   $SUDO apt-get update -qq

@@ -40,6 +40,8 @@ public final class ContainerRuntime {
     public static final String RUN_LABEL = "selftest.run";
     /** The label with the shard index. */
     public static final String SHARD_LABEL = "selftest.shard";
+    /** The label with what made it: {@code service} on a service block's containers, network and volumes. */
+    public static final String KIND_LABEL = "selftest.kind";
 
     /**
      * Variables of the given environment that every CLI call gets (over the inherited ones): the engine address, TLS
@@ -257,6 +259,34 @@ public final class ContainerRuntime {
         if (!r.ok()) {
             throw new IOException("container image '" + image + "' is not available to " + kind.executable() + ": "
                     + r.firstLine() + " (build it with scripts/build-test-image.sh or pull it first)");
+        }
+        return labelMap(r.output());
+    }
+
+    /**
+     * Names of the networks or volumes ({@code what}) carrying every one of these labels.
+     *
+     * @throws IOException when the listing fails
+     */
+    public List<String> listOf(String what, Map<String, String> labels) throws IOException {
+        List<String> args = new ArrayList<>(List.of(what, "ls", "--format", "{{.Name}}"));
+        labels.forEach((k, v) -> args.addAll(List.of("--filter", "label=" + k + (v == null ? "" : "=" + v))));
+        CliResult r = exec(args, CALL_TIMEOUT);
+        if (!r.ok()) {
+            throw new IOException("cannot list " + what + "s with " + kind.executable() + ": " + r.firstLine());
+        }
+        return r.output().lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * The labels of a network or volume ({@code what}).
+     *
+     * @throws IOException when it cannot be inspected (gone meanwhile, engine down)
+     */
+    public Map<String, String> labelsOf(String what, String name) throws IOException {
+        CliResult r = exec(List.of(what, "inspect", "--format", "{{json .Labels}}", name), CALL_TIMEOUT);
+        if (!r.ok()) {
+            throw new IOException("cannot inspect " + what + " " + name + " with " + kind.executable() + ": " + r.firstLine());
         }
         return labelMap(r.output());
     }

@@ -196,7 +196,57 @@ public final class Reaper {
             }
         }
         List<String> finished = over.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
-        return reapRuns(finished, retries, delay, 0, problems, kept);
+        Result containers = reapRuns(finished, retries, delay, 0, problems, kept);
+        Result blocks = reapFinishedBlocks();
+        List<String> removed = new ArrayList<>(containers.removed());
+        removed.addAll(blocks.removed());
+        List<String> allProblems = new ArrayList<>(containers.problems());
+        allProblems.addAll(blocks.problems());
+        return new Result(removed, containers.failures() + blocks.failures(), allProblems,
+                containers.left() + Math.max(0, blocks.left()), containers.kept());
+    }
+
+    /**
+     * Removes the networks and volumes of service blocks that are over: the process that made them (their owner
+     * labels) no longer runs and no container of their run is left. A block whose supervisor died keeps them while
+     * its containers run (its successor takes them over). Never throws for engine failures.
+     */
+    public Result reapFinishedBlocks() {
+        List<String> removed = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int failures = 0;
+        int left = 0;
+        Map<String, String> selector = new LinkedHashMap<>(selector(Optional.empty()));
+        selector.put(ContainerRuntime.KIND_LABEL, "service");
+        for (String what : List.of("network", "volume")) {
+            List<String> names;
+            try {
+                names = runtime.listOf(what, selector);
+            } catch (IOException e) {
+                return new Result(removed, failures + 1, List.of(e.getMessage()), -1);
+            }
+            for (String name : names) {
+                try {
+                    Map<String, String> labels = runtime.labelsOf(what, name);
+                    String run = labels.get(ContainerRuntime.RUN_LABEL);
+                    if (run == null || RunOwner.liveness(labels) != RunOwner.Liveness.GONE
+                            || !runtime.list(selector(Optional.of(run))).isEmpty()) {
+                        continue;
+                    }
+                    CliResult r = runtime.exec(List.of(what, "rm", "-f", name), ContainerRuntime.CALL_TIMEOUT);
+                    if (r.ok()) {
+                        removed.add(what + " " + name);
+                    } else {
+                        failures++;
+                        left++;
+                        problems.add("cannot remove " + what + " " + name + ": " + r.firstLine());
+                    }
+                } catch (IOException e) {
+                    problems.add(e.getMessage()); // removed meanwhile, most likely
+                }
+            }
+        }
+        return new Result(removed, failures, problems, left);
     }
 
     private Result reapRuns(List<String> runs, int retries, Duration delay, int failures, List<String> problems,

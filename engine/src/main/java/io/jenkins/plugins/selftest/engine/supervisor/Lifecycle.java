@@ -58,8 +58,16 @@ final class Lifecycle {
     private final Clock clock;
     private final StopPlan stopPlan;
     private final Map<String, Service> services = new LinkedHashMap<>();
+    private final ServicePorts ports;
 
     Lifecycle(ControlDirectory dir, SupervisorSpec spec, Cookies cookies, Journal journal, Effects effects, Clock clock) {
+        this(dir, spec, cookies, journal, effects, clock, ServicePorts.NONE);
+    }
+
+    /** With {@code ports}: the services' hosts, ports and containers, shown in their status and used by probes. */
+    Lifecycle(ControlDirectory dir, SupervisorSpec spec, Cookies cookies, Journal journal, Effects effects, Clock clock,
+              ServicePorts ports) {
+        this.ports = ports;
         this.dir = dir;
         this.cookies = cookies;
         this.journal = journal;
@@ -69,6 +77,11 @@ final class Lifecycle {
         this.stopPlan = StopPlan.of(order);
         for (ServiceSpec s : order) {
             Service svc = new Service(s);
+            ports.of(s.name()).ifPresent(w -> {
+                svc.host = w.host();
+                svc.ports = w.ports();
+                svc.container = w.container().map(ContainerLaunch::name);
+            });
             services.put(s.name(), svc);
             journal.publish(svc.status());
         }
@@ -159,7 +172,7 @@ final class Lifecycle {
 
     private void probe(Service s, int run, Instant runStart, Duration delay) {
         ReadinessCheck check = new ReadinessCheck(s.spec.ready().orElseThrow(), s.spec, dir.logFile(s.name()),
-                s.logOffsetAtStart, dir.path(), runStart);
+                s.logOffsetAtStart, dir.path(), runStart, ports.container(s.name()));
         s.probe = effects.probe(s.name(), run, check, delay);
     }
 

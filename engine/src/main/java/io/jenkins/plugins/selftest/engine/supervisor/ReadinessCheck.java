@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -46,12 +47,24 @@ final class ReadinessCheck {
     private String lastFailure = "not tried yet";
 
     ReadinessCheck(Readiness readiness, ServiceSpec service, Path logFile, long logOffset, Path controlDir, Instant startedAt) {
+        this(readiness, service, logFile, logOffset, controlDir, startedAt, Optional.empty());
+    }
+
+    /** With {@code container}, the container service's {@code exec} and {@code healthcheck} probes run on its engine. */
+    ReadinessCheck(Readiness readiness, ServiceSpec service, Path logFile, long logOffset, Path controlDir, Instant startedAt,
+                   Optional<ContainerLaunch> container) {
         this.readiness = readiness;
         this.deadline = startedAt.plus(readiness.timeout());
         readiness.port().ifPresent(p -> pending.add(new Tcp(readiness.host().orElse("localhost"), p)));
         readiness.http().ifPresent(u -> pending.add(new Http(u)));
         readiness.log().ifPresent(r -> pending.add(new LogLine(Pattern.compile(r), logFile, logOffset)));
         readiness.command().ifPresent(c -> pending.add(new Command(c, service, controlDir)));
+        container.ifPresent(launch -> {
+            readiness.exec().ifPresent(c -> pending.add(new Command(launch.execArgv(c), service, controlDir, "exec " + String.join(" ", c))));
+            if (readiness.healthcheck()) {
+                pending.add(new Command(launch.healthArgv(), service, controlDir, "healthcheck of " + launch.name()));
+            }
+        });
     }
 
     Duration interval() {
@@ -178,7 +191,11 @@ final class ReadinessCheck {
         }
     }
 
-    private record Command(List<String> argv, ServiceSpec service, Path controlDir) implements Probe {
+    private record Command(List<String> argv, ServiceSpec service, Path controlDir, String description) implements Probe {
+        Command(List<String> argv, ServiceSpec service, Path controlDir) {
+            this(argv, service, controlDir, "command " + String.join(" ", argv));
+        }
+
         @Override
         public String tryOnce(Duration timeout) {
             LaunchSpec.Builder b = LaunchSpec.argv(argv).env(service.env()).output(LaunchSpec.Output.discard())
@@ -206,7 +223,7 @@ final class ReadinessCheck {
 
         @Override
         public String describe() {
-            return "command " + String.join(" ", argv);
+            return description;
         }
     }
 

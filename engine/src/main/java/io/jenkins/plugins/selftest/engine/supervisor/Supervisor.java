@@ -6,6 +6,7 @@ import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
 import io.jenkins.plugins.selftest.engine.process.Signal;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,6 +102,7 @@ public final class Supervisor {
     private final Lifecycle lifecycle;
     private final Spawner spawner;
     private final Housekeeper housekeeper;
+    private final ServicePorts ports;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final AtomicBoolean stopOnce = new AtomicBoolean();
     private final CompletableFuture<SupervisorState> stopped = new CompletableFuture<>();
@@ -111,12 +113,15 @@ public final class Supervisor {
         this.spec = spec.validate();
         this.options = options;
         this.cookies = new Cookies(options.supervisorId());
+        this.ports = ServicePorts.prepare(this.spec, this.dir.path(), options.resumeFrom(),
+                PortAllocator.forBlock(this.dir.path()), System.getenv(), workspace());
+        SupervisorSpec spawned = ports.spawned(this.spec);
         this.threads = new SupervisorThreads(this::fatal);
         this.journal = new Journal(this.dir, options.supervisorId(), this.spec.services().stream().map(ServiceSpec::name).toList(),
                 options.listener());
-        this.lifecycle = new Lifecycle(this.dir, this.spec, cookies, journal, new Effects(), Clock.systemUTC());
+        this.lifecycle = new Lifecycle(this.dir, spawned, cookies, journal, new Effects(), Clock.systemUTC(), ports);
         this.spawner = new Spawner(this.dir, this.spec.services().size(), ProcessLauncher::start, new SpawnOutcomes());
-        this.housekeeper = new Housekeeper(this.dir, this.spec, cookies, journal, () -> closing, this::requestStopOnce,
+        this.housekeeper = new Housekeeper(this.dir, spawned, cookies, journal, () -> closing, this::requestStopOnce,
                 (service, dropped) -> threads.onScheduler(() -> lifecycle.logRotated(service, dropped)));
     }
 
@@ -133,8 +138,18 @@ public final class Supervisor {
         return s;
     }
 
+    /**
+     * Where a container service's relative volume sources are: {@code $WORKSPACE} (a Jenkins build's, which the
+     * daemon inherits), else the working directory.
+     */
+    private static Path workspace() {
+        String ws = System.getenv("WORKSPACE");
+        return ws != null && !ws.isBlank() ? Path.of(ws) : Path.of("").toAbsolutePath();
+    }
+
     private void begin() throws IOException {
         options.problems().forEach(journal::problem);
+        ports.problems().forEach(journal::problem);
         journal.begin(options.resumeFrom().isEmpty());
         spawner.start(threads.named("supervisor-spawn"));
         if (options.resumeFrom().isPresent()) {
@@ -257,6 +272,7 @@ public final class Supervisor {
         threads.stopProbes();
         for (List<StopPlan.Target> level : threads.onSchedulerAndWait(lifecycle::beginStop)) {
             // one level at a time (dependents before their dependencies), all trees of a level together
+            stopContainers(level.stream().map(t -> t.spec().name()).toList());
             List<ProcessTree.StopResult> results = ProcessTree.stopAll(level.stream().map(StopPlan.Target::tree).toList());
             for (int i = 0; i < level.size(); i++) {
                 StopPlan.Target target = level.get(i);
@@ -267,10 +283,13 @@ public final class Supervisor {
         }
         // anything that still carries one of our cookies (double-forked leftovers of earlier runs) dies now
         housekeeper.sweepAll();
+        // containers of services that were not running (failed, in backoff) may still be there
+        stopContainers(spec.services().stream().map(ServiceSpec::name).toList());
         threads.onSchedulerAndWait(() -> {
             lifecycle.endStop();
             return null;
         });
+        ports.release().forEach(journal::problem);
         journal.phase(SupervisorState.Phase.STOPPED);
         journal.event(SupervisorEvent.Type.SUPERVISOR_STOPPED, reason);
         shutdownThreads();
@@ -278,6 +297,13 @@ public final class Supervisor {
         journal.close();
         journal.writeState();
         return journal.state();
+    }
+
+    /** Stops and removes the containers of these services, all at once; a failure is a problem line. */
+    private void stopContainers(List<String> services) {
+        List<CompletableFuture<Void>> stops = services.stream().map(ports::container).flatMap(Optional::stream)
+                .map(c -> CompletableFuture.runAsync(() -> c.stop().ifPresent(journal::problem))).toList();
+        stops.forEach(CompletableFuture::join);
     }
 
     private void requestStopOnce(String reason) {
@@ -329,6 +355,7 @@ public final class Supervisor {
         @Override
         public void stopTree(ServiceSpec service, long pid, String cookie, Optional<Process> child) {
             CompletableFuture.runAsync(() -> {
+                ports.container(service.name()).flatMap(ContainerLaunch::stop).ifPresent(journal::problem);
                 ProcessTree.stop(pid, cookie, service.stopSignal(), service.stopTimeout());
                 child.ifPresent(c -> c.onExit().join());
             });

@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Container services and ports in spec files and step maps: what they read as, and the one-line errors. */
-class ContainerSpecTest {
+class ContainerServiceSpecTest {
 
     @Test
     void aContainerServiceReadsItsImagePortsVolumesAndProbes() {
