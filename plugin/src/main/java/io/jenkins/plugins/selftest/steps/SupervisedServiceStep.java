@@ -492,12 +492,16 @@ public class SupervisedServiceStep extends Step {
                                         + " so services it starts anew see only their env: and the agent's" : ""));
                         nextDelay = MIN_DELAY_MILLIS;
                     }
+                    String statusBefore = status;
                     r.state().ifPresent(s -> status = ServiceProgress.status(s));
                     if (phase == Phase.STARTING && r.state().isPresent() && checkReady(r.state().get(), listener)) {
                         return; // the body started (and polls on) or the step failed
                     }
-                    if (phase == Phase.BODY) {
-                        r.state().ifPresent(s -> checkGiveUps(s, listener));
+                    if (phase == Phase.BODY && r.state().isPresent()) {
+                        if (!status.equals(statusBefore)) {
+                            recordAction(r.state().get()); // the services table shows restarts while the body runs
+                        }
+                        checkGiveUps(r.state().get(), listener);
                     }
                 }
                 if (phase == Phase.STARTING && System.currentTimeMillis() > readyDeadlineMillis) {

@@ -494,6 +494,24 @@ class SupervisedServiceExecutionTest {
         assertThat(listener.text()).contains("supervisedService: ready: api\n");
     }
 
+    @Test
+    void servicesTableFollowsARestartWhileTheBodyRuns() throws Exception {
+        start(api());
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        ServiceStatus ready = status("api", ServiceState.READY);
+        ServiceStatus restarted = new ServiceStatus("api", ServiceState.READY, 2, ready.pid(), ready.startTicks(),
+                ready.cookie(), 1, ready.recentRestarts(), 0, ready.startedAt(), ready.readyAt(), ready.lastExit(),
+                ready.message(), 0, Optional.empty(), Map.of(), Optional.empty());
+        access.polls.add(poll(List.of(), 0, restarted));
+        scheduler.runNext();
+        assertThat(run.getAction(SupervisedServicesAction.class).getServices().get(0).getRestarts()).isZero();
+
+        scheduler.runNext();
+
+        assertThat(run.getAction(SupervisedServicesAction.class).getServices()).singleElement()
+                .satisfies(r -> assertThat(r.getRestarts()).isEqualTo(1));
+    }
+
     /** {@code s} with an allocated host port per key, reached at 127.0.0.1, in {@code container} if not null. */
     private static ServiceStatus reachable(ServiceStatus s, Map<String, Integer> ports, String container) {
         return new ServiceStatus(s.name(), s.state(), s.run(), s.pid(), s.startTicks(), s.cookie(), s.restarts(),
