@@ -129,23 +129,26 @@ class ContainerServiceIT {
                 .doesNotContain("web of build " + first);
     }
 
+    /** One container service; the body says where it is, waits for {@code release}, then fetches from it again. */
+    private static final String WEB_UNTIL_RELEASE = """
+            node {
+              sh 'rm -f release body.started'
+              supervisedService(name: 'web', image: '%s', ports: ['8080'], restart: 'always',
+                                ready: [http: '/health', timeout: '3m']) {
+                sh '''
+                  echo "WEB=$SERVICE_WEB_HOST:$SERVICE_WEB_PORT"
+                  echo "WS=$WORKSPACE"
+                  touch body.started
+                  while [ ! -f release ]; do sleep 0.3; done
+                  echo "after the wait: $(curl -fsS "http://$SERVICE_WEB_HOST:$SERVICE_WEB_PORT/")"
+                '''
+              }
+            }
+            """.formatted(IMAGE);
+
     @Test
     void killedContainerIsRestartedByItsPolicyOnTheSamePort(RealJenkins j) throws Exception {
-        int n = j.schedule("container-restart", """
-                node {
-                  sh 'rm -f release body.started'
-                  supervisedService(name: 'web', image: '%s', ports: ['8080'], restart: 'always',
-                                    ready: [http: '/health', timeout: '3m']) {
-                    sh '''
-                      echo "WEB=$SERVICE_WEB_HOST:$SERVICE_WEB_PORT"
-                      echo "WS=$WORKSPACE"
-                      touch body.started
-                      while [ ! -f release ]; do sleep 0.3; done
-                      echo "after the kill: $(curl -fsS "http://$SERVICE_WEB_HOST:$SERVICE_WEB_PORT/")"
-                    '''
-                  }
-                }
-                """.formatted(IMAGE));
+        int n = j.schedule("container-restart", WEB_UNTIL_RELEASE);
         Path ws = awaitBody(j, "container-restart", n);
         String container = service(services(j, "container-restart", n), "web").path("container").asText();
         assertThat(container).isNotEmpty();
@@ -158,11 +161,34 @@ class ContainerServiceIT {
         RealJenkins.Build b = j.await("container-restart", n, BUILD);
         String console = j.console("container-restart", n);
         assertThat(b.result()).as(console).isEqualTo("SUCCESS");
-        assertThat(console).contains("after the kill: hello from selftest-service");
+        assertThat(console).contains("after the wait: hello from selftest-service");
         assertThat(console.split("\\[web\\] serving on 8080", -1).length - 1).as("starts of the container")
                 .isGreaterThanOrEqualTo(2);
         assertThat(service(restarted, "web").path("ports").path("8080").asText())
                 .isEqualTo(value(console, "WEB").replaceAll(".*:", ""));
+    }
+
+    /**
+     * A controller restart while the body runs: the step resumes, the same container keeps serving on the same port
+     * (no restart), and the end of the block removes it.
+     */
+    @Test
+    void containerServiceKeepsRunningAcrossAControllerRestartAndIsRemovedAtTheEnd(RealJenkins j) throws Exception {
+        int n = j.schedule("container-controller-restart", WEB_UNTIL_RELEASE);
+        Path ws = awaitBody(j, "container-controller-restart", n);
+        String container = service(services(j, "container-controller-restart", n), "web").path("container").asText();
+        String id = podman("inspect", "--format", "{{.Id}}", container).output().strip();
+
+        j.restart();
+
+        assertThat(podman("inspect", "--format", "{{.Id}} {{.State.Running}}", container).output().strip())
+                .as("the same container, running").isEqualTo(id + " true");
+        Files.writeString(ws.resolve("release"), "");
+        RealJenkins.Build b = j.await("container-controller-restart", n, BUILD);
+        String console = j.console("container-controller-restart", n);
+        assertThat(b.result()).as(console).isEqualTo("SUCCESS");
+        assertThat(console).contains("after the wait: hello from selftest-service", "stopped web (stopped, 0 restarts)");
+        assertThat(podman("ps", "-a", "-q", "--filter", "name=^" + container + "$").lines()).as("removed").isEmpty();
     }
 
     @Test
@@ -208,7 +234,13 @@ class ContainerServiceIT {
     private static Path awaitBody(RealJenkins j, String job, int n) throws IOException, InterruptedException {
         j.awaitConsole(job, n, "\nWS=", BUILD);
         Path ws = Path.of(value(j.console(job, n), "WS"));
-        awaitFile(ws.resolve("body.started"));
+        Instant deadline = Instant.now().plus(BUILD);
+        while (!Files.exists(ws.resolve("body.started"))) {
+            if (!j.status(job, n).building() || Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the body of " + job + " #" + n + " did not start:\n" + j.console(job, n));
+            }
+            Thread.sleep(200);
+        }
         return ws;
     }
 
@@ -273,11 +305,6 @@ class ContainerServiceIT {
         return s;
     }
 
-    static void awaitFile(Path file) throws InterruptedException {
-        Instant deadline = Instant.now().plus(BUILD);
-        while (!Files.exists(file) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-        }
         assertThat(file).exists();
     }
 
