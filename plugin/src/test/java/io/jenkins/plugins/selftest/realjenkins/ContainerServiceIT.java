@@ -305,9 +305,6 @@ class ContainerServiceIT {
         return s;
     }
 
-        assertThat(file).exists();
-    }
-
     static String value(String console, String name) {
         Matcher m = Pattern.compile("^" + Pattern.quote(name) + "=(\\S*)$", Pattern.MULTILINE).matcher(console);
         assertThat(m.find()).as(name + " in the console:\n" + console).isTrue();
