@@ -1,7 +1,10 @@
 package io.jenkins.plugins.selftest.cli;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.process.ShellWords;
+import io.jenkins.plugins.selftest.engine.report.LogText;
 import io.jenkins.plugins.selftest.engine.supervisor.Durations;
+import io.jenkins.plugins.selftest.engine.supervisor.ServiceEndpoints;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceStatus;
 import io.jenkins.plugins.selftest.engine.supervisor.SpecException;
 import io.jenkins.plugins.selftest.engine.supervisor.SpecParser;
@@ -21,6 +24,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -40,7 +44,8 @@ import picocli.CommandLine.Spec;
             "With --status DIR: print the services of a running supervisor as a table."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly (Ctrl-C, SIGTERM or a stop request), or status printed",
-            "2:bad spec file, bad usage, or a supervisor already runs on the directory"})
+            "2:bad spec file, bad usage, a supervisor already runs on the directory, or the services cannot be set up"
+                + " (no free port, a container engine that refuses the block's network or volumes)"})
 final class SuperviseCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
@@ -110,7 +115,21 @@ final class SuperviseCommand implements Callable<Integer> {
                     + control + "; Ctrl-C stops them all");
             out.flush();
         }
-        Supervisor supervisor = Supervisor.start(control, services, options);
+        Supervisor supervisor;
+        try {
+            supervisor = Supervisor.start(control, services, options);
+        } catch (SpecException | IOException e) {
+            lock.get().close();
+            List<String> problems = e instanceof SpecException se ? se.problems() : List.of(String.valueOf(e.getMessage()));
+            problems.forEach(p -> err.println("supervise: cannot start the services of " + specFile + ": " + LogText.line(p)));
+            return SelftestCommand.EXIT_USAGE;
+        }
+        Map<String, String> endpoints = ServiceEndpoints.environment(supervisor.state().services());
+        if (!endpoints.isEmpty()) {
+            // what a test run in another terminal needs: copy the lines, or read them with --status
+            out.println("endpoints: " + endpointLine(endpoints));
+            out.flush();
+        }
         java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
         Thread hook = new Thread(() -> {
             // Ctrl-C or SIGTERM: stop every tree, then end with 0 (the JVM would otherwise report 130/143)
@@ -160,6 +179,24 @@ final class SuperviseCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code 5432->127.0.0.1:41234, PORT->127.0.0.1:41235}, or {@code -}. */
+    private static String portsOf(ServiceStatus s) {
+        if (s.ports().isEmpty()) {
+            return "-";
+        }
+        List<String> parts = new ArrayList<>();
+        s.ports().forEach((k, p) -> parts.add(k + "->" + s.host().orElse("?") + ":" + p));
+        return LogText.line(String.join(", ", parts));
+    }
+
+    /** {@code K=V K=V}: the variables of the services' endpoints, as a shell takes them. */
+    static String endpointLine(Map<String, String> endpoints) {
+        StringBuilder sb = new StringBuilder();
+        endpoints.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=')
+                .append(v.matches("[A-Za-z0-9._:/@-]+") ? v : ShellWords.quote(v)));
+        return LogText.line(sb.toString());
+    }
+
     /** The {@code --status} table. */
     static String table(SupervisorState st, Optional<Duration> heartbeat, Instant now) {
         StringBuilder sb = new StringBuilder();
@@ -169,14 +206,17 @@ final class SuperviseCommand implements Callable<Integer> {
                 .append(" ago"));
         sb.append(")\n");
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "STATE", "PID", "RESTARTS", "UPTIME", "LAST EXIT"});
+        boolean ports = st.services().stream().anyMatch(s -> !s.ports().isEmpty());
+        rows.add(ports ? new String[] {"NAME", "STATE", "PID", "RESTARTS", "UPTIME", "LAST EXIT", "PORTS"}
+                : new String[] {"NAME", "STATE", "PID", "RESTARTS", "UPTIME", "LAST EXIT"});
         for (ServiceStatus s : st.services()) {
             String uptime = s.pid().isPresent() && s.startedAt().isPresent()
                     ? Durations.format(Duration.ofSeconds(Duration.between(s.startedAt().get(), now).toSeconds())) : "-";
-            rows.add(new String[] {s.name(), s.state().name(), s.pid().map(String::valueOf).orElse("-"),
-                String.valueOf(s.restarts()), uptime, s.lastExit().map(e -> e.describe()).orElse("-")});
+            String[] row = {s.name(), s.state().name(), s.pid().map(String::valueOf).orElse("-"),
+                String.valueOf(s.restarts()), uptime, s.lastExit().map(e -> e.describe()).orElse("-"), portsOf(s)};
+            rows.add(ports ? row : java.util.Arrays.copyOf(row, 6));
         }
-        int[] width = new int[6];
+        int[] width = new int[7];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
                 width[i] = Math.max(width[i], r[i].length());
@@ -191,6 +231,10 @@ final class SuperviseCommand implements Callable<Integer> {
         }
         for (ServiceStatus s : st.services()) {
             s.message().filter(m -> s.state().terminal()).ifPresent(m -> sb.append(s.name()).append(": ").append(m).append('\n'));
+        }
+        Map<String, String> endpoints = ServiceEndpoints.environment(st.services());
+        if (!endpoints.isEmpty()) {
+            sb.append("endpoints: ").append(endpointLine(endpoints)).append('\n');
         }
         if (st.droppedEvents() > 0) {
             sb.append(st.droppedEvents()).append(" event line(s) dropped (slow or full disk)\n");

@@ -60,7 +60,7 @@ final class ContainerLaunch {
         this.part = spec.container().orElseThrow();
         this.block = block;
         this.runtime = runtime;
-        this.ports = Map.copyOf(ports);
+        this.ports = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ports)); // in order: the first is the own port
     }
 
     /** The container's name: the block's, then the service's (the same for every run). */

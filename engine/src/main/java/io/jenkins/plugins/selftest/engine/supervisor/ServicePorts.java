@@ -159,6 +159,35 @@ final class ServicePorts {
         return new ServicePorts(wired, new ArrayList<>(blocks.values()), Optional.of(allocator), problems);
     }
 
+    /**
+     * Removes the containers, networks and named volumes of the block on {@code controlDir} without a supervisor (its
+     * daemon is gone or hangs): for a stop that must leave nothing. Returns how many containers were removed; never
+     * throws, problems as lines into {@code problems}.
+     */
+    static int removeBlocks(SupervisorSpec spec, Path controlDir, Map<String, String> environment, List<String> problems) {
+        Map<String, ContainerRuntime> runtimes = new LinkedHashMap<>();
+        Map<String, Set<String>> volumes = new LinkedHashMap<>();
+        for (ServiceSpec s : spec.services()) {
+            if (s.containerized()) {
+                ContainerRuntime rt = ContainerLaunch.runtimeOf(s, environment);
+                runtimes.putIfAbsent(rt.toString(), rt);
+                s.container().orElseThrow().parsedVolumes().stream().filter(ContainerPart.Volume::named)
+                        .forEach(v -> volumes.computeIfAbsent(rt.toString(), k -> new LinkedHashSet<>()).add(v.source()));
+            }
+        }
+        int removed = 0;
+        for (Map.Entry<String, ContainerRuntime> e : runtimes.entrySet()) {
+            ContainerBlock block = new ContainerBlock(controlDir, controlDir, e.getValue(), true,
+                    volumes.getOrDefault(e.getKey(), Set.of()));
+            io.jenkins.plugins.selftest.engine.container.Reaper.Result r = new io.jenkins.plugins.selftest.engine.container.Reaper(e.getValue())
+                    .reap(Optional.of(block.runId()), 1, java.time.Duration.ofMillis(200));
+            removed += r.removed().size();
+            problems.addAll(r.problems());
+            problems.addAll(block.remove());
+        }
+        return removed;
+    }
+
     /** The ports as seen from the block's network: each container port itself ({@code PORT}: the same number). */
     private static Map<String, Integer> containerSide(Map<String, Integer> ports) {
         Map<String, Integer> out = new LinkedHashMap<>();

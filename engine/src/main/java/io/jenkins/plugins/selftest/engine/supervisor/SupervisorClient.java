@@ -236,7 +236,8 @@ public final class SupervisorClient {
      * Stops everything under this directory, whatever became of its daemon: writes the stop request and waits up to
      * {@code grace} for a daemon to report STOPPED; if none does (none runs, or it hangs), KILLs the recorded daemon
      * if it is still alive (same pid and start time) and stops every process tree that carries a cookie of its
-     * supervisor (TERM, {@code grace}, KILL, until gone). For reapers of lost builds; a missing directory is a no-op.
+     * supervisor (TERM, {@code grace}, KILL, until gone), and removes the containers, network and named volumes of its
+     * container services. For reapers of lost builds; a missing directory is a no-op.
      */
     public StopOutcome stopOrKill(Duration grace) throws IOException, InterruptedException {
         if (!dir.exists()) {
@@ -258,6 +259,11 @@ public final class SupervisorClient {
             killed += holders.size();
             ProcessTree.stopAll(holders.entrySet().stream().map(h -> new ProcessTree.Tree(h.getKey(), h.getValue(),
                     io.jenkins.plugins.selftest.engine.process.Signal.TERM, grace)).toList());
+        }
+        // the engine keeps a container whose client was killed: remove the block's containers, network and volumes
+        Optional<SupervisorSpec> spec = dir.readJson(ControlDirectory.SPEC, SupervisorSpec.class);
+        if (spec.isPresent() && spec.get().services().stream().anyMatch(ServiceSpec::containerized)) {
+            killed += ServicePorts.removeBlocks(spec.get(), dir.path(), System.getenv(), new java.util.ArrayList<>());
         }
         return new StopOutcome(false, killed);
     }

@@ -139,6 +139,20 @@ class ContainerServiceDaemonIT {
     }
 
     @Test
+    void stopOrKillWithoutAnAnsweringDaemonLeavesNoContainerNetworkNorVolume() throws Exception {
+        launch();
+        Path ctl = client.controlDirectory().path();
+        assertThat(leftovers(ctl)).hasSize(3);
+        killDaemon();
+
+        SupervisorClient.StopOutcome out = client.stopOrKill(Duration.ofSeconds(2));
+
+        assertThat(out.byDaemon()).isFalse();
+        assertThat(leftovers(ctl)).isEmpty();
+        client = null;
+    }
+
+    @Test
     void theReaperRemovesTheContainerNetworkAndVolumeOfABlockWhoseSupervisorAndClientAreGone() throws Exception {
         launch();
         ServiceStatus web = web().orElseThrow();
