@@ -17,6 +17,24 @@ final class Cli {
     record Result(int exit, String out, String err) {
     }
 
+    /** Waits up to {@code timeout} for {@code condition}, checking every 50 ms. */
+    static void await(Duration timeout, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** {@code selftest supervise SPEC --dir CTL} in a JVM of its own, as from a terminal, all output into {@code out}. */
+    static Process supervise(Path spec, Path ctl, Path out) throws IOException {
+        return fromATerminal(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), SelftestCommand.class.getName(), "supervise", spec.toString(),
+                "--dir", ctl.toString())).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    }
+
     static synchronized Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;

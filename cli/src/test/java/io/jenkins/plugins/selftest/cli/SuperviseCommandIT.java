@@ -39,15 +39,13 @@ class SuperviseCommandIT {
                 """.formatted(grandchild));
         Path ctl = tmp.resolve("ctl");
         Path out = tmp.resolve("out.txt");
-        Process p = Cli.fromATerminal(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), SelftestCommand.class.getName(), "supervise", spec.toString(),
-                "--dir", ctl.toString())).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = Cli.supervise(spec, ctl, out);
         try {
-            await(() -> Files.exists(grandchild) && Files.size(grandchild) > 0 && Files.readString(out).contains("worker           READY"));
+            Cli.await(Duration.ofSeconds(60), () -> Files.exists(grandchild) && Files.size(grandchild) > 0 && Files.readString(out).contains("worker           READY"));
 
             // state.json trails the printed events by up to its write period (100 ms, longer on a loaded machine)
             StringWriter status = new StringWriter();
-            await(() -> {
+            Cli.await(Duration.ofSeconds(60), () -> {
                 status.getBuffer().setLength(0);
                 CommandLine cl = SelftestCommand.commandLine();
                 cl.setOut(new PrintWriter(status));
@@ -92,7 +90,7 @@ class SuperviseCommandIT {
         Process p = pb.start();
         try {
             Path log = ctl.resolve("logs").resolve("db.log");
-            await(() -> Files.exists(log) && Files.readString(log).contains("\n"));
+            Cli.await(Duration.ofSeconds(60), () -> Files.exists(log) && Files.readString(log).contains("\n"));
             assertThat(Files.readString(log).trim()).isEqualTo(java.util.HexFormat.of().formatHex(
                     java.security.MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8))));
 
@@ -129,14 +127,14 @@ class SuperviseCommandIT {
         Process first = Cli.fromATerminal(argv).redirectErrorStream(true).redirectOutput(tmp.resolve("first.txt").toFile()).start();
         Process second = null;
         try {
-            await(() -> Files.exists(holders) && Files.readString(tmp.resolve("first.txt")).contains("web              READY"));
+            Cli.await(Duration.ofSeconds(60), () -> Files.exists(holders) && Files.readString(tmp.resolve("first.txt")).contains("web              READY"));
             long orphan = Long.parseLong(Files.readString(holders).strip());
             first.destroyForcibly(); // SIGKILL of the CLI, and with it of the supervisor it runs in-process
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(ProcessTree.isRunning(orphan)).as("the service outlives the killed CLI").isTrue();
 
             second = Cli.fromATerminal(argv).redirectErrorStream(true).redirectOutput(tmp.resolve("second.txt").toFile()).start();
-            await(() -> Files.readString(tmp.resolve("second.txt")).contains("web              READY"));
+            Cli.await(Duration.ofSeconds(60), () -> Files.readString(tmp.resolve("second.txt")).contains("web              READY"));
 
             List<Long> bound = Files.readAllLines(holders).stream().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
             assertThat(ProcessTree.isRunning(orphan)).as("the orphan of the killed CLI").isFalse();
@@ -144,7 +142,7 @@ class SuperviseCommandIT {
             assertThat(ProcessTree.isRunning(bound.get(1))).isTrue();
             SupervisorState state = SupervisorClient.open(ctl).state().orElseThrow();
             assertThat(state.services()).singleElement().satisfies(s -> assertThat(s.restarts()).isZero());
-            await(() -> SupervisorClient.open(ctl).state().orElseThrow().problems().stream()
+            Cli.await(Duration.ofSeconds(60), () -> SupervisorClient.open(ctl).state().orElseThrow().problems().stream()
                     .anyMatch(m -> m.startsWith("stopped 1 run(s) of an earlier supervisor on this directory")));
             String prefix = state.supervisorId() + ".";
             assertThat(ProcessTree.cookieHolders(c -> c.indexOf('.') > 0 && !c.startsWith(prefix)).keySet().stream()
@@ -209,15 +207,5 @@ class SuperviseCommandIT {
 
         assertThat(cl.execute("supervise", "--status", tmp.toString())).isEqualTo(SelftestCommand.EXIT_USAGE);
         assertThat(err.toString()).contains("no supervisor state in");
-    }
-
-    private static void await(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out");
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -48,20 +48,13 @@ class SuperviseContainerServicesIT {
         Assumptions.assumeTrue(there, "podman with " + IMAGE + " (scripts/build-service-image.sh)");
     }
 
-    private static List<String> ofBlock(String what, Path ctl) throws Exception {
+    /** What the engine holds of the block whose containers are named {@code prefix-NAME}. */
+    private static List<String> ofBlock(String what, String prefix) throws Exception {
         String fmt = what.equals("ps") ? "{{.Names}}" : "{{.Name}}";
-        List<String> args = what.equals("ps") ? List.of("ps", "-a") : List.of(what, "ls");
-        List<String> all = new java.util.ArrayList<>(args);
+        List<String> all = new java.util.ArrayList<>(what.equals("ps") ? List.of("ps", "-a") : List.of(what, "ls"));
         all.addAll(List.of("--filter", "label=selftest.kind=service", "--format", fmt));
         CliResult r = PODMAN.exec(all, Duration.ofSeconds(30));
-        String prefix = "selftest-" + blockId(ctl);
         return r.output().lines().filter(l -> l.startsWith(prefix)).toList();
-    }
-
-    private static String blockId(Path ctl) throws Exception {
-        byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                .digest(ctl.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return java.util.HexFormat.of().formatHex(d, 0, 6);
     }
 
     @Test
@@ -88,16 +81,14 @@ class SuperviseContainerServicesIT {
                 """.formatted(IMAGE, www));
         Path ctl = tmp.resolve("ctl");
         Path out = tmp.resolve("out.txt");
-        Process p = Cli.fromATerminal(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), SelftestCommand.class.getName(), "supervise", spec.toString(),
-                "--dir", ctl.toString())).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = Cli.supervise(spec, ctl, out);
         try {
-            await(() -> Files.readString(out).contains("api              READY"));
+            Cli.await(Duration.ofSeconds(90), () -> Files.readString(out).contains("api              READY"));
             String printed = Files.readString(out);
             assertThat(printed).containsPattern("endpoints: SERVICE_DB_HOST=127\\.0\\.0\\.1 SERVICE_DB_PORT=\\d+ SERVICE_API_HOST=127\\.0\\.0\\.1 SERVICE_API_PORT=\\d+");
 
             StringWriter status = new StringWriter();
-            await(() -> {
+            Cli.await(Duration.ofSeconds(90), () -> {
                 status.getBuffer().setLength(0);
                 CommandLine cl = SelftestCommand.commandLine();
                 cl.setOut(new PrintWriter(status));
@@ -106,22 +97,24 @@ class SuperviseContainerServicesIT {
             });
             Map<String, String> env = ServiceEndpoints.environment(SupervisorClient.open(ctl).state().orElseThrow().services());
             String dbPort = env.get("SERVICE_DB_PORT");
+            String block = SupervisorClient.open(ctl).state().orElseThrow().service("db").orElseThrow().container()
+                    .orElseThrow().replaceFirst("-db$", "");
             assertThat(status.toString()).contains("PORTS").contains("8080->127.0.0.1:" + dbPort)
                     .contains("PORT->127.0.0.1:" + env.get("SERVICE_API_PORT")).contains("endpoints: SERVICE_DB_HOST=127.0.0.1");
             assertThat(get("http://127.0.0.1:" + dbPort + "/")).isEqualTo("from the container");
             assertThat(get("http://127.0.0.1:" + env.get("SERVICE_API_PORT") + "/")).isEqualTo("api");
             assertThat(Files.readString(ctl.resolve("logs/api.log"))).contains("db at 127.0.0.1:" + dbPort);
-            assertThat(ofBlock("ps", ctl)).hasSize(1);
-            assertThat(ofBlock("network", ctl)).hasSize(1);
-            assertThat(ofBlock("volume", ctl)).hasSize(1);
+            assertThat(ofBlock("ps", block)).hasSize(1);
+            assertThat(ofBlock("network", block)).hasSize(1);
+            assertThat(ofBlock("volume", block)).hasSize(1);
 
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
 
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isZero();
-            assertThat(ofBlock("ps", ctl)).isEmpty();
-            assertThat(ofBlock("network", ctl)).isEmpty();
-            assertThat(ofBlock("volume", ctl)).isEmpty();
+            assertThat(ofBlock("ps", block)).isEmpty();
+            assertThat(ofBlock("network", block)).isEmpty();
+            assertThat(ofBlock("volume", block)).isEmpty();
         } finally {
             if (p.isAlive()) {
                 // a failed assertion: stop the services (a SIGKILL of the CLI would leave them running)
@@ -158,15 +151,5 @@ class SuperviseContainerServicesIT {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         return r.body().strip();
-    }
-
-    private static void await(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out");
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -73,6 +73,10 @@ final class ContainerBlock {
         return RUN_PREFIX + id;
     }
 
+    ContainerRuntime runtime() {
+        return runtime;
+    }
+
     String hostName() {
         return hostName;
     }

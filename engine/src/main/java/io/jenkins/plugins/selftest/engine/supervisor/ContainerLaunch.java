@@ -174,7 +174,10 @@ final class ContainerLaunch {
     List<String> mountProblems() {
         List<String> problems = new ArrayList<>();
         for (ContainerPart.Volume v : part.parsedVolumes()) {
-            if (!v.named()) {
+            if (!v.named() && runtime.isRemote()) {
+                problems.add(spec.name() + ".volumes: '" + v.source() + "' is a workspace directory, which a remote engine ("
+                        + runtime.host().orElse("") + ") cannot mount: use a named volume, or a local engine");
+            } else if (!v.named()) {
                 try {
                     block.workspaceDirectory(v.source());
                 } catch (IllegalArgumentException e) {

@@ -153,6 +153,10 @@ public record ContainerPart(String image, List<String> ports, List<String> volum
         if (!parts[1].startsWith("/")) {
             return Optional.of("has the container path '" + parts[1] + "': give an absolute path inside the container");
         }
+        if (v.contains(",") || v.contains("=")) {
+            // they would add options to the engine's --mount (another source, propagation): never from a spec
+            return Optional.of("has a ',' or '=': give plain paths and names");
+        }
         String source = parts[0];
         if (source.startsWith("/") || source.startsWith("~")) {
             return Optional.of("mounts the host path '" + source + "': host paths outside the workspace are refused;"

@@ -62,20 +62,7 @@ final class ServicePorts {
         if (!any) {
             return NONE;
         }
-        // the engines, each with its block of the containers on it
-        Map<String, ContainerRuntime> runtimes = new LinkedHashMap<>();
-        Map<String, Set<String>> volumes = new LinkedHashMap<>();
-        for (ServiceSpec s : spec.services()) {
-            if (s.containerized()) {
-                ContainerRuntime rt = ContainerLaunch.runtimeOf(s, environment);
-                runtimes.putIfAbsent(rt.toString(), rt);
-                Set<String> v = volumes.computeIfAbsent(rt.toString(), k -> new LinkedHashSet<>());
-                s.container().orElseThrow().parsedVolumes().stream().filter(ContainerPart.Volume::named)
-                        .forEach(vol -> v.add(vol.source()));
-            }
-        }
-        Map<String, ContainerBlock> blocks = new LinkedHashMap<>();
-        runtimes.forEach((key, rt) -> blocks.put(key, new ContainerBlock(controlDir, workspace, rt, true, volumes.get(key))));
+        Map<String, ContainerBlock> blocks = blocks(spec, controlDir, workspace, environment);
 
         Map<String, ServiceStatus> before = new LinkedHashMap<>();
         previous.ifPresent(p -> p.services().forEach(st -> before.put(st.name(), st)));
@@ -165,27 +152,34 @@ final class ServicePorts {
      * throws, problems as lines into {@code problems}.
      */
     static int removeBlocks(SupervisorSpec spec, Path controlDir, Map<String, String> environment, List<String> problems) {
-        Map<String, ContainerRuntime> runtimes = new LinkedHashMap<>();
-        Map<String, Set<String>> volumes = new LinkedHashMap<>();
-        for (ServiceSpec s : spec.services()) {
-            if (s.containerized()) {
-                ContainerRuntime rt = ContainerLaunch.runtimeOf(s, environment);
-                runtimes.putIfAbsent(rt.toString(), rt);
-                s.container().orElseThrow().parsedVolumes().stream().filter(ContainerPart.Volume::named)
-                        .forEach(v -> volumes.computeIfAbsent(rt.toString(), k -> new LinkedHashSet<>()).add(v.source()));
-            }
-        }
         int removed = 0;
-        for (Map.Entry<String, ContainerRuntime> e : runtimes.entrySet()) {
-            ContainerBlock block = new ContainerBlock(controlDir, controlDir, e.getValue(), true,
-                    volumes.getOrDefault(e.getKey(), Set.of()));
-            io.jenkins.plugins.selftest.engine.container.Reaper.Result r = new io.jenkins.plugins.selftest.engine.container.Reaper(e.getValue())
+        for (ContainerBlock block : blocks(spec, controlDir, controlDir, environment).values()) {
+            io.jenkins.plugins.selftest.engine.container.Reaper.Result r = new io.jenkins.plugins.selftest.engine.container.Reaper(block.runtime())
                     .reap(Optional.of(block.runId()), 1, java.time.Duration.ofMillis(200));
             removed += r.removed().size();
             problems.addAll(r.problems());
             problems.addAll(block.remove());
         }
         return removed;
+    }
+
+    /** The engines of the spec's container services, each with the block of the containers on it (by engine). */
+    private static Map<String, ContainerBlock> blocks(SupervisorSpec spec, Path controlDir, Path workspace,
+                                                      Map<String, String> environment) {
+        Map<String, ContainerRuntime> runtimes = new LinkedHashMap<>();
+        Map<String, Set<String>> volumes = new LinkedHashMap<>();
+        for (ServiceSpec s : spec.services()) {
+            if (s.containerized()) {
+                ContainerRuntime rt = ContainerLaunch.runtimeOf(s, environment);
+                runtimes.putIfAbsent(rt.toString(), rt);
+                Set<String> v = volumes.computeIfAbsent(rt.toString(), k -> new LinkedHashSet<>());
+                s.container().orElseThrow().parsedVolumes().stream().filter(ContainerPart.Volume::named)
+                        .forEach(vol -> v.add(vol.source()));
+            }
+        }
+        Map<String, ContainerBlock> blocks = new LinkedHashMap<>();
+        runtimes.forEach((key, rt) -> blocks.put(key, new ContainerBlock(controlDir, workspace, rt, true, volumes.get(key))));
+        return blocks;
     }
 
     /** The ports as seen from the block's network: each container port itself ({@code PORT}: the same number). */

@@ -63,6 +63,9 @@ class ContainerLaunchTest {
         assertThat(String.join(" ", l.argv(List.of()))).contains("podman --url tcp://build-engine.example:2376 run")
                 .contains("-p 21000:5432");
         assertThat(l.host()).isEqualTo("build-engine.example");
+        assertThat(l.mountProblems()).containsExactly("db.volumes: './fixtures' is a workspace directory, which a remote"
+                + " engine (tcp://build-engine.example:2376) cannot mount: use a named volume, or a local engine");
+        assertThat(launch(db(), Optional.empty()).mountProblems()).isEmpty();
     }
 
     @Test

@@ -104,7 +104,7 @@ class ContainerServiceSpecTest {
                   - name: a
                     image: 'bad image'
                     ports: ['5432', 'abc', '1:2', '70000', '5432/tcp']
-                    volumes: ['/etc:/etc', '../up:/up', 'data', 'd:/x:rx', 'd:rel', '~/x:/x']
+                    volumes: ['/etc:/etc', '../up:/up', 'data', 'd:/x:rx', 'd:rel', '~/x:/x', 'd:/x,source=/etc']
                     runtime: lxc
                     dockerHost: 'http://x'
                     workingDir: /tmp
@@ -122,6 +122,7 @@ class ContainerServiceSpecTest {
                 .contains("services[0].ports: '5432/tcp' is given twice")
                 .contains("services[0].volumes: '/etc:/etc' mounts the host path '/etc': host paths outside the workspace are refused")
                 .contains("services[0].volumes: '~/x:/x' mounts the host path")
+                .contains("services[0].volumes: 'd:/x,source=/etc' has a ',' or '='")
                 .contains("services[0].volumes: '../up:/up' leads out of the workspace")
                 .contains("services[0].volumes: 'data' is not a volume")
                 .contains("services[0].volumes: 'd:/x:rx' ends in ':rx'")
