@@ -453,6 +453,29 @@
   var SERVICE_STATES = { ready: 'st-ok', running: 'st-ok', waiting: 'st-warn', starting: 'st-warn', backoff: 'st-warn',
     stopping: 'st-muted', stopped: 'st-muted', exited: 'st-muted', failed: 'st-bad' };
 
+  // Where the body reaches a service: host:port for each allocated port ("5432 \u2192 127.0.0.1:41234" for a
+  // container port), the container's name below; text nodes only.
+  function endpoints(s) {
+    var cell = el('span', {});
+    var ports = s.ports || {};
+    var keys = Object.keys(ports);
+    if (!s.host || !keys.length) {
+      cell.appendChild(document.createTextNode('\u2014'));
+    }
+    keys.forEach(function (key, i) {
+      if (i > 0) {
+        cell.appendChild(el('br', {}));
+      }
+      var at = (s.host.indexOf(':') >= 0 ? '[' + s.host + ']' : s.host) + ':' + ports[key];
+      cell.appendChild(el('code', { text: key === 'PORT' ? at : key + ' \u2192 ' + at }));
+    });
+    if (s.container) {
+      cell.appendChild(el('br', {}));
+      cell.appendChild(el('span', { className: 'st-muted', text: 'container ' + s.container }));
+    }
+    return cell;
+  }
+
   function renderServices(element, services, options) {
     options = options || {};
     element.textContent = '';
@@ -461,11 +484,11 @@
       element.appendChild(el('p', { className: 'st-muted', text: 'No supervised services.' }));
       return 0;
     }
-    element.appendChild(table(['Service', 'State', { text: 'Restarts', num: true }, 'Last exit',
+    element.appendChild(table(['Service', 'State', 'Reached at', { text: 'Restarts', num: true }, 'Last exit',
       { text: 'Ready after', num: true }, { text: 'Uptime', num: true }, 'Log'],
       services.map(function (s) {
         return [el('code', { text: s.name }), { text: s.state, className: SERVICE_STATES[s.state] || '' },
-          num(s.restarts), s.lastExit || '\u2014', num(millis(s.readyMillis)), num(millis(s.uptimeMillis)),
+          endpoints(s), num(s.restarts), s.lastExit || '\u2014', num(millis(s.readyMillis)), num(millis(s.uptimeMillis)),
           s.log ? link('artifact/' + s.log.split('/').map(encodeURIComponent).join('/'), s.log, options.baseUrl) : ''];
       })));
     return services.length;

@@ -9,7 +9,11 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -83,26 +87,38 @@ public class SupervisedServicesAction extends RunBoundAction {
         private final String lastExit;
         private final long readyMillis;
         private final long uptimeMillis;
+        /** Where the body reaches the service; null without a port (and in rows of older builds). Since 13. */
+        private final String host;
+        /** {@code PORT} or the container port to the allocated host port; null in rows of older builds. Since 13. */
+        private final LinkedHashMap<String, Integer> ports;
+        /** The container's name for a container service, else null. Since 13. */
+        private final String container;
 
-        Row(String name, String state, int restarts, String lastExit, long readyMillis, long uptimeMillis) {
+        Row(String name, String state, int restarts, String lastExit, long readyMillis, long uptimeMillis,
+            String host, Map<String, Integer> ports, String container) {
             this.name = name;
             this.state = state;
             this.restarts = restarts;
             this.lastExit = lastExit;
             this.readyMillis = readyMillis;
             this.uptimeMillis = uptimeMillis;
+            this.host = host;
+            this.ports = new LinkedHashMap<>(ports);
+            this.container = container;
         }
 
         static Row of(ServiceStatus s, Instant now) {
             long ready = s.readyAt().flatMap(r -> s.startedAt().map(st -> Duration.between(st, r).toMillis())).orElse(-1L);
             long up = s.startedAt().map(st -> Duration.between(st, now).toMillis()).orElse(-1L);
             return new Row(s.name(), s.state().name().toLowerCase(), s.restarts(),
-                    s.lastExit().map(e -> e.describe()).orElse(""), ready, up);
+                    s.lastExit().map(e -> e.describe()).orElse(""), ready, up, s.host().orElse(null), s.ports(),
+                    s.container().orElse(null));
         }
 
         Object view() {
             return new RowView(name, state, restarts, lastExit, readyMillis, uptimeMillis,
-                    ARTIFACT_DIR + "/" + name + ".log");
+                    ARTIFACT_DIR + "/" + name + ".log", Optional.ofNullable(host), getPorts(),
+                    Optional.ofNullable(container));
         }
 
         @Exported
@@ -136,10 +152,31 @@ public class SupervisedServicesAction extends RunBoundAction {
         public long getUptimeMillis() {
             return uptimeMillis;
         }
+
+        /** Where the body reaches the service ({@code 127.0.0.1}); null when it has no port. */
+        @Exported
+        public String getHost() {
+            return host;
+        }
+
+        /**
+         * The allocated host ports: {@code {"PORT": 41234}} for {@code port}, {@code {"5432": 41234}} for a
+         * container's {@code ports}; empty when it has none.
+         */
+        @Exported
+        public Map<String, Integer> getPorts() {
+            return ports == null ? Map.of() : Collections.unmodifiableMap(ports);
+        }
+
+        /** The container's name for a container service; null for a process. */
+        @Exported
+        public String getContainer() {
+            return container;
+        }
     }
 
     /** What the page's renderer reads. */
     record RowView(String name, String state, int restarts, String lastExit, long readyMillis, long uptimeMillis,
-                   String log) {
+                   String log, Optional<String> host, Map<String, Integer> ports, Optional<String> container) {
     }
 }

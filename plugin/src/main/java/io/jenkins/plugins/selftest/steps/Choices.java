@@ -41,6 +41,10 @@ final class Choices {
     static final String[] RUNTIME = Stream.concat(Stream.of(NO_RUNTIME),
             Arrays.stream(ContainerRuntime.Kind.values()).map(ContainerRuntime.Kind::executable)).toArray(String[]::new);
 
+    /** A container service's engine: the container CLIs the engine knows; none given means the one the agent has. */
+    static final String[] SERVICE_RUNTIME = Arrays.stream(ContainerRuntime.Kind.values())
+            .map(ContainerRuntime.Kind::executable).toArray(String[]::new);
+
     /** How a Pipeline spells {@code framework}: {@code maven}, {@code gradle}, {@code pytest}, {@code custom}. */
     static String spelling(Framework framework) {
         return framework.name().toLowerCase(Locale.ROOT);

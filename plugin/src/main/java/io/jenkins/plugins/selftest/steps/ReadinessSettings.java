@@ -14,16 +14,20 @@ import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code ready: [http: 'http://localhost:8080/health', port: 8080, log: 'Started .* in', command: 'pg_isready',
- * timeout: '60s', interval: '250ms']}: the checks that must all pass before the body starts.
+ * timeout: '60s', interval: '250ms']}: the checks that must all pass before the body starts. For a service with an
+ * allocated port, {@code port: 'auto'} and {@code http: '/health'} aim at that port; a container service also has
+ * {@code exec: 'pg_isready -U postgres'} (run inside it) and {@code healthcheck: true} (the image's HEALTHCHECK).
  */
 public class ReadinessSettings extends AbstractDescribableImpl<ReadinessSettings> implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     private String http;
-    private int port;
+    private String port;
     private String log;
     private String command;
+    private String exec;
+    private boolean healthcheck;
     private String timeout = "60s";
     private String interval = "250ms";
 
@@ -40,14 +44,18 @@ public class ReadinessSettings extends AbstractDescribableImpl<ReadinessSettings
         this.http = http;
     }
 
-    /** 0: no port check. Another number outside 1..65535 is reported by {@code start()}. */
-    public int getPort() {
+    /**
+     * Empty (or 0): no port check; {@code auto}: the service's own (first) allocated port; else a number, where one
+     * outside 1..65535 is reported by {@code start()}. {@code port: 8080} arrives as text through
+     * {@link PortArgument#customInstantiate}.
+     */
+    public String getPort() {
         return port;
     }
 
     @DataBoundSetter
-    public void setPort(int port) {
-        this.port = port;
+    public void setPort(String port) {
+        this.port = PortArgument.text(port);
     }
 
     public String getLog() {
@@ -66,6 +74,26 @@ public class ReadinessSettings extends AbstractDescribableImpl<ReadinessSettings
     @DataBoundSetter
     public void setCommand(String command) {
         this.command = command;
+    }
+
+    public String getExec() {
+        return exec;
+    }
+
+    /** A command run inside a container service ({@code podman exec}); ready when it exits 0. */
+    @DataBoundSetter
+    public void setExec(String exec) {
+        this.exec = exec;
+    }
+
+    public boolean isHealthcheck() {
+        return healthcheck;
+    }
+
+    /** A container service is ready when its image's own {@code HEALTHCHECK} reports healthy. */
+    @DataBoundSetter
+    public void setHealthcheck(boolean healthcheck) {
+        this.healthcheck = healthcheck;
     }
 
     public String getTimeout() {
@@ -88,7 +116,7 @@ public class ReadinessSettings extends AbstractDescribableImpl<ReadinessSettings
 
     @Extension
     @Symbol("ready")
-    public static class DescriptorImpl extends Descriptor<ReadinessSettings> {
+    public static class DescriptorImpl extends Descriptor<ReadinessSettings> implements PortArgument {
         @NonNull
         @Override
         public String getDisplayName() {

@@ -42,6 +42,12 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
     private List<String> env = List.of();
     private String dir;
     private List<String> dependsOn = List.of();
+    private String port;
+    private String image;
+    private List<String> ports = List.of();
+    private List<String> volumes = List.of();
+    private String runtime;
+    private String dockerHost;
 
     @DataBoundConstructor
     public ServiceDefinition() {
@@ -155,6 +161,86 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
         this.dependsOn = split(dependsOn, NAME_SEPARATORS);
     }
 
+    public String getPort() {
+        return port;
+    }
+
+    /**
+     * {@code 'auto'}: a free port for this build, given to the service's command as {@code $PORT} and to the body as
+     * {@code SERVICE_<NAME>_PORT}; or a fixed number. A number given as a number ({@code port: 8080}) arrives as text
+     * through {@link PortArgument#customInstantiate}.
+     */
+    @DataBoundSetter
+    public void setPort(String port) {
+        this.port = PortArgument.text(port);
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    /** The image of a container service; its presence makes the service a container. */
+    @DataBoundSetter
+    public void setImage(String image) {
+        this.image = image == null || image.isBlank() ? null : image.trim();
+    }
+
+    public List<String> getPorts() {
+        return ports;
+    }
+
+    /**
+     * Container ports to publish, each on a free host port of this build: {@code ['5432', '8125/udp']}; the form's
+     * text box arrives as one item, split at commas and blanks.
+     */
+    @DataBoundSetter
+    public void setPorts(List<String> ports) {
+        this.ports = split(ports, NAME_SEPARATORS);
+    }
+
+    public List<String> getVolumes() {
+        return volumes;
+    }
+
+    /**
+     * {@code ['data:/var/lib/postgresql/data', 'fixtures:/docker-entrypoint-initdb.d:ro']}: a named volume created
+     * for the block, or a directory of the workspace; the form's text area arrives as one item, a volume a line.
+     */
+    @DataBoundSetter
+    public void setVolumes(List<String> volumes) {
+        this.volumes = split(volumes, LINE_BREAKS);
+    }
+
+    public String getRuntime() {
+        return runtime;
+    }
+
+    /** {@code docker} or {@code podman}; empty: the one the agent has (podman first), as {@code selfTest} does. */
+    @DataBoundSetter
+    public void setRuntime(String runtime) {
+        this.runtime = runtime == null || runtime.isBlank() ? null : Choices.canonical(runtime, Choices.SERVICE_RUNTIME);
+    }
+
+    public String getDockerHost() {
+        return dockerHost;
+    }
+
+    /** The engine's address; empty: {@code DOCKER_HOST}/{@code CONTAINER_HOST} of the build's environment. */
+    @DataBoundSetter
+    public void setDockerHost(String dockerHost) {
+        this.dockerHost = dockerHost == null || dockerHost.isBlank() ? null : dockerHost.trim();
+    }
+
+    /** A form's text area as the setters read it: an item a line. */
+    static List<String> splitLines(String text) {
+        return split(text == null ? List.of() : List.of(text), LINE_BREAKS);
+    }
+
+    /** A form's text box as the setters read it: items separated by commas and blanks. */
+    static List<String> splitNames(String text) {
+        return split(text == null ? List.of() : List.of(text), NAME_SEPARATORS);
+    }
+
     private static List<String> split(List<String> items, String separator) {
         if (items == null) {
             return List.of();
@@ -165,25 +251,17 @@ public class ServiceDefinition extends AbstractDescribableImpl<ServiceDefinition
 
     @Extension
     @Symbol("service")
-    public static class DescriptorImpl extends Descriptor<ServiceDefinition> implements ServiceFieldChecks {
+    public static class DescriptorImpl extends Descriptor<ServiceDefinition> implements ServiceFieldChecks,
+            PortArgument {
         @NonNull
         @Override
         public String getDisplayName() {
             return Messages.get("SupervisedServiceStep.ServiceDisplayName");
         }
 
-        /** The text area's content: one variable a line. */
-        public String lines(List<String> items) {
-            return items == null ? "" : String.join("\n", items);
-        }
-
-        /** The text box's content: names separated by commas. */
-        public String names(List<String> items) {
-            return items == null ? "" : String.join(", ", items);
-        }
-
         public FormValidation doCheckEnv(@QueryParameter String value) {
-            return Choices.form("env", ServiceSpecs.envProblem(split(List.of(value == null ? "" : value), LINE_BREAKS)));
+            return Choices.form("env", ServiceSpecs.envProblem(splitLines(value)));
         }
+
     }
 }

@@ -58,14 +58,39 @@ final class ServiceProgress {
                 .min(Comparator.comparing(x -> x.message().orElse("").startsWith("dependency")));
     }
 
-    /** {@code api ready, db running (2 restarts)}: the step's status. */
+    /** {@code api ready at 127.0.0.1:41234, db running (2 restarts)}: the step's status. */
     static String status(SupervisorState s) {
         List<String> parts = new ArrayList<>();
         for (ServiceStatus st : s.services()) {
-            parts.add(st.name() + " " + word(st.state())
+            parts.add(st.name() + " " + word(st.state()) + endpoint(st)
                     + (st.restarts() > 0 ? " (" + st.restarts() + " restarts)" : ""));
         }
         return String.join(", ", parts);
+    }
+
+    /** {@code api, db at 127.0.0.1:41234}: which services the body gets, and where it reaches them. */
+    static String readyLine(SupervisorState s) {
+        return String.join(", ", s.services().stream().map(st -> st.name() + endpoint(st)).toList());
+    }
+
+    /**
+     * Where the body reaches a service: {@code " at 127.0.0.1:41234"} for one port, {@code " at 127.0.0.1 (5432 on
+     * 41234, 6379 on 41240)"} for several (container port on host port), empty without a port.
+     */
+    static String endpoint(ServiceStatus st) {
+        if (st.host().isEmpty() || st.ports().isEmpty()) {
+            return "";
+        }
+        if (st.ports().size() == 1) {
+            return " at " + hostPort(st.host().get(), st.ports().values().iterator().next());
+        }
+        return " at " + st.host().get() + " (" + String.join(", ", st.ports().entrySet().stream()
+                .map(e -> e.getKey() + " on " + e.getValue()).toList()) + ")";
+    }
+
+    /** {@code host:port}, an IPv6 address in brackets. */
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** {@code api (stopped, 0 restarts), db (stopped, 1 restarts)}: what the end of the step reports. */

@@ -62,13 +62,31 @@ final class ServiceSpecs {
         if (d.getName() == null || d.getName().isBlank()) {
             throw new AbortException("supervisedService: " + path + "name: every service needs a name, e.g. name: 'db'");
         }
-        if (d.getCommand() == null || d.getCommand().isBlank()) {
+        boolean container = d.getImage() != null;
+        if (!container && (d.getCommand() == null || d.getCommand().isBlank())) {
             throw new AbortException("supervisedService: " + path + "command: service '" + d.getName()
-                    + "' needs a command, e.g. command: 'java -jar app.jar'");
+                    + "' needs a command, e.g. command: 'java -jar app.jar', or an image, e.g. image: 'postgres:16'");
         }
         m.put("name", d.getName());
-        m.put("command", d.getCommand());
-        m.put("workingDir", insideWorkspace(workspace, d.getDir(), path + "dir"));
+        putIfSet(m, "command", d.getCommand());
+        putIfSet(m, "image", d.getImage());
+        if (d.getPort() != null) {
+            m.put("port", PortArgument.specValue(d.getPort()));
+        }
+        if (!d.getPorts().isEmpty()) {
+            m.put("ports", d.getPorts());
+        }
+        if (!d.getVolumes().isEmpty()) {
+            m.put("volumes", d.getVolumes());
+        }
+        putIfSet(m, "runtime", d.getRuntime());
+        putIfSet(m, "dockerHost", d.getDockerHost());
+        if (!container) {
+            m.put("workingDir", insideWorkspace(workspace, d.getDir(), path + "dir"));
+        } else if (d.getDir() != null && !d.getDir().isBlank()) {
+            throw new AbortException("supervisedService: " + path + "dir: applies to process services only: a container"
+                    + " starts in its image's WORKDIR; remove dir, or mount a workspace directory with volumes");
+        }
         Map<String, String> env = new LinkedHashMap<>();
         Optional<String> envProblem = envProblem(d.getEnv());
         if (envProblem.isPresent()) {
@@ -98,12 +116,16 @@ final class ServiceSpecs {
         ReadinessSettings r = d.getReady();
         if (r != null) {
             Map<String, Object> ready = new LinkedHashMap<>();
-            if (r.getPort() != 0) {
-                ready.put("port", r.getPort());
+            if (r.getPort() != null) {
+                ready.put("port", PortArgument.specValue(r.getPort()));
             }
             putIfSet(ready, "http", r.getHttp());
             putIfSet(ready, "log", r.getLog());
             putIfSet(ready, "command", r.getCommand());
+            putIfSet(ready, "exec", r.getExec());
+            if (r.isHealthcheck()) {
+                ready.put("healthcheck", true);
+            }
             putIfSet(ready, "timeout", r.getTimeout());
             putIfSet(ready, "interval", r.getInterval());
             m.put("ready", ready);
@@ -126,13 +148,33 @@ final class ServiceSpecs {
         return Choices.form(field, fieldProblem(field, value));
     }
 
+    /** {@link #formCheck} of a list field ({@code ports}, {@code volumes}) as its setter splits the form's text. */
+    static FormValidation formCheck(String field, List<String> values) {
+        return Choices.form(field, values.isEmpty() ? Optional.empty() : problem(field, values));
+    }
+
     /** The problem {@link #formCheck} shows ({@code <field>: ...}), or empty. */
     static Optional<String> fieldProblem(String field, String value) {
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
+        return problem(field, field.equals("port") || field.equals("ready.port")
+                ? PortArgument.specValue(value.trim()) : value.trim());
+    }
+
+    /** The container's fields: the spec parser reads them only beside an {@code image}. */
+    private static final List<String> CONTAINER_FIELDS = List.of("ports", "volumes", "runtime", "dockerHost",
+            "ready.exec", "ready.healthcheck");
+
+    private static Optional<String> problem(String field, Object value) {
         String[] path = field.split("\\.");
         Map<String, Object> service = new LinkedHashMap<>(Map.of("name", "form", "command", "true"));
+        if (CONTAINER_FIELDS.contains(field)) {
+            service.put("image", "localhost/form");
+        }
+        if (field.startsWith("ready.")) {
+            service.put("port", "auto"); // so that ready.port: 'auto' and ready.http: '/health' have a port to aim at
+        }
         Map<String, Object> leaf = service;
         for (int i = 0; i < path.length - 1; i++) {
             Map<String, Object> child = new LinkedHashMap<>();
@@ -142,7 +184,7 @@ final class ServiceSpecs {
             leaf.put(path[i], child);
             leaf = child;
         }
-        leaf.put(path[path.length - 1], value.trim());
+        leaf.put(path[path.length - 1], value);
         try {
             SpecParser.fromMap(Map.of("services", List.of(service)));
             return Optional.empty();

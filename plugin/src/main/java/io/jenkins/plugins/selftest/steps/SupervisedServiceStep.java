@@ -15,6 +15,7 @@ import io.jenkins.plugins.selftest.actions.SupervisedServicesAction;
 import io.jenkins.plugins.selftest.agent.PollResult;
 import io.jenkins.plugins.selftest.agent.ServiceAgent;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceSpec;
+import io.jenkins.plugins.selftest.engine.supervisor.ServiceEndpoints;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceState;
 import io.jenkins.plugins.selftest.engine.supervisor.ServiceStatus;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorSpec;
@@ -41,6 +42,7 @@ import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.BodyExecution;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
+import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -161,6 +163,60 @@ public class SupervisedServiceStep extends Step {
     @DataBoundSetter
     public void setDir(String dir) {
         single.setDir(dir);
+    }
+
+    public String getPort() {
+        return single.getPort();
+    }
+
+    @DataBoundSetter
+    public void setPort(String port) {
+        single.setPort(port);
+    }
+
+    public String getImage() {
+        return single.getImage();
+    }
+
+    @DataBoundSetter
+    public void setImage(String image) {
+        single.setImage(image);
+    }
+
+    public List<String> getPorts() {
+        return single.getPorts();
+    }
+
+    @DataBoundSetter
+    public void setPorts(List<String> ports) {
+        single.setPorts(ports);
+    }
+
+    public List<String> getVolumes() {
+        return single.getVolumes();
+    }
+
+    @DataBoundSetter
+    public void setVolumes(List<String> volumes) {
+        single.setVolumes(volumes);
+    }
+
+    public String getRuntime() {
+        return single.getRuntime();
+    }
+
+    @DataBoundSetter
+    public void setRuntime(String runtime) {
+        single.setRuntime(runtime);
+    }
+
+    public String getDockerHost() {
+        return single.getDockerHost();
+    }
+
+    @DataBoundSetter
+    public void setDockerHost(String dockerHost) {
+        single.setDockerHost(dockerHost);
     }
 
     public List<ServiceDefinition> getServices() {
@@ -436,12 +492,16 @@ public class SupervisedServiceStep extends Step {
                                         + " so services it starts anew see only their env: and the agent's" : ""));
                         nextDelay = MIN_DELAY_MILLIS;
                     }
+                    String statusBefore = status;
                     r.state().ifPresent(s -> status = ServiceProgress.status(s));
                     if (phase == Phase.STARTING && r.state().isPresent() && checkReady(r.state().get(), listener)) {
                         return; // the body started (and polls on) or the step failed
                     }
-                    if (phase == Phase.BODY) {
-                        r.state().ifPresent(s -> checkGiveUps(s, listener));
+                    if (phase == Phase.BODY && r.state().isPresent()) {
+                        if (!status.equals(statusBefore)) {
+                            recordAction(r.state().get()); // the services table shows restarts while the body runs
+                        }
+                        checkGiveUps(r.state().get(), listener);
                     }
                 }
                 if (phase == Phase.STARTING && System.currentTimeMillis() > readyDeadlineMillis) {
@@ -510,7 +570,7 @@ public class SupervisedServiceStep extends Step {
         }
 
         /** @return true when the caller must not reschedule: the body started, or the step failed */
-        private boolean checkReady(SupervisorState s, TaskListener listener) {
+        private boolean checkReady(SupervisorState s, TaskListener listener) throws IOException, InterruptedException {
             Optional<ServiceStatus> failed = ServiceProgress.failed(s);
             if (failed.isPresent()) {
                 fail(listener, "service '" + failed.get().name() + "' failed before the block started: "
@@ -519,13 +579,25 @@ public class SupervisedServiceStep extends Step {
             }
             if (ServiceProgress.ready(s)) {
                 phase = Phase.BODY;
-                listener.getLogger().println("supervisedService: ready: " + String.join(", ", services));
+                listener.getLogger().println("supervisedService: ready: " + ServiceProgress.readyLine(s));
                 recordAction(s);
-                body = context.newBodyInvoker().withCallback(new Callback(this)).start();
+                body = context.newBodyInvoker().withContext(bodyEnvironment(s)).withCallback(new Callback(this))
+                        .start();
                 schedule(MIN_DELAY_MILLIS);
                 return true;
             }
             return false;
+        }
+
+        /**
+         * The body's environment: what encloses the step, plus {@code SERVICE_<NAME>_HOST} / {@code _PORT} /
+         * {@code _PORT_<CONTAINERPORT>} of every service with a port ({@link ServiceEndpoints}). Fixed for the body:
+         * a service keeps its allocated ports across restarts and a resume.
+         */
+        private EnvironmentExpander bodyEnvironment(SupervisorState s) throws IOException, InterruptedException {
+            EnvironmentExpander endpoints = new EndpointVariables(ServiceEndpoints.environment(s.services()));
+            EnvironmentExpander enclosing = context.get(EnvironmentExpander.class);
+            return enclosing == null ? endpoints : EnvironmentExpander.merge(enclosing, endpoints);
         }
 
         private void fail(TaskListener listener, String message) {
@@ -687,8 +759,35 @@ public class SupervisedServiceStep extends Step {
         }
     }
 
+    /**
+     * The services' variables for the body. Serialized with the body's context (program.dat): host names and port
+     * numbers only, nothing secret.
+     */
+    static final class EndpointVariables extends EnvironmentExpander {
+        private static final long serialVersionUID = 1L;
+        private final Map<String, String> variables;
+
+        EndpointVariables(Map<String, String> variables) {
+            this.variables = new LinkedHashMap<>(variables);
+        }
+
+        Map<String, String> variables() {
+            return Map.copyOf(variables);
+        }
+
+        @Override
+        public void expand(EnvVars env) {
+            variables.forEach(env::put);
+        }
+
+        @Override
+        public Set<String> getSensitiveVariables() {
+            return Set.of();
+        }
+    }
+
     @Extension
-    public static class DescriptorImpl extends StepDescriptor implements ServiceFieldChecks {
+    public static class DescriptorImpl extends StepDescriptor implements ServiceFieldChecks, PortArgument {
 
         @Override
         public String getFunctionName() {

@@ -87,7 +87,13 @@ class SelfTestPagesIT {
         services.update(SupervisedServicesActionTest.state(t0.plusSeconds(754),
                 SupervisedServicesActionTest.service("db", ServiceState.READY, 0, Optional.empty(), Optional.of(t0.plusMillis(2300))),
                 SupervisedServicesActionTest.service("api\"<b>x</b>", ServiceState.FAILED, 5,
-                        Optional.of(new ExitInfo(6, 1, Optional.empty(), t0, "wrapper")), Optional.empty())));
+                        Optional.of(new ExitInfo(6, 1, Optional.empty(), t0, "wrapper")), Optional.empty()),
+                SupervisedServicesActionTest.reachable(SupervisedServicesActionTest.service("cache", ServiceState.READY,
+                        1, Optional.empty(), Optional.of(t0.plusSeconds(1))), "127.0.0.1", CACHE_PORTS,
+                        "selftest-<b>x</b>-cache"),
+                SupervisedServicesActionTest.reachable(SupervisedServicesActionTest.service("mock", ServiceState.READY,
+                        0, Optional.empty(), Optional.of(t0.plusSeconds(1))), "::1", java.util.Map.of("PORT", 41250),
+                        null)));
         services.onAttached(last);
         String base = ROOT_URL + last.getUrl();
 
@@ -212,6 +218,22 @@ class SelfTestPagesIT {
         assertThat(buildDom).contains("href=\"/jenkins/job/app/200/artifact/selftest/jacoco/index.html\"",
                 "href=\"/jenkins/job/app/200/artifact/selftest/orphans.html\"",
                 "href=\"/jenkins/job/app/200/artifact/selftest/shards/\"", "href=\"/jenkins/job/app/200/selfTest/\"");
+    }
+
+    /** A container with two published ports (issue #13): 6379 and 8001 on free host ports. */
+    private static final java.util.Map<String, Integer> CACHE_PORTS = new java.util.LinkedHashMap<>(
+            java.util.Map.of("6379", 41234));
+
+    static {
+        CACHE_PORTS.put("8001/udp", 41235);
+    }
+
+    @Test
+    void servicesTableShowsWhereTheBodyReachesEachServiceEscaped() {
+        String services = section(buildDom, "data-selftest-view=\"services\"");
+        assertThat(services).contains(">Reached at</th>", "<code>6379 \u2192 127.0.0.1:41234</code>",
+                "<code>8001/udp \u2192 127.0.0.1:41235</code>", "<code>[::1]:41250</code>",
+                "container selftest-&lt;b&gt;x&lt;/b&gt;-cache").doesNotContain("<b>x</b>");
     }
 
     @Test

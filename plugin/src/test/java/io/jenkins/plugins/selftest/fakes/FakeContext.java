@@ -3,8 +3,10 @@ package io.jenkins.plugins.selftest.fakes;
 import com.google.common.util.concurrent.ListenableFuture;
 import hudson.model.Result;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jenkinsci.plugins.workflow.steps.BodyExecution;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
@@ -21,6 +23,8 @@ public class FakeContext extends StepContext {
     private final Map<Class<?>, Object> objects = new HashMap<>();
     public final CompletableFuture<Object> outcome = new CompletableFuture<>();
     public volatile FakeBody body;
+    /** What the execution gave the body's invoker with {@code withContext}, in order. */
+    public final List<Object> bodyContexts = new CopyOnWriteArrayList<>();
     /** How often the execution saved its state; {@link #onSave} runs at each save. */
     public final java.util.concurrent.atomic.AtomicInteger saves = new java.util.concurrent.atomic.AtomicInteger();
     public transient volatile Runnable onSave = () -> { };
@@ -74,6 +78,7 @@ public class FakeContext extends StepContext {
 
             @Override
             public BodyInvoker withContext(Object override) {
+                bodyContexts.add(override);
                 return this;
             }
 

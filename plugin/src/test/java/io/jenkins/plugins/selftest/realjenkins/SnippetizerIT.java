@@ -209,4 +209,53 @@ class SnippetizerIT {
             assertThat(restart.body()).as(describable).contains("on-failure", "always", "never");
         }
     }
+
+    /**
+     * Issue #13: a container service and ports through the structs round trip: {@code port: 'auto'} stays text,
+     * {@code port: 5432} a number (both bind to one text field, which the form needs), and the snippet runs.
+     */
+    @Test
+    void containerServiceAndPortsRoundTripAndRunFromTheirSnippet(RealJenkins j) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("true".equalsIgnoreCase(System.getenv("CI"))
+                || ContainerServiceIT.podman("image", "exists", ContainerServiceIT.IMAGE).exit() == 0,
+                "podman or the service image (scripts/build-service-image.sh) is missing");
+        int fixed = freePort();
+        String snippet = snippetOf(j, "io.jenkins.plugins.selftest.steps.SupervisedServiceStep", """
+                [services: [[name: 'web', image: '%s', command: '/bin/serve', ports: ['8080'], volumes: ['data:/data'],
+                             runtime: 'podman', env: ['GREETING=from the snippet'],
+                             ready: [http: '/health', healthcheck: true, exec: 'wget -q -O /dev/null http://127.0.0.1:8080/health', timeout: '3m']],
+                            [name: 'api', command: 'exec python3 -m http.server $PORT --bind 127.0.0.1', port: 'auto',
+                             dependsOn: ['web'], ready: [port: 'auto', timeout: '3m']],
+                            [name: 'fixed', command: 'exec python3 -m http.server $PORT --bind 127.0.0.1', port: %d,
+                             ready: [port: %d, timeout: '3m']]]]
+                """.formatted(ContainerServiceIT.IMAGE, fixed, fixed));
+        assertThat(snippet).contains("image: '" + ContainerServiceIT.IMAGE + "'", "ports: ['8080']",
+                "volumes: ['data:/data']", "runtime: 'podman'", "port: 'auto'", "port: " + fixed,
+                "healthcheck: true", "exec: 'wget").doesNotContain("port: '" + fixed + "'");
+        String console = j.runToSuccess("snippet-container", "node {\n" + snippet.replace("// some block",
+                "sh 'curl -fsS http://$SERVICE_WEB_HOST:$SERVICE_WEB_PORT/ && curl -fsS -o /dev/null"
+                        + " http://127.0.0.1:$SERVICE_API_PORT/ && echo FIXED=$SERVICE_FIXED_PORT'") + "\n}\n",
+                Duration.ofMinutes(5));
+        assertThat(console).contains("from the snippet", "FIXED=" + fixed);
+    }
+
+    @Test
+    void containerAndPortFormChecksAnswerForBothServiceForms(RealJenkins j) throws Exception {
+        for (String describable : new String[] {"io.jenkins.plugins.selftest.steps.SupervisedServiceStep",
+                "io.jenkins.plugins.selftest.steps.ServiceDefinition"}) {
+            String base = "descriptorByName/" + describable + "/";
+            assertThat(j.get(base + "checkPort?value=any").body()).as(describable).contains("class=\"error\"", "auto");
+            assertThat(j.get(base + "checkPort?value=auto").body()).as(describable).doesNotContain("error");
+            assertThat(j.get(base + "checkPorts?value=5432,%205433:5433").body()).as(describable)
+                    .contains("class=\"error\"", "5433:5433", "HOST:CONTAINER is not accepted");
+            assertThat(j.get(base + "checkVolumes?value=data:/data%0A/etc:/host").body()).as(describable)
+                    .contains("class=\"error\"", "host paths outside the workspace are refused");
+            assertThat(j.get(base + "checkVolumes?value=data:/data%0Afixtures:/fixtures:ro").body()).as(describable)
+                    .doesNotContain("error");
+            assertThat(j.get(base + "fillRuntimeItems").body()).as(describable).contains("podman", "docker", "auto");
+        }
+        String ready = "descriptorByName/io.jenkins.plugins.selftest.steps.ReadinessSettings/";
+        assertThat(j.get(ready + "checkPort?value=auto").body()).doesNotContain("error");
+        assertThat(j.get(ready + "checkPort?value=70000").body()).contains("class=\"error\"", "70000");
+    }
 }

@@ -86,7 +86,8 @@ class StepDescriptorsTest {
     void bothServiceFormsOfferAndCheckTheirSharedFieldsWithTheSameCode() throws Exception {
         java.util.Set<String> shared = new java.util.TreeSet<>(formFields(SupervisedServiceStep.class));
         shared.retainAll(formFields(ServiceDefinition.class));
-        assertThat(shared).contains("restart", "maxRestarts", "startSeconds", "stopTimeout");
+        assertThat(shared).contains("restart", "maxRestarts", "startSeconds", "stopTimeout", "port", "ports", "volumes",
+                "runtime", "dockerHost");
         int served = 0;
         for (String field : shared) {
             String name = Character.toUpperCase(field.charAt(0)) + field.substring(1);
@@ -97,7 +98,7 @@ class StepDescriptorsTest {
                 served += single.isPresent() ? 1 : 0;
             }
         }
-        assertThat(served).as("checks and drop-downs of the shared fields").isEqualTo(4);
+        assertThat(served).as("checks and drop-downs of the shared fields").isEqualTo(9);
     }
 
     private static java.util.Optional<java.lang.reflect.Method> publicMethod(Class<?> type, String name) {

@@ -72,16 +72,44 @@ class StepValidationTest {
                         "supervisedService: backoff.max: '-5s' " + DURATION_FIX),
                 bad("backoff.resetAfter", s -> s.setBackoff(backoff(b -> b.setResetAfter("1 minute"))),
                         "supervisedService: backoff.resetAfter: '1 minute' " + DURATION_FIX),
-                bad("ready.port", s -> s.setReady(ready(r -> r.setPort(70000))),
-                        "supervisedService: ready.port: 70000 is not a TCP port: use 1 to 65535"),
-                bad("ready.port (negative)", s -> s.setReady(ready(r -> r.setPort(-1))),
-                        "supervisedService: ready.port: -1 is not a TCP port: use 1 to 65535"),
+                bad("ready.port", s -> s.setReady(ready(r -> r.setPort("70000"))),
+                        "supervisedService: ready.port: 70000 is not a TCP port: use 'auto' or 1 to 65535"),
+                bad("ready.port (negative)", s -> s.setReady(ready(r -> r.setPort("-1"))),
+                        "supervisedService: ready.port: -1 is not a TCP port: use 'auto' or 1 to 65535"),
                 bad("ready.timeout", s -> s.setReady(ready(r -> r.setTimeout("forever"))),
                         "supervisedService: ready.timeout: 'forever' " + DURATION_FIX),
                 bad("ready.interval", s -> s.setReady(ready(r -> r.setInterval("often"))),
                         "supervisedService: ready.interval: 'often' " + DURATION_FIX),
                 bad("ready.http", s -> s.setReady(ready(r -> r.setHttp("localhost:8080"))),
-                        "supervisedService: ready.http: 'localhost:8080' is not an http:// or https:// URL"),
+                        "supervisedService: ready.http: 'localhost:8080' is not an http:// or https:// URL, nor a path"
+                                + " (/health) on the service's own port"),
+                bad("port", s -> s.setPort("any"),
+                        "supervisedService: port: 'any' is not a port: use 'auto' or 1 to 65535"),
+                bad("command (neither command nor image)", s -> s.setCommand(null),
+                        "supervisedService: command: service 'api' needs a command, e.g. command: 'java -jar app.jar',"
+                                + " or an image, e.g. image: 'postgres:16'"),
+                bad("ports", s -> container(s).setPorts(List.of("5432:5432")),
+                        "supervisedService: ports: '5432:5432' is not a container port: give 1 to 65535, optionally with"
+                                + " /tcp or /udp (the host port is always a free one; HOST:CONTAINER is not accepted)"),
+                bad("ports without an image", s -> s.setPorts(List.of("5432")),
+                        "supervisedService: ports: applies to container services only: give an image, or remove ports"),
+                bad("volumes (a host path)", s -> container(s).setVolumes(List.of("/etc:/host-etc")),
+                        "supervisedService: volumes: '/etc:/host-etc' mounts the host path '/etc': host paths outside the"
+                                + " workspace are refused; give a directory relative to the workspace, or a volume name"),
+                bad("volumes (out of the workspace)", s -> container(s).setVolumes(List.of("../other:/data")),
+                        "supervisedService: volumes: '../other:/data' leads out of the workspace: give a directory inside it,"
+                                + " or a volume name"),
+                bad("runtime", s -> container(s).setRuntime("lxc"),
+                        "supervisedService: runtime: 'lxc' is not a container runtime: use podman or docker"),
+                bad("dockerHost", s -> container(s).setDockerHost("build-host:2376"),
+                        "supervisedService: dockerHost: 'build-host:2376' is not an engine address: give unix:///path.sock,"
+                                + " tcp://host:2376 or ssh://user@host"),
+                bad("dir of a container", s -> container(s).setDir("services"),
+                        "supervisedService: dir: applies to process services only: a container starts in its image's"
+                                + " WORKDIR; remove dir, or mount a workspace directory with volumes"),
+                bad("services[0].image", s -> s.setServices(List.of(service("db", d -> d.setImage("postgres 16")))),
+                        "supervisedService: services[0].image: 'postgres 16' is not an image name: give e.g. postgres:16 or"
+                                + " localhost/my-image"),
                 bad("services[1].restart", s -> s.setServices(List.of(service("db", d -> { }),
                                 service("api", d -> d.setRestart("sometimes")))),
                         "supervisedService: services[1].restart: 'sometimes' is not one of always, on-failure, never; "
@@ -246,7 +274,7 @@ class StepValidationTest {
                 Arguments.of("backoff.factor", "-Infinity",
                         "backoff.factor: '-Infinity' is not a finite number: give a decimal number such as 2 or 1.5"),
                 Arguments.of("backoff.initial", "fast", "backoff.initial: 'fast' " + DURATION_FIX),
-                Arguments.of("ready.port", "70000", "ready.port: 70000 is not a TCP port: use 1 to 65535"),
+                Arguments.of("ready.port", "70000", "ready.port: 70000 is not a TCP port: use 'auto' or 1 to 65535"),
                 Arguments.of("ready.timeout", "forever", "ready.timeout: 'forever' " + DURATION_FIX));
     }
 
@@ -315,6 +343,12 @@ class StepValidationTest {
         return step;
     }
 
+    /** {@code step} as a container service of a local image (its command becomes the container's arguments). */
+    private static SupervisedServiceStep container(SupervisedServiceStep step) {
+        step.setImage("localhost/selftest-service");
+        return step;
+    }
+
     private static ServiceDefinition service(String name, Consumer<ServiceDefinition> set) {
         ServiceDefinition d = new ServiceDefinition();
         d.setName(name);
@@ -331,7 +365,7 @@ class StepValidationTest {
 
     private static ReadinessSettings ready(Consumer<ReadinessSettings> set) {
         ReadinessSettings r = new ReadinessSettings();
-        r.setPort(8080);
+        r.setPort("8080");
         set.accept(r);
         return r;
     }

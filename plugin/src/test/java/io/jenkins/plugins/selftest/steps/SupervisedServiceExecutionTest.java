@@ -29,7 +29,9 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -435,6 +437,86 @@ class SupervisedServiceExecutionTest {
         access.polls.add(poll(List.of(), 0, failed("api", "restart limit reached", 1)));
         scheduler.runNext();
         scheduler.runNext();
+    }
+
+    @Test
+    void bodySeesWhereEachServiceIsThroughServiceVariablesAndTheLogAndStatusSayIt() throws Exception {
+        ServiceDefinition db = new ServiceDefinition();
+        db.setName("db");
+        db.setImage("localhost/postgres:16");
+        db.setPorts(List.of("5432, 6379"));
+        ServiceDefinition api = new ServiceDefinition();
+        api.setName("mock-api");
+        api.setCommand("exec python3 -m http.server $PORT");
+        api.setPort("auto");
+        api.setDependsOn(List.of("db"));
+        SupervisedServiceStep step = new SupervisedServiceStep();
+        step.setServices(List.of(db, api));
+        SupervisedServiceStep.Execution e = start(step);
+        assertThat(access.launchedSpec).contains("localhost/postgres:16", "\"ports\":[\"5432\",\"6379\"]", "\"port\":0");
+        Map<String, Integer> dbPorts = new LinkedHashMap<>();
+        dbPorts.put("5432", 41234);
+        dbPorts.put("6379", 41240);
+        access.polls.add(new PollResult(Optional.of(state(
+                reachable(status("db", ServiceState.READY), dbPorts, "selftest-sup-db"),
+                reachable(status("mock-api", ServiceState.READY), Map.of("PORT", 41250), null))),
+                List.of(chunk(List.of(), 0), chunk(List.of(), 0)), false, 500));
+
+        scheduler.runNext();
+
+        assertThat(context.body).isNotNull();
+        EnvVars env = new EnvVars();
+        assertThat(context.bodyContexts).singleElement().isInstanceOf(SupervisedServiceStep.EndpointVariables.class);
+        ((SupervisedServiceStep.EndpointVariables) context.bodyContexts.get(0)).expand(env);
+        assertThat(env).containsEntry("SERVICE_DB_HOST", "127.0.0.1").containsEntry("SERVICE_DB_PORT", "41234")
+                .containsEntry("SERVICE_DB_PORT_5432", "41234").containsEntry("SERVICE_DB_PORT_6379", "41240")
+                .containsEntry("SERVICE_MOCK_API_HOST", "127.0.0.1").containsEntry("SERVICE_MOCK_API_PORT", "41250")
+                .doesNotContainKey("SERVICE_MOCK_API_PORT_PORT");
+        assertThat(listener.text()).contains("supervisedService: ready: db at 127.0.0.1 (5432 on 41234, 6379 on 41240),"
+                + " mock-api at 127.0.0.1:41250");
+        assertThat(e.getStatus()).contains("db ready at 127.0.0.1 (5432 on 41234, 6379 on 41240)",
+                "mock-api ready at 127.0.0.1:41250");
+        assertThat(run.getAction(SupervisedServicesAction.class).getServices()).first().satisfies(r -> {
+            assertThat(r.getHost()).isEqualTo("127.0.0.1");
+            assertThat(r.getPorts()).containsExactly(Map.entry("5432", 41234), Map.entry("6379", 41240));
+            assertThat(r.getContainer()).isEqualTo("selftest-sup-db");
+        });
+    }
+
+    @Test
+    void bodyOfServicesWithoutPortsGetsNoServiceVariables() throws Exception {
+        start(api());
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        scheduler.runNext();
+        EnvVars env = new EnvVars();
+        ((SupervisedServiceStep.EndpointVariables) context.bodyContexts.get(0)).expand(env);
+        assertThat(env).isEmpty();
+        assertThat(listener.text()).contains("supervisedService: ready: api\n");
+    }
+
+    @Test
+    void servicesTableFollowsARestartWhileTheBodyRuns() throws Exception {
+        start(api());
+        access.polls.add(poll(List.of(), 0, status("api", ServiceState.READY)));
+        ServiceStatus ready = status("api", ServiceState.READY);
+        ServiceStatus restarted = new ServiceStatus("api", ServiceState.READY, 2, ready.pid(), ready.startTicks(),
+                ready.cookie(), 1, ready.recentRestarts(), 0, ready.startedAt(), ready.readyAt(), ready.lastExit(),
+                ready.message(), 0, Optional.empty(), Map.of(), Optional.empty());
+        access.polls.add(poll(List.of(), 0, restarted));
+        scheduler.runNext();
+        assertThat(run.getAction(SupervisedServicesAction.class).getServices().get(0).getRestarts()).isZero();
+
+        scheduler.runNext();
+
+        assertThat(run.getAction(SupervisedServicesAction.class).getServices()).singleElement()
+                .satisfies(r -> assertThat(r.getRestarts()).isEqualTo(1));
+    }
+
+    /** {@code s} with an allocated host port per key, reached at 127.0.0.1, in {@code container} if not null. */
+    private static ServiceStatus reachable(ServiceStatus s, Map<String, Integer> ports, String container) {
+        return new ServiceStatus(s.name(), s.state(), s.run(), s.pid(), s.startTicks(), s.cookie(), s.restarts(),
+                s.recentRestarts(), s.consecutiveFailures(), s.startedAt(), s.readyAt(), s.lastExit(), s.message(),
+                s.logBytesDropped(), Optional.of("127.0.0.1"), ports, Optional.ofNullable(container));
     }
 
     private static PollResult poll(List<String> lines, long offset, ServiceStatus... services) {
