@@ -191,6 +191,46 @@ class ContainerServiceIT {
         assertThat(podman("ps", "-a", "-q", "--filter", "name=^" + container + "$").lines()).as("removed").isEmpty();
     }
 
+    /**
+     * {@code docker.withServer} (docker-workflow) composes: a {@code runtime: 'docker'} service is started by the
+     * engine the build names in {@code DOCKER_HOST}, here podman's Docker-compatible API service on a socket of its
+     * own that logs every call (this machine has the docker CLI but no Docker engine), not the machine's default.
+     */
+    @Test
+    void insideDockerWithServerTheServiceIsStartedByThatEngine(RealJenkins j) throws Exception {
+        assumeTrue(new ProcessBuilder("docker", "--version").start().waitFor() == 0, "no docker CLI on this machine");
+        Path sock = Files.createTempDirectory("selftest-engine").resolve("podman.sock");
+        Path log = sock.resolveSibling("service.log");
+        Process engine = new ProcessBuilder("podman", "--log-level=debug", "system", "service", "--time=0",
+                "unix://" + sock).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Instant until = Instant.now().plus(Duration.ofSeconds(60));
+            while (!Files.exists(sock) && Instant.now().isBefore(until)) {
+                Thread.sleep(200);
+            }
+            assertThat(sock).as("the podman API service listens").exists();
+            RealJenkins.Build b = j.run("container-with-server", """
+                    node {
+                      docker.withServer('unix://%s') {
+                        supervisedService(name: 'web', image: '%s', runtime: 'docker', ports: ['8080'],
+                                          ready: [http: '/health', timeout: '3m']) {
+                          sh 'echo "ENGINE=$DOCKER_HOST"; curl -fsS "http://$SERVICE_WEB_HOST:$SERVICE_WEB_PORT/health"'
+                        }
+                      }
+                    }
+                    """.formatted(sock, IMAGE), BUILD);
+            String console = j.console("container-with-server", b.number());
+            assertThat(b.result()).as(console).isEqualTo("SUCCESS");
+            assertThat(console).contains("ENGINE=unix://" + sock);
+            String calls = Files.readString(log, StandardCharsets.UTF_8);
+            assertThat(calls).as("the container was created and removed through the build's engine")
+                    .contains("/containers/create").containsPattern("DELETE.*/containers/");
+        } finally {
+            engine.destroy();
+            engine.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void abortLeavesNoContainerNetworkOrVolume(RealJenkins j) throws Exception {
         int n = j.schedule("container-abort", """
