@@ -360,8 +360,9 @@ public final class SelfTestCalls {
 
     /**
      * The periodic clean-up on one agent: with each of docker and podman that is installed, removes selftest
-     * containers of Jenkins runs ({@code runPrefix}) that are not among {@code liveRuns}. Returns one line per
-     * runtime that removed something or failed.
+     * containers of Jenkins runs ({@code runPrefix}) that are not among {@code liveRuns}, and what ended service
+     * blocks left (containers whose client process is gone, then networks and volumes of blocks with no container
+     * left: {@link Reaper#reapFinished}). Returns one line per runtime that removed something or failed.
      */
     public static final class ReapStale extends MasterToSlaveCallable<ArrayList<String>, IOException> {
         private static final long serialVersionUID = 1L;
@@ -386,6 +387,12 @@ public final class SelfTestCalls {
                 if (!r.removed().isEmpty() || r.failures() > 0) {
                     lines.add(kind.executable() + ": removed " + r.removed().size() + " stale container(s)"
                             + (r.problems().isEmpty() ? "" : "; " + String.join("; ", r.problems())));
+                }
+                Reaper.Result ended = new Reaper(rt).reapFinished(1, java.time.Duration.ofMillis(200));
+                if (!ended.removed().isEmpty() || ended.failures() > 0) {
+                    lines.add(kind.executable() + ": removed " + ended.removed().size() + " container(s), network(s) or"
+                            + " volume(s) of ended runs and service blocks"
+                            + (ended.problems().isEmpty() ? "" : "; " + String.join("; ", ended.problems())));
                 }
             }
             return lines;

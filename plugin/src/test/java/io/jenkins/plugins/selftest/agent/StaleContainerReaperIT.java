@@ -8,6 +8,7 @@ import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.selftest.engine.container.CliResult;
 import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.Reaper;
+import io.jenkins.plugins.selftest.engine.container.RunOwner;
 import io.jenkins.plugins.selftest.engine.run.SelfTestOptions;
 import java.io.IOException;
 import java.time.Duration;
@@ -53,6 +54,40 @@ class StaleContainerReaperIT {
             for (String run : List.of(over, live, cli)) {
                 new Reaper(PODMAN).reap(Optional.of(run), 2, Duration.ofMillis(200));
             }
+        }
+    }
+
+    @Test
+    void removesWhatAServiceBlockLeftWhenItsClientAndSupervisorAreGone() throws Exception {
+        assumePodman();
+        String run = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        // an owner that is over: a process of this host that has ended
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        List<String> labels = List.of("--label", "selftest=true", "--label", "selftest.run=" + run,
+                "--label", ContainerRuntime.KIND_LABEL + "=service",
+                "--label", RunOwner.HOST_LABEL + "=" + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip(),
+                "--label", RunOwner.PID_LABEL + "=" + gone.pid(), "--label", RunOwner.START_LABEL + "=1");
+        List<String> network = new java.util.ArrayList<>(List.of("network", "create"));
+        network.addAll(labels);
+        network.add("selftest-" + run);
+        assertThat(PODMAN.exec(network, Duration.ofSeconds(60)).ok()).isTrue();
+        List<String> container = new java.util.ArrayList<>(List.of("run", "-d"));
+        container.addAll(labels);
+        container.addAll(List.of("-v", "/usr:/usr:ro", "--network", "selftest-" + run, SelfTestOptions.DEFAULT_IMAGE,
+                "/bin/sh", "-c", "sleep 300"));
+        CliResult started = PODMAN.exec(container, Duration.ofSeconds(90));
+        assertThat(started.ok()).as(started.output()).isTrue();
+        try {
+            List<String> lines = StaleContainerReaper.reapOn(new LocalChannel(), ActiveRuns.snapshot());
+
+            assertThat(ofRun(run)).as("the block's container").isEmpty();
+            assertThat(PODMAN.exec(List.of("network", "exists", "selftest-" + run), Duration.ofSeconds(30)).ok())
+                    .as("the block's network").isFalse();
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains("of ended runs and service blocks"));
+        } finally {
+            new Reaper(PODMAN).reap(Optional.of(run), 2, Duration.ofMillis(200));
+            PODMAN.exec(List.of("network", "rm", "-f", "selftest-" + run), Duration.ofSeconds(30));
         }
     }
 
