@@ -6,7 +6,7 @@
 #     CMD      /bin/serve: busybox httpd in the foreground on $PORT (default 8080), serving /www with /health;
 #              prints "serving on PORT" first, stops at once on TERM (the shell as PID 1 traps it)
 #     HEALTHCHECK  wget of http://127.0.0.1:$PORT/health (kept by `podman build --format docker`)
-#     also: sh, nc (a TCP server: nc -lk -p 5432 -e cat), sleep, wget, ... (every busybox applet)
+#     also: sh, nc (a TCP server: nc -ll -p 5432 -e cat), sleep, wget, ... (every busybox applet)
 #
 # Usage: scripts/build-service-image.sh [image]
 # Idempotent: an image built from the same recipe is left as it is. Needs busybox-static (scripts/setup-machine.sh
