@@ -116,8 +116,10 @@ final class ContainerLaunch {
         argv.addAll(List.of("--stop-signal", spec.stopSignal().name(),
                 "--stop-timeout", Long.toString(Math.max(0, spec.stopTimeout().toSeconds()))));
         if (runtime.kind() == ContainerRuntime.Kind.PODMAN) {
-            // no systemd timer for the image's HEALTHCHECK: readiness runs it when asked (healthcheck: true)
-            argv.addAll(List.of("--health-interval", "disable"));
+            // no systemd timer for the image's HEALTHCHECK: readiness runs it when asked (healthcheck: true); not
+            // asked, the check is off altogether, so podman without systemd writes no timer errors into the log
+            boolean asked = spec.ready().map(Readiness::healthcheck).orElse(false);
+            argv.addAll(asked ? List.of("--health-interval", "disable") : List.of("--no-healthcheck"));
         }
         argv.add(part.image());
         argv.addAll(spec.command());
