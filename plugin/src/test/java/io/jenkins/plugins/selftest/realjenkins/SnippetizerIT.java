@@ -165,6 +165,39 @@ class SnippetizerIT {
                 .containsPattern("selfTest: \\d+ tests: \\d+ passed");
     }
 
+    /**
+     * {@code args} (#11): the snippet of both steps keeps it, the form check refuses what breaks sharding, and a
+     * Pipeline runs a multi-module reactor (the engine's fixture: a parent that enforces the Maven version and binds
+     * build-helper, modules that need each other and a test-jar) in 2 shards with the arguments on every shard's
+     * Maven: one test expects the mode the property names, so the property alone adds exactly one failure.
+     */
+    @Test
+    void argsRoundTripAreCheckedAndReachEveryShardOfAReactor(RealJenkins j) throws Exception {
+        String snippet = snippetOf(j, "io.jenkins.plugins.selftest.steps.SelfTestStep",
+                "[shards: 2, args: '-Dexpected.mode=strict', unstableOnFailures: true]");
+        assertThat(snippet).startsWith("selfTest ").contains("args: '-Dexpected.mode=strict'");
+        assertThat(snippetOf(j, "io.jenkins.plugins.selftest.steps.SelfTestPlanStep", "[shards: 2, args: '-Pci']"))
+                .contains("args: '-Pci'");
+        String base = "descriptorByName/io.jenkins.plugins.selftest.steps.SelfTestStep/";
+        assertThat(j.get(base + "checkArgs?value=-Dtest%3DFooTest&framework=maven").body())
+                .contains("class=\"error\"", "chooses the tests");
+        assertThat(j.get(base + "checkArgs?value=-Pci&framework=maven").body()).doesNotContain("error");
+
+        RealJenkins.Build b = j.run("snippet-args-reactor", """
+                node {
+                  sh 'rm -rf * && cp -r %s/. .'
+                  def plain = selfTest(shards: 2, coverage: false, orphans: false, timeout: '15m')
+                  echo "PLAIN ${plain.total} tests, ${plain.failed} failed, ${plain.skipped} skipped"
+                  def r = %s, coverage: false, orphans: false, timeout: '15m'
+                  echo "ARGS ${r.total} tests, ${r.failed} failed, ${r.skipped} skipped"
+                }
+                """.formatted(Examples.reactor(), snippet), Duration.ofMinutes(20));
+        String console = j.console("snippet-args-reactor", b.number());
+        assertThat(b.result()).as(console).isEqualTo("UNSTABLE");
+        assertThat(console).contains("PLAIN 26 tests, 1 failed, 1 skipped", "ARGS 26 tests, 2 failed, 1 skipped")
+                .doesNotContain("Could not find artifact");
+    }
+
     @Test
     void planAndPublishRoundTripAndRunFromTheirSnippets(RealJenkins j) throws Exception {
         String plan = snippetOf(j, "io.jenkins.plugins.selftest.steps.SelfTestPlanStep",
