@@ -462,7 +462,9 @@ class SupervisorDaemonIT {
         long grandchild = Long.parseLong(read(sleeper).trim());
         assertThat(ProcessTree.isRunning(wrapper)).isFalse();
         assertThat(ProcessTree.isRunning(grandchild)).as("the stray carries run 1's cookie and leads its group").isTrue();
-        assertThat(ProcessTree.processGroup(grandchild)).contains(grandchild);
+        // $! is written right after the fork: setsid(1) leads a group of its own only once it has run
+        await("the grandchild leads its own group", Duration.ofSeconds(10),
+                () -> ProcessTree.processGroup(grandchild).equals(Optional.of(grandchild)));
 
         resume(dead);
 
