@@ -7,6 +7,7 @@ import io.jenkins.plugins.selftest.engine.container.ContainerSpec.Mount;
 import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
 import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
+import io.jenkins.plugins.selftest.engine.process.ShellWords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * A shard in a container that shares no filesystem with us (a remote engine, or copies asked for): the container is
@@ -95,9 +95,8 @@ record CopiedContainerShardRunner(SelfTestOptions options, ContainerRuntime runt
         CliResult r;
         if (options.reportDir().startsWith(ws) && !options.reportDir().equals(ws)) {
             String exclude = "./" + ws.relativize(options.reportDir());
-            String cli = runtime.command(List.of("cp", "-", container + ":" + WORK)).stream().map(Framework::quote)
-                    .collect(Collectors.joining(" "));
-            String script = "tar -C " + Framework.quote(ws.toString()) + " --exclude=" + Framework.quote(exclude)
+            String cli = ShellWords.join(runtime.command(List.of("cp", "-", container + ":" + WORK)));
+            String script = "tar -C " + ShellWords.quote(ws.toString()) + " --exclude=" + ShellWords.quote(exclude)
                     + " -cf - . | " + cli;
             LaunchSpec spec = LaunchSpec.shell(script).output(LaunchSpec.Output.pipe()).build();
             LaunchedProcess p = control.start(() -> ProcessLauncher.start(spec));

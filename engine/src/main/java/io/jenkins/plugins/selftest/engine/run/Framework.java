@@ -111,7 +111,7 @@ public enum Framework {
             case MAVEN -> mavenScript(workspace, tests, offlineRepo, coverage, extra);
             case GRADLE -> gradle(workspace) + extra
                     + " test --continue --max-workers=\"$SELFTEST_WORKERS\" "
-                    + tests.stream().map(t -> "--tests " + quote(t)).collect(Collectors.joining(" "))
+                    + tests.stream().map(t -> "--tests " + ShellWords.quote(t)).collect(Collectors.joining(" "))
                     + "; rc=$?; mkdir -p \"$SELFTEST_REPORTS_DIR\"; "
                     + "cp build/test-results/test/*.xml \"$SELFTEST_REPORTS_DIR\"/ 2>/dev/null; exit $rc";
             case PYTEST -> pytestScript(tests, coverage, extra);
@@ -220,7 +220,7 @@ public enum Framework {
         StringBuilder sh = new StringBuilder();
         // Surefire's reportsDirectory has no user property: the shard's own XML files are taken from
         // target/surefire-reports afterwards (each class runs in one shard only, so shards never clash).
-        sh.append("for c in ").append(tests.stream().map(Framework::quote).collect(Collectors.joining(" ")))
+        sh.append("for c in ").append(ShellWords.join(tests))
                 .append("; do find . -path \"*/surefire-reports/TEST-$c.xml\" -delete 2>/dev/null; done; ");
         // Maven's own JVM only starts plugins: C1-only JIT and serial GC make that start markedly cheaper when
         // several shards start at once on few cores (the user's MAVEN_OPTS win when set).
@@ -232,19 +232,19 @@ public enum Framework {
                     .append(" -Djacoco.destFile=\"$SELFTEST_REPORTS_DIR/jacoco-$SELFTEST_SHARD_INDEX.exec\"")
                     // coverage is computed for the project's main classes only: instrumenting the test frameworks
                     // would cost every fork CPU time for nothing
-                    .append(" -Djacoco.excludes=").append(quote(AGENT_EXCLUDES));
+                    .append(" -Djacoco.excludes=").append(ShellWords.quote(AGENT_EXCLUDES));
         }
         sh.append(" test");
         if (!modules.isEmpty()) {
-            sh.append(" -pl ").append(quote(String.join(",", modules))).append(" -am");
+            sh.append(" -pl ").append(ShellWords.quote(String.join(",", modules))).append(" -am");
         }
-        sh.append(" -Dtest=").append(quote(list))
+        sh.append(" -Dtest=").append(ShellWords.quote(list))
                 .append(" -Dmaven.main.skip=true -Dmaven.test.failure.ignore=true")
                 .append(" -DforkCount=\"$SELFTEST_WORKERS\" -DreuseForks=true")
                 .append(" -DtempDir=selftest-shard-$SELFTEST_SHARD_INDEX")
                 .append(" -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false -DtrimStackTrace=false; rc=$?; ");
         sh.append("mkdir -p \"$SELFTEST_REPORTS_DIR\"; for c in ")
-                .append(tests.stream().map(Framework::quote).collect(Collectors.joining(" ")))
+                .append(ShellWords.join(tests))
                 .append("; do find . -path \"*/surefire-reports/TEST-$c.xml\" -exec cp {} \"$SELFTEST_REPORTS_DIR\"/ \\; ; done; exit $rc");
         return sh.toString();
     }
@@ -276,7 +276,7 @@ public enum Framework {
         }
         sh.append("\"$py\" -m pytest $n \"$@\" --junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\"")
                 .append(extra).append(" ")
-                .append(tests.stream().map(Framework::quote).collect(Collectors.joining(" "))).append("; rc=$?; ");
+                .append(ShellWords.join(tests)).append("; rc=$?; ");
         if (coverage) {
             // coverage.py's own report, inside the shard: the engine combines plain JSON and never needs coverage.py
             sh.append("if [ $# -gt 0 ]; then \"$py\" -m coverage json -q --rcfile=\"$r/coveragerc\" ")
@@ -285,9 +285,5 @@ public enum Framework {
                     .append(" > \"$r/coverage-problem.txt\"; fi; ");
         }
         return sh.append("exit $rc").toString();
-    }
-
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 }

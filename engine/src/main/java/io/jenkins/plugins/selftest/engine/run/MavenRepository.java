@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.engine.run;
 
+import io.jenkins.plugins.selftest.engine.process.ShellWords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -37,8 +38,8 @@ record MavenRepository(Path home, boolean offline, String origin) {
      */
     String mavenOptions() {
         Path settings = home.resolve("settings.xml");
-        return (offline ? " -o" : "") + " -Dmaven.repo.local=" + Framework.quote(repository().toString())
-                + (Files.isRegularFile(settings) ? " -s " + Framework.quote(settings.toString()) : "");
+        return (offline ? " -o" : "") + " -Dmaven.repo.local=" + ShellWords.quote(repository().toString())
+                + (Files.isRegularFile(settings) ? " -s " + ShellWords.quote(settings.toString()) : "");
     }
 
     /**

@@ -4,7 +4,7 @@ import io.jenkins.plugins.selftest.engine.container.ContainerRuntime;
 import io.jenkins.plugins.selftest.engine.container.ContainerSpec;
 import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
 import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
-import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
+import io.jenkins.plugins.selftest.engine.process.ShellWords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ final class Preparation {
      *
      * @return the repository the shards use; empty for runs that do not run Maven in containers of a local engine
      */
-    Optional<MavenRepository> warmUpOfflineMaven(ShardPlan plan, Setup setup, String runId, RunListener listener) {
+    Optional<MavenRepository> warmUpOfflineMaven(Setup setup, String runId, RunListener listener) {
         if (setup.runtime().isEmpty() || options.framework() != Framework.MAVEN || options.mavenHome().isEmpty()) {
             return Optional.empty();
         }
@@ -90,7 +90,7 @@ final class Preparation {
         String jacoco = options.coverage()
                 ? " org.jacoco:jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent" : "";
         String script = Framework.maven(options.workspace()) + " -B -q" + online.mavenOptions()
-                + Framework.spliced(options.args()) + jacoco + " test -Dtest=" + Framework.quote("*#selftestWarmUp")
+                + Framework.spliced(options.args()) + jacoco + " test -Dtest=" + ShellWords.quote("*#selftestWarmUp")
                 + " -Dmaven.main.skip=true -Dmaven.test.failure.ignore=true"
                 + " -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false";
         Path log = options.reportDir().resolve(LOG);

@@ -149,7 +149,7 @@ public final class SelfTestRun {
         control.throwIfAborted();
         ShardPlan plan = TestDiscovery.plan(options, setup.runtime().isEmpty());
         Setup probed = setup;
-        preparation.warmUpOfflineMaven(plan, probed, runId, listener)
+        preparation.warmUpOfflineMaven(probed, runId, listener)
                 .ifPresent(repository -> setup = probed.withMavenRepository(repository));
         control.throwIfAborted();
         Files.createDirectories(options.reportDir());
@@ -201,7 +201,7 @@ public final class SelfTestRun {
         try {
             Setup probed = setup;
             if (probed.mavenRepository().isEmpty()) {
-                new Preparation(options, control).warmUpOfflineMaven(plan, probed, runId, listener)
+                new Preparation(options, control).warmUpOfflineMaven(probed, runId, listener)
                         .ifPresent(repository -> setup = probed.withMavenRepository(repository));
             }
             return runShardHere(plan, index, listener).result();

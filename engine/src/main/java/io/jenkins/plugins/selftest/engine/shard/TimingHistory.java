@@ -139,11 +139,6 @@ public final class TimingHistory {
         return d == null ? OptionalDouble.empty() : OptionalDouble.of(d);
     }
 
-    public Optional<Double> estimateSeconds(String testId) {
-        OptionalDouble d = estimate(testId);
-        return d.isPresent() ? Optional.of(d.getAsDouble()) : Optional.empty();
-    }
-
     /** How many tests have an estimate. */
     public int size() {
         return estimates.size();
