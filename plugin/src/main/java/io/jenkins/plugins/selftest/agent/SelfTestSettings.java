@@ -56,16 +56,6 @@ public record SelfTestSettings(String framework, Optional<String> command, int s
         imageArchive = imageArchive == null ? Optional.empty() : imageArchive; // since 0.1: imageArchive
     }
 
-    /** Settings without build arguments and image archive. */
-    public SelfTestSettings(String framework, Optional<String> command, int shards, int workers, List<String> tests,
-                            List<String> excludes, String runtime, Optional<String> image, Optional<String> dockerHost,
-                            long timeoutSeconds, boolean coverage, List<String> coverageExec,
-                            List<String> coverageClasses, List<String> coverageSources, boolean orphans,
-                            boolean orphansRecursive, List<String> mounts) {
-        this(framework, command, shards, workers, tests, excludes, runtime, image, dockerHost, timeoutSeconds, coverage,
-                coverageExec, coverageClasses, coverageSources, orphans, orphansRecursive, mounts, List.of(), Optional.empty());
-    }
-
     /**
      * The settings of one shard of this plan run with {@code here}: the plan's test selection and report settings,
      * and build arguments (the shards build as the plan's preparation did), the runtime, image (and its archive),

@@ -125,11 +125,6 @@ public enum Framework {
         };
     }
 
-    /** {@link #script(Path, List, String, String, boolean, List)} without build arguments. */
-    public String script(Path workspace, List<String> tests, String offlineRepo, String template, boolean coverage) {
-        return script(workspace, tests, offlineRepo, template, coverage, List.of());
-    }
-
     /** Build arguments as they go into a command line: each quoted, after a blank; nothing when there are none. */
     static String spliced(List<String> args) {
         return args.isEmpty() ? "" : " " + ShellWords.join(args);

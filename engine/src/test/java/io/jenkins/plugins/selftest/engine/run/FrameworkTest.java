@@ -14,7 +14,7 @@ class FrameworkTest {
 
     @Test
     void mavenRunsTheLifecycleToTestOnTheShardsClassesWithForksAndTheJacocoAgent(@TempDir Path ws) {
-        String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), "/home/u/.m2", null, true);
+        String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), "/home/u/.m2", null, true, List.of());
 
         assertThat(sh).contains("mvn -B").contains("-o -Dmaven.repo.local='/home/u/.m2/repository'")
                 .contains("jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent")
@@ -28,11 +28,11 @@ class FrameworkTest {
 
     @Test
     void withoutCoverageNoPresetAttachesAnAgentOrWritesExecFiles(@TempDir Path ws) {
-        String sh = Framework.MAVEN.script(ws, List.of("a.BTest"), "/home/u/.m2", null, false);
+        String sh = Framework.MAVEN.script(ws, List.of("a.BTest"), "/home/u/.m2", null, false, List.of());
 
         assertThat(sh).contains("mvn -B").contains(" test -Dtest='a.BTest'")
                 .doesNotContain("jacoco").doesNotContain(".exec");
-        assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false))
+        assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of()))
                 .doesNotContain("--cov").doesNotContain("coverage");
     }
 
@@ -40,19 +40,19 @@ class FrameworkTest {
     void mavenUsesTheProjectsWrapperWhenThereIsOne(@TempDir Path ws) throws Exception {
         java.nio.file.Files.writeString(ws.resolve("mvnw"), "#!/bin/sh\n");
         ws.resolve("mvnw").toFile().setExecutable(true);
-        assertThat(Framework.MAVEN.script(ws, List.of("T"), null, null, true)).contains("./mvnw -B").doesNotContain(" -o ");
+        assertThat(Framework.MAVEN.script(ws, List.of("T"), null, null, true, List.of())).contains("./mvnw -B").doesNotContain(" -o ");
     }
 
     @Test
     void pytestGetsWorkersAndJunitXml(@TempDir Path ws) {
-        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py", "tests/it's.py"), null, null, true);
+        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py", "tests/it's.py"), null, null, true, List.of());
         assertThat(sh).contains("-n $SELFTEST_WORKERS").contains("--junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\"")
                 .contains("'tests/test_a.py' 'tests/it'\\''s.py'");
     }
 
     @Test
     void pytestWithCoverageMeasuresTheSourceRootsWithPytestCovAndLeavesCoveragePyJson(@TempDir Path ws) {
-        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, true);
+        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, true, List.of());
 
         assertThat(sh).contains("py=\"${SELFTEST_PYTHON:-python3}\"")
                 .contains("--cov --cov-branch --cov-report= \"--cov-config=$r/coveragerc\"")
@@ -65,7 +65,7 @@ class FrameworkTest {
 
     @Test
     void gradlePassesEachClassAsTestsFilter(@TempDir Path ws) {
-        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true))
+        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of()))
                 .contains("gradle test --continue --max-workers=\"$SELFTEST_WORKERS\" --tests 'a.BTest'");
     }
 
@@ -78,9 +78,9 @@ class FrameworkTest {
         testClass(ws, "a", "x.ATest");
         testClass(ws, "apps/c", "y.CTest");
 
-        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest"), null, null, false)).contains(" test -pl 'apps/c' -am -Dtest='y.CTest'");
-        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "x.ATest"), null, null, false)).contains(" -pl 'a,apps/c' -am ");
-        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "z.Elsewhere"), null, null, false))
+        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest"), null, null, false, List.of())).contains(" test -pl 'apps/c' -am -Dtest='y.CTest'");
+        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "x.ATest"), null, null, false, List.of())).contains(" -pl 'a,apps/c' -am ");
+        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "z.Elsewhere"), null, null, false, List.of()))
                 .as("a test in no module: the whole reactor, filtered").doesNotContain(" -pl ");
         assertThat(Framework.MAVEN.defaultDirs(ws, Framework.MAVEN.mainClassDirs()))
                 .containsExactly("a/target/classes", "apps/c/target/classes");
@@ -159,8 +159,8 @@ class FrameworkTest {
 
     @Test
     void customNeedsATemplate(@TempDir Path ws) {
-        assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make SHARD=$SELFTEST_SHARD_INDEX", true)).isEqualTo("make SHARD=$SELFTEST_SHARD_INDEX");
-        assertThatThrownBy(() -> Framework.CUSTOM.script(ws, List.of("x"), null, " ", true)).hasMessageContaining("--command");
+        assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make SHARD=$SELFTEST_SHARD_INDEX", true, List.of())).isEqualTo("make SHARD=$SELFTEST_SHARD_INDEX");
+        assertThatThrownBy(() -> Framework.CUSTOM.script(ws, List.of("x"), null, " ", true, List.of())).hasMessageContaining("--command");
         assertThatThrownBy(() -> Framework.parse("ant")).hasMessageContaining("maven, gradle, pytest or custom");
     }
 }
