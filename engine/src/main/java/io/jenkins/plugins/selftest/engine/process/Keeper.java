@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A long-lived parent for many processes (a supervisor's services), so that starting and watching them costs no more
  * than a bare fork and exec each. It is a small perl process ({@code keeper.pl}, perl being part of every Debian and
- * most other Linux systems) that forks each command and, in the child before the exec, starts the new session, joins
- * the cgroup, writes the pid file, sets the environment and opens the output; it reaps every child, writes each exit
+ * most other Linux systems) that forks each command (into its cgroup, with {@code clone3}, where it has one and the
+ * kernel allows it) and, in the child before the exec, starts the new session, joins the cgroup (after a plain fork), writes the pid file, sets the environment and opens the output; it reaps every child, writes each exit
  * code into the child's exit file and reports starts and exits on one pipe, which one thread of this JVM reads.
  *
  * <p>What that saves against {@link ProcessLauncher} with an {@link LaunchSpec.ExitRecord exit record}: the
@@ -60,14 +60,16 @@ public final class Keeper implements AutoCloseable {
 
     private final String owner;
     private final ThreadFactory threads;
+    private final boolean cloneIntoCgroup;
     private final AtomicLong ids = new AtomicLong();
     private final Object lock = new Object();
     private Instance current; // guarded by lock
     private boolean closed; // guarded by lock
 
-    private Keeper(String owner, ThreadFactory threads) {
+    private Keeper(String owner, ThreadFactory threads, boolean cloneIntoCgroup) {
         this.owner = owner;
         this.threads = threads;
+        this.cloneIntoCgroup = cloneIntoCgroup;
     }
 
     /**
@@ -77,7 +79,17 @@ public final class Keeper implements AutoCloseable {
      * @param threads makes the one thread per keeper process that reads its answers
      */
     public static Optional<Keeper> of(String owner, ThreadFactory threads) {
-        return available().isEmpty() ? Optional.of(new Keeper(owner, threads)) : Optional.empty();
+        return of(owner, threads, true);
+    }
+
+    /**
+     * @param cloneIntoCgroup a process that gets its own cgroup is started inside it ({@code clone3} with
+     *                        {@code CLONE_INTO_CGROUP}, Linux 5.7+, where the kernel allows it); false: it is forked
+     *                        and moves itself in, as where {@code clone3} is refused. Moving a process costs the
+     *                        kernel an RCU grace period, 10-15 ms per start on an idle machine.
+     */
+    static Optional<Keeper> of(String owner, ThreadFactory threads, boolean cloneIntoCgroup) {
+        return available().isEmpty() ? Optional.of(new Keeper(owner, threads, cloneIntoCgroup)) : Optional.empty();
     }
 
     /** Empty when keepers can be used here, else why not (for the supervisor's log). */
@@ -208,7 +220,7 @@ public final class Keeper implements AutoCloseable {
             }
             if (current == null || current.gone) {
                 current = new Instance(ProcessLauncher.start(LaunchSpec.argv(PERL.orElseThrow().toString(), "-e", SCRIPT,
-                        "selftest-keeper " + owner).inputPipe(true).build()));
+                        "selftest-keeper " + owner, cloneIntoCgroup ? "clone" : "fork").inputPipe(true).build()));
                 Thread reader = threads.newThread(current::read);
                 reader.setDaemon(true);
                 reader.start();

@@ -6,12 +6,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Decides how a shard ended, from what running it gave and the results it left. In this order: a shard of an aborted
  * run is {@code aborted} (stopped on purpose: neither its exit, nor a half-written report, nor a failed CLI call is
  * a problem); one stopped at the timeout is {@code timeout}; one with failing tests {@code failed}; one that did not
- * exit 0 or left no results {@code error}; else {@code ok}. A pure function.
+ * exit 0 or left no results {@code error}; else {@code ok}. A test class the shard was given that left no result
+ * at all is named in a problem whatever the outcome: its tests were neither passed nor failed, they are missing.
+ * A pure function.
  */
 final class OutcomeClassifier {
 
@@ -37,9 +41,11 @@ final class OutcomeClassifier {
      * @param inContainer the shard ran in a container (its timeout is a container timeout)
      * @param timeout     the shard's timeout, for the message
      * @param log         the shard's log, where the messages send people
+     * @param expectedClasses the test classes the shard was given, each of which must leave a result; empty where
+     *                        that cannot be known (pytest's files, a custom command, a build that filters by tag)
      */
     static Verdict classify(int index, ShardExecution execution, TestSuiteResult results, boolean aborted,
-                            boolean inContainer, Duration timeout, Path log) {
+                            boolean inContainer, Duration timeout, Path log, List<String> expectedClasses) {
         if (aborted) {
             return new Verdict(ShardOutcome.ABORTED, 0, 0, List.of());
         }
@@ -59,7 +65,32 @@ final class OutcomeClassifier {
         } else {
             outcome = ShardOutcome.OK;
         }
+        if (outcome != ShardOutcome.TIMEOUT && results.total() > 0) {
+            problems.addAll(unreported(index, expectedClasses, results, log));
+        }
         problems.addAll(results.problems());
         return new Verdict(outcome, execution.containerFailures(), timeouts, problems);
+    }
+
+    /** The most class names one problem line names. */
+    static final int MAX_NAMED = 5;
+
+    /**
+     * The line naming the classes of {@code expected} of which {@code results} has no test case (a nested class's
+     * cases count for the class that holds it), or nothing.
+     */
+    static List<String> unreported(int index, List<String> expected, TestSuiteResult results, Path log) {
+        Set<String> reported = results.cases().stream().map(c -> {
+            int nested = c.className().indexOf('$');
+            return nested < 0 ? c.className() : c.className().substring(0, nested);
+        }).collect(Collectors.toSet());
+        List<String> missing = expected.stream().filter(c -> !reported.contains(c)).toList();
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        String named = String.join(", ", missing.subList(0, Math.min(MAX_NAMED, missing.size())))
+                + (missing.size() > MAX_NAMED ? " and " + (missing.size() - MAX_NAMED) + " more" : "");
+        return List.of("shard " + index + ": " + missing.size() + " of its " + expected.size()
+                + " test classes left no results, their tests are missing from the counts (" + named + "); see " + log);
     }
 }

@@ -232,7 +232,7 @@ public final class SelfTestRun {
             ShardReports reports = ShardReports.read(dir.reports());
             TestSuiteResult tests = reports.tests();
             OutcomeClassifier.Verdict v = OutcomeClassifier.classify(index, execution, tests, control.isAborted(),
-                    current.runtime().isPresent(), options.timeout(), dir.log());
+                    current.runtime().isPresent(), options.timeout(), dir.log(), expectedClasses(shard));
             ShardResult r = new ShardResult(index, plan.shardCount(), shard.tests(), v.outcome(), execution.exit(),
                     seconds, tests.total(), tests.passed(), tests.failed() + tests.errors(), tests.skipped(),
                     v.containerFailures(), v.containerTimeouts(), v.problems(), Optional.empty(), mode(),
@@ -242,6 +242,19 @@ public final class SelfTestRun {
         } finally {
             control.shardEnded(index);
         }
+    }
+
+    /**
+     * The classes of the shard that must each leave a result: the test classes of a Maven or Gradle build found in
+     * its class directories. Not pytest's files, not a custom command's, and not when the build arguments select
+     * tests by tag (a class none of whose tests has the tag leaves nothing).
+     */
+    private List<String> expectedClasses(ShardPlan.Shard shard) {
+        boolean byClass = (options.framework() == Framework.MAVEN || options.framework() == Framework.GRADLE)
+                && options.paths().isEmpty();
+        boolean byTag = options.args().stream().anyMatch(a -> a.startsWith("-Dgroups") || a.startsWith("-DexcludedGroups")
+                || a.startsWith("-Dinclude") || a.startsWith("-Dexclude") || a.startsWith("--tests"));
+        return byClass && !byTag ? shard.tests() : List.of();
     }
 
     /**

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -145,12 +147,16 @@ class KeeperIT {
                 .isInstanceOf(IOException.class).hasMessageContaining("working directory " + tmp.resolve("gone") + " does not exist");
     }
 
-    @Test
-    void aProcessThatAsksForItsOwnCgroupJoinsItBeforeItsCommandRunsAndTheEmptyCgroupGoesWithIt() throws Exception {
+    @ParameterizedTest(name = "started inside it by clone3: {0}")
+    @ValueSource(booleans = {true, false})
+    void aProcessThatAsksForItsOwnCgroupJoinsItBeforeItsCommandRunsAndTheEmptyCgroupGoesWithIt(boolean clone3) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Cgroups.mode().enabled(), Cgroups.mode().describe());
         String cookie = "it.cgroup." + System.nanoTime();
-        LaunchedProcess p = start(LaunchSpec.argv("/bin/sh", "-c", "sleep 300 & wait").cookie(cookie).ownCgroup(true)
-                .output(LaunchSpec.Output.discard()));
+        Keeper forking = Keeper.of("keeper-it-fork", Thread::new, clone3).orElseThrow();
+        LaunchedProcess p = forking.start(LaunchSpec.argv("/bin/sh", "-c", "sleep 300 & wait").cookie(cookie)
+                .ownCgroup(true).output(LaunchSpec.Output.discard()).build());
+        started.add(p);
+        forking.close();
         Path cgroup = Cgroups.of(cookie).orElseThrow();
 
         await("the shell and its sleep in the cgroup", () -> Cgroups.pids(cgroup).size() == 2);

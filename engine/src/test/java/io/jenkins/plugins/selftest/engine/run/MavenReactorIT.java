@@ -91,7 +91,7 @@ class MavenReactorIT {
         assertThat(s.shards()).hasSize(3);
         assertThat(s.shards()).as(s.problems().toString()).allSatisfy(shard ->
                 assertThat(shard.outcome()).isIn(ShardOutcome.OK, ShardOutcome.FAILED));
-        assertThat(s.tests().total()).isEqualTo(reference.tests().total());
+        assertThat(s.tests().total()).as(() -> shardLogs(s, tmp.resolve("report"))).isEqualTo(reference.tests().total());
         assertThat(s.tests().failed() + s.tests().errors()).isEqualTo(reference.tests().failed() + reference.tests().errors());
         assertThat(s.tests().skipped()).isEqualTo(reference.tests().skipped());
         assertThat(s.tests().passed()).isEqualTo(reference.tests().passed());
@@ -135,6 +135,22 @@ class MavenReactorIT {
         assertThat(withProfile.allPassed()).as(withProfile.problems().toString()).isTrue();
         assertThat(withoutProfile.tests().failures()).singleElement()
                 .satisfies(c -> assertThat(c.name()).startsWith("modeIsTheBuildsOwn"));
+    }
+
+    /** The problems and each shard's Maven lines that say what ran, for a failure's message. */
+    static String shardLogs(RunSummary s, Path report) {
+        StringBuilder b = new StringBuilder("problems: " + s.problems());
+        for (int i = 0; i < s.shards().size(); i++) {
+            Path log = ShardDirectory.of(report, i).log();
+            b.append("\n--- shard ").append(i).append(": ").append(s.shards().get(i).tests());
+            try (Stream<String> lines = Files.lines(log)) {
+                lines.filter(l -> l.contains("Tests run") || l.contains("compil") || l.contains("Compil")
+                        || l.contains("ERROR") || l.contains("BUILD") || l.startsWith("[INFO] ---")).forEach(l -> b.append("\n").append(l));
+            } catch (IOException | java.io.UncheckedIOException e) {
+                b.append("\n(no log: ").append(e.getMessage()).append(")");
+            }
+        }
+        return b.toString();
     }
 
     static Map<Path, FileTime> classFileTimes(Path root) throws IOException {

@@ -26,7 +26,7 @@ class OutcomeClassifierTest {
 
     private static OutcomeClassifier.Verdict classify(ShardExecution e, TestSuiteResult r, boolean aborted,
                                                       boolean inContainer) {
-        return OutcomeClassifier.classify(3, e, r, aborted, inContainer, TIMEOUT, LOG);
+        return OutcomeClassifier.classify(3, e, r, aborted, inContainer, TIMEOUT, LOG, List.of("a.ATest"));
     }
 
     @Test
@@ -109,5 +109,31 @@ class OutcomeClassifierTest {
 
         assertThat(v.outcome()).isEqualTo(ShardOutcome.OK);
         assertThat(v.problems()).containsExactly("TEST-b.xml: not XML");
+    }
+
+    @Test
+    void aGivenClassThatLeftNoResultIsNamedWhateverTheOutcome() {
+        List<String> given = List.of("a.ATest", "b.BTest", "c.CTest");
+        TestSuiteResult onlyA = new TestSuiteResult(List.of(new TestCaseResult("a.ATest$Nested", "t", 0.1,
+                TestStatus.FAILED, false, Optional.empty(), Optional.empty(), Optional.empty(), "TEST-a.ATest.xml")),
+                List.of());
+
+        OutcomeClassifier.Verdict v = OutcomeClassifier.classify(3, ShardExecution.of(Optional.of(0)), onlyA, false,
+                false, TIMEOUT, LOG, given);
+
+        assertThat(v.outcome()).isEqualTo(ShardOutcome.FAILED);
+        assertThat(v.problems()).containsExactly("shard 3: 2 of its 3 test classes left no results, their tests are"
+                + " missing from the counts (b.BTest, c.CTest); see " + LOG);
+    }
+
+    @Test
+    void manyMissingClassesAreCountedNotAllNamed() {
+        List<String> given = java.util.stream.IntStream.range(0, 9).mapToObj(i -> "p.T" + i).toList();
+
+        List<String> line = OutcomeClassifier.unreported(0, given, results(TestStatus.PASSED), LOG);
+
+        assertThat(line).singleElement().asString()
+                .contains("9 of its 9 test classes", "p.T0, p.T1, p.T2, p.T3, p.T4 and 4 more");
+        assertThat(OutcomeClassifier.unreported(0, List.of("a.ATest"), results(TestStatus.PASSED), LOG)).isEmpty();
     }
 }
