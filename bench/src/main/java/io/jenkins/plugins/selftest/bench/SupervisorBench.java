@@ -96,7 +96,7 @@ final class SupervisorBench {
         try {
             b.run();
         } finally {
-            deleteRecursively(b.work);
+            if (System.getenv("BENCH_KEEP") == null) deleteRecursively(b.work);
         }
         System.out.println(Json.mapper().writeValueAsString(b.out));
     }
@@ -209,7 +209,14 @@ final class SupervisorBench {
             out.put("startup_cold_ms", round((lastStart - t0) / 1e6));
             Path floor = work.resolve("floor");
             List<Double> bursts = new ArrayList<>();
+            long daemonPid = client.owner().orElseThrow().pid();
+            cpuPids = new long[] {daemonPid, keeperOf(daemonPid)};
+            cpuTicks = new long[2];
             List<Double> lat = crashRounds(dir, r -> bursts.addAll(burstFloor(floor, r)));
+            // where the CPU goes in the bursts: ms of CPU per restart, the daemon's JVM and its keeper
+            out.put("restart_daemon_cpu_ms", round(cpuTicks[0] * 1000.0 / CLOCK_TICKS / Math.max(1, lat.size())));
+            out.put("restart_keeper_cpu_ms", round(cpuTicks[1] * 1000.0 / CLOCK_TICKS / Math.max(1, lat.size())));
+            cpuPids = null;
             out.put("burst_spawn_p50_ms", percentile(bursts, 50));
             out.put("burst_spawn_p99_ms", percentile(bursts, 99));
             out.put("restart_p50_ms", percentile(lat, 50));
@@ -390,8 +397,15 @@ final class SupervisorBench {
         for (int r = 0; r < rounds; r++) {
             before.run(r);
             Thread.sleep(500); // every service is blocked on its FIFO again
+            long[] cpu = cpuPids == null ? null : cpu(cpuPids);
             trigger(dir, services);
             awaitStarts(dir, r + 2, Duration.ofSeconds(120));
+            if (cpu != null) {
+                long[] after = cpu(cpuPids);
+                for (int i = 0; i < cpu.length; i++) {
+                    cpuTicks[i] += after[i] - cpu[i];
+                }
+            }
             for (int i = 0; i < services; i++) {
                 List<Long> starts = lines(dir.resolve("starts").resolve("svc" + i));
                 List<Long> exits = lines(dir.resolve("exits").resolve("svc" + i));
@@ -570,6 +584,35 @@ final class SupervisorBench {
 
     private static long firstLine(Path f) throws IOException {
         return lines(f).get(0);
+    }
+
+    /** Linux's USER_HZ: the unit of utime and stime in /proc/PID/stat. */
+    private static final int CLOCK_TICKS = 100;
+
+    /** Processes whose CPU time the crash rounds add up ({@link #cpuTicks}), while they run; else null. */
+    private long[] cpuPids;
+    private long[] cpuTicks;
+
+    /** The daemon's keeper (its perl child), or -1. */
+    private static long keeperOf(long daemon) {
+        return ProcessHandle.of(daemon).stream().flatMap(ProcessHandle::children)
+                .filter(h -> h.info().command().map(c -> c.contains("perl")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+    }
+
+    /** utime + stime of each process, in clock ticks (0 for one that is gone). */
+    private static long[] cpu(long[] pids) {
+        long[] ticks = new long[pids.length];
+        for (int i = 0; i < pids.length; i++) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pids[i]), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks[i] = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat(5)
+            } catch (IOException | RuntimeException e) {
+                ticks[i] = 0;
+            }
+        }
+        return ticks;
     }
 
     private static long status(long pid, String field) throws IOException {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -127,13 +128,61 @@ public final class Keeper implements AutoCloseable {
      * @throws IllegalArgumentException when the spec wants its output or input piped (only a file or nothing)
      */
     public CompletableFuture<LaunchedProcess> startAsync(LaunchSpec spec) {
+        return submit(spec, null, Set.of()).started();
+    }
+
+    /**
+     * A start armed in advance: the keeper starts the process as {@code spec} says the moment the process {@code after}
+     * (one of its children) ends, with any exit code but those of {@code skip}, without waiting for this JVM. A supervisor arms
+     * the next run of a service whose restart its policy has already decided, which makes a restart as quick as the
+     * fork itself. The keeper drops what is armed when its input ends (this JVM closed it or died): a run that ends
+     * while no supervisor runs is not restarted.
+     *
+     * @return {@link Armed#started()} completes when the keeper started it, and fails when it will not: disarmed,
+     *         {@code after} ended with a code of {@code skip} or had ended before the request arrived, the keeper
+     *         was lost, or the start itself failed
+     */
+    public Armed arm(long after, Set<Integer> skip, LaunchSpec spec) {
+        return submit(spec, after, skip);
+    }
+
+    /** A start armed with {@link #arm}. */
+    public final class Armed {
+        private final long id;
+        private final CompletableFuture<LaunchedProcess> started;
+
+        private Armed(long id, CompletableFuture<LaunchedProcess> started) {
+            this.id = id;
+            this.started = started;
+        }
+
+        /** Completes with the process once started; fails when it will not start. */
+        public CompletableFuture<LaunchedProcess> started() {
+            return started;
+        }
+
+        /**
+         * Withdraws it, unless the keeper has started it already (then {@link #started()} completes all the same, and
+         * the process is the caller's to stop).
+         */
+        public void disarm() {
+            synchronized (lock) {
+                if (current != null && !current.gone) {
+                    current.write(("D " + id + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+        }
+    }
+
+    private Armed submit(LaunchSpec spec, Long after, Set<Integer> skip) {
         if (spec.output() instanceof LaunchSpec.Output.Pipe || spec.inputPipe()) {
             throw new IllegalArgumentException("a kept process writes to a file or nowhere and reads nothing: " + spec.command());
         }
         String what = "cannot start '" + String.join(" ", spec.command()) + "'" + spec.workingDir().map(d -> " in " + d).orElse("");
+        long id = ids.incrementAndGet();
         if (spec.workingDir().isPresent() && !Files.isDirectory(spec.workingDir().get())) {
-            return CompletableFuture.failedFuture(new IOException(what + ": working directory " + spec.workingDir().get()
-                    + " does not exist"));
+            return new Armed(id, CompletableFuture.failedFuture(new IOException(what + ": working directory "
+                    + spec.workingDir().get() + " does not exist")));
         }
         String cookie = spec.cookie().orElseGet(() -> UUID.randomUUID().toString());
         String flags = (spec.newSession() ? "s" : "") + (spec.inheritEnvironment() ? "" : "c");
@@ -145,7 +194,7 @@ public final class Keeper implements AutoCloseable {
                     Files.createDirectories(parent);
                 }
             } catch (IOException e) {
-                return CompletableFuture.failedFuture(new IOException(what + ": " + e.getMessage(), e));
+                return new Armed(id, CompletableFuture.failedFuture(new IOException(what + ": " + e.getMessage(), e)));
             }
             out = f.file().toAbsolutePath().toString();
             flags += f.append() ? "" : "t";
@@ -153,8 +202,12 @@ public final class Keeper implements AutoCloseable {
             flags += "d";
         }
         Optional<Path> cgroup = spec.ownCgroup() ? Cgroups.create(cookie) : Optional.empty();
-        long id = ids.incrementAndGet();
-        List<String> fields = new ArrayList<>(List.of(Long.toString(id), flags,
+        List<String> fields = new ArrayList<>();
+        if (after != null) {
+            fields.add(Long.toString(after));
+            fields.add(String.join(",", skip.stream().map(String::valueOf).toList()));
+        }
+        fields.addAll(List.of(Long.toString(id), flags,
                 spec.workingDir().map(d -> d.toAbsolutePath().toString()).orElse(""), out,
                 cgroup.map(c -> c.resolve("cgroup.procs").toString()).orElse(""),
                 spec.exitRecord().map(r -> r.pidFile().toAbsolutePath().toString()).orElse(""),
@@ -169,11 +222,11 @@ public final class Keeper implements AutoCloseable {
         });
         CompletableFuture<KeptProcess> answer;
         try {
-            answer = instance().request(id, fields);
+            answer = instance().request(after == null ? 'S' : 'A', id, fields);
         } catch (IOException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        return answer.handle((process, failure) -> {
+        return new Armed(id, answer.handle((process, failure) -> {
             if (failure != null) {
                 cgroup.ifPresent(Cgroups::remove);
                 Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
@@ -182,7 +235,7 @@ public final class Keeper implements AutoCloseable {
             // a tree that ends by itself leaves an empty cgroup behind: remove it (a populated one is the stop's)
             cgroup.ifPresent(c -> process.onExit().thenRun(() -> Cgroups.remove(c)));
             return new LaunchedProcess(process, cookie);
-        });
+        }));
     }
 
     /** How many of the processes it started are still running (as far as the keeper has reported). */
@@ -242,10 +295,13 @@ public final class Keeper implements AutoCloseable {
             this.input = perl.process().getOutputStream();
         }
 
-        /** Writes the request; the answer completes the future (or a timeout fails it). */
-        CompletableFuture<KeptProcess> request(long id, List<String> fields) throws IOException {
+        /**
+         * Writes the request; the answer completes the future (or, for a start ({@code S}), a timeout fails it: an
+         * armed one ({@code A}) waits for its predecessor's end).
+         */
+        CompletableFuture<KeptProcess> request(char type, long id, List<String> fields) throws IOException {
             ByteArrayOutputStream record = new ByteArrayOutputStream();
-            record.writeBytes(("S " + fields.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+            record.writeBytes((type + " " + fields.size() + "\n").getBytes(StandardCharsets.US_ASCII));
             for (String f : fields) {
                 byte[] b = f.getBytes(StandardCharsets.UTF_8);
                 record.writeBytes((b.length + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -266,13 +322,26 @@ public final class Keeper implements AutoCloseable {
                 answer.completeExceptionally(new IOException("the keeper has ended"));
             }
             long pid = perl.pid();
-            return answer.orTimeout(ANSWER_SECONDS, TimeUnit.SECONDS).whenComplete((p, e) -> pending.remove(id))
+            return (type == 'S' ? answer.orTimeout(ANSWER_SECONDS, TimeUnit.SECONDS) : answer)
+                    .whenComplete((p, e) -> pending.remove(id))
                     .exceptionallyCompose(e -> {
                         Throwable cause = e instanceof CompletionException ? e.getCause() : e;
                         return CompletableFuture.failedFuture(cause instanceof TimeoutException
                                 ? new IOException("the keeper (pid " + pid + ") did not answer in " + ANSWER_SECONDS + " s")
                                 : cause);
                     });
+        }
+
+        /** Writes a request that waits for no answer of its own; a keeper that has ended takes nothing. */
+        void write(byte[] request) {
+            try {
+                synchronized (input) {
+                    input.write(request);
+                    input.flush();
+                }
+            } catch (IOException e) {
+                // it has ended: what was armed fails with it
+            }
         }
 
         void closeInput() {

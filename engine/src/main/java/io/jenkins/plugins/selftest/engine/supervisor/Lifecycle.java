@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Future;
 
 /**
@@ -47,6 +49,18 @@ final class Lifecycle {
 
         /** The run with {@code cookie} ended: whatever still carries the cookie is to be swept. */
         void runEnded(String cookie);
+
+        /**
+         * Arms {@code next} to start as soon as the process {@code afterPid} ends with a code not in {@code skip}
+         * ({@link Spawner#arm}): the restart the policy decided already. It starts only when then {@link #spawn
+         * requested}; a service's armed run is withdrawn by {@link #disarm}.
+         */
+        default void arm(Spawner.Request next, long afterPid, Set<Integer> skip) {
+        }
+
+        /** Withdraws the service's armed run, stopping it if it was started already. */
+        default void disarm(String service) {
+        }
     }
 
     private static final int KILLED = 128 + Signal.KILL.number();
@@ -148,6 +162,7 @@ final class Lifecycle {
             return; // the stop collects it
         }
         event(s, SupervisorEvent.Type.SPAWNED, pid, null, null, "pid " + pid);
+        armRestart(s, pid);
         if (s.spec.startSeconds().isZero()) {
             started(s, run);
         } else {
@@ -155,6 +170,30 @@ final class Lifecycle {
             publish(s);
             s.startTimer = effects.after(s.spec.startSeconds(), () -> started(s, run));
         }
+    }
+
+    /**
+     * When the restart after run {@code s.run} is decided whatever the run's exit (but for codes the keeper is told):
+     * the policy restarts, without delay, and the budget has room for one more restart however the window moves. Then
+     * the next run is armed, so that it starts the moment this one ends, and {@link #exited} only adopts it. Not for
+     * containers (a container's name is free only once the old one is removed) nor for a service whose readiness reads
+     * its log (the new run's log offset is known only once it started).
+     */
+    private void armRestart(Service s, long pid) {
+        ServiceSpec spec = s.spec;
+        boolean immediate = spec.restart() != RestartPolicy.NEVER && spec.backoff().delay(1).isZero()
+                && spec.backoff().delay(s.budget.consecutiveFailures() + 1).isZero();
+        boolean budget = spec.maxRestarts() < 0 || s.budget.recentRestarts().size() < spec.maxRestarts();
+        boolean logReadiness = spec.ready().flatMap(Readiness::log).isPresent();
+        if (!immediate || !budget || logReadiness || spec.containerized()) {
+            return;
+        }
+        // what afterExit gives up on (the shell found no command), and what on-failure does not restart
+        Set<Integer> skip = new TreeSet<>(List.of(126, 127));
+        if (spec.restart() == RestartPolicy.ON_FAILURE) {
+            skip.addAll(spec.successExitCodes());
+        }
+        effects.arm(new Spawner.Request(spec, s.run + 1, cookies.of(s.name(), s.run + 1)), pid, skip);
     }
 
     private void started(Service s, int run) {
@@ -230,6 +269,7 @@ final class Lifecycle {
     }
 
     private void fail(Service s, String why) {
+        effects.disarm(s.name());
         s.state = ServiceState.FAILED;
         s.message = Optional.of(why);
         s.cancelTimers();
@@ -263,10 +303,14 @@ final class Lifecycle {
         journal.exitRecorded(s.name(), run);
         event(s, SupervisorEvent.Type.EXITED, null, code, null, exit.describe() + recorded.note());
         if (s.stopping || effects.closing() || before == ServiceState.FAILED) {
+            effects.disarm(s.name());
             return; // stopped on purpose, or the end of a run that was failed (readiness) and is being stopped
         }
         RestartBudget.Decision decision = s.budget.afterExit(s.spec, exit, before == ServiceState.STARTING, uptime);
         s.budget = decision.budget();
+        if (!(decision instanceof RestartBudget.Restart r && r.delay().isZero())) {
+            effects.disarm(s.name()); // only an immediate restart takes the armed run
+        }
         if (decision instanceof RestartBudget.GiveUp g) {
             fail(s, g.reason());
         } else if (decision instanceof RestartBudget.Finish f) {
@@ -403,6 +447,7 @@ final class Lifecycle {
         Map<String, StopPlan.Target> targets = new LinkedHashMap<>();
         for (Service s : services.values()) {
             s.stopping = true;
+            effects.disarm(s.name());
             s.cancelTimers();
             if (s.pid.isPresent() && s.watched) {
                 s.state = ServiceState.STOPPING;

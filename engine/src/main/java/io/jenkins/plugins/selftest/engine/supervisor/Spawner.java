@@ -1,6 +1,7 @@
 package io.jenkins.plugins.selftest.engine.supervisor;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.process.Keeper;
 import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -78,6 +80,23 @@ final class Spawner {
         }
     }
 
+    /**
+     * Arms the start of a run in advance in the parent of the run before it, which starts it the moment that run ends
+     * ({@link Keeper#arm}); only a keeper can.
+     */
+    @FunctionalInterface
+    interface Armer {
+        Keeper.Armed arm(long afterPid, Set<Integer> skip, LaunchSpec spec);
+    }
+
+    /** A run armed to start when the one before it ends: the request, the keeper's handle, what it started. */
+    private record ArmedRun(Request request, Keeper.Armed handle, CompletableFuture<Started> started) {
+    }
+
+    /** A process the keeper started for an armed run, when, and the size its log had then. */
+    private record Started(LaunchedProcess process, Instant at, long logOffset) {
+    }
+
     /** A run to start: its service, its number and its cookie. */
     record Request(ServiceSpec spec, int run, String cookie) {
     }
@@ -99,6 +118,8 @@ final class Spawner {
 
     private final ControlDirectory dir;
     private final Launcher launcher;
+    private final Optional<Armer> armer;
+    private final Map<String, ArmedRun> armed = new ConcurrentHashMap<>();
     private final Listener listener;
     private final BlockingQueue<Request> queue;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
@@ -108,8 +129,14 @@ final class Spawner {
 
     /** @param services how many services there are: the queue's capacity */
     Spawner(ControlDirectory dir, int services, Launcher launcher, Listener listener) {
+        this(dir, services, launcher, Optional.empty(), listener);
+    }
+
+    /** @param armer arms restarts in advance ({@link #arm}); empty: every run is spawned when it is submitted */
+    Spawner(ControlDirectory dir, int services, Launcher launcher, Optional<Armer> armer, Listener listener) {
         this.dir = dir;
         this.launcher = launcher;
+        this.armer = armer;
         this.listener = listener;
         this.queue = new ArrayBlockingQueue<>(Math.max(1, services));
     }
@@ -130,6 +157,16 @@ final class Spawner {
      * @throws IllegalStateException when the queue is full, which means a service has two entries: a bug
      */
     boolean submit(Request request) {
+        ArmedRun a = armed.get(request.spec().name());
+        if (a != null && a.request().equals(request) && armed.remove(request.spec().name(), a)) {
+            adopt(a);
+            return true;
+        }
+        disarm(request.spec().name());
+        return enqueue(request);
+    }
+
+    private boolean enqueue(Request request) {
         if (!queued.add(request.spec().name())) {
             return false;
         }
@@ -146,6 +183,7 @@ final class Spawner {
      */
     void close(Duration wait) {
         closed = true;
+        armed.keySet().forEach(this::disarm);
         threads.forEach(Thread::interrupt);
         if (wait.isZero() || threads.contains(Thread.currentThread())) {
             return;
@@ -217,6 +255,67 @@ final class Spawner {
                 inFlight.remove(start);
             }
         });
+    }
+
+    /**
+     * Arms {@code next} to start the moment the process {@code afterPid} (the run before it) ends with a code not in
+     * {@code skip}: its restart, which the service's policy has decided already, then costs no more than the fork.
+     * Its spawn record is written by the run's process itself, in the keeper's child before the exec: an armed run
+     * that never starts (disarmed, or dropped by a keeper whose supervisor died) leaves no record that a resumed
+     * supervisor would take for a run. It is {@linkplain #submit adopted} when the same request is submitted, and
+     * {@linkplain #disarm disarmed} by any other request of the service, by {@link #disarm} and by {@link #close}.
+     * Where nothing can arm (no keeper) it does nothing, and the restart is spawned when it is submitted.
+     */
+    void arm(Request next, long afterPid, Set<Integer> skip) {
+        String name = next.spec().name();
+        disarm(name);
+        if (armer.isEmpty() || closed) {
+            return;
+        }
+        Keeper.Armed handle = armer.get().arm(afterPid, skip, launchSpec(dir, next));
+        CompletableFuture<Started> started = handle.started()
+                .thenApply(p -> new Started(p, Instant.now(), dir.logSize(name)));
+        armed.put(name, new ArmedRun(next, handle, started));
+    }
+
+    /**
+     * Withdraws what is armed for {@code service}; a process the keeper started for it before it heard of that is
+     * stopped (nobody asked for it).
+     */
+    void disarm(String service) {
+        ArmedRun a = armed.remove(service);
+        if (a == null) {
+            return;
+        }
+        a.handle().disarm();
+        a.started().thenAccept(st -> stopUnasked(a.request(), st.process()));
+    }
+
+    /** The armed run was asked for: its start, or when it did not start, a spawn as usual. */
+    private void adopt(ArmedRun a) {
+        Request request = a.request();
+        CompletableFuture<Void> outcome = a.started().handle((st, err) -> {
+            if (err != null) {
+                // not started (the keeper was lost, it ended before the arming reached the keeper): spawn it now
+                if (!closed) {
+                    enqueue(request);
+                }
+            } else if (closed || !listener.wanted(request)) {
+                stopUnasked(request, st.process());
+            } else {
+                listener.spawned(request, st.process(), ProcessTree.startTicks(st.process().pid()), st.at(), st.logOffset());
+                st.process().process().onExit().whenComplete((proc, e) -> listener.exited(request, proc.exitValue()));
+            }
+            return null;
+        });
+        inFlight.add(outcome);
+        outcome.whenComplete((v, e) -> inFlight.remove(outcome));
+    }
+
+    /** Stops, in the background, a run that was started on its own but that nobody wants any more. */
+    private static void stopUnasked(Request request, LaunchedProcess process) {
+        CompletableFuture.runAsync(() -> ProcessTree.stop(process.pid(), process.cookie(), request.spec().stopSignal(),
+                request.spec().stopTimeout()));
     }
 
     /**

@@ -128,7 +128,7 @@ public final class Supervisor {
         this.keeper = Keeper.of(options.supervisorId(), threads.named("supervisor-keeper"));
         this.spawner = new Spawner(this.dir, this.spec.services().size(),
                 keeper.<Spawner.Launcher>map(k -> k::startAsync).orElse(Spawner.Launcher.blocking(ProcessLauncher::start)),
-                new SpawnOutcomes());
+                keeper.<Spawner.Armer>map(k -> k::arm), new SpawnOutcomes());
         this.housekeeper = new Housekeeper(this.dir, spawned, cookies, journal, () -> closing, this::requestStopOnce,
                 (service, dropped) -> threads.onScheduler(() -> lifecycle.logRotated(service, dropped)));
     }
@@ -385,6 +385,16 @@ public final class Supervisor {
         @Override
         public void runEnded(String cookie) {
             housekeeper.runEnded(cookie);
+        }
+
+        @Override
+        public void arm(Spawner.Request next, long afterPid, Set<Integer> skip) {
+            spawner.arm(next, afterPid, skip);
+        }
+
+        @Override
+        public void disarm(String service) {
+            spawner.disarm(service);
         }
     }
 

@@ -5,6 +5,9 @@
 #   id, flags (s: new session, c: clear the environment, t: truncate the output file, d: discard the output),
 #   working directory, output file, cgroup.procs file, pid file, exit file ('' for none), argc, argv..., then
 #   name and value of each variable to set.
+#   "A <n>\n" and n fields: an armed start, the pid of a live child, the exit codes that do not start it (comma
+#   separated), then the fields of "S": started as soon as that child has ended with any other code, without waiting
+#   for the JVM (a supervisor's restart that its policy decided in advance). "D <id>\n" disarms one not started yet.
 # Answers on stdout, one line each: "S <id> <pid>" started, "F <id> <why>" not started, "X <pid> <code>" ended
 # (code 128 + the signal for a process killed by one, as the JDK reports it).
 # When stdin ends (the JVM stopped or died) it keeps recording exits until its last child has ended, then exits.
@@ -34,6 +37,7 @@ my $O_DIRECTORY = 0200000;
 my $clone3 = !(@ARGV > 1 && $ARGV[1] eq 'fork');    # 'fork': always fork and join (tested on kernels with clone3)
 
 my %exit_file;    # pid of a live child => its exit file ('' for none)
+my %armed;        # pid of a live child => [codes that do not start it, fields of the start]
 my $input = 1;
 my $buf = '';
 
@@ -48,28 +52,59 @@ sub reap {
         my $code = ($status & 127) ? 128 + ($status & 127) : $status >> 8;
         next unless exists $exit_file{$pid};
         my $file = delete $exit_file{$pid};
+        # the armed successor first: the restart is what someone waits for, the records follow at once
+        my $armed = delete $armed{$pid};
+        my $skipped = $armed && grep { $_ eq $code } split(/,/, $armed->[0]);
+        spawn(@$armed[1 .. $#$armed]) if $armed && !$skipped;
         if ($file ne '' && open(my $fh, '>', "$file.tmp")) {
             print $fh "$code\n";
             close $fh and rename("$file.tmp", $file);
         }
         say_line("X $pid $code");
+        say_line("F $armed->[1] not started: the run before it exited with $code") if $skipped;
     }
 }
 
-# one complete request from $buf, or nothing yet
+sub arm {
+    my ($after, $skip, @request) = @_;
+    if (exists $exit_file{$after} && !grep { $_->[1] eq $request[0] } values %armed) {
+        $armed{$after} = [$skip, @request];
+    } else {
+        say_line("F $request[0] not armed: process $after has ended");
+    }
+}
+
+sub disarm {
+    my ($id) = @_;
+    for my $pid (keys %armed) {
+        if ($armed{$pid}[1] eq $id) {
+            delete $armed{$pid};
+            say_line("F $id disarmed");
+        }
+    }
+}
+
+# one complete request from $buf (its type, then its fields), or nothing yet
 sub take {
-    return () unless $buf =~ /\AS (\d+)\n/;
-    my ($n, $pos) = ($1, $+[0]);
+    if ($buf =~ /\AD (\d+)\n/) {
+        substr($buf, 0, $+[0]) = '';
+        return ('D', $1);
+    }
+    return () unless $buf =~ /\A([SA]) (\d+)\n/;
+    my ($type, $n, $pos) = ($1, $2, $+[0]);
     my @fields;
     for (1 .. $n) {
-        return () unless substr($buf, $pos) =~ /\A(\d+)\n/;
-        my ($len, $start) = ($1, $pos + $+[0]);
+        # matched in place (\G from pos): a copy of the rest of the buffer per field made a burst of requests
+        # quadratic
+        pos($buf) = $pos;
+        return () unless $buf =~ /\G(\d+)\n/gc;
+        my ($len, $start) = ($1, $+[0]);
         return () if length($buf) < $start + $len;
         push @fields, substr($buf, $start, $len);
         $pos = $start + $len;
     }
     substr($buf, 0, $pos) = '';
-    return @fields;
+    return ($type, @fields);
 }
 
 # a child born in the cgroup whose cgroup.procs file is given: (pid, 1), 0 in the child; (undef, 0) when the clone
@@ -143,10 +178,19 @@ while (1) {
     if ($input && vec($rout, fileno(STDIN), 1)) {
         my $got = sysread(STDIN, $buf, 65536, length $buf);
         if (defined $got && $got == 0) {
+            # nobody to tell about a restart: a run that ends now stays ended, as without a supervisor
             $input = 0;
+            say_line("F $_->[1] the keeper's input has ended") for values %armed;
+            %armed = ();
         } elsif (defined $got) {
-            while (my @request = take()) {
-                spawn(@request);
+            while (my ($type, @request) = take()) {
+                if ($type eq 'S') {
+                    spawn(@request);
+                } elsif ($type eq 'A') {
+                    arm(@request);
+                } else {
+                    disarm(@request);
+                }
             }
         }
     }

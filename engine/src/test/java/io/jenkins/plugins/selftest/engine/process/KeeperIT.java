@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -114,6 +115,67 @@ class KeeperIT {
         assertThat(p.process().exitValue()).isEqualTo(7);
         assertThat(Files.list(tmp).map(f -> f.getFileName().toString())).as("no temporary file left")
                 .containsExactlyInAnyOrder("r.spawn", "r.exit", "release");
+    }
+
+    @Test
+    void anArmedStartBeginsTheMomentItsPredecessorEndsUnlessItsCodeIsSkipped() throws Exception {
+        Path release = tmp.resolve("release");
+        String waitThenExit = "while [ ! -e '" + release + "' ]; do sleep 0.02; done; rm -f '" + release + "'; exit ";
+        LaunchedProcess first = start(LaunchSpec.argv("/bin/sh", "-c", waitThenExit + "3").output(LaunchSpec.Output.discard()));
+        Keeper.Armed second = keeper.arm(first.pid(), Set.of(0, 127), LaunchSpec.argv("/bin/sh", "-c", waitThenExit + "0")
+                .cookie("it.armed.2").exitRecord(tmp.resolve("a.2.spawn"), tmp.resolve("a.2.exit"))
+                .output(LaunchSpec.Output.discard()).build());
+        Thread.sleep(200);
+        assertThat(second.started()).as("nothing starts while the first runs").isNotDone();
+
+        Files.createFile(release);
+        LaunchedProcess next = second.started().get(30, TimeUnit.SECONDS);
+        started.add(next);
+        assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.process().exitValue()).isEqualTo(3);
+        assertThat(next.pid()).isNotEqualTo(first.pid());
+        assertThat(ProcessHandle.of(next.pid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).isEqualTo(keeper.pid());
+        await("its pid in its spawn record", () -> read(tmp.resolve("a.2.spawn")).trim().equals(Long.toString(next.pid())));
+        assertThat(ProcessTree.cookie(next.pid())).contains("it.armed.2");
+
+        // armed after the second, which exits 0: a skipped code, so the third never starts
+        Keeper.Armed third = keeper.arm(next.pid(), Set.of(0, 127), LaunchSpec.argv("sleep", "300")
+                .output(LaunchSpec.Output.discard()).build());
+        Files.createFile(release);
+        assertThat(next.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> third.started().get(30, TimeUnit.SECONDS)).hasMessageContaining("exited with 0");
+        assertThat(keeper.live()).isZero();
+    }
+
+    @Test
+    void aDisarmedStartNeverBeginsAndNothingIsArmedAfterAProcessHasEnded() throws Exception {
+        LaunchedProcess running = start(LaunchSpec.argv("sleep", "300").output(LaunchSpec.Output.discard()));
+        Keeper.Armed armed = keeper.arm(running.pid(), Set.of(), LaunchSpec.argv("sleep", "300")
+                .output(LaunchSpec.Output.discard()).build());
+        armed.disarm();
+        assertThatThrownBy(() -> armed.started().get(30, TimeUnit.SECONDS)).hasMessageContaining("disarmed");
+        running.stop(Signal.TERM, Duration.ofSeconds(5));
+        Thread.sleep(200);
+        assertThat(keeper.live()).as("the disarmed start did not begin").isZero();
+
+        Keeper.Armed late = keeper.arm(running.pid(), Set.of(), LaunchSpec.argv("sleep", "300")
+                .output(LaunchSpec.Output.discard()).build());
+        assertThatThrownBy(() -> late.started().get(30, TimeUnit.SECONDS)).hasMessageContaining("has ended");
+    }
+
+    @Test
+    void whenItsInputEndsTheKeeperDropsWhatIsArmed() throws Exception {
+        Path release = tmp.resolve("release");
+        LaunchedProcess p = start(LaunchSpec.argv("/bin/sh", "-c", "while [ ! -e '" + release + "' ]; do sleep 0.02; done; exit 1")
+                .output(LaunchSpec.Output.discard()));
+        Keeper.Armed armed = keeper.arm(p.pid(), Set.of(), LaunchSpec.argv("sleep", "300")
+                .cookie("it.dropped." + System.nanoTime()).output(LaunchSpec.Output.discard()).build());
+
+        keeper.close(); // as when the supervisor's JVM dies: a run that ends then is not restarted
+        assertThatThrownBy(() -> armed.started().get(30, TimeUnit.SECONDS)).hasMessageContaining("input has ended");
+        Files.createFile(release);
+        assertThat(p.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(keeper.live()).isZero();
     }
 
     @Test

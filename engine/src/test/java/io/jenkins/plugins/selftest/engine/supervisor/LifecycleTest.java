@@ -241,8 +241,64 @@ class LifecycleTest {
     record Timer(Duration delay, Runnable task, CompletableFuture<Void> future) {
     }
 
+    @Test
+    void aRestartDecidedInAdvanceIsArmedAtEachSpawnAndTakenByTheNextSpawnRequest() throws Exception {
+        Lifecycle l = lifecycle(ServiceSpec.shell("loop", "exit 1").restart(RestartPolicy.ON_FAILURE)
+                .successExitCodes(Set.of(0, 3)).backoff(Backoff.NONE).maxRestarts(2).build());
+        l.startAll();
+
+        spawned(l, "loop", 1, 100, T0);
+        assertThat(effects.armed).containsExactly("loop 2 sup.loop.2 after 100 skip [0, 3, 126, 127]");
+
+        l.exited("loop", 1, 1, SEEN);
+        assertThat(effects.spawned()).as("the armed run is asked for as any other")
+                .containsExactly("loop 1 sup.loop.1", "loop 2 sup.loop.2");
+        assertThat(effects.disarmed).isEmpty();
+
+        spawned(l, "loop", 2, 200, T0);
+        l.exited("loop", 2, 1, SEEN);
+        spawned(l, "loop", 3, 300, T0);
+        assertThat(effects.armed).as("the budget (2 restarts) has no room for a third: not armed")
+                .hasSize(2).last().asString().startsWith("loop 3 ");
+    }
+
+    @Test
+    void onlyARestartThatNeedsNoDecisionIsArmed() throws Exception {
+        Lifecycle l = lifecycle(
+                ServiceSpec.shell("backoff", "x").restart(RestartPolicy.ALWAYS).build(), // default backoff 100 ms
+                ServiceSpec.shell("never", "x").restart(RestartPolicy.NEVER).backoff(Backoff.NONE).build(),
+                ServiceSpec.shell("logready", "x").restart(RestartPolicy.ALWAYS).backoff(Backoff.NONE)
+                        .ready(Readiness.log("listening")).build(),
+                ServiceSpec.shell("always", "x").restart(RestartPolicy.ALWAYS).backoff(Backoff.NONE).maxRestarts(-1).build());
+        l.startAll();
+        spawned(l, "backoff", 1, 100, T0);
+        spawned(l, "never", 1, 101, T0);
+        spawned(l, "logready", 1, 102, T0);
+        spawned(l, "always", 1, 103, T0);
+
+        assertThat(effects.armed).containsExactly("always 2 sup.always.2 after 103 skip [126, 127]");
+    }
+
+    @Test
+    void whatIsArmedIsWithdrawnWhenTheExitIsNotRestartedAtOnceAndWhenTheStopBegins() throws Exception {
+        Lifecycle l = lifecycle(ServiceSpec.shell("a", "x").restart(RestartPolicy.ON_FAILURE).backoff(Backoff.NONE).build(),
+                ServiceSpec.shell("b", "x").restart(RestartPolicy.ALWAYS).backoff(Backoff.NONE).build());
+        l.startAll();
+        spawned(l, "a", 1, 100, T0);
+        spawned(l, "b", 1, 200, T0);
+
+        l.exited("a", 1, 0, SEEN); // success: on-failure does not restart it
+        assertThat(effects.disarmed).containsExactly("a");
+        assertThat(effects.spawned()).doesNotContain("a 2 sup.a.2");
+
+        l.beginStop();
+        assertThat(effects.disarmed).contains("b");
+    }
+
     /** Records what the lifecycle asks for instead of doing it. */
     private static final class Effects implements Lifecycle.Effects {
+        final List<String> armed = new ArrayList<>();
+        final List<String> disarmed = new ArrayList<>();
         final List<Spawner.Request> spawns = new ArrayList<>();
         final List<Timer> timers = new ArrayList<>();
         final List<ReadinessCheck> probes = new ArrayList<>();
@@ -293,6 +349,16 @@ class LifecycleTest {
         @Override
         public void runEnded(String cookie) {
             runsEnded.add(cookie);
+        }
+
+        @Override
+        public void arm(Spawner.Request next, long afterPid, Set<Integer> skip) {
+            armed.add(next.spec().name() + " " + next.run() + " " + next.cookie() + " after " + afterPid + " skip " + skip);
+        }
+
+        @Override
+        public void disarm(String service) {
+            disarmed.add(service);
         }
     }
 }
