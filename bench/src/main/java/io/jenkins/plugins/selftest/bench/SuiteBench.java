@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * {@code java -jar bench/target/bench.jar selftest-suites [rounds]}: selfTest against plain Maven on the generated
+ * {@code java -jar bench/target/bench.jar selftest-suites [rounds] [scale] [cpu|io|both]}: selfTest against plain Maven on the generated
  * suites of {@link GeneratedSuite}, in one invocation, interleaved, as separate processes the way a user runs them:
  * <ul>
  *   <li>plain: {@code mvn -B jacoco:prepare-agent surefire:test jacoco:report} (one JVM fork, JaCoCo agent and
@@ -51,8 +51,18 @@ public final class SuiteBench {
         figures.put("bench", "selftest-suites");
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         figures.put("scale", scale);
-        figures.putAll(run(work, GeneratedSuite.Kind.CPU, rounds, List.of(1, 2), scale));
-        figures.putAll(run(work, GeneratedSuite.Kind.IO, rounds, List.of(1, 2), scale));
+        // which suites: cpu, io or both (the default)
+        String suites = args.length > 3 ? args[3] : "both";
+        if (!List.of("cpu", "io", "both").contains(suites)) {
+            System.err.println("selftest-suites: suites '" + suites + "' is not one of cpu, io, both");
+            System.exit(2);
+        }
+        if (!suites.equals("io")) {
+            figures.putAll(run(work, GeneratedSuite.Kind.CPU, rounds, List.of(1, 2), scale));
+        }
+        if (!suites.equals("cpu")) {
+            figures.putAll(run(work, GeneratedSuite.Kind.IO, rounds, List.of(1, 2), scale));
+        }
         System.out.println(Json.write(figures));
     }
 
