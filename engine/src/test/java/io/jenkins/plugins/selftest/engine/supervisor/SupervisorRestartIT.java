@@ -7,6 +7,8 @@ import static io.jenkins.plugins.selftest.engine.supervisor.SupervisorTesting.st
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +23,57 @@ class SupervisorRestartIT extends InProcessSupervisorFixture {
 
     private ControlDirectory dir() {
         return supervisor.controlDirectory();
+    }
+
+    @Test
+    void aRestartDecidedInAdvanceStartsWhileTheSupervisorsSchedulerIsStillBusyWithTheExit() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.jenkins.plugins.selftest.engine.process.Keeper.available().isEmpty(),
+                "restarts are armed in the keeper only");
+        Path release = tmp.resolve("release");
+        Path starts = tmp.resolve("starts");
+        java.util.concurrent.CountDownLatch schedulerHeld = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
+        ServiceSpec crash = ServiceSpec.shell("crash", "echo $SELFTEST_RUN >> '" + starts + "'; "
+                + "while [ ! -e '" + release + "' ]; do sleep 0.02; done; rm -f '" + release + "'; exit 1")
+                .restart(RestartPolicy.ALWAYS).backoff(Backoff.NONE).maxRestarts(-1).build();
+        // the listener runs on the scheduler thread: held at the first EXITED, the supervisor decides nothing more
+        supervisor = Supervisor.start(new ControlDirectory(tmp.resolve("ctl")), SupervisorSpec.of(crash),
+                Supervisor.Options.fresh("t" + System.nanoTime()).withListener(e -> {
+                    if (e.type() == SupervisorEvent.Type.EXITED && schedulerHeld.getCount() > 0) {
+                        schedulerHeld.countDown();
+                        try {
+                            letGo.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException ex) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }));
+        await("run 1", Duration.ofSeconds(10), () -> lines(starts).equals(List.of("1")));
+        await("run 1 armed its restart", Duration.ofSeconds(10), () -> inState(supervisor, "crash", ServiceState.READY));
+        Thread.sleep(200);
+
+        java.nio.file.Files.createFile(release);
+        assertThat(schedulerHeld.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        await("run 2 started by the keeper while the scheduler is held", Duration.ofSeconds(10),
+                () -> lines(starts).equals(List.of("1", "2")));
+        letGo.countDown();
+
+        await("run 2 recorded", Duration.ofSeconds(10), () -> status(supervisor, "crash").run() == 2
+                && status(supervisor, "crash").state() == ServiceState.READY);
+        ServiceStatus st = status(supervisor, "crash");
+        assertThat(st.restarts()).isEqualTo(1);
+        assertThat(st.pid()).get().satisfies(pid -> assertThat(ProcessTree.cookie(pid)).contains(st.cookie().orElseThrow()));
+        assertThat(events(supervisor, "crash", SupervisorEvent.Type.SPAWNED)).hasSize(2);
+        supervisor.stop("test over");
+        assertThat(ProcessTree.cookieHolders(c -> c.startsWith(supervisor.state().supervisorId() + "."))).isEmpty();
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllLines(file) : List.of();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
     }
 
     @Test
