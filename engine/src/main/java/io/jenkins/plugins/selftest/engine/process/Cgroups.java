@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.engine.process;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -149,19 +150,19 @@ public final class Cgroups {
         return false;
     }
 
-    /** Removes {@code cgroup} if it is empty (a tree that ended by itself); true when it is gone. */
+    /**
+     * Removes {@code cgroup} if it is empty (a tree that ended by itself); true when it is gone. The kernel refuses
+     * to remove a populated cgroup ({@code EBUSY}), so one {@code rmdir} is the test: this runs after every exit of a
+     * supervised run.
+     */
     static boolean remove(Path cgroup) {
-        if (!Files.isDirectory(cgroup)) {
-            return true;
-        }
-        if (populated(cgroup)) {
-            return false;
-        }
         try {
             Files.delete(cgroup);
             return true;
+        } catch (NoSuchFileException e) {
+            return true;
         } catch (IOException e) {
-            return !Files.isDirectory(cgroup);
+            return false;
         }
     }
 
@@ -174,14 +175,6 @@ public final class Cgroups {
                 "echo $$ > \"$0\" 2>/dev/null; exec \"$@\"", cgroup.resolve("cgroup.procs").toString()));
         argv.addAll(command);
         return argv;
-    }
-
-    private static boolean populated(Path dir) {
-        try {
-            return Files.readAllLines(dir.resolve("cgroup.events")).stream().anyMatch(l -> l.equals("populated 1"));
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** A directory name for a cookie: {@code [A-Za-z0-9._-]} kept, anything else {@code _}. */
