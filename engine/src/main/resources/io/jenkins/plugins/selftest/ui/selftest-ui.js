@@ -88,7 +88,8 @@
       animation: false,
       backgroundColor: 'transparent',
       textStyle: { color: c.fg },
-      grid: { left: 56, right: 16, top: 36, bottom: 48 },
+      // room above the plot for the legend (top) and, under it, the y axis's name: at 36 the two overlapped
+      grid: { left: 56, right: 16, top: 58, bottom: 48 },
       legend: { top: 0, textStyle: { color: c.fg } },
       tooltip: { trigger: 'axis', confine: true, backgroundColor: c.panel, borderColor: c.border,
         textStyle: { color: c.fg } },
