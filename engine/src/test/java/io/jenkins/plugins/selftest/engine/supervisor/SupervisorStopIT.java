@@ -124,15 +124,18 @@ class SupervisorStopIT extends InProcessSupervisorFixture {
     @Test
     void hundredMegabytesOfLogsNeitherBlockTheSupervisorNorFillTheDisk() throws Exception {
         long cap = 4L * 1024 * 1024;
-        run(ServiceSpec.shell("flood", "yes 'a line of log output that is exactly sixty-four bytes long....' | head -c 100000000; sleep 60")
+        Path written = tmp.resolve("flood-written");
+        run(ServiceSpec.shell("flood", "yes 'a line of log output that is exactly sixty-four bytes long....' | head -c 100000000; "
+                                + "touch '" + written + "'; sleep 60")
                         .logMaxBytes(cap).logKeep(2).build(),
                 ServiceSpec.shell("pulse", "sleep 0.05; exit 1").backoff(Backoff.NONE).maxRestarts(-1).build());
         await("flood spawned", Duration.ofSeconds(5), () -> status(supervisor, "flood").pid().isPresent());
         Instant start = Instant.now();
         int pulseBefore = status(supervisor, "pulse").restarts();
 
-        await("flood done and rotated", Duration.ofSeconds(30), () -> status(supervisor, "flood").logBytesDropped() > 0
-                && logBytes() <= 3 * cap + cap);
+        // done: all 100 MB written (however long a loaded machine takes), and the rotation after that has run
+        await("flood done and rotated", Duration.ofSeconds(60), () -> Files.exists(written)
+                && status(supervisor, "flood").logBytesDropped() > 50_000_000L && logBytes() <= 3 * cap + cap);
         Thread.sleep(1000);
 
         // the supervisor kept restarting the other service during the flood
