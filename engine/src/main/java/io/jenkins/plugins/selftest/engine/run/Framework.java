@@ -233,8 +233,14 @@ public enum Framework {
         if (!modules.isEmpty()) {
             sh.append(" -pl ").append(ShellWords.quote(String.join(",", modules))).append(" -am");
         }
+        // useIncrementalCompilation=false: test sources are compiled only when newer than their classes, which the
+        // preparation made them not be. The incremental check rewrites target/maven-status/.../inputFiles.lst on
+        // every build, even with nothing to compile; shards sharing the workspace read it half-written, took that for
+        // changed sources and recompiled the module, deleting classes other shards were compiling against or running
+        // (seen in CI: a shard's build failing, a test class missing from the counts)
         sh.append(" -Dtest=").append(ShellWords.quote(list))
-                .append(" -Dmaven.main.skip=true -Dmaven.test.failure.ignore=true")
+                .append(" -Dmaven.main.skip=true -Dmaven.compiler.useIncrementalCompilation=false")
+                .append(" -Dmaven.test.failure.ignore=true")
                 .append(" -DforkCount=\"$SELFTEST_WORKERS\" -DreuseForks=true")
                 .append(" -DtempDir=selftest-shard-$SELFTEST_SHARD_INDEX")
                 .append(" -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false -DtrimStackTrace=false; rc=$?; ");

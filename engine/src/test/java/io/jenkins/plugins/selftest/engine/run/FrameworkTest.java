@@ -20,6 +20,7 @@ class FrameworkTest {
                 .contains("jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent")
                 .contains(" test -Dtest=").doesNotContain("surefire:test").doesNotContain(" -pl ")
                 .contains("-Dmaven.main.skip=true").contains("-Dmaven.test.failure.ignore=true")
+                .contains("-Dmaven.compiler.useIncrementalCompilation=false")
                 .contains("-Djacoco.destFile=\"$SELFTEST_REPORTS_DIR/jacoco-$SELFTEST_SHARD_INDEX.exec\"")
                 .contains("-Dtest='a.BTest,a.CTest'")
                 .contains("-DforkCount=\"$SELFTEST_WORKERS\"")
