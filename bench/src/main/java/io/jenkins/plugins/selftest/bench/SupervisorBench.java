@@ -96,7 +96,7 @@ final class SupervisorBench {
         try {
             b.run();
         } finally {
-            if (System.getenv("BENCH_KEEP") == null) deleteRecursively(b.work);
+            deleteRecursively(b.work);
         }
         System.out.println(Json.mapper().writeValueAsString(b.out));
     }
@@ -210,13 +210,12 @@ final class SupervisorBench {
             Path floor = work.resolve("floor");
             List<Double> bursts = new ArrayList<>();
             long daemonPid = client.owner().orElseThrow().pid();
-            cpuPids = new long[] {daemonPid, keeperOf(daemonPid)};
-            cpuTicks = new long[2];
-            List<Double> lat = crashRounds(dir, r -> bursts.addAll(burstFloor(floor, r)));
+            long[] watched = {daemonPid, keeperOf(daemonPid)};
+            long[] ticks = new long[watched.length];
+            List<Double> lat = crashRounds(dir, r -> bursts.addAll(burstFloor(floor, r)), watched, ticks);
             // where the CPU goes in the bursts: ms of CPU per restart, the daemon's JVM and its keeper
-            out.put("restart_daemon_cpu_ms", round(cpuTicks[0] * 1000.0 / CLOCK_TICKS / Math.max(1, lat.size())));
-            out.put("restart_keeper_cpu_ms", round(cpuTicks[1] * 1000.0 / CLOCK_TICKS / Math.max(1, lat.size())));
-            cpuPids = null;
+            out.put("restart_daemon_cpu_ms", round(ticks[0] * 1000.0 / ProcessTree.CLOCK_TICKS_PER_SECOND / Math.max(1, lat.size())));
+            out.put("restart_keeper_cpu_ms", round(ticks[1] * 1000.0 / ProcessTree.CLOCK_TICKS_PER_SECOND / Math.max(1, lat.size())));
             out.put("burst_spawn_p50_ms", percentile(bursts, 50));
             out.put("burst_spawn_p99_ms", percentile(bursts, 99));
             out.put("restart_p50_ms", percentile(lat, 50));
@@ -349,7 +348,7 @@ final class SupervisorBench {
         try {
             awaitStarts(dir, 1, Duration.ofSeconds(120));
             out.put("supervisord_startup_ms", round((lastOfLine(dir, 0) - t0) / 1e6));
-            List<Double> lat = crashRounds(dir, r -> { });
+            List<Double> lat = crashRounds(dir, r -> { }, new long[0], new long[0]);
             out.put("supervisord_restart_p50_ms", percentile(lat, 50));
             out.put("supervisord_restart_p99_ms", percentile(lat, 99));
             out.put("supervisord_restart_max_ms", percentile(lat, 100));
@@ -390,21 +389,20 @@ final class SupervisorBench {
 
     /**
      * Crashes all services at once {@code rounds} times, each round after {@code before}; returns exit-to-restart
-     * latencies in ms.
+     * latencies in ms, and adds to {@code ticks} the CPU time each of {@code watched} spent in the rounds (from the
+     * crash to the last restart).
      */
-    private List<Double> crashRounds(Path dir, BeforeRound before) throws Exception {
+    private List<Double> crashRounds(Path dir, BeforeRound before, long[] watched, long[] ticks) throws Exception {
         List<Double> lat = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             before.run(r);
             Thread.sleep(500); // every service is blocked on its FIFO again
-            long[] cpu = cpuPids == null ? null : cpu(cpuPids);
+            long[] cpu = cpu(watched);
             trigger(dir, services);
             awaitStarts(dir, r + 2, Duration.ofSeconds(120));
-            if (cpu != null) {
-                long[] after = cpu(cpuPids);
-                for (int i = 0; i < cpu.length; i++) {
-                    cpuTicks[i] += after[i] - cpu[i];
-                }
+            long[] after = cpu(watched);
+            for (int i = 0; i < watched.length; i++) {
+                ticks[i] += after[i] - cpu[i];
             }
             for (int i = 0; i < services; i++) {
                 List<Long> starts = lines(dir.resolve("starts").resolve("svc" + i));
@@ -586,13 +584,6 @@ final class SupervisorBench {
         return lines(f).get(0);
     }
 
-    /** Linux's USER_HZ: the unit of utime and stime in /proc/PID/stat. */
-    private static final int CLOCK_TICKS = 100;
-
-    /** Processes whose CPU time the crash rounds add up ({@link #cpuTicks}), while they run; else null. */
-    private long[] cpuPids;
-    private long[] cpuTicks;
-
     /** The daemon's keeper (its perl child), or -1. */
     private static long keeperOf(long daemon) {
         return ProcessHandle.of(daemon).stream().flatMap(ProcessHandle::children)
@@ -600,19 +591,9 @@ final class SupervisorBench {
                 .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
     }
 
-    /** utime + stime of each process, in clock ticks (0 for one that is gone). */
+    /** CPU time of each process so far, in clock ticks (0 for one that is gone). */
     private static long[] cpu(long[] pids) {
-        long[] ticks = new long[pids.length];
-        for (int i = 0; i < pids.length; i++) {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pids[i]), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks[i] = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat(5)
-            } catch (IOException | RuntimeException e) {
-                ticks[i] = 0;
-            }
-        }
-        return ticks;
+        return java.util.Arrays.stream(pids).map(pid -> ProcessTree.cpuTicks(pid).orElse(0L)).toArray();
     }
 
     private static long status(long pid, String field) throws IOException {

@@ -382,6 +382,17 @@ public final class ProcessTree {
         return stat(pid).map(s -> Long.parseLong(s[19]));
     }
 
+    /** Clock ticks a second, the unit of {@link #cpuTicks} (Linux's {@code USER_HZ}, 100 on every architecture). */
+    public static final int CLOCK_TICKS_PER_SECOND = 100;
+
+    /**
+     * CPU time {@code pid} has used so far, user plus system, in clock ticks ({@code /proc/<pid>/stat} fields 14 and
+     * 15); empty when it is gone.
+     */
+    public static Optional<Long> cpuTicks(long pid) {
+        return stat(pid).map(s -> Long.parseLong(s[11]) + Long.parseLong(s[12]));
+    }
+
     /** Sends {@code signal} to one process; false when it is gone or not ours. */
     public static boolean send(long pid, Signal signal) {
         return runKill(List.of("-s", signal.name(), Long.toString(pid)));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,24 @@ class ProcessTreeIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         assertThat(ProcessTree.withCookie(p.cookie())).isEmpty();
         assertThat(p.process().isAlive()).isFalse();
+    }
+
+    @Test
+    void cpuTicksCountTheCpuTimeAProcessSpends() throws Exception {
+        // a shell counting for a while: real work, about a second of one core
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell("i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; sleep 300").build());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (ProcessTree.cpuTicks(p.pid()).orElse(0L) < ProcessTree.CLOCK_TICKS_PER_SECOND / 5
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(ProcessTree.cpuTicks(p.pid())).get().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LONG)
+                    .isGreaterThanOrEqualTo(ProcessTree.CLOCK_TICKS_PER_SECOND / 5L);
+        } finally {
+            p.stop(Signal.KILL, Duration.ZERO);
+        }
+        assertThat(ProcessTree.cpuTicks(p.pid())).as("gone").isEmpty();
     }
 
     @Test
