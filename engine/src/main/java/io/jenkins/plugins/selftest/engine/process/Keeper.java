@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A long-lived parent for many processes (a supervisor's services), so that starting and watching them costs no more
  * than a bare fork and exec each. It is a small perl process ({@code keeper.pl}, perl being part of every Debian and
  * most other Linux systems) that forks each command (into its cgroup, with {@code clone3}, where it has one and the
- * kernel allows it) and, in the child before the exec, starts the new session, joins the cgroup (after a plain fork), writes the pid file, sets the environment and opens the output; it reaps every child, writes each exit
+ * kernel allows it) and, in the child before the exec, starts the new session, joins the cgroup (after a plain
+ * fork), writes the pid file, sets the environment and opens the output; it reaps every child, writes each exit
  * code into the child's exit file and reports starts and exits on one pipe, which one thread of this JVM reads.
  *
  * <p>What that saves against {@link ProcessLauncher} with an {@link LaunchSpec.ExitRecord exit record}: the
@@ -132,10 +133,10 @@ public final class Keeper implements AutoCloseable {
     }
 
     /**
-     * A start armed in advance: the keeper starts the process as {@code spec} says the moment the process {@code after}
-     * (one of its children) ends, with any exit code but those of {@code skip}, without waiting for this JVM. A supervisor arms
-     * the next run of a service whose restart its policy has already decided, which makes a restart as quick as the
-     * fork itself. The keeper drops what is armed when its input ends (this JVM closed it or died): a run that ends
+     * A start armed in advance: the keeper starts the process as {@code spec} says the moment the process
+     * {@code after} (one of its children) ends, with any exit code but those of {@code skip}, without waiting for this
+     * JVM. A supervisor arms the next run of a service whose restart its policy has already decided, which makes a
+     * restart as quick as the fork itself. The keeper drops what is armed when its input ends (this JVM closed it or died): a run that ends
      * while no supervisor runs is not restarted.
      *
      * @return {@link Armed#started()} completes when the keeper started it, and fails when it will not: disarmed,
@@ -168,7 +169,11 @@ public final class Keeper implements AutoCloseable {
         public void disarm() {
             synchronized (lock) {
                 if (current != null && !current.gone) {
-                    current.write(("D " + id + "\n").getBytes(StandardCharsets.US_ASCII));
+                    try {
+                        current.send(("D " + id + "\n").getBytes(StandardCharsets.US_ASCII));
+                    } catch (IOException e) {
+                        // it has ended: what was armed fails with it
+                    }
                 }
             }
         }
@@ -310,10 +315,7 @@ public final class Keeper implements AutoCloseable {
             CompletableFuture<KeptProcess> answer = new CompletableFuture<>();
             pending.put(id, answer);
             try {
-                synchronized (input) {
-                    input.write(record.toByteArray());
-                    input.flush();
-                }
+                send(record.toByteArray());
             } catch (IOException e) {
                 pending.remove(id);
                 throw new IOException("the keeper (pid " + perl.pid() + ") does not take requests: " + e.getMessage(), e);
@@ -332,15 +334,11 @@ public final class Keeper implements AutoCloseable {
                     });
         }
 
-        /** Writes a request that waits for no answer of its own; a keeper that has ended takes nothing. */
-        void write(byte[] request) {
-            try {
-                synchronized (input) {
-                    input.write(request);
-                    input.flush();
-                }
-            } catch (IOException e) {
-                // it has ended: what was armed fails with it
+        /** Writes one whole request to the keeper's input (requests of several threads never interleave). */
+        void send(byte[] request) throws IOException {
+            synchronized (input) {
+                input.write(request);
+                input.flush();
             }
         }
 

@@ -253,7 +253,7 @@ public final class SelfTestRun {
         boolean byClass = (options.framework() == Framework.MAVEN || options.framework() == Framework.GRADLE)
                 && options.paths().isEmpty();
         boolean byTag = options.args().stream().anyMatch(a -> a.startsWith("-Dgroups") || a.startsWith("-DexcludedGroups")
-                || a.startsWith("-Dinclude") || a.startsWith("-Dexclude") || a.startsWith("--tests"));
+                || a.startsWith("-Dinclude") || a.startsWith("-Dexclude"));
         return byClass && !byTag ? shard.tests() : List.of();
     }
 

@@ -107,8 +107,8 @@ sub take {
     return ($type, @fields);
 }
 
-# a child born in the cgroup whose cgroup.procs file is given: (pid, 1), 0 in the child; (undef, 0) when the clone
-# failed; (pid, 0) from a plain fork, whose child still has to join
+# a child born in the cgroup whose cgroup.procs file is given: (pid, 1), 0 in the child. Where clone3 cannot be used
+# it forks instead: (pid, 0), and the child still has to join; (undef, 0) when even the fork failed
 sub clone_into {
     my ($procs) = @_;
     if ($clone3 && $procs =~ m{\A(.+)/cgroup\.procs\z} && sysopen(my $dir, $1, Fcntl::O_RDONLY() | $O_DIRECTORY)) {
