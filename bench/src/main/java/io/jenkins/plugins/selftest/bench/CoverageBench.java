@@ -49,8 +49,9 @@ import org.jacoco.core.runtime.RuntimeData;
  * after the first run: {@code coverage_first_ms} is the first, cold one); {@code jacoco_cli_ms} is
  * {@code java -jar jacococli.jar report <exec> --classfiles <dir> --html <dir> --xml <file>} as a separate
  * process, the way a build runs it (JVM start included); {@code coverage_fresh_process_ms} is ours the same way: a
- * fresh JVM ({@code CoverageBench once}) doing its first, cold aggregation, JVM start included, against the CLI's
- * median ({@code coverage_fresh_ratio}, the figure to compare).
+ * fresh JVM ({@code CoverageBench once}) with the JVM flags of the {@code selftest} launcher doing its first, cold
+ * aggregation, JVM start included, against the CLI's median ({@code coverage_fresh_ratio}, the figure to compare);
+ * {@code coverage_fresh_jvm_defaults_ms} is the same with the JVM's default flags.
  */
 public final class CoverageBench {
 
@@ -92,12 +93,16 @@ public final class CoverageBench {
         List<Long> ours = new ArrayList<>();
         List<Long> theirs = new ArrayList<>();
         List<Long> oursFresh = new ArrayList<>();
+        List<Long> oursFreshDefaults = new ArrayList<>();
         CoverageSummary summary = null;
         for (int i = 0; i < RUNS; i++) {
             // ours the way the CLI and an agent meet it: a fresh JVM, its first aggregation, JVM start included
             long t = System.nanoTime();
-            once(jar, workDir, workDir.resolve("once-" + i + ".log"));
+            once(jar, workDir, CliLauncher.defaultJavaOpts(), workDir.resolve("once-" + i + ".log"));
             oursFresh.add(millis(t));
+            t = System.nanoTime();
+            once(jar, workDir, List.of(), workDir.resolve("once-defaults-" + i + ".log"));
+            oursFreshDefaults.add(millis(t));
 
             Path out = workDir.resolve("ours-" + i);
             long t0 = System.nanoTime();
@@ -122,6 +127,8 @@ public final class CoverageBench {
         figures.put("jacoco_cli_median_ms", cliMedian);
         figures.put("coverage_fresh_ratio", Math.round(1000.0 * freshMedian / cliMedian) / 1000.0);
         figures.put("coverage_fresh_all_ms", oursFresh);
+        figures.put("coverage_fresh_jvm_defaults_ms", oursFreshDefaults.stream().sorted().toList().get(RUNS / 2));
+        figures.put("coverage_fresh_jvm_defaults_all_ms", oursFreshDefaults);
         figures.put("coverage_classes", classCount);
         figures.put("coverage_line_ratio", Math.round(summary.line().ratio() * 1000) / 1000.0);
         figures.put("coverage_runs", RUNS);
@@ -134,11 +141,13 @@ public final class CoverageBench {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
-    /** {@code CoverageBench once workDir} in a JVM of its own: one cold aggregation, JVM start included. */
-    private static void once(Path jar, Path workDir, Path log) throws Exception {
+    /** {@code CoverageBench once workDir} in a JVM of its own with those flags: one cold aggregation, JVM start included. */
+    private static void once(Path jar, Path workDir, List<String> jvmFlags, Path log) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv(java.toString(), "-cp", jar.toString(),
-                CoverageBench.class.getName(), "once", workDir.toString())
+        List<String> argv = new ArrayList<>(List.of(java.toString()));
+        argv.addAll(jvmFlags);
+        argv.addAll(List.of("-cp", jar.toString(), CoverageBench.class.getName(), "once", workDir.toString()));
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.argv(argv)
                 .output(new LaunchSpec.Output.ToFile(log, false)).build());
         if (!p.process().waitFor(10, TimeUnit.MINUTES) || p.process().exitValue() != 0) {
             p.stop(Signal.KILL, Duration.ofSeconds(2));

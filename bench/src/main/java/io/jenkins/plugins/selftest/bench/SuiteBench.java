@@ -2,7 +2,6 @@ package io.jenkins.plugins.selftest.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.selftest.engine.json.Json;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,10 +112,9 @@ public final class SuiteBench {
         return out;
     }
 
-    /** The CLI from the benchmark's own jar (it holds the CLI), in a JVM of its own. */
-    private static String selftest() {
-        String jar = new File(SuiteBench.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getPath();
-        return "java -cp " + jar + " io.jenkins.plugins.selftest.cli.SelftestCommand";
+    /** The CLI as a user runs it: the {@code cli/selftest} launcher, its JVM flags, in a JVM of its own. */
+    private static String selftest() throws IOException {
+        return CliLauncher.script().toString();
     }
 
     /** One shard's wall time less the time of its tests, from the run's summary. */

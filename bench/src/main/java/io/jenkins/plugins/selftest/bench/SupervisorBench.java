@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -212,10 +213,15 @@ final class SupervisorBench {
             long daemonPid = client.owner().orElseThrow().pid();
             long[] watched = {daemonPid, keeperOf(daemonPid)};
             long[] ticks = new long[watched.length];
-            List<Double> lat = crashRounds(dir, r -> bursts.addAll(burstFloor(floor, r)), watched, ticks);
-            // where the CPU goes in the bursts: ms of CPU per restart, the daemon's JVM and its keeper
-            out.put("restart_daemon_cpu_ms", round(ticks[0] * 1000.0 / ProcessTree.CLOCK_TICKS_PER_SECOND / Math.max(1, lat.size())));
-            out.put("restart_keeper_cpu_ms", round(ticks[1] * 1000.0 / ProcessTree.CLOCK_TICKS_PER_SECOND / Math.max(1, lat.size())));
+            Map<String, Long> threadTicks = new TreeMap<>();
+            List<Double> lat = crashRounds(dir, r -> bursts.addAll(burstFloor(floor, r)), watched, ticks, threadTicks);
+            // where the CPU goes in the bursts: ms of CPU per restart, the daemon's JVM (and by thread) and its keeper
+            double perRestart = 1000.0 / ProcessTree.CLOCK_TICKS_PER_SECOND / Math.max(1, lat.size());
+            out.put("restart_daemon_cpu_ms", round(ticks[0] * perRestart));
+            out.put("restart_keeper_cpu_ms", round(ticks[1] * perRestart));
+            Map<String, Double> byThread = new TreeMap<>();
+            threadTicks.forEach((thread, t) -> byThread.put(thread, Math.round(t * perRestart * 100) / 100.0));
+            out.put("restart_daemon_cpu_by_thread_ms", byThread);
             out.put("burst_spawn_p50_ms", percentile(bursts, 50));
             out.put("burst_spawn_p99_ms", percentile(bursts, 99));
             out.put("restart_p50_ms", percentile(lat, 50));
@@ -348,7 +354,7 @@ final class SupervisorBench {
         try {
             awaitStarts(dir, 1, Duration.ofSeconds(120));
             out.put("supervisord_startup_ms", round((lastOfLine(dir, 0) - t0) / 1e6));
-            List<Double> lat = crashRounds(dir, r -> { }, new long[0], new long[0]);
+            List<Double> lat = crashRounds(dir, r -> { }, new long[0], new long[0], new TreeMap<>());
             out.put("supervisord_restart_p50_ms", percentile(lat, 50));
             out.put("supervisord_restart_p99_ms", percentile(lat, 99));
             out.put("supervisord_restart_max_ms", percentile(lat, 100));
@@ -392,17 +398,27 @@ final class SupervisorBench {
      * latencies in ms, and adds to {@code ticks} the CPU time each of {@code watched} spent in the rounds (from the
      * crash to the last restart).
      */
-    private List<Double> crashRounds(Path dir, BeforeRound before, long[] watched, long[] ticks) throws Exception {
+    private List<Double> crashRounds(Path dir, BeforeRound before, long[] watched, long[] ticks,
+                                     Map<String, Long> threadTicks) throws Exception {
         List<Double> lat = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             before.run(r);
             Thread.sleep(500); // every service is blocked on its FIFO again
             long[] cpu = cpu(watched);
+            Map<String, Long> threads = watched.length == 0 ? Map.of() : ProcessTree.threadCpuTicks(watched[0]);
             trigger(dir, services);
             awaitStarts(dir, r + 2, Duration.ofSeconds(120));
             long[] after = cpu(watched);
             for (int i = 0; i < watched.length; i++) {
                 ticks[i] += after[i] - cpu[i];
+            }
+            if (watched.length > 0) {
+                ProcessTree.threadCpuTicks(watched[0]).forEach((thread, t) -> {
+                    long d = t - threads.getOrDefault(thread, 0L);
+                    if (d > 0) {
+                        threadTicks.merge(thread, d, Long::sum);
+                    }
+                });
             }
             for (int i = 0; i < services; i++) {
                 List<Long> starts = lines(dir.resolve("starts").resolve("svc" + i));

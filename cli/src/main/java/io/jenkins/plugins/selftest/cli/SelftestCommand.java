@@ -3,7 +3,7 @@ package io.jenkins.plugins.selftest.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code selftest} command line: {@code java -jar cli/target/selftest.jar <command> --help}. */
+/** The {@code selftest} command line: {@code cli/selftest <command> --help} (the launcher of {@code cli/target/selftest.jar}). */
 @Command(name = "selftest",
         mixinStandardHelpOptions = true,
         versionProvider = SelftestCommand.Version.class,

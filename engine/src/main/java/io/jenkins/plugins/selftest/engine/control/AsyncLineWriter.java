@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Appends lines to a file from one background thread, so that callers never block on the disk: {@link #offer}
  * puts the line in a bounded queue and returns at once; when the queue is full (slow or full disk) the line is
  * dropped and counted ({@link #dropped()}). A write error (disk full) drops the batch, counts it and carries on.
+ * After the first line of a batch it lingers a moment, so that a burst (a hundred services restarting at once) costs
+ * a few writes and wake-ups, not one per line.
  *
  * <p>Thread-safe: any thread may offer.
  */
@@ -30,10 +32,13 @@ public final class AsyncLineWriter implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final Thread thread;
+    private final long lingerMillis;
     private volatile boolean closed;
 
-    public AsyncLineWriter(Path file, int capacity, String threadName) {
+    /** @param linger how long a batch waits after its first line for more: the most a line waits for the disk */
+    public AsyncLineWriter(Path file, int capacity, Duration linger, String threadName) {
         this.file = file;
+        this.lingerMillis = linger.toMillis();
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::drain, threadName);
         thread.setDaemon(true);
@@ -79,6 +84,9 @@ public final class AsyncLineWriter implements AutoCloseable {
                 }
                 pending = true;
                 batch.add(first);
+                if (lingerMillis > 0 && !first.equals(POISON) && !closed) {
+                    Thread.sleep(lingerMillis);
+                }
                 queue.drainTo(batch, 4096);
                 boolean stop = batch.remove(POISON);
                 try {

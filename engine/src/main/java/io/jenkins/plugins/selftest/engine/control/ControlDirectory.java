@@ -95,6 +95,14 @@ public final class ControlDirectory {
         Json.writeAtomically(file(name), value);
     }
 
+    /**
+     * Replaces {@code state.json} with {@code state}: atomically, but compact and not forced to disk ({@link
+     * Json#replace}), as it is rewritten up to ten times a second while services restart.
+     */
+    public void writeState(Object state) throws IOException {
+        Json.replace(file(STATE), state);
+    }
+
     /** Reads {@code name} as JSON, empty when it does not exist (yet). */
     public <T> Optional<T> readJson(String name, Class<T> type) throws IOException {
         Path f = file(name);

@@ -27,6 +27,7 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private Json() {
     }
@@ -42,6 +43,36 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * {@code text} as a JSON string, quotes included, escaped exactly as {@link #write} escapes it: the quote and the
+     * backslash, the control characters (backspace, tab, newline, form feed and carriage return by their short escapes,
+     * the others by their six-character unicode escapes); everything else as it is. For a hot path that writes a small,
+     * flat value by hand.
+     */
+    public static String quote(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\b' -> sb.append("\\b");
+                case '\t' -> sb.append("\\t");
+                case '\n' -> sb.append("\\n");
+                case '\f' -> sb.append("\\f");
+                case '\r' -> sb.append("\\r");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     public static <T> T read(String json, Class<T> type) {
@@ -65,15 +96,31 @@ public final class Json {
      * moved over the target, so a reader never sees a half-written file.
      */
     public static void writeAtomically(Path file, Object value) throws IOException {
+        write(file, value, true);
+    }
+
+    /**
+     * {@link #writeAtomically} for a file rewritten several times a second whose readers do without it after a crash
+     * of the machine (a supervisor's {@code state.json}: its services die with the machine, and a successor rebuilds a
+     * lost state from the events): compact, and not forced to disk. The move still makes a reader see the old file
+     * or the new one, whole.
+     */
+    public static void replace(Path file, Object value) throws IOException {
+        write(file, value, false);
+    }
+
+    private static void write(Path file, Object value, boolean durable) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
             try (var out = Files.newOutputStream(tmp)) {
-                MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, value);
+                (durable ? MAPPER.writerWithDefaultPrettyPrinter() : MAPPER.writer()).writeValue(out, value);
             }
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
+            if (durable) {
+                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {

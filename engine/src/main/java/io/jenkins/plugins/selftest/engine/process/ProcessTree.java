@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -461,17 +462,44 @@ public final class ProcessTree {
      * index i is field i + 3 of proc(5), so [0] state, [1] ppid, [2] pgrp, [3] session, [19] starttime.
      */
     private static Optional<String[]> stat(long pid) {
+        return readStat(PROC.resolve(Long.toString(pid)).resolve("stat")).map(Stat::fields);
+    }
+
+    /** A {@code stat} file: the name between the parentheses, and the fields after them (state first). */
+    private record Stat(String name, String[] fields) {
+    }
+
+    private static Optional<Stat> readStat(Path file) {
         String text;
         try {
-            text = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.UTF_8);
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+        int open = text.indexOf('(');
         int close = text.lastIndexOf(')');
-        if (close < 0) {
+        if (open < 0 || close < open) {
             return Optional.empty();
         }
-        return Optional.of(text.substring(close + 2).trim().split(" "));
+        return Optional.of(new Stat(text.substring(open + 1, close), text.substring(close + 2).trim().split(" ")));
+    }
+
+    /**
+     * CPU time (user + system, clock ticks) of the threads of {@code pid} by thread name, the digits that end a name
+     * dropped so that a pool's threads add up ({@code supervisor-spawn-1} and {@code -2} as {@code supervisor-spawn-});
+     * empty when the process is gone. For the benchmark's account of where a supervisor's CPU goes.
+     */
+    public static Map<String, Long> threadCpuTicks(long pid) {
+        Map<String, Long> byName = new java.util.TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("task"))) {
+            for (Path task : tasks) {
+                readStat(task.resolve("stat")).ifPresent(st -> byName.merge(st.name().replaceAll("[0-9]+$", ""),
+                        Long.parseLong(st.fields()[11]) + Long.parseLong(st.fields()[12]), Long::sum));
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return byName;
     }
 
     private static boolean isNumeric(String s) {

@@ -33,6 +33,11 @@ import java.util.function.Consumer;
 final class Journal implements AutoCloseable {
 
     static final int MAX_PROBLEMS = 100;
+    /**
+     * How long the event writer gathers lines before it writes: a burst of restarts (five events each) is then a few
+     * appends instead of hundreds of wake-ups and writes, and an event is on disk at most this much later.
+     */
+    static final Duration EVENT_LINGER = Duration.ofMillis(5);
 
     private final ControlDirectory dir;
     private final String supervisorId;
@@ -57,7 +62,7 @@ final class Journal implements AutoCloseable {
         this.supervisorId = supervisorId;
         this.order = List.copyOf(services);
         this.listener = listener;
-        this.events = new AsyncLineWriter(dir.file(ControlDirectory.EVENTS), 10_000, "supervisor-events");
+        this.events = new AsyncLineWriter(dir.file(ControlDirectory.EVENTS), 10_000, EVENT_LINGER, "supervisor-events");
     }
 
     /**
@@ -154,7 +159,7 @@ final class Journal implements AutoCloseable {
         SupervisorEvent e = new SupervisorEvent(seq.incrementAndGet(), Instant.now(), type,
                 service.map(ServiceStatus::name), run, Optional.ofNullable(pid), Optional.ofNullable(code),
                 Optional.ofNullable(delayMs), message);
-        events.offer(Json.write(e).replace('\n', ' '));
+        events.offer(e.jsonLine());
         service.ifPresent(this::publish);
         listener.ifPresent(l -> {
             try {
@@ -224,7 +229,7 @@ final class Journal implements AutoCloseable {
     /** Writes {@code state.json} now. */
     void writeState() {
         try {
-            dir.writeJson(ControlDirectory.STATE, state());
+            dir.writeState(state());
         } catch (IOException e) {
             // the next write may succeed (disk full is often temporary); readers keep the last complete state. Not a
             // problem() that marks the state dirty: that would retry on every tick

@@ -95,7 +95,7 @@ class ControlDirectoryTest {
         // a directory where the file should be: every write fails, as on a full or broken disk
         Path notAFile = tmp.resolve("events.jsonl");
         Files.createDirectories(notAFile);
-        try (AsyncLineWriter w = new AsyncLineWriter(notAFile, 8, "test-writer")) {
+        try (AsyncLineWriter w = new AsyncLineWriter(notAFile, 8, Duration.ZERO, "test-writer")) {
             long start = System.nanoTime();
             for (int i = 0; i < 10_000; i++) {
                 w.offer("line " + i);
@@ -103,6 +103,19 @@ class ControlDirectoryTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
             w.flush(Duration.ofSeconds(5));
             assertThat(w.dropped()).isEqualTo(10_000);
+        }
+    }
+
+    @Test
+    void theLineWriterGathersTheLinesOfABurstBeforeItWrites() throws Exception {
+        Path file = tmp.resolve("events.jsonl");
+        try (AsyncLineWriter w = new AsyncLineWriter(file, 8, Duration.ofMillis(300), "test-writer")) {
+            w.offer("first");
+            Thread.sleep(100);
+            w.offer("second \u00e9");
+            assertThat(file).as("nothing is written while the batch lingers").doesNotExist();
+            w.flush(Duration.ofSeconds(5));
+            assertThat(Files.readAllLines(file)).containsExactly("first", "second \u00e9");
         }
     }
 

@@ -34,6 +34,28 @@ class JournalTest {
     }
 
     @Test
+    void anEventsHandWrittenLineIsTheJsonJacksonWrites() {
+        StringBuilder every = new StringBuilder();
+        for (char c = 0; c < 0x100; c++) {
+            every.append(c);
+        }
+        java.time.Instant t = java.time.Instant.parse("2026-12-02T13:03:10.568284834Z");
+        List<SupervisorEvent> events = List.of(
+                new SupervisorEvent(1, t, SupervisorEvent.Type.SUPERVISOR_STARTED, Optional.empty(), 0, Optional.empty(),
+                        Optional.empty(), Optional.empty(), "pid 1, 2 services"),
+                new SupervisorEvent(Long.MAX_VALUE, t.plusNanos(1), SupervisorEvent.Type.EXITED, Optional.of("db \"main\""), 7,
+                        Optional.of(123456L), Optional.of(-1), Optional.empty(), "exit 255 \\ \n\t\r\b\f\u0000\u001f\u007f"),
+                new SupervisorEvent(3, java.time.Instant.EPOCH, SupervisorEvent.Type.RESTARTING, Optional.of("\u00e9\u4e2d\ud83d\ude00"), 2,
+                        Optional.empty(), Optional.empty(), Optional.of(0L), every.toString()),
+                new SupervisorEvent(4, t, SupervisorEvent.Type.READY, Optional.of("api"), 1, Optional.of(5L), Optional.empty(),
+                        Optional.of(Long.MIN_VALUE), ""));
+        for (SupervisorEvent e : events) {
+            assertThat(e.jsonLine()).isEqualTo(Json.write(e)).doesNotContain("\n");
+            assertThat(Json.read(e.jsonLine(), SupervisorEvent.class)).isEqualTo(e);
+        }
+    }
+
+    @Test
     void anEventIsOneJsonLineAndPublishesTheStatusItLeavesTheServiceIn() throws Exception {
         ControlDirectory dir = dir();
         List<SupervisorEvent> heard = new ArrayList<>();
