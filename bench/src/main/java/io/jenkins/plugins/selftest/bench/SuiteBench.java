@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>plain: {@code mvn -B jacoco:prepare-agent surefire:test jacoco:report} (one JVM fork, JaCoCo agent and
  *       report, which is what users compare with);</li>
- *   <li>ours: {@code selftest run DIR --shards N --no-prepare} (the CLI's own JVM, planning, shards, gathering,
- *       coverage, orphans, reports and history included), planned from the history of the earlier rounds.</li>
+ *   <li>ours: {@code cli/selftest run DIR --shards N --no-prepare} through the launcher, with its JVM flags (the CLI's
+ *       own JVM, planning, shards, gathering, coverage, orphans, reports and history included), planned from the
+ *       history of the earlier rounds; it needs {@code cli/target/selftest.jar} built.</li>
  * </ul>
  * A warm-up round (not counted) resolves plugins and gives the history its first timings. Figures are medians over
  * the rounds: {@code <suite>_plain_s}, {@code <suite>_shards_<n>_s}, {@code <suite>_ratio_shards_<n>} (ours over
