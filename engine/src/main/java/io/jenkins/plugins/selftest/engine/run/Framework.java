@@ -214,9 +214,12 @@ public enum Framework {
         List<String> modules = MavenReactor.read(workspace).modulesHolding(workspace, tests);
         StringBuilder sh = new StringBuilder();
         // Surefire's reportsDirectory has no user property: the shard's own XML files are taken from
-        // target/surefire-reports afterwards (each class runs in one shard only, so shards never clash).
-        sh.append("for c in ").append(ShellWords.join(tests))
-                .append("; do find . -path \"*/surefire-reports/TEST-$c.xml\" -delete 2>/dev/null; done; ");
+        // target/surefire-reports afterwards (each class runs in one shard only, so shards never clash). Its classes'
+        // reports are found in one walk of the workspace before and one after: the names of their files go to a
+        // list that grep matches the walk's paths against (a walk per class took minutes on a large reactor)
+        sh.append("mkdir -p \"$SELFTEST_REPORTS_DIR\"; names=\"$SELFTEST_REPORTS_DIR/").append(REPORT_NAMES)
+                .append("\"; printf '/TEST-%s.xml\\n' ").append(ShellWords.join(tests)).append(" > \"$names\"; ")
+                .append(SHARD_REPORTS).append(" | while IFS= read -r f; do rm -f \"$f\"; done; ");
         // Maven's own JVM only starts plugins: C1-only JIT and serial GC make that start markedly cheaper when
         // several shards start at once on few cores (the user's MAVEN_OPTS win when set).
         sh.append("MAVEN_OPTS=\"${MAVEN_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}\" ");
@@ -244,11 +247,16 @@ public enum Framework {
                 .append(" -DforkCount=\"$SELFTEST_WORKERS\" -DreuseForks=true")
                 .append(" -DtempDir=selftest-shard-$SELFTEST_SHARD_INDEX")
                 .append(" -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false -DtrimStackTrace=false; rc=$?; ");
-        sh.append("mkdir -p \"$SELFTEST_REPORTS_DIR\"; for c in ")
-                .append(ShellWords.join(tests))
-                .append("; do find . -path \"*/surefire-reports/TEST-$c.xml\" -exec cp {} \"$SELFTEST_REPORTS_DIR\"/ \\; ; done; exit $rc");
+        sh.append(SHARD_REPORTS).append(" | while IFS= read -r f; do cp \"$f\" \"$SELFTEST_REPORTS_DIR\"/; done; rm -f \"$names\"; exit $rc");
         return sh.toString();
     }
+
+    /** The list of the shard's report file names, in its reports directory while the shard runs. */
+    static final String REPORT_NAMES = "report-names.txt";
+
+    /** The paths of the shard's Surefire reports in the workspace: one walk, matched against {@code $names}. */
+    private static final String SHARD_REPORTS =
+            "find . -path '*/surefire-reports/TEST-*.xml' -type f 2>/dev/null | grep -F -f \"$names\"";
 
     /** The variable naming the Python interpreter of pytest shards (default {@code python3} from the PATH). */
     public static final String PYTHON = "SELFTEST_PYTHON";

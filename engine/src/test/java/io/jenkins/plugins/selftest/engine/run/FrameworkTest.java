@@ -27,6 +27,47 @@ class FrameworkTest {
                 .endsWith("exit $rc");
     }
 
+    /**
+     * The script's own plumbing around Maven, run by sh with a stand-in {@code ./mvnw} that writes a report for each
+     * class of {@code -Dtest} (the real Maven runs in {@code MavenReactorIT}): the shard's stale reports are gone
+     * before the build, its new ones are copied after it, and nothing of another class is touched or taken.
+     */
+    @Test
+    void aMavenShardTakesExactlyItsOwnClassesReportsFoundInOneWalk(@TempDir Path tmp) throws Exception {
+        Path ws = java.nio.file.Files.createDirectories(tmp.resolve("ws"));
+        Path reports = ws.resolve("core/target/surefire-reports");
+        java.nio.file.Files.createDirectories(reports);
+        java.nio.file.Files.writeString(reports.resolve("TEST-a.BTest.xml"), "stale");
+        java.nio.file.Files.writeString(reports.resolve("TEST-a.BTestSuite.xml"), "another class");
+        java.nio.file.Files.writeString(reports.resolve("TEST-x.Other Test.xml"), "another shard's");
+        Path mvnw = ws.resolve("mvnw");
+        java.nio.file.Files.writeString(mvnw, String.join("\n", "#!/bin/sh",
+                "for a in \"$@\"; do case \"$a\" in -Dtest=*) list=${a#-Dtest=};; esac; done",
+                "for c in $(echo \"$list\" | tr , ' '); do",
+                "  f=core/target/surefire-reports/TEST-$c.xml",
+                "  [ -e \"$f\" ] && echo \"$c\" >> \"$SELFTEST_REPORTS_DIR/../stale-seen\"",
+                "  echo \"new $c\" > \"$f\"",
+                "done", "exit 1", ""));
+        java.nio.file.Files.setPosixFilePermissions(mvnw, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path out = tmp.resolve("shard/reports");
+        String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), null, null, false, List.of());
+
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", sh).directory(ws.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(java.util.Map.of("SELFTEST_REPORTS_DIR", out.toString(), "SELFTEST_WORKERS", "1",
+                "SELFTEST_SHARD_INDEX", "0"));
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(p.waitFor()).as(log).isEqualTo(1); // the build's own exit code
+        assertThat(tmp.resolve("shard/stale-seen")).as("a stale report of the shard's class was left for the build").doesNotExist();
+        try (var listed = java.nio.file.Files.list(out)) {
+            assertThat(listed.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("TEST-a.BTest.xml", "TEST-a.CTest.xml");
+        }
+        assertThat(out.resolve("TEST-a.BTest.xml")).hasContent("new a.BTest");
+        assertThat(reports.resolve("TEST-a.BTestSuite.xml")).hasContent("another class");
+        assertThat(reports.resolve("TEST-x.Other Test.xml")).hasContent("another shard's");
+    }
+
     @Test
     void withoutCoverageNoPresetAttachesAnAgentOrWritesExecFiles(@TempDir Path ws) {
         String sh = Framework.MAVEN.script(ws, List.of("a.BTest"), "/home/u/.m2", null, false, List.of());
