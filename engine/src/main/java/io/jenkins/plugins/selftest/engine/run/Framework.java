@@ -215,10 +215,11 @@ public enum Framework {
         StringBuilder sh = new StringBuilder();
         // Surefire's reportsDirectory has no user property: the shard's own XML files are taken from
         // target/surefire-reports afterwards (each class runs in one shard only, so shards never clash). Its classes'
-        // reports are found in one walk of the workspace before and one after: the names of their files go to a
-        // list that grep matches the walk's paths against (a walk per class took minutes on a large reactor)
+        // reports are found in one walk of the workspace before and one after: the names of their files, made from
+        // SELFTEST_TESTS_FILE, go to a list that grep matches the walk's paths against (a walk per class took minutes
+        // on a large reactor, and the classes written into the script made it longer than one argument may be)
         sh.append("mkdir -p \"$SELFTEST_REPORTS_DIR\"; names=\"$SELFTEST_REPORTS_DIR/").append(REPORT_NAMES)
-                .append("\"; printf '/TEST-%s.xml\\n' ").append(ShellWords.join(tests)).append(" > \"$names\"; ")
+                .append("\"; sed 's|.*|/TEST-&.xml|' \"$SELFTEST_TESTS_FILE\" > \"$names\"; ")
                 .append(SHARD_REPORTS).append(" | while IFS= read -r f; do rm -f \"$f\"; done; ");
         // Maven's own JVM only starts plugins: C1-only JIT and serial GC make that start markedly cheaper when
         // several shards start at once on few cores (the user's MAVEN_OPTS win when set).

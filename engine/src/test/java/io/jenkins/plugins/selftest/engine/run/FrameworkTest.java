@@ -50,11 +50,13 @@ class FrameworkTest {
                 "done", "exit 1", ""));
         java.nio.file.Files.setPosixFilePermissions(mvnw, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path out = tmp.resolve("shard/reports");
+        java.nio.file.Files.createDirectories(out.getParent());
         String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), null, null, false, List.of());
 
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", sh).directory(ws.toFile()).redirectErrorStream(true);
+        Path testsFile = java.nio.file.Files.writeString(tmp.resolve("shard/tests.txt"), "a.BTest\na.CTest\n");
         pb.environment().putAll(java.util.Map.of("SELFTEST_REPORTS_DIR", out.toString(), "SELFTEST_WORKERS", "1",
-                "SELFTEST_SHARD_INDEX", "0"));
+                "SELFTEST_SHARD_INDEX", "0", "SELFTEST_TESTS_FILE", testsFile.toString()));
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
 
