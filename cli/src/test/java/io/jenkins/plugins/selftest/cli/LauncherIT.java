@@ -51,6 +51,13 @@ class LauncherIT {
         assertThat(version.exit()).as(version.err()).isZero();
         assertThat(version.out()).startsWith("selftest ");
 
+        // started through a link, as from a directory on the PATH
+        Path link = Files.createSymbolicLink(tmp.resolve("selftest-link"), SCRIPT);
+        Process linked = new ProcessBuilder(link.toString(), "--version").redirectErrorStream(true).start();
+        String linkedOut = new String(linked.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(linked.waitFor()).as(linkedOut).isZero();
+        assertThat(linkedOut).startsWith("selftest ");
+
         // the CLI's own exit code and one-line message come through the launcher
         Result bad = launch(tmp, Map.of(), "run", tmp.resolve("no-such-project").toString());
         assertThat(bad.exit()).isEqualTo(2);

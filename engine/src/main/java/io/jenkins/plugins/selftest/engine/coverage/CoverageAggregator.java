@@ -127,8 +127,9 @@ public final class CoverageAggregator {
         long matched = loader.getExecutionDataStore().getContents().stream()
                 .filter(d -> classIds.contains(d.getName())).count();
         if (!in.execFiles().isEmpty() && execClasses > 0 && matched == 0 && !classIds.isEmpty()) {
-            warnings.add("none of the " + execClasses + " classes in the exec data is among the analysed classes - "
-                    + "are the class directories those of the tested project?");
+            warnings.add("none of the " + classIds.size() + " analysed classes ran in the tests (the exec data holds "
+                    + execClasses + " other classes): either the tests do not use the project's main code, or the class"
+                    + " directories are not those of the tested project");
         }
         List<String> noMatch = builder.getNoMatchClasses().stream().map(IClassCoverage::getName).sorted().toList();
         if (!noMatch.isEmpty()) {
