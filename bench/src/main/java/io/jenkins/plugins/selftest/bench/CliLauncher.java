@@ -18,9 +18,9 @@ final class CliLauncher {
     private CliLauncher() {
     }
 
-    /** {@code cli/selftest} of the checkout that built this benchmark ({@code bench/target/bench.jar}). */
+    /** {@code cli/selftest} of the checkout that built this benchmark ({@code bench/target/bench.jar}), checked. */
     static Path script() throws IOException {
-        Path script = CoverageBench.ownJar().getParent().getParent().getParent().resolve("cli").resolve("selftest");
+        Path script = scriptPath();
         if (!Files.isRegularFile(script)) {
             throw new IOException(script + " is missing: run the benchmark from bench/target/bench.jar of a checkout");
         }
@@ -32,11 +32,15 @@ final class CliLauncher {
 
     /** The JVM flags the script gives the CLI unless {@code SELFTEST_JAVA_OPTS} is set. */
     static List<String> defaultJavaOpts() throws IOException {
-        Path script = CoverageBench.ownJar().getParent().getParent().getParent().resolve("cli").resolve("selftest");
+        Path script = scriptPath();
         Matcher m = DEFAULT_OPTS.matcher(Files.readString(script));
         if (!m.find()) {
             throw new IOException(script + " has no SELFTEST_DEFAULT_JAVA_OPTS='...' line");
         }
         return m.group(1).isBlank() ? List.of() : List.of(m.group(1).trim().split("\\s+"));
+    }
+
+    private static Path scriptPath() throws IOException {
+        return CoverageBench.ownJar().getParent().getParent().getParent().resolve("cli").resolve("selftest");
     }
 }

@@ -391,7 +391,7 @@ public final class ProcessTree {
      * 15); empty when it is gone.
      */
     public static Optional<Long> cpuTicks(long pid) {
-        return stat(pid).map(s -> Long.parseLong(s[11]) + Long.parseLong(s[12]));
+        return processStat(pid).map(Stat::cpuTicks);
     }
 
     /** Sends {@code signal} to one process; false when it is gone or not ours. */
@@ -462,11 +462,19 @@ public final class ProcessTree {
      * index i is field i + 3 of proc(5), so [0] state, [1] ppid, [2] pgrp, [3] session, [19] starttime.
      */
     private static Optional<String[]> stat(long pid) {
-        return readStat(PROC.resolve(Long.toString(pid)).resolve("stat")).map(Stat::fields);
+        return processStat(pid).map(Stat::fields);
+    }
+
+    private static Optional<Stat> processStat(long pid) {
+        return readStat(PROC.resolve(Long.toString(pid)).resolve("stat"));
     }
 
     /** A {@code stat} file: the name between the parentheses, and the fields after them (state first). */
     private record Stat(String name, String[] fields) {
+        /** utime + stime, fields 14 and 15 of proc(5). */
+        long cpuTicks() {
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
     }
 
     private static Optional<Stat> readStat(Path file) {
@@ -494,7 +502,7 @@ public final class ProcessTree {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("task"))) {
             for (Path task : tasks) {
                 readStat(task.resolve("stat")).ifPresent(st -> byName.merge(st.name().replaceAll("[0-9]+$", ""),
-                        Long.parseLong(st.fields()[11]) + Long.parseLong(st.fields()[12]), Long::sum));
+                        st.cpuTicks(), Long::sum));
             }
         } catch (IOException | RuntimeException e) {
             return Map.of();

@@ -253,7 +253,7 @@ public enum Framework {
     }
 
     /** The list of the shard's report file names, in its reports directory while the shard runs. */
-    static final String REPORT_NAMES = "report-names.txt";
+    private static final String REPORT_NAMES = "report-names.txt";
 
     /** The paths of the shard's Surefire reports in the workspace: one walk, matched against {@code $names}. */
     private static final String SHARD_REPORTS =
