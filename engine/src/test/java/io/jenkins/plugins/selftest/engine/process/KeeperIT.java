@@ -136,6 +136,9 @@ class KeeperIT {
         assertThat(next.pid()).isNotEqualTo(first.pid());
         assertThat(ProcessHandle.of(next.pid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).isEqualTo(keeper.pid());
         await("its pid in its spawn record", () -> read(tmp.resolve("a.2.spawn")).trim().equals(Long.toString(next.pid())));
+        // the keeper reports the start at the fork and the child writes its spawn record before its exec; the
+        // environment in /proc is the exec'd one
+        await("the exec of sh", () -> cmdline(next.pid()).startsWith("/bin/sh"));
         assertThat(ProcessTree.cookie(next.pid())).contains("it.armed.2");
 
         // armed after the second, which exits 0: a skipped code, so the third never starts
