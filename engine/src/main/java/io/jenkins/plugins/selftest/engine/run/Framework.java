@@ -210,7 +210,6 @@ public enum Framework {
     private static String mavenScript(Path workspace, List<String> tests, String offlineRepo, boolean coverage,
                                       String args) {
         String offline = offlineRepo == null ? "" : new MavenRepository(Path.of(offlineRepo), true, "").mavenOptions();
-        String list = String.join(",", tests);
         List<String> modules = MavenReactor.read(workspace).modulesHolding(workspace, tests);
         StringBuilder sh = new StringBuilder();
         // Surefire's reportsDirectory has no user property: the shard's own XML files are taken from
@@ -221,9 +220,16 @@ public enum Framework {
         sh.append("mkdir -p \"$SELFTEST_REPORTS_DIR\"; names=\"$SELFTEST_REPORTS_DIR/").append(REPORT_NAMES)
                 .append("\"; sed 's|.*|/TEST-&.xml|' \"$SELFTEST_TESTS_FILE\" > \"$names\"; ")
                 .append(SHARD_REPORTS).append(" | while IFS= read -r f; do rm -f \"$f\"; done; ");
+        // The classes reach Surefire as -Dtest from a java argument file that MAVEN_OPTS names: Maven's JVM reads it
+        // as a system property, which plugins see as they see a -D of the command line. Written in the script or on
+        // Maven's command line the list is one argument, which Linux limits to 128 KiB: about 2,500 classes. The file
+        // is in the reports directory, or in /tmp when that path has a blank (MAVEN_OPTS is split at blanks).
+        sh.append("a=\"$SELFTEST_REPORTS_DIR/").append(TEST_ARGS).append("\"; case \"$a\" in *[[:space:]]*) ")
+                .append("a=$(mktemp /tmp/selftest-tests.XXXXXX) || exit 1;; esac; ")
+                .append("{ printf '\"-Dtest='; paste -s -d , \"$SELFTEST_TESTS_FILE\" | tr -d '\\n'; printf '\"\\n'; } > \"$a\"; ");
         // Maven's own JVM only starts plugins: C1-only JIT and serial GC make that start markedly cheaper when
         // several shards start at once on few cores (the user's MAVEN_OPTS win when set).
-        sh.append("MAVEN_OPTS=\"${MAVEN_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}\" ");
+        sh.append("MAVEN_OPTS=\"${MAVEN_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} @$a\" ");
         sh.append(maven(workspace)).append(" -B -Dstyle.color=never").append(offline).append(args);
         if (coverage) {
             // before the lifecycle, in every module: one exec file per shard, appended to across modules
@@ -242,15 +248,17 @@ public enum Framework {
         // every build, even with nothing to compile; shards sharing the workspace read it half-written, took that for
         // changed sources and recompiled the module, deleting classes other shards were compiling against or running
         // (seen in CI: a shard's build failing, a test class missing from the counts)
-        sh.append(" -Dtest=").append(ShellWords.quote(list))
-                .append(" -Dmaven.main.skip=true -Dmaven.compiler.useIncrementalCompilation=false")
+        sh.append(" -Dmaven.main.skip=true -Dmaven.compiler.useIncrementalCompilation=false")
                 .append(" -Dmaven.test.failure.ignore=true")
                 .append(" -DforkCount=\"$SELFTEST_WORKERS\" -DreuseForks=true")
                 .append(" -DtempDir=selftest-shard-$SELFTEST_SHARD_INDEX")
                 .append(" -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false -DtrimStackTrace=false; rc=$?; ");
-        sh.append(SHARD_REPORTS).append(" | while IFS= read -r f; do cp \"$f\" \"$SELFTEST_REPORTS_DIR\"/; done; rm -f \"$names\"; exit $rc");
+        sh.append(SHARD_REPORTS).append(" | while IFS= read -r f; do cp \"$f\" \"$SELFTEST_REPORTS_DIR\"/; done; rm -f \"$names\" \"$a\"; exit $rc");
         return sh.toString();
     }
+
+    /** The java argument file with the shard's {@code -Dtest}, in its reports directory while the shard runs. */
+    private static final String TEST_ARGS = "maven-tests.args";
 
     /** The list of the shard's report file names, in its reports directory while the shard runs. */
     private static final String REPORT_NAMES = "report-names.txt";

@@ -8,6 +8,7 @@ import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
 import io.jenkins.plugins.selftest.engine.process.Cgroups;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
+import io.jenkins.plugins.selftest.engine.shard.TimingHistory;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Future;
 
 /**
  * One self-test run: plan the shards, run each as a local process or in its own container (all at once), stream each
@@ -141,13 +143,14 @@ public final class SelfTestRun {
     private RunSummary runStoppable(RunListener listener) throws IOException {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
+        Future<TimingHistory> history = TestDiscovery.readTimings(options);
         checkSetup();
         setup.archiveImage().ifPresent(image -> listener.note("loaded image " + image + " from "
                 + options.imageArchive().map(a -> a.path() + " (" + a.field() + ")").orElse("its archive")));
         Preparation preparation = new Preparation(options, control);
         preparation.prepare();
         control.throwIfAborted();
-        ShardPlan plan = TestDiscovery.plan(options, setup.runtime().isEmpty());
+        ShardPlan plan = TestDiscovery.plan(options, setup.runtime().isEmpty(), history);
         Setup probed = setup;
         preparation.warmUpOfflineMaven(probed, runId, listener)
                 .ifPresent(repository -> setup = probed.withMavenRepository(repository));

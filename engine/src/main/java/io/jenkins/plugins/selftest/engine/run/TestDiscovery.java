@@ -8,11 +8,16 @@ import io.jenkins.plugins.selftest.engine.shard.ShardPlanner;
 import io.jenkins.plugins.selftest.engine.shard.TestCatalog;
 import io.jenkins.plugins.selftest.engine.shard.TimingHistory;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * The planning stage: finds the tests (compiled test classes, or source globs) and splits them into shards with the
@@ -33,16 +38,38 @@ final class TestDiscovery {
      * @throws SetupException when no test is found, naming where it looked
      */
     static ShardPlan plan(SelfTestOptions options, boolean allLocalHere) throws IOException {
+        return plan(options, allLocalHere, readTimings(options));
+    }
+
+    /**
+     * The history's timings, read on a thread of its own: started when a run starts, the read (in a fresh JVM mostly
+     * the JSON codec's own start, about a quarter of a second) overlaps the setup checks and the preparation instead
+     * of delaying the first shard. Empty timings when the run has no history file (yet).
+     */
+    static Future<TimingHistory> readTimings(SelfTestOptions options) {
+        Optional<Path> file = options.history().filter(Files::exists);
+        FutureTask<TimingHistory> read = new FutureTask<>(() -> file.isEmpty() ? TimingHistory.EMPTY
+                : TimingHistory.fromHistory(RunHistory.load(file.get()).records()));
+        if (file.isEmpty()) {
+            read.run();
+        } else {
+            Thread thread = new Thread(read, "selftest-history");
+            thread.setDaemon(true);
+            thread.start();
+        }
+        return read;
+    }
+
+    /** {@link #plan(SelfTestOptions, boolean)} with the timings of {@link #readTimings}. */
+    static ShardPlan plan(SelfTestOptions options, boolean allLocalHere, Future<TimingHistory> history)
+            throws IOException {
         TestCatalog catalog = catalog(options);
         if (catalog.isEmpty()) {
             throw new SetupException("no tests found in " + (options.paths().isEmpty() ? options.testClassDirs()
                     : options.workspace() + " matching " + options.paths())
                     + (catalog.problems().isEmpty() ? "" : " (" + catalog.problems().get(0) + ")"));
         }
-        TimingHistory timings = TimingHistory.EMPTY;
-        if (options.history().isPresent() && Files.exists(options.history().get())) {
-            timings = TimingHistory.fromHistory(RunHistory.load(options.history().get()).records());
-        }
+        TimingHistory timings = timings(history);
         int shards = options.shards();
         int workers = options.workers();
         Optional<String> note = Optional.empty();
@@ -56,6 +83,23 @@ final class TestDiscovery {
         }
         ShardPlan plan = ShardPlanner.plan(catalog.tests(), timings, shards, workers);
         return note.map(plan::withProblem).orElse(plan);
+    }
+
+    private static TimingHistory timings(Future<TimingHistory> history) throws IOException {
+        try {
+            return history.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading the run history");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private static TestCatalog catalog(SelfTestOptions options) throws IOException {

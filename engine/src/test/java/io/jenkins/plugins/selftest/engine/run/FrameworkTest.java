@@ -18,22 +18,26 @@ class FrameworkTest {
 
         assertThat(sh).contains("mvn -B").contains("-o -Dmaven.repo.local='/home/u/.m2/repository'")
                 .contains("jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent")
-                .contains(" test -Dtest=").doesNotContain("surefire:test").doesNotContain(" -pl ")
+                .contains(" test -Dmaven.main.skip=true").doesNotContain("surefire:test").doesNotContain(" -pl ")
                 .contains("-Dmaven.main.skip=true").contains("-Dmaven.test.failure.ignore=true")
                 .contains("-Dmaven.compiler.useIncrementalCompilation=false")
                 .contains("-Djacoco.destFile=\"$SELFTEST_REPORTS_DIR/jacoco-$SELFTEST_SHARD_INDEX.exec\"")
-                .contains("-Dtest='a.BTest,a.CTest'")
+                .as("the classes are in the shard's tests file, not in the script").doesNotContain("BTest")
+                .contains("MAVEN_OPTS=\"${MAVEN_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} @$a\" mvn -B")
                 .contains("-DforkCount=\"$SELFTEST_WORKERS\"")
                 .endsWith("exit $rc");
     }
 
     /**
      * The script's own plumbing around Maven, run by sh with a stand-in {@code ./mvnw} that writes a report for each
-     * class of {@code -Dtest} (the real Maven runs in {@code MavenReactorIT}): the shard's stale reports are gone
-     * before the build, its new ones are copied after it, and nothing of another class is touched or taken.
+     * class of {@code -Dtest} as a real JVM reads it from {@code MAVEN_OPTS} (the real Maven runs in
+     * {@code MavenReactorIT}): the shard's stale reports are gone before the build, its new ones are copied after it,
+     * nothing of another class is touched or taken, and the argument file is gone at the end; also when the reports
+     * directory has a blank in its path, which MAVEN_OPTS cannot carry (the file is then made in /tmp).
      */
-    @Test
-    void aMavenShardTakesExactlyItsOwnClassesReportsFoundInOneWalk(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"shard/reports", "my shard/reports"})
+    void aMavenShardTakesExactlyItsOwnClassesReportsFoundInOneWalk(String reportsDir, @TempDir Path tmp) throws Exception {
         Path ws = java.nio.file.Files.createDirectories(tmp.resolve("ws"));
         Path reports = ws.resolve("core/target/surefire-reports");
         java.nio.file.Files.createDirectories(reports);
@@ -42,39 +46,49 @@ class FrameworkTest {
         java.nio.file.Files.writeString(reports.resolve("TEST-x.Other Test.xml"), "another shard's");
         Path mvnw = ws.resolve("mvnw");
         java.nio.file.Files.writeString(mvnw, String.join("\n", "#!/bin/sh",
-                "for a in \"$@\"; do case \"$a\" in -Dtest=*) list=${a#-Dtest=};; esac; done",
+                "list=$(java $MAVEN_OPTS -XshowSettings:properties -version 2>&1 | sed -n 's/^ *test = //p')",
                 "for c in $(echo \"$list\" | tr , ' '); do",
                 "  f=core/target/surefire-reports/TEST-$c.xml",
                 "  [ -e \"$f\" ] && echo \"$c\" >> \"$SELFTEST_REPORTS_DIR/../stale-seen\"",
                 "  echo \"new $c\" > \"$f\"",
                 "done", "exit 1", ""));
         java.nio.file.Files.setPosixFilePermissions(mvnw, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path out = tmp.resolve("shard/reports");
+        Path out = tmp.resolve(reportsDir);
         java.nio.file.Files.createDirectories(out.getParent());
         String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), null, null, false, List.of());
 
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", sh).directory(ws.toFile()).redirectErrorStream(true);
-        Path testsFile = java.nio.file.Files.writeString(tmp.resolve("shard/tests.txt"), "a.BTest\na.CTest\n");
+        Path testsFile = java.nio.file.Files.writeString(out.resolveSibling("tests.txt"), "a.BTest\na.CTest\n");
+        pb.environment().remove("MAVEN_OPTS");
+        List<String> tmpBefore = tmpArgumentFiles();
         pb.environment().putAll(java.util.Map.of("SELFTEST_REPORTS_DIR", out.toString(), "SELFTEST_WORKERS", "1",
                 "SELFTEST_SHARD_INDEX", "0", "SELFTEST_TESTS_FILE", testsFile.toString()));
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
 
         assertThat(p.waitFor()).as(log).isEqualTo(1); // the build's own exit code
-        assertThat(tmp.resolve("shard/stale-seen")).as("a stale report of the shard's class was left for the build").doesNotExist();
+        assertThat(out.resolveSibling("stale-seen")).as("a stale report of the shard's class was left for the build").doesNotExist();
         try (var listed = java.nio.file.Files.list(out)) {
             assertThat(listed.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("TEST-a.BTest.xml", "TEST-a.CTest.xml");
         }
         assertThat(out.resolve("TEST-a.BTest.xml")).hasContent("new a.BTest");
         assertThat(reports.resolve("TEST-a.BTestSuite.xml")).hasContent("another class");
         assertThat(reports.resolve("TEST-x.Other Test.xml")).hasContent("another shard's");
+        assertThat(out.resolve("maven-tests.args")).doesNotExist();
+        assertThat(tmpArgumentFiles()).isEqualTo(tmpBefore);
+    }
+
+    private static List<String> tmpArgumentFiles() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(Path.of("/tmp"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("selftest-tests.")).sorted().toList();
+        }
     }
 
     @Test
     void withoutCoverageNoPresetAttachesAnAgentOrWritesExecFiles(@TempDir Path ws) {
         String sh = Framework.MAVEN.script(ws, List.of("a.BTest"), "/home/u/.m2", null, false, List.of());
 
-        assertThat(sh).contains("mvn -B").contains(" test -Dtest='a.BTest'")
+        assertThat(sh).contains("mvn -B").contains(" test -Dmaven.main.skip=true")
                 .doesNotContain("jacoco").doesNotContain(".exec");
         assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of()))
                 .doesNotContain("--cov").doesNotContain("coverage");
@@ -122,7 +136,7 @@ class FrameworkTest {
         testClass(ws, "a", "x.ATest");
         testClass(ws, "apps/c", "y.CTest");
 
-        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest"), null, null, false, List.of())).contains(" test -pl 'apps/c' -am -Dtest='y.CTest'");
+        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest"), null, null, false, List.of())).contains(" test -pl 'apps/c' -am -D");
         assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "x.ATest"), null, null, false, List.of())).contains(" -pl 'a,apps/c' -am ");
         assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "z.Elsewhere"), null, null, false, List.of()))
                 .as("a test in no module: the whole reactor, filtered").doesNotContain(" -pl ");

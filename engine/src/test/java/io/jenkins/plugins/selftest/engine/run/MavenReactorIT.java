@@ -137,6 +137,40 @@ class MavenReactorIT {
                 .satisfies(c -> assertThat(c.name()).startsWith("modeIsTheBuildsOwn"));
     }
 
+    /**
+     * A shard whose class list is longer than Linux lets one argument be (128 KiB, about 2,500 classes of a large
+     * reactor) starts, and real Maven runs exactly its classes: the list reaches Surefire from a file, never from a
+     * command line. Its reports directory has a blank in its path, which MAVEN_OPTS cannot carry.
+     */
+    @Test
+    void aShardWithMoreClassesThanOneArgumentCanHoldRunsExactlyThem(@TempDir Path tmp) throws Exception {
+        List<String> tests = new ArrayList<>(List.of("org.example.reactor.money.MoneyTest", "org.example.reactor.ledger.LedgerTest"));
+        for (int i = 0; tests.size() < 4_000; i++) {
+            tests.add("org.example.reactor.generated.area" + i % 40 + ".scenarios.NotInThisReactor" + i + "IntegrationTest");
+        }
+        assertThat(String.join(",", tests).length()).as("longer than one argument may be").isGreaterThan(128 * 1024);
+        Path reports = tmp.resolve("shard 0/reports");
+        Path testsFile = Files.write(Files.createDirectories(reports.getParent()).resolve("tests.txt"), tests);
+        String script = Framework.MAVEN.script(workspace, tests, null, null, false, List.of());
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script).directory(workspace.toFile())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("shard.log").toFile());
+        pb.environment().remove("MAVEN_OPTS");
+        pb.environment().putAll(Map.of("SELFTEST_REPORTS_DIR", reports.toString(), "SELFTEST_TESTS_FILE", testsFile.toString(),
+                "SELFTEST_WORKERS", "1", "SELFTEST_SHARD_INDEX", "0"));
+        Process p = pb.start();
+
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        String log = Files.readString(tmp.resolve("shard.log"));
+        assertThat(p.exitValue()).as(log).isZero();
+        try (Stream<Path> files = Files.list(reports)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as(log).containsExactlyInAnyOrder(
+                    "TEST-org.example.reactor.money.MoneyTest.xml", "TEST-org.example.reactor.ledger.LedgerTest.xml");
+        }
+        TestSuiteResult ran = JUnitParser.parse(List.of(reports));
+        assertThat(ran.total()).isEqualTo(reference.tests().cases().stream()
+                .filter(c -> c.className().endsWith(".MoneyTest") || c.className().endsWith(".LedgerTest")).count());
+    }
+
     /** The problems and each shard's Maven lines that say what ran, for a failure's message. */
     static String shardLogs(RunSummary s, Path report) {
         StringBuilder b = new StringBuilder("problems: " + s.problems());
