@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.engine.coverage;
 
+import io.jenkins.plugins.selftest.engine.files.IoTasks;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -204,20 +204,12 @@ public final class CoverageAggregator {
         try {
             List<T> results = new ArrayList<>();
             for (Future<T> f : pool.invokeAll(tasks)) {
-                results.add(f.get());
+                results.add(IoTasks.await(f, name));
             }
             return results;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException(name + " interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(e.getCause());
         } finally {
             pool.shutdownNow();
         }

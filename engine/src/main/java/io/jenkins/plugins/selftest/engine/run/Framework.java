@@ -29,9 +29,14 @@ public enum Framework {
     /** The JaCoCo version whose agent the maven preset attaches (the one the engine reads exec files with). */
     public static final String JACOCO_VERSION = "0.8.12";
 
-    /** Packages the maven preset's JaCoCo agent leaves alone (test frameworks and Surefire itself). */
-    static final String AGENT_EXCLUDES = "org.junit.*:junit.*:org.opentest4j.*:org.apiguardian.*:org.assertj.*"
-            + ":org.hamcrest.*:org.mockito.*:net.bytebuddy.*:org.testng.*:org.apache.maven.surefire.*";
+    /**
+     * Class loaders whose classes the maven preset's JaCoCo agent leaves alone: JaCoCo's own default (reflection's
+     * generated accessors) and the JDK's platform class loader, which defines the JDK's modules outside java.base
+     * (the HTTP client and server, java.sql, the XML security classes ...). By the loader, not by package names, so
+     * that a project whose own packages are called {@code com.sun} or {@code javax} keeps its coverage.
+     */
+    static final String AGENT_EXCLUDED_LOADERS = "sun.reflect.DelegatingClassLoader:jdk.internal.loader.ClassLoaders$PlatformClassLoader";
+
 
     private final List<String> testClassDirs;
     private final List<String> mainClassDirs;
@@ -109,12 +114,11 @@ public enum Framework {
         String extra = spliced(args);
         return switch (this) {
             case MAVEN -> mavenScript(workspace, tests, offlineRepo, coverage, extra);
-            case GRADLE -> gradle(workspace) + extra
-                    + " test --continue --max-workers=\"$SELFTEST_WORKERS\" "
-                    + tests.stream().map(t -> "--tests " + ShellWords.quote(t)).collect(Collectors.joining(" "))
+            case GRADLE -> "set --; " + addTestsFromFile("awk '{ print \"--tests\"; print }'")
+                    + gradle(workspace) + extra + " test --continue --max-workers=\"$SELFTEST_WORKERS\" \"$@\""
                     + "; rc=$?; mkdir -p \"$SELFTEST_REPORTS_DIR\"; "
                     + "cp build/test-results/test/*.xml \"$SELFTEST_REPORTS_DIR\"/ 2>/dev/null; exit $rc";
-            case PYTEST -> pytestScript(tests, coverage, extra);
+            case PYTEST -> pytestScript(coverage, extra);
             case CUSTOM -> {
                 if (template == null || template.isBlank()) {
                     throw new IllegalArgumentException("framework custom needs a command template (--command), e.g. "
@@ -123,6 +127,17 @@ public enum Framework {
                 yield template;
             }
         };
+    }
+
+    /**
+     * A statement adding the lines that {@code filter} makes of {@code $SELFTEST_TESTS_FILE} to the positional
+     * parameters, one parameter a line: the shard's tests reach the build tool as arguments of their own. Written into
+     * the script they would be in one argument ({@code sh -c}), which Linux limits to 128 KiB; as arguments of their
+     * own they may fill the whole argument space (2 MiB with the default stack limit). Split at newlines only and with
+     * globbing off, so that a test id keeps its blanks and wildcards.
+     */
+    private static String addTestsFromFile(String filter) {
+        return "set -f; IFS='\n'; set -- \"$@\" $(" + filter + " \"$SELFTEST_TESTS_FILE\"); unset IFS; set +f; ";
     }
 
     /** Build arguments as they go into a command line: each quoted, after a blank; nothing when there are none. */
@@ -235,9 +250,11 @@ public enum Framework {
             // before the lifecycle, in every module: one exec file per shard, appended to across modules
             sh.append(" org.jacoco:jacoco-maven-plugin:").append(JACOCO_VERSION).append(":prepare-agent")
                     .append(" -Djacoco.destFile=\"$SELFTEST_REPORTS_DIR/jacoco-$SELFTEST_SHARD_INDEX.exec\"")
-                    // coverage is computed for the project's main classes only: instrumenting the test frameworks
-                    // would cost every fork CPU time for nothing
-                    .append(" -Djacoco.excludes=").append(ShellWords.quote(AGENT_EXCLUDES));
+                    // coverage is computed for the project's main classes only: instrumenting the JDK's modules a
+                    // test uses (its HTTP client alone is 500 classes) would cost every fork CPU time for nothing.
+                    // (prepare-agent's excludes, which could leave the test frameworks alone too, have no user
+                    // property: only a POM can set them)
+                    .append(" -Djacoco.exclClassLoaders=").append(ShellWords.quote(AGENT_EXCLUDED_LOADERS));
         }
         sh.append(" test");
         if (!modules.isEmpty()) {
@@ -278,7 +295,7 @@ public enum Framework {
      * so the engine reads plain JSON. A python without pytest-cov runs the tests all the same and leaves one line
      * saying what to install.
      */
-    private static String pytestScript(List<String> tests, boolean coverage, String extra) {
+    private static String pytestScript(boolean coverage, String extra) {
         StringBuilder sh = new StringBuilder();
         sh.append("py=\"${").append(PYTHON).append(":-python3}\"; r=\"$SELFTEST_REPORTS_DIR\"; mkdir -p \"$r\"; ")
                 .append("if [ \"$SELFTEST_WORKERS\" -gt 1 ]; then n=\"-n $SELFTEST_WORKERS\"; else n=; fi; set --; ");
@@ -292,12 +309,12 @@ public enum Framework {
                             + " python3-pytest-cov, else pip install pytest-cov), set " + PYTHON + " to a python that"
                             + " has it, or turn coverage off\" | tee \"$r/coverage-problem.txt\" >&2; fi; ");
         }
-        sh.append("\"$py\" -m pytest $n \"$@\" --junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\"")
-                .append(extra).append(" ")
-                .append(ShellWords.join(tests)).append("; rc=$?; ");
+        sh.append("covered=$#; ").append(addTestsFromFile("cat"))
+                .append("\"$py\" -m pytest $n --junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\"")
+                .append(extra).append(" \"$@\"; rc=$?; ");
         if (coverage) {
             // coverage.py's own report, inside the shard: the engine combines plain JSON and never needs coverage.py
-            sh.append("if [ $# -gt 0 ]; then \"$py\" -m coverage json -q --rcfile=\"$r/coveragerc\" ")
+            sh.append("if [ \"$covered\" -gt 0 ]; then \"$py\" -m coverage json -q --rcfile=\"$r/coveragerc\" ")
                     .append("-o \"$r/coverage-$SELFTEST_SHARD_INDEX.json\" ")
                     .append("|| echo \"pytest shard $SELFTEST_SHARD_INDEX: coverage json failed (see the shard log)\"")
                     .append(" > \"$r/coverage-problem.txt\"; fi; ");

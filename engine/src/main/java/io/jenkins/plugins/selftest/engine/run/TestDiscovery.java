@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.engine.run;
 
+import io.jenkins.plugins.selftest.engine.files.IoTasks;
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
 import io.jenkins.plugins.selftest.engine.orphans.OrphanOptions;
 import io.jenkins.plugins.selftest.engine.shard.ShardPayoff;
@@ -8,14 +9,12 @@ import io.jenkins.plugins.selftest.engine.shard.ShardPlanner;
 import io.jenkins.plugins.selftest.engine.shard.TestCatalog;
 import io.jenkins.plugins.selftest.engine.shard.TimingHistory;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
@@ -69,7 +68,7 @@ final class TestDiscovery {
                     : options.workspace() + " matching " + options.paths())
                     + (catalog.problems().isEmpty() ? "" : " (" + catalog.problems().get(0) + ")"));
         }
-        TimingHistory timings = timings(history);
+        TimingHistory timings = IoTasks.await(history, "reading the run history");
         int shards = options.shards();
         int workers = options.workers();
         Optional<String> note = Optional.empty();
@@ -83,23 +82,6 @@ final class TestDiscovery {
         }
         ShardPlan plan = ShardPlanner.plan(catalog.tests(), timings, shards, workers);
         return note.map(plan::withProblem).orElse(plan);
-    }
-
-    private static TimingHistory timings(Future<TimingHistory> history) throws IOException {
-        try {
-            return history.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading the run history");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     private static TestCatalog catalog(SelfTestOptions options) throws IOException {

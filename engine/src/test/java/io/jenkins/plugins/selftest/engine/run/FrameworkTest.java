@@ -22,6 +22,7 @@ class FrameworkTest {
                 .contains("-Dmaven.main.skip=true").contains("-Dmaven.test.failure.ignore=true")
                 .contains("-Dmaven.compiler.useIncrementalCompilation=false")
                 .contains("-Djacoco.destFile=\"$SELFTEST_REPORTS_DIR/jacoco-$SELFTEST_SHARD_INDEX.exec\"")
+                .contains("-Djacoco.exclClassLoaders='sun.reflect.DelegatingClassLoader:jdk.internal.loader.ClassLoaders$PlatformClassLoader'")
                 .as("the classes are in the shard's tests file, not in the script").doesNotContain("BTest")
                 .contains("MAVEN_OPTS=\"${MAVEN_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} @$a\" mvn -B")
                 .contains("-DforkCount=\"$SELFTEST_WORKERS\"")
@@ -102,10 +103,52 @@ class FrameworkTest {
     }
 
     @Test
-    void pytestGetsWorkersAndJunitXml(@TempDir Path ws) {
-        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py", "tests/it's.py"), null, null, true, List.of());
+    void pytestGetsWorkersJunitXmlAndEachTestFileAsAnArgumentOfItsOwn(@TempDir Path ws) throws Exception {
+        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of("-q"));
         assertThat(sh).contains("-n $SELFTEST_WORKERS").contains("--junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\"")
-                .contains("'tests/test_a.py' 'tests/it'\\''s.py'");
+                .as("the test files are read from the tests file, not written into the script").doesNotContain("test_a");
+
+        // a stand-in python prints its arguments, one a line: blanks, quotes and wildcards arrive as they are
+        List<String> tests = List.of("tests/test_a.py", "tests/it's.py", "tests/with blank/test_b.py", "tests/test_*.py");
+        List<String> argv = runWithStandIn(ws, sh, tests, "SELFTEST_PYTHON", "python");
+        assertThat(argv).startsWith("-m", "pytest").contains("-q").endsWith(tests.toArray(String[]::new));
+    }
+
+    @Test
+    void gradlePassesEachClassAsTestsFilter(@TempDir Path ws) throws Exception {
+        String sh = Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of());
+        assertThat(sh).contains("gradle test --continue --max-workers=\"$SELFTEST_WORKERS\" \"$@\"").doesNotContain("a.BTest");
+
+        java.nio.file.Files.writeString(ws.resolve("gradlew"), "#!/bin/sh\n");
+        ws.resolve("gradlew").toFile().setExecutable(true);
+        List<String> argv = runWithStandIn(ws, Framework.GRADLE.script(ws, List.of("x"), null, null, true, List.of()),
+                List.of("a.BTest", "a.C*Test"), null, "gradlew");
+        assertThat(argv).endsWith("--tests", "a.BTest", "--tests", "a.C*Test");
+    }
+
+    /**
+     * Runs a shard's script with {@code tests} in its tests file and a stand-in for the build tool ({@code tool} in
+     * the workspace, or named by {@code variable}) that writes its arguments one a line; those arguments.
+     */
+    private static List<String> runWithStandIn(Path ws, String script, List<String> tests, String variable, String tool)
+            throws Exception {
+        Path standIn = ws.resolve(tool);
+        java.nio.file.Files.writeString(standIn, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$SELFTEST_REPORTS_DIR/argv\"\n");
+        java.nio.file.Files.setPosixFilePermissions(standIn, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path reports = java.nio.file.Files.createDirectories(ws.resolve("out"));
+        Path testsFile = java.nio.file.Files.write(ws.resolve("tests.txt"), tests);
+        // a file the wildcard of a test id would match if the shell expanded it
+        java.nio.file.Files.writeString(ws.resolve("a.CxTest"), "");
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script).directory(ws.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(java.util.Map.of("SELFTEST_REPORTS_DIR", reports.toString(), "SELFTEST_WORKERS", "1",
+                "SELFTEST_SHARD_INDEX", "0", "SELFTEST_TESTS_FILE", testsFile.toString()));
+        if (variable != null) {
+            pb.environment().put(variable, standIn.toString());
+        }
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(log).isZero();
+        return java.nio.file.Files.readAllLines(reports.resolve("argv"));
     }
 
     @Test
@@ -119,12 +162,6 @@ class FrameworkTest {
                 .contains("-m coverage json -q --rcfile=\"$r/coveragerc\" -o \"$r/coverage-$SELFTEST_SHARD_INDEX.json\"")
                 .contains("has no pytest-cov: install it (Debian: python3-pytest-cov")
                 .endsWith("exit $rc");
-    }
-
-    @Test
-    void gradlePassesEachClassAsTestsFilter(@TempDir Path ws) {
-        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of()))
-                .contains("gradle test --continue --max-workers=\"$SELFTEST_WORKERS\" --tests 'a.BTest'");
     }
 
     @Test
@@ -164,9 +201,9 @@ class FrameworkTest {
         assertThat(Framework.MAVEN.script(ws, List.of("a.BTest"), null, null, true, args))
                 .contains("mvn -B -Dstyle.color=never '-Pci' '-Dgreeting=it'\\''s here' ");
         assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of("--offline")))
-                .startsWith("gradle '--offline' test ");
+                .contains("; gradle '--offline' test ");
         assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of("-x")))
-                .contains("junit-$SELFTEST_SHARD_INDEX.xml\" '-x' 'tests/test_a.py'");
+                .contains("junit-$SELFTEST_SHARD_INDEX.xml\" '-x' \"$@\"");
         assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make $SELFTEST_ARGS", true, args)).isEqualTo("make $SELFTEST_ARGS");
     }
 

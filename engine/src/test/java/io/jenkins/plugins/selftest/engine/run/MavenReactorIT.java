@@ -103,6 +103,22 @@ class MavenReactorIT {
         assertThat(s.orphans().orphans()).extracting(Orphan::className)
                 .contains("org.example.reactor.money.rates.RateFeed", "org.example.reactor.report.CsvExport");
         assertThat(classFileTimes(workspace)).as("shards compile nothing and leave the compiler's state alone").isEqualTo(classes);
+        // a test uses the JDK's HTTP client: plain prepare-agent instruments it, the shards' agents leave the JDK alone
+        assertThat(execClasses(shared.resolve("reference.exec"))).anyMatch(c -> c.startsWith("java/net/http/"));
+        List<String> measured = new ArrayList<>();
+        for (int i = 0; i < s.shards().size(); i++) {
+            Path exec = ShardDirectory.of(tmp.resolve("report"), i).reports().resolve("jacoco-" + i + ".exec");
+            measured.addAll(execClasses(exec));
+        }
+        assertThat(measured).contains("org/example/reactor/money/Money", "org/example/reactor/ledger/Ledger")
+                .noneMatch(c -> c.startsWith("java/") || c.startsWith("jdk/") || c.startsWith("sun/"));
+    }
+
+    /** The names of the classes an exec file has execution data of. */
+    static List<String> execClasses(Path exec) throws IOException {
+        org.jacoco.core.tools.ExecFileLoader loader = new org.jacoco.core.tools.ExecFileLoader();
+        loader.load(exec.toFile());
+        return loader.getExecutionDataStore().getContents().stream().map(org.jacoco.core.data.ExecutionData::getName).toList();
     }
 
     @Test

@@ -177,6 +177,34 @@ class PytestCoverageIT {
                         .doesNotContain("\n"));
     }
 
+    /**
+     * A shard whose test files' paths together are longer than Linux lets one argument be (128 KiB): written into the
+     * shard's script they kept it from starting; read from the tests file they are arguments of their own. A large
+     * suite in one shard, every test run once.
+     */
+    @Test
+    void aShardWithMoreTestFilesThanOneArgumentCanHoldRunsThemAll(@TempDir Path tmp) throws Exception {
+        assumePytestCov();
+        Path ws = Files.createDirectories(tmp.resolve("ws"));
+        int files = 900;
+        long pathChars = 0;
+        for (int i = 0; i < files; i++) {
+            Path dir = ws.resolve("tests/area_" + i % 10 + "_of_the_settlement_and_reconciliation_service_under_contract");
+            String module = "test_reconciles_a_batch_of_payments_against_the_ledger_when_the_counterparty_is_late_" + i + ".py";
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(module), "def test_batch_" + i + "():\n    assert sum(range(" + i + ")) == "
+                    + i * (i - 1) / 2 + "\n");
+            pathChars += ws.relativize(dir.resolve(module)).toString().length() + 1;
+        }
+        assertThat(pathChars).as("longer than one argument may be").isGreaterThan(128 * 1024);
+
+        RunSummary s = new SelfTestRun(pytest(ws, tmp).shards(1).workers(1).coverage(false).build()).run(RunListener.NONE);
+
+        assertThat(s.shards()).singleElement().satisfies(shard -> assertThat(shard.tests()).hasSize(files));
+        assertThat(s.tests().total()).as("%s", s.problems()).isEqualTo(files);
+        assertThat(s.tests().passed()).isEqualTo(files);
+    }
+
     private static void assertEqualCoverage(RunSummary s, Plain plain) {
         assertThat(s.coverage().line().total()).as("%s", s.problems()).isEqualTo(plain.totals().get("num_statements").asLong());
         assertThat(s.coverage().line().covered()).isEqualTo(plain.totals().get("covered_lines").asLong());

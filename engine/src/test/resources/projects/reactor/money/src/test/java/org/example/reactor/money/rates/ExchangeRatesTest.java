@@ -3,6 +3,8 @@ package org.example.reactor.money.rates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import org.example.reactor.money.Money;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,9 @@ class ExchangeRatesTest {
     @Test
     void unknownPairIsAnError() {
         assertThrows(IllegalArgumentException.class, () -> rates.convert(Money.of(1, "GBP"), "USD"));
+        // the pair a rates service would be asked for instead (the JDK's HTTP client, outside java.base)
+        HttpRequest ask = HttpRequest.newBuilder(URI.create("https://rates.invalid/GBP/USD")).GET().build();
+        assertEquals("/GBP/USD", ask.uri().getPath());
     }
 
     @Test
