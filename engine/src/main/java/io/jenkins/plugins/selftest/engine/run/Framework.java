@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * The command presets a shard runs, as a {@code /bin/sh} script. Every preset sees the shard's variables in its
@@ -36,7 +35,6 @@ public enum Framework {
      * that a project whose own packages are called {@code com.sun} or {@code javax} keeps its coverage.
      */
     static final String AGENT_EXCLUDED_LOADERS = "sun.reflect.DelegatingClassLoader:jdk.internal.loader.ClassLoaders$PlatformClassLoader";
-
 
     private final List<String> testClassDirs;
     private final List<String> mainClassDirs;
