@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
@@ -47,15 +48,13 @@ final class TestDiscovery {
      */
     static Future<TimingHistory> readTimings(SelfTestOptions options) {
         Optional<Path> file = options.history().filter(Files::exists);
-        FutureTask<TimingHistory> read = new FutureTask<>(() -> file.isEmpty() ? TimingHistory.EMPTY
-                : TimingHistory.fromHistory(RunHistory.load(file.get()).records()));
         if (file.isEmpty()) {
-            read.run();
-        } else {
-            Thread thread = new Thread(read, "selftest-history");
-            thread.setDaemon(true);
-            thread.start();
+            return CompletableFuture.completedFuture(TimingHistory.EMPTY);
         }
+        FutureTask<TimingHistory> read = new FutureTask<>(() -> TimingHistory.fromHistory(RunHistory.load(file.get()).records()));
+        Thread thread = new Thread(read, "selftest-history");
+        thread.setDaemon(true);
+        thread.start();
         return read;
     }
 

@@ -58,13 +58,9 @@ class FrameworkTest {
         java.nio.file.Files.createDirectories(out.getParent());
         String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), null, null, false, List.of());
 
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", sh).directory(ws.toFile()).redirectErrorStream(true);
         Path testsFile = java.nio.file.Files.writeString(out.resolveSibling("tests.txt"), "a.BTest\na.CTest\n");
-        pb.environment().remove("MAVEN_OPTS");
         List<String> tmpBefore = tmpArgumentFiles();
-        pb.environment().putAll(java.util.Map.of("SELFTEST_REPORTS_DIR", out.toString(), "SELFTEST_WORKERS", "1",
-                "SELFTEST_SHARD_INDEX", "0", "SELFTEST_TESTS_FILE", testsFile.toString()));
-        Process p = pb.start();
+        Process p = shardScript(ws, sh, out, testsFile).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
 
         assertThat(p.waitFor()).as(log).isEqualTo(1); // the build's own exit code
@@ -77,6 +73,18 @@ class FrameworkTest {
         assertThat(reports.resolve("TEST-x.Other Test.xml")).hasContent("another shard's");
         assertThat(out.resolve("maven-tests.args")).doesNotExist();
         assertThat(tmpArgumentFiles()).isEqualTo(tmpBefore);
+    }
+
+    /**
+     * A shard's script as a shard runs it ({@code sh -c} in the workspace) with one worker and the shard's variables:
+     * its reports directory and tests file; without a {@code MAVEN_OPTS} of the machine running the test.
+     */
+    static ProcessBuilder shardScript(Path ws, String script, Path reports, Path testsFile) {
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script).directory(ws.toFile());
+        pb.environment().remove("MAVEN_OPTS");
+        pb.environment().putAll(java.util.Map.of("SELFTEST_REPORTS_DIR", reports.toString(), "SELFTEST_WORKERS", "1",
+                "SELFTEST_SHARD_INDEX", "0", "SELFTEST_TESTS_FILE", testsFile.toString()));
+        return pb;
     }
 
     private static List<String> tmpArgumentFiles() throws java.io.IOException {
@@ -139,9 +147,7 @@ class FrameworkTest {
         Path testsFile = java.nio.file.Files.write(ws.resolve("tests.txt"), tests);
         // a file the wildcard of a test id would match if the shell expanded it
         java.nio.file.Files.writeString(ws.resolve("a.CxTest"), "");
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script).directory(ws.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(java.util.Map.of("SELFTEST_REPORTS_DIR", reports.toString(), "SELFTEST_WORKERS", "1",
-                "SELFTEST_SHARD_INDEX", "0", "SELFTEST_TESTS_FILE", testsFile.toString()));
+        ProcessBuilder pb = shardScript(ws, script, reports, testsFile).redirectErrorStream(true);
         if (variable != null) {
             pb.environment().put(variable, standIn.toString());
         }

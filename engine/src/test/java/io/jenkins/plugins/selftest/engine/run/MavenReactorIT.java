@@ -168,12 +168,8 @@ class MavenReactorIT {
         Path reports = tmp.resolve("shard 0/reports");
         Path testsFile = Files.write(Files.createDirectories(reports.getParent()).resolve("tests.txt"), tests);
         String script = Framework.MAVEN.script(workspace, tests, null, null, false, List.of());
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script).directory(workspace.toFile())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("shard.log").toFile());
-        pb.environment().remove("MAVEN_OPTS");
-        pb.environment().putAll(Map.of("SELFTEST_REPORTS_DIR", reports.toString(), "SELFTEST_TESTS_FILE", testsFile.toString(),
-                "SELFTEST_WORKERS", "1", "SELFTEST_SHARD_INDEX", "0"));
-        Process p = pb.start();
+        Process p = FrameworkTest.shardScript(workspace, script, reports, testsFile).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("shard.log").toFile()).start();
 
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
         String log = Files.readString(tmp.resolve("shard.log"));
