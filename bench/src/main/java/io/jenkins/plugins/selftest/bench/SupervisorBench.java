@@ -32,8 +32,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * {@code bench.jar supervisor [--services N] [--rounds R] [--no-supervisord]}: the supervisor's figures against
- * the floor (bare spawns) and against Debian's supervisord on the same workload, as one JSON line.
+ * {@code bench.jar supervisor [--services N] [--rounds R] [--no-supervisord] [--daemon-flag F]...}: the
+ * supervisor's figures against the floor (bare spawns) and against Debian's supervisord on the same workload, as one
+ * JSON line. Each {@code --daemon-flag} is added after the daemon's default JVM flags (a later flag wins), to weigh a
+ * flag in one command; the line names them in {@code daemon_extra_flags}.
  *
  * <p>Measurement, the same for both supervisors: every service is {@code service.sh}, which appends its start time
  * (bash's {@code $EPOCHREALTIME}, no extra process) to {@code starts/NAME}, blocks reading its own FIFO {@code
@@ -68,13 +70,20 @@ final class SupervisorBench {
     private final int services;
     private final int rounds;
     private final boolean supervisord;
+    private final DaemonLauncher launcher;
+    private final List<String> daemonFlags;
     private final Path work;
     private final Map<String, Object> out = new LinkedHashMap<>();
 
-    private SupervisorBench(int services, int rounds, boolean supervisord) throws IOException {
+    private SupervisorBench(int services, int rounds, boolean supervisord, List<String> daemonFlags) throws IOException {
         this.services = services;
         this.rounds = rounds;
         this.supervisord = supervisord;
+        DaemonLauncher current = DaemonLauncher.currentJvm();
+        List<String> flags = new ArrayList<>(current.jvmFlags());
+        flags.addAll(daemonFlags);
+        this.launcher = current.withJvmFlags(flags);
+        this.daemonFlags = List.copyOf(daemonFlags);
         this.work = Files.createTempDirectory("selftest-supervisor-bench");
     }
 
@@ -82,18 +91,21 @@ final class SupervisorBench {
         int services = 100;
         int rounds = 5;
         boolean supervisord = true;
+        List<String> daemonFlags = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--services" -> services = Integer.parseInt(args.get(++i));
                 case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
                 case "--no-supervisord" -> supervisord = false;
+                case "--daemon-flag" -> daemonFlags.add(args.get(++i));
                 default -> {
-                    System.err.println("unknown option '" + args.get(i) + "': use --services N, --rounds R, --no-supervisord");
+                    System.err.println("unknown option '" + args.get(i)
+                            + "': use --services N, --rounds R, --no-supervisord, --daemon-flag F");
                     System.exit(2);
                 }
             }
         }
-        SupervisorBench b = new SupervisorBench(services, rounds, supervisord);
+        SupervisorBench b = new SupervisorBench(services, rounds, supervisord, daemonFlags);
         try {
             b.run();
         } finally {
@@ -107,6 +119,9 @@ final class SupervisorBench {
         out.put("services", services);
         out.put("rounds", rounds);
         out.put("cores", Runtime.getRuntime().availableProcessors());
+        if (!daemonFlags.isEmpty()) {
+            out.put("daemon_extra_flags", daemonFlags);
+        }
         spawnFloor();
         ours();
         oursThreadsWithOneService();
@@ -201,7 +216,7 @@ final class SupervisorBench {
                     .restart(RestartPolicy.ALWAYS).backoff(Backoff.NONE).maxRestarts(-1).build());
         }
         long t0 = epochNanos();
-        SupervisorClient client = SupervisorClient.launch(dir.resolve("ctl"), SupervisorSpec.of(list), DaemonLauncher.currentJvm());
+        SupervisorClient client = SupervisorClient.launch(dir.resolve("ctl"), SupervisorSpec.of(list), launcher);
         try {
             awaitStarts(dir, 1, Duration.ofSeconds(60));
             long lastStart = lastOfLine(dir, 0);
@@ -264,7 +279,7 @@ final class SupervisorBench {
         Path dir = prepare("one");
         ServiceSpec one = ServiceSpec.builder("svc0", List.of(SHELL, dir.resolve("service.sh").toString()))
                 .env("BENCH", dir.toString()).env("NAME", "svc0").restart(RestartPolicy.ALWAYS).backoff(Backoff.NONE).build();
-        SupervisorClient client = SupervisorClient.launch(dir.resolve("ctl"), SupervisorSpec.of(List.of(one)), DaemonLauncher.currentJvm());
+        SupervisorClient client = SupervisorClient.launch(dir.resolve("ctl"), SupervisorSpec.of(List.of(one)), launcher);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (lines(dir.resolve("starts").resolve("svc0")).isEmpty() && System.nanoTime() < deadline) {
@@ -295,7 +310,7 @@ final class SupervisorBench {
                     .ready(Readiness.port(port).withInterval(Duration.ofMillis(50)).withTimeout(Duration.ofSeconds(60))).build());
         }
         long t0 = epochNanos();
-        SupervisorClient client = SupervisorClient.launch(dir.resolve("ctl"), SupervisorSpec.of(list), DaemonLauncher.currentJvm());
+        SupervisorClient client = SupervisorClient.launch(dir.resolve("ctl"), SupervisorSpec.of(list), launcher);
         try {
             SupervisorClient.ReadyResult r = client.awaitReady(Duration.ofSeconds(120));
             if (!r.ready()) {

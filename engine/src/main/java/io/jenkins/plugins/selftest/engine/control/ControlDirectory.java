@@ -1,6 +1,6 @@
 package io.jenkins.plugins.selftest.engine.control;
 
-import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.json.RecordJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -90,17 +90,17 @@ public final class ControlDirectory {
 
     // ---- JSON files ------------------------------------------------------------------------------------------------
 
-    /** Replaces {@code name} atomically with {@code value} as JSON. */
+    /** Replaces {@code name} atomically with {@code value} as JSON ({@link RecordJson}, as every file here). */
     public void writeJson(String name, Object value) throws IOException {
-        Json.writeAtomically(file(name), value);
+        RecordJson.writeAtomically(file(name), value);
     }
 
     /**
      * Replaces {@code state.json} with {@code state}: atomically, but compact and not forced to disk ({@link
-     * Json#replace}), as it is rewritten up to ten times a second while services restart.
+     * RecordJson#replace}), as it is rewritten up to ten times a second while services restart.
      */
     public void writeState(Object state) throws IOException {
-        Json.replace(file(STATE), state);
+        RecordJson.replace(file(STATE), state);
     }
 
     /** Reads {@code name} as JSON, empty when it does not exist (yet). */
@@ -110,7 +110,7 @@ public final class ControlDirectory {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.read(f, type));
+            return Optional.of(RecordJson.read(f, type));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }

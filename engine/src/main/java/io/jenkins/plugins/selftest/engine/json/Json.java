@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,13 +21,17 @@ import java.nio.file.StandardCopyOption;
  */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new Jdk8Module())
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    /** The mapper, built on first use: {@link #quote} and {@link RecordJson} do without it (the supervisor daemon). */
+    private static final class Binding {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .addModule(new Jdk8Module())
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private Json() {
@@ -34,12 +39,12 @@ public final class Json {
 
     /** The shared mapper, for engine code that needs streaming or tree access. */
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Binding.MAPPER;
     }
 
     public static String write(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return Binding.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
         }
@@ -77,7 +82,7 @@ public final class Json {
 
     public static <T> T read(String json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            return Binding.MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not valid JSON for " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
@@ -85,7 +90,7 @@ public final class Json {
 
     public static <T> T read(Path file, Class<T> type) throws IOException {
         try {
-            return MAPPER.readValue(file.toFile(), type);
+            return Binding.MAPPER.readValue(file.toFile(), type);
         } catch (JsonProcessingException e) {
             throw new IOException(file + " is not valid JSON for " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
@@ -110,12 +115,26 @@ public final class Json {
     }
 
     private static void write(Path file, Object value, boolean durable) throws IOException {
+        writeFile(file, durable, out -> (durable ? Binding.MAPPER.writerWithDefaultPrettyPrinter() : Binding.MAPPER.writer())
+                .writeValue(out, value));
+    }
+
+    /** What writes a file's content. */
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes {@code file} through a temporary sibling moved over it, so a reader sees the old file or the new one,
+     * whole; {@code durable} forces the sibling to disk before the move.
+     */
+    static void writeFile(Path file, boolean durable, Content content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
-            try (var out = Files.newOutputStream(tmp)) {
-                (durable ? MAPPER.writerWithDefaultPrettyPrinter() : MAPPER.writer()).writeValue(out, value);
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                content.writeTo(out);
             }
             if (durable) {
                 try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {

@@ -16,8 +16,8 @@ import java.util.Objects;
  *
  * @param java      the java executable (on a Jenkins agent: the agent's own)
  * @param classpath the engine jar (the plugin's shaded agent jar) or the engine's classpath
- * @param jvmFlags  flags before {@code -cp}; {@link #DEFAULT_JVM_FLAGS} keeps a daemon with 100 services under
- *                  64 MiB resident
+ * @param jvmFlags  flags before {@code -cp}; {@link #DEFAULT_JVM_FLAGS} keeps a daemon with 100 services near
+ *                  43 MiB resident
  * @param environment variables added to the daemon's environment, which its services inherit; default
  *                    {@link #DEFAULT_ENVIRONMENT}
  */
@@ -31,21 +31,27 @@ public record DaemonLauncher(Path java, List<Path> classpath, List<String> jvmFl
 
     /**
      * A small, quick JVM: little heap with the serial collector (no GC threads to speak of), only the C1 compiler,
-     * small code cache and thread stacks, class data sharing on, high compile thresholds. Measured with 100 services
-     * and the keeper (no thread per service): about 54 MiB resident, as with one service (13 MiB of it libjvm's text,
-     * 12 MiB CDS archive, 8 MiB heap, 8 MiB metaspace); without the keeper about 62 MiB after five bursts of 100
-     * restarts (8 MiB of it thread stacks, 12 MiB CDS archive, 8 MiB
-     * heap, plus libjvm's mapped text); see docs/performance.md.
+     * small code cache and thread stacks, no class data sharing, high compile thresholds. Measured with 100 services
+     * and the keeper (no thread per service): about 42.5 MiB resident after five bursts of 100 restarts, 39.6 MiB
+     * with one service (13 MiB of it libjvm's text, 10 MiB metaspace, 3.3 MiB symbols, 3.8 MiB heap); see
+     * docs/performance.md.
      */
     public static final List<String> DEFAULT_JVM_FLAGS = List.of(
-            "-Xms8m", "-Xmx16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            // a heap of 2 MiB growing to 16, with a young generation of 1 MiB: the daemon's live data is small, and
+            // every page of a larger young generation is touched, so resident, after a few collections; 1.9 MiB less
+            // than -Xms8m, for more young collections (about 0.08 ms more CPU a restart)
+            "-Xms2m", "-Xmn1m", "-Xmx16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             // compile only what is really hot: a supervisor spends its life waiting, and every method the JIT
             // compiles costs code cache and compiler arena; with these thresholds the daemon with 100 services
             // stays near 62 MiB instead of 66 MiB after bursts of restarts, at no measurable cost in restart latency
             "-XX:Tier3InvocationThreshold=5000", "-XX:Tier3MinInvocationThreshold=2000",
             "-XX:Tier3CompileThreshold=50000", "-XX:Tier3BackEdgeThreshold=600000",
             "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=48m", "-Xss256k", "-XX:+UseCompressedOops",
-            "-Xshare:auto", "-XX:-UsePerfData", "-Djava.awt.headless=true",
+            // no class data sharing: the JDK's archive is 12 MiB mapped, and where it is relocated at start (Debian's
+            // JDK always does, for address randomization) every page of it is written, so resident; the 1,800 classes
+            // the daemon loads take less in metaspace: 2.1 MiB less in all, and no slower start that the benchmark sees
+            "-Xshare:off", "-XX:-UsePerfData", "-Djava.awt.headless=true",
             // the JDK keeps one reaper thread per child, and banging 20 shadow pages makes each one cost 80 KiB of
             // resident stack; 10 pages are ample for the little native code (waitpid, file I/O) these threads run
             "-XX:StackShadowPages=10",

@@ -2,7 +2,7 @@ package io.jenkins.plugins.selftest.engine.supervisor;
 
 import io.jenkins.plugins.selftest.engine.control.AsyncLineWriter;
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
-import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.json.RecordJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +94,7 @@ final class Journal implements AutoCloseable {
         try {
             for (String line : Files.readAllLines(dir.file(ControlDirectory.EVENTS))) {
                 try {
-                    SupervisorEvent e = Json.read(line, SupervisorEvent.class);
+                    SupervisorEvent e = RecordJson.read(line, SupervisorEvent.class);
                     if (e.type() == SupervisorEvent.Type.SUPERVISOR_STARTED) {
                         events.clear(); // a fresh start: what came before was another supervisor's
                     }

@@ -53,23 +53,7 @@ class DaemonLauncherIT {
         client = SupervisorClient.launch(tmp.resolve("ctl"), spec, launcher);
         await("the first run's line", Duration.ofSeconds(30), () -> log().size() == 1);
 
-        long daemon = client.owner().orElseThrow().pid();
-        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
-        await("heartbeat stale", Duration.ofSeconds(10), () -> {
-            try {
-                return !ProcessTree.isRunning(daemon) && client.isStale();
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        assertThat(client.resume(launcher)).isPresent();
-        await("the replacement runs", Duration.ofSeconds(30), () -> {
-            try {
-                return client.ownerAlive() && client.owner().orElseThrow().pid() != daemon;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        killAndResume(launcher);
         Files.writeString(next, "");
         await("a run started by the replacement", Duration.ofSeconds(30), () -> log().size() == 2);
 
@@ -93,6 +77,70 @@ class DaemonLauncherIT {
 
         assertThat(client.remove()).isFalse();
         assertThat(client.controlDirectory().path()).isDirectory();
+    }
+
+    /**
+     * The daemon lives as long as its services, so it keeps Jackson's data binding (about 700 classes, 10 MiB) out:
+     * what it reads and writes in the control directory goes through {@code RecordJson}. Checked on the classes two
+     * real daemons load, the first and its replacement, while services start, turn ready, crash and are restarted,
+     * the replacement resumes from the files and all stop.
+     */
+    @Test
+    void theDaemonAndItsReplacementNeverLoadTheDataBinding() throws Exception {
+        Path classes = tmp.resolve("classes");
+        Files.createDirectories(classes);
+        DaemonLauncher current = DaemonLauncher.currentJvm();
+        List<String> flags = new ArrayList<>(current.jvmFlags());
+        flags.add("-Xlog:class+load=info:file=" + classes.resolve("daemon-%p.log"));
+        DaemonLauncher logging = new DaemonLauncher(current.java(), current.classpath(), flags, current.environment());
+        SupervisorSpec spec = new SupervisorSpec(List.of(
+                ServiceSpec.shell("web", "echo listening; exec sleep 300").ready(Readiness.log("listening")).build(),
+                ServiceSpec.shell("crasher", "sleep 0.2; exit 3").restart(RestartPolicy.ALWAYS).backoff(Backoff.NONE)
+                        .maxRestarts(-1).build()), Duration.ofMillis(300), Duration.ofSeconds(1));
+
+        client = SupervisorClient.launch(tmp.resolve("ctl"), spec, logging);
+        await("web ready, crasher restarted", Duration.ofSeconds(30), () -> client.readableState()
+                .map(s -> s.service("web").orElseThrow().state() == ServiceState.READY
+                        && s.service("crasher").orElseThrow().restarts() >= 2).orElse(false));
+        killAndResume(logging);
+        await("the replacement restarts the crasher", Duration.ofSeconds(30), () -> client.readableState()
+                .map(s -> s.service("crasher").orElseThrow().restarts() >= 4).orElse(false));
+        client.requestStop();
+        assertThat(client.awaitStopped(Duration.ofSeconds(20))).isTrue();
+
+        List<Path> logs;
+        try (Stream<Path> files = Files.list(classes)) {
+            logs = files.toList();
+        }
+        assertThat(logs).as("a class log of each daemon").hasSize(2);
+        for (Path log : logs) {
+            String loaded = Files.readString(log);
+            assertThat(loaded).as(log.toString()).contains(SupervisorDaemon.class.getName())
+                    .contains("json.RecordJson").contains("jackson.core.JsonFactory");
+            assertThat(loaded.lines().filter(l -> l.contains(".jackson.databind.")).limit(3))
+                    .as("data-binding classes loaded by " + log.getFileName()).isEmpty();
+        }
+    }
+
+    /** Kills the daemon, waits until its heartbeat is stale, and resumes it with {@code launcher}. */
+    private void killAndResume(DaemonLauncher launcher) throws Exception {
+        long daemon = client.owner().orElseThrow().pid();
+        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+        await("heartbeat stale", Duration.ofSeconds(10), () -> {
+            try {
+                return !ProcessTree.isRunning(daemon) && client.isStale();
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertThat(client.resume(launcher)).isPresent();
+        await("the replacement runs", Duration.ofSeconds(30), () -> {
+            try {
+                return client.ownerAlive() && client.owner().orElseThrow().pid() != daemon;
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     private List<String> log() {

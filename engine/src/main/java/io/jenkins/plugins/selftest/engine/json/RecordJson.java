@@ -1,0 +1,401 @@
+package io.jenkins.plugins.selftest.engine.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The JSON form of the control directory's values (a supervisor's spec, state, owner and events): records of strings,
+ * numbers, booleans, enums (by name), {@code Instant}s and {@code Duration}s (ISO-8601 strings), {@code Optional}s
+ * (empty as {@code null}), lists, sets, string-keyed maps and other such records, each record an object of its
+ * components in declaration order. It writes the very bytes {@link Json} writes for such a value and reads what
+ * {@link Json} writes (a test holds the two to it for every value of the protocol), on jackson-core alone.
+ *
+ * <p>Why a second path to the same bytes: it keeps Jackson's data binding out of the supervisor daemon, a process
+ * that lives as long as its services and whose resident memory is a target. Binding loads about 700 classes and their
+ * reflection and invocation machinery, about 10 MiB of the daemon's memory (see docs/performance.md); this class
+ * needs the record's components and canonical constructor, nothing more.
+ *
+ * <p>Reading skips unknown members, and reads a member that is missing as {@code null}, {@code Optional.empty()},
+ * zero or {@code false}, as {@link Json} does. Thread-safe.
+ */
+public final class RecordJson {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
+
+    private RecordJson() {
+    }
+
+    /** {@code value} as compact JSON. */
+    public static String write(Object value) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            write(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** {@code json} as a {@code type}: {@link IllegalArgumentException} naming the type when it is not one. */
+    public static <T> T read(String json, Class<T> type) {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return type.cast(readWhole(p, type));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not valid JSON for " + type.getSimpleName() + ": " + reason(e), e);
+        }
+    }
+
+    /** The file as a {@code type}: {@link IOException} naming the file and the type when it is not one. */
+    public static <T> T read(Path file, Class<T> type) throws IOException {
+        try (JsonParser p = FACTORY.createParser(Files.newInputStream(file))) {
+            return type.cast(readWhole(p, type));
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + " is not valid JSON for " + type.getSimpleName() + ": " + reason(e), e);
+        }
+    }
+
+    /** {@link Json#writeAtomically} of this form: indented, forced to disk, moved over the target. */
+    public static void writeAtomically(Path file, Object value) throws IOException {
+        Json.writeFile(file, true, out -> write(out, value, true));
+    }
+
+    /** {@link Json#replace} of this form: compact, not forced to disk, moved over the target. */
+    public static void replace(Path file, Object value) throws IOException {
+        Json.writeFile(file, false, out -> write(out, value, false));
+    }
+
+    private static void write(OutputStream out, Object value, boolean pretty) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            if (pretty) {
+                g.setPrettyPrinter(new DefaultPrettyPrinter());
+            }
+            write(g, value);
+        }
+    }
+
+    /** One line: the parser's message without its location block, or the exception's. */
+    private static String reason(Exception e) {
+        if (e instanceof JsonProcessingException j) {
+            return j.getOriginalMessage();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    // ---- writing -----------------------------------------------------------------------------------------------------
+
+    private static void write(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).intValue());
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Double d) {
+            g.writeNumber(d);
+        } else if (v instanceof Float f) {
+            g.writeNumber(f);
+        } else if (v instanceof BigDecimal d) {
+            g.writeNumber(d);
+        } else if (v instanceof Enum<?> e) {
+            g.writeString(e.name());
+        } else if (v instanceof Instant || v instanceof Duration) {
+            g.writeString(v.toString());
+        } else if (v instanceof Optional<?> o) {
+            write(g, o.orElse(null));
+        } else if (v instanceof Collection<?> c) {
+            g.writeStartArray();
+            for (Object item : c) {
+                write(g, item);
+            }
+            g.writeEndArray();
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(e.getKey() instanceof Enum<?> k ? k.name() : String.valueOf(e.getKey()));
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof Record r) {
+            Shape shape = shape(r.getClass());
+            g.writeStartObject();
+            for (int i = 0; i < shape.names.length; i++) {
+                g.writeFieldName(shape.names[i]);
+                write(g, invoke(shape.accessors[i], r));
+            }
+            g.writeEndObject();
+        } else {
+            throw new IllegalArgumentException("not a value of the control directory's JSON: " + v.getClass().getName());
+        }
+    }
+
+    private static Object invoke(Method accessor, Record r) {
+        try {
+            return accessor.invoke(r);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("cannot read " + accessor + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    // ---- reading -----------------------------------------------------------------------------------------------------
+
+    private static Object readWhole(JsonParser p, Type type) throws IOException {
+        if (p.nextToken() == null) {
+            throw new IllegalArgumentException("no content");
+        }
+        Object value = read(p, type);
+        if (p.nextToken() != null) {
+            throw new IllegalArgumentException("more content after the value, at " + p.currentLocation().offsetDescription());
+        }
+        return value;
+    }
+
+    /** The value at the parser's current token, as {@code type}; the parser is left on the value's last token. */
+    private static Object read(JsonParser p, Type type) throws IOException {
+        Class<?> raw = raw(type);
+        JsonToken t = p.currentToken();
+        if (raw == Optional.class) {
+            return t == JsonToken.VALUE_NULL ? Optional.empty() : Optional.ofNullable(read(p, argument(type, 0)));
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return raw.isPrimitive() ? zero(raw) : null;
+        }
+        if (raw == String.class) {
+            return scalar(p, raw).getValueAsString();
+        }
+        if (raw == int.class || raw == Integer.class) {
+            return number(p, raw).getIntValue();
+        }
+        if (raw == long.class || raw == Long.class) {
+            return number(p, raw).getLongValue();
+        }
+        if (raw == double.class || raw == Double.class) {
+            return number(p, raw).getDoubleValue();
+        }
+        if (raw == boolean.class || raw == Boolean.class) {
+            if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                throw mismatch(p, raw);
+            }
+            return t == JsonToken.VALUE_TRUE;
+        }
+        if (raw.isEnum()) {
+            String name = scalar(p, raw).getText();
+            for (Object constant : raw.getEnumConstants()) {
+                if (((Enum<?>) constant).name().equals(name)) {
+                    return constant;
+                }
+            }
+            throw new IllegalArgumentException("'" + name + "' is not a " + raw.getSimpleName());
+        }
+        if (raw == Instant.class) {
+            return t == JsonToken.VALUE_STRING ? Instant.parse(p.getText())
+                    : seconds(number(p, raw).getDecimalValue(), (s, n) -> Instant.ofEpochSecond(s, n));
+        }
+        if (raw == Duration.class) {
+            return t == JsonToken.VALUE_STRING ? Duration.parse(p.getText())
+                    : seconds(number(p, raw).getDecimalValue(), (s, n) -> Duration.ofSeconds(s, n));
+        }
+        if (raw == List.class || raw == Collection.class || raw == Set.class) {
+            if (t != JsonToken.START_ARRAY) {
+                throw mismatch(p, raw);
+            }
+            Collection<Object> out = raw == Set.class ? new LinkedHashSet<>() : new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                out.add(read(p, argument(type, 0)));
+            }
+            return out;
+        }
+        if (raw == Map.class) {
+            if (t != JsonToken.START_OBJECT) {
+                throw mismatch(p, raw);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                p.nextToken();
+                out.put(key, read(p, argument(type, 1)));
+            }
+            return out;
+        }
+        if (raw == Object.class) {
+            return natural(p);
+        }
+        if (raw.isRecord()) {
+            return readRecord(p, shape(raw));
+        }
+        throw new IllegalArgumentException("not a type of the control directory's JSON: " + type.getTypeName());
+    }
+
+    private static Object readRecord(JsonParser p, Shape shape) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw mismatch(p, shape.constructor.getDeclaringClass());
+        }
+        Object[] args = new Object[shape.names.length];
+        boolean[] seen = new boolean[args.length];
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            Integer i = shape.index.get(p.currentName());
+            p.nextToken();
+            if (i == null) {
+                p.skipChildren();
+            } else {
+                args[i] = read(p, shape.types[i]);
+                seen[i] = true;
+            }
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (!seen[i]) {
+                Class<?> raw = raw(shape.types[i]);
+                args[i] = raw == Optional.class ? Optional.empty() : raw.isPrimitive() ? zero(raw) : null;
+            }
+        }
+        try {
+            return shape.constructor.newInstance(args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new IllegalArgumentException(shape.constructor.getDeclaringClass().getSimpleName() + ": "
+                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object natural(JsonParser p) throws IOException {
+        return switch (p.currentToken()) {
+            case START_OBJECT -> read(p, Map.class);
+            case START_ARRAY -> read(p, List.class);
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
+    private interface SecondsAndNanos {
+        Object of(long seconds, long nanos);
+    }
+
+    private static Object seconds(BigDecimal seconds, SecondsAndNanos to) {
+        BigDecimal whole = new BigDecimal(seconds.toBigInteger());
+        return to.of(whole.longValueExact(), seconds.subtract(whole).movePointRight(9).longValue());
+    }
+
+    private static JsonParser scalar(JsonParser p, Class<?> raw) {
+        if (!p.currentToken().isScalarValue()) {
+            throw mismatch(p, raw);
+        }
+        return p;
+    }
+
+    private static JsonParser number(JsonParser p, Class<?> raw) throws IOException {
+        if (!p.currentToken().isNumeric()) {
+            throw mismatch(p, raw);
+        }
+        return p;
+    }
+
+    private static IllegalArgumentException mismatch(JsonParser p, Class<?> raw) {
+        return new IllegalArgumentException("expected " + raw.getSimpleName() + ", found " + p.currentToken()
+                + " at " + p.currentLocation().offsetDescription());
+    }
+
+    private static Object zero(Class<?> primitive) {
+        if (primitive == boolean.class) {
+            return false;
+        }
+        if (primitive == long.class) {
+            return 0L;
+        }
+        if (primitive == double.class) {
+            return 0.0;
+        }
+        return 0;
+    }
+
+    private static Class<?> raw(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType pt) {
+            return (Class<?>) pt.getRawType();
+        }
+        throw new IllegalArgumentException("not a type of the control directory's JSON: " + type.getTypeName());
+    }
+
+    private static Type argument(Type type, int i) {
+        return type instanceof ParameterizedType pt ? pt.getActualTypeArguments()[i] : Object.class;
+    }
+
+    // ---- record shapes ----------------------------------------------------------------------------------------------
+
+    /** A record's component names, accessors, generic types and canonical constructor, found once per class. */
+    private record Shape(String[] names, Method[] accessors, Type[] types, Map<String, Integer> index,
+                         Constructor<?> constructor) {
+    }
+
+    private static Shape shape(Class<?> type) {
+        return SHAPES.computeIfAbsent(type, RecordJson::find);
+    }
+
+    private static Shape find(Class<?> type) {
+        RecordComponent[] components = type.getRecordComponents();
+        String[] names = new String[components.length];
+        Method[] accessors = new Method[components.length];
+        Type[] types = new Type[components.length];
+        Class<?>[] raw = new Class<?>[components.length];
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < components.length; i++) {
+            names[i] = components[i].getName();
+            accessors[i] = components[i].getAccessor();
+            accessors[i].setAccessible(true);
+            types[i] = components[i].getGenericType();
+            raw[i] = components[i].getType();
+            index.put(names[i], i);
+        }
+        try {
+            Constructor<?> constructor = type.getDeclaredConstructor(raw);
+            constructor.setAccessible(true);
+            return new Shape(names, accessors, types, Map.copyOf(index), constructor);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("record " + type.getName() + " has no canonical constructor", e);
+        }
+    }
+}
