@@ -423,6 +423,9 @@ final class SupervisorBench {
             Map<String, Long> threads = watched.length == 0 ? Map.of() : ProcessTree.threadCpuTicks(watched[0]);
             trigger(dir, services);
             awaitStarts(dir, r + 2, Duration.ofSeconds(120));
+            // what the supervisor does after the last restart (records, events, arming the next restarts) is part of
+            // the round's CPU, and must be over before the next round's floor burst, which it would slow
+            awaitIdle(watched);
             long[] after = cpu(watched);
             for (int i = 0; i < watched.length; i++) {
                 ticks[i] += after[i] - cpu[i];
@@ -623,6 +626,18 @@ final class SupervisorBench {
     }
 
     /** CPU time of each process so far, in clock ticks (0 for one that is gone). */
+    /** Until {@code pids} have used no CPU for 300 ms (three polls 100 ms apart), at most 10 s. */
+    private static void awaitIdle(long[] pids) throws InterruptedException {
+        long[] last = cpu(pids);
+        int quiet = 0;
+        for (int i = 0; i < 100 && quiet < 3 && pids.length > 0; i++) {
+            Thread.sleep(100);
+            long[] now = cpu(pids);
+            quiet = java.util.Arrays.equals(now, last) ? quiet + 1 : 0;
+            last = now;
+        }
+    }
+
     private static long[] cpu(long[] pids) {
         return java.util.Arrays.stream(pids).map(pid -> ProcessTree.cpuTicks(pid).orElse(0L)).toArray();
     }

@@ -47,21 +47,26 @@ sub say_line {
 }
 
 sub reap {
+    # first every armed successor of the children that have ended, then the records of those ends: in a burst of
+    # exits a restart waits for the forks before it, not for their files too
+    my @ended;
     while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
         my $status = $?;
         my $code = ($status & 127) ? 128 + ($status & 127) : $status >> 8;
         next unless exists $exit_file{$pid};
-        my $file = delete $exit_file{$pid};
-        # the armed successor first: the restart is what someone waits for, the records follow at once
         my $armed = delete $armed{$pid};
         my $skipped = $armed && grep { $_ eq $code } split(/,/, $armed->[0]);
         spawn(@$armed[1 .. $#$armed]) if $armed && !$skipped;
+        push @ended, [$pid, $code, delete $exit_file{$pid}, $skipped ? $armed->[1] : undef];
+    }
+    for my $end (@ended) {
+        my ($pid, $code, $file, $skipped_id) = @$end;
         if ($file ne '' && open(my $fh, '>', "$file.tmp")) {
             print $fh "$code\n";
             close $fh and rename("$file.tmp", $file);
         }
         say_line("X $pid $code");
-        say_line("F $armed->[1] not started: the run before it exited with $code") if $skipped;
+        say_line("F $skipped_id not started: the run before it exited with $code") if defined $skipped_id;
     }
 }
 

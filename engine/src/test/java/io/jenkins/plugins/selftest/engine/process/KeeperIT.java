@@ -150,6 +150,68 @@ class KeeperIT {
         assertThat(keeper.live()).isZero();
     }
 
+    /**
+     * In a burst of exits the keeper starts every armed successor before it writes the exit records and reports
+     * the exits: a restart waits for the forks before it, not for their files as well. The keeper is stopped while
+     * five children die, so that it finds all five at once when it goes on; the order of its report lines is then
+     * the order in which the futures complete, on its one reader thread.
+     */
+    @Test
+    void inABurstOfExitsEveryArmedSuccessorStartsBeforeAnyExitIsRecorded() throws Exception {
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<LaunchedProcess> firsts = new ArrayList<>();
+        List<Keeper.Armed> successors = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            LaunchedProcess first = start(LaunchSpec.argv("sleep", "300").exitRecord(tmp.resolve(i + ".1.spawn"),
+                    tmp.resolve(i + ".1.exit")).output(LaunchSpec.Output.discard()));
+            Keeper.Armed next = keeper.arm(first.pid(), Set.of(), LaunchSpec.argv("sleep", "300")
+                    .exitRecord(tmp.resolve(i + ".2.spawn"), tmp.resolve(i + ".2.exit")).output(LaunchSpec.Output.discard()).build());
+            int n = i;
+            first.process().onExit().thenRun(() -> order.add("exited " + n));
+            next.started().thenAccept(p -> {
+                started.add(p);
+                order.add("started " + n);
+            });
+            firsts.add(first);
+            successors.add(next);
+        }
+        Thread.sleep(200); // the arming has reached the keeper
+        long keeperPid = keeper.pid().orElseThrow();
+        signal("STOP", keeperPid);
+        try {
+            for (LaunchedProcess first : firsts) {
+                signal("KILL", first.pid());
+            }
+            for (LaunchedProcess first : firsts) {
+                await("process " + first.pid() + " a zombie", () -> state(first.pid()) == 'Z');
+            }
+        } finally {
+            signal("CONT", keeperPid);
+        }
+        for (int i = 0; i < 5; i++) {
+            successors.get(i).started().get(30, TimeUnit.SECONDS);
+            assertThat(firsts.get(i).process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            int n = i;
+            await("the exit record of " + n, () -> read(tmp.resolve(n + ".1.exit")).equals("137\n"));
+        }
+        assertThat(order.subList(0, 5)).as("the five starts come first, then the five exits: " + order)
+                .allMatch(line -> line.startsWith("started "));
+        assertThat(order.subList(5, 10)).allMatch(line -> line.startsWith("exited "));
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor()).isZero();
+    }
+
+    private static char state(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException e) {
+            return '?';
+        }
+    }
+
     @Test
     void aDisarmedStartNeverBeginsAndNothingIsArmedAfterAProcessHasEnded() throws Exception {
         LaunchedProcess running = start(LaunchSpec.argv("sleep", "300").output(LaunchSpec.Output.discard()));
