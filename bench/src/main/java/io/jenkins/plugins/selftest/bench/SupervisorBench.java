@@ -625,7 +625,6 @@ final class SupervisorBench {
                 .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
     }
 
-    /** CPU time of each process so far, in clock ticks (0 for one that is gone). */
     /** Until {@code pids} have used no CPU for 300 ms (three polls 100 ms apart), at most 10 s. */
     private static void awaitIdle(long[] pids) throws InterruptedException {
         long[] last = cpu(pids);
@@ -638,6 +637,7 @@ final class SupervisorBench {
         }
     }
 
+    /** CPU time of each process so far, in clock ticks (0 for one that is gone). */
     private static long[] cpu(long[] pids) {
         return java.util.Arrays.stream(pids).map(pid -> ProcessTree.cpuTicks(pid).orElse(0L)).toArray();
     }

@@ -192,11 +192,11 @@ public final class RecordJson {
     private static Object read(JsonParser p, Type type) throws IOException {
         Class<?> raw = raw(type);
         JsonToken t = p.currentToken();
-        if (raw == Optional.class) {
-            return t == JsonToken.VALUE_NULL ? Optional.empty() : Optional.ofNullable(read(p, argument(type, 0)));
-        }
         if (t == JsonToken.VALUE_NULL) {
-            return raw.isPrimitive() ? zero(raw) : null;
+            return absent(raw);
+        }
+        if (raw == Optional.class) {
+            return Optional.ofNullable(read(p, argument(type, 0)));
         }
         if (raw == String.class) {
             return scalar(p, raw).getValueAsString();
@@ -282,8 +282,7 @@ public final class RecordJson {
         }
         for (int i = 0; i < args.length; i++) {
             if (!seen[i]) {
-                Class<?> raw = raw(shape.types[i]);
-                args[i] = raw == Optional.class ? Optional.empty() : raw.isPrimitive() ? zero(raw) : null;
+                args[i] = absent(raw(shape.types[i]));
             }
         }
         try {
@@ -337,17 +336,21 @@ public final class RecordJson {
                 + " at " + p.currentLocation().offsetDescription());
     }
 
-    private static Object zero(Class<?> primitive) {
-        if (primitive == boolean.class) {
+    /** A {@code null} or missing value of type {@code raw}: empty, zero, {@code false} or {@code null}. */
+    private static Object absent(Class<?> raw) {
+        if (raw == Optional.class) {
+            return Optional.empty();
+        }
+        if (raw == boolean.class) {
             return false;
         }
-        if (primitive == long.class) {
+        if (raw == long.class) {
             return 0L;
         }
-        if (primitive == double.class) {
+        if (raw == double.class) {
             return 0.0;
         }
-        return 0;
+        return raw.isPrimitive() ? 0 : null;
     }
 
     private static Class<?> raw(Type type) {

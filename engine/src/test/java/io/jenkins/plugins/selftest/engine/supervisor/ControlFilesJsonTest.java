@@ -33,6 +33,7 @@ class ControlFilesJsonTest {
     @TempDir
     Path tmp;
 
+    /** What {@link SpecParserTest#YAML} leaves out: awkward values, an own port, a command probe, a container. */
     private static SupervisorSpec spec() {
         return SpecParser.parse("""
                 heartbeatInterval: 1500ms
@@ -40,27 +41,14 @@ class ControlFilesJsonTest {
                 services:
                   - name: db
                     command: postgres -D /data
-                    restart: always
                     maxRestarts: -1
-                    restartWindow: 5m
                     backoff: {initial: 200ms, factor: 2.5, max: 1m, resetAfter: 30}
-                    ready: {port: 5432, host: 127.0.0.1, timeout: 90s, interval: 500ms}
-                    stopSignal: SIGINT
-                    stopTimeout: 20s
-                    logMaxBytes: 1MB
-                    logKeep: 5
+                    ready: {port: 5432, host: 127.0.0.1}
                     env: {PGDATA: /data, "QUOTED": "a \\"b\\" é\\n\\u0001"}
                   - name: api
                     command: [java, -jar, app.jar]
-                    workingDir: /srv
-                    dependsOn: [db]
-                    successExitCodes: [0, 143]
-                    startSeconds: 2
                     port: 8080
-                    ready:
-                      http: http://localhost:8080/health
-                      log: "Started .* in"
-                      command: [curl, -f, localhost]
+                    ready: {command: [curl, -f, localhost]}
                   - name: cache
                     image: localhost/selftest-service
                     ports: ['8080', 53/udp]
@@ -104,7 +92,8 @@ class ControlFilesJsonTest {
     }
 
     private static List<Object> values() {
-        List<Object> values = new ArrayList<>(List.of(spec(), state(), full(), empty(),
+        List<Object> values = new ArrayList<>(List.of(SpecParser.parse(SpecParserTest.YAML, false), spec(), state(),
+                full(), empty(),
                 new SupervisorDaemon.Owner(77, Optional.of(123456789L), T, List.of("java", "-cp", "a b.jar", AWKWARD), true),
                 new SupervisorDaemon.Owner(1, Optional.empty(), Instant.EPOCH, List.of(), false),
                 new ControlDirectory.RespawnClaim("pid 9 on host", T)));

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SpecParserTest {
 
-    private static final String YAML = """
+    /** Every option of a process service; {@link ControlFilesJsonTest} writes it too. */
+    static final String YAML = """
             heartbeatInterval: 1s
             services:
               - name: db
