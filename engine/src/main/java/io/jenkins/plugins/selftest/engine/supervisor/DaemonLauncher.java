@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param java      the java executable (on a Jenkins agent: the agent's own)
  * @param classpath the engine jar (the plugin's shaded agent jar) or the engine's classpath
  * @param jvmFlags  flags before {@code -cp}; {@link #DEFAULT_JVM_FLAGS} keeps a daemon with 100 services near
- *                  43 MiB resident
+ *                  40 MiB resident
  * @param environment variables added to the daemon's environment, which its services inherit; default
  *                    {@link #DEFAULT_ENVIRONMENT}
  */
@@ -30,24 +30,26 @@ public record DaemonLauncher(Path java, List<Path> classpath, List<String> jvmFl
     public static final Map<String, String> DEFAULT_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
     /**
-     * A small, quick JVM: little heap with the serial collector (no GC threads to speak of), only the C1 compiler,
-     * small code cache and thread stacks, no class data sharing, high compile thresholds. Measured with 100 services
-     * and the keeper (no thread per service): about 42.5 MiB resident after five bursts of 100 restarts, 39.6 MiB
-     * with one service (13 MiB of it libjvm's text, 10 MiB metaspace, 3.3 MiB symbols, 3.8 MiB heap); see
-     * docs/performance.md.
+     * A small, quick JVM: little heap with the serial collector (no GC threads to speak of), the interpreter only,
+     * small thread stacks, no class data sharing. Measured with 100 services and the keeper (no thread per service):
+     * about 39.5 MiB resident after five bursts of 100 restarts (10 MiB of it metaspace, 3.3 MiB symbols, 3.8 MiB
+     * heap, the rest mostly libjvm's text); see docs/performance.md.
      */
     public static final List<String> DEFAULT_JVM_FLAGS = List.of(
             // a heap of 2 MiB growing to 16, with a young generation of 1 MiB: the daemon's live data is small, and
             // every page of a larger young generation is touched, so resident, after a few collections; 1.9 MiB less
             // than -Xms8m, for more young collections (about 0.08 ms more CPU a restart)
             "-Xms2m", "-Xmn1m", "-Xmx16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
-            // compile only what is really hot: a supervisor spends its life waiting, and every method the JIT
-            // compiles costs code cache and compiler arena; with these thresholds the daemon with 100 services
-            // stays near 62 MiB instead of 66 MiB after bursts of restarts, at no measurable cost in restart latency
-            "-XX:Tier3InvocationThreshold=5000", "-XX:Tier3MinInvocationThreshold=2000",
-            "-XX:Tier3CompileThreshold=50000", "-XX:Tier3BackEdgeThreshold=600000",
-            "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=48m", "-Xss256k", "-XX:+UseCompressedOops",
+            // no JIT: a supervisor spends its life waiting, and what it does per start and restart is a few
+            // thousand bytecodes around system calls. Against C1 with high compile thresholds: 2.7 MiB less
+            // resident (the compiler thread, its arena and code, its part of libjvm's text), startup, burst
+            // restarts and readiness no slower (the compiler's own CPU fell in the same bursts), and about 0.9 ms
+            // more of the daemon's CPU per restart (docs/performance.md, seventh round of #12)
+            "-Xint",
+            "-XX:MaxMetaspaceSize=48m", "-Xss256k", "-XX:+UseCompressedOops",
+            // the interned strings' table starts at 65,536 buckets (512 KiB, all written); the JVM grows it as the
+            // strings come, and the daemon's fit in a few thousand: 0.4-0.5 MiB less resident
+            "-XX:StringTableSize=1024",
             // no class data sharing: the JDK's archive is 12 MiB mapped, and where it is relocated at start (Debian's
             // JDK always does, for address randomization) every page of it is written, so resident; the 1,800 classes
             // the daemon loads take less in metaspace: 2.1 MiB less in all, and no slower start that the benchmark sees

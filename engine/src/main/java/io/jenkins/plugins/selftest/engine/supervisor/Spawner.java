@@ -22,9 +22,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Starts the runs of services: a bounded FIFO queue with at most one entry per service, so that a burst of crashes
@@ -43,9 +46,11 @@ import java.util.concurrent.TimeoutException;
 final class Spawner {
 
     /**
-     * Spawner threads. A spawn is mostly kernel work, and with vfork the calling thread waits until the child has
-     * exec'd; four threads overlap those waits (measured: 100 services started in 0.9 s instead of 1.2 s with two,
-     * on 2 loaded cores).
+     * Spawner threads. Without a keeper a spawn is mostly kernel work, and with vfork the calling thread waits until
+     * the child has exec'd; four threads overlap those waits (measured: 100 services started in 0.9 s instead of 1.2 s
+     * with two, on 2 loaded cores). With the keeper a start is a pipe write, but the threads that prepare it share
+     * the cores fairly with the services already starting: one thread took 10-15 % longer to start 100 of them
+     * than four (docs/performance.md).
      */
     static final int THREADS = 4;
 
@@ -97,6 +102,10 @@ final class Spawner {
     private record Started(LaunchedProcess process, Instant at, long logOffset) {
     }
 
+    /** A restart to arm once no start is queued or under way: what {@link #arm} was given. */
+    private record PendingArm(Request next, long afterPid, Set<Integer> skip) {
+    }
+
     /** A run to start: its service, its number and its cookie. */
     record Request(ServiceSpec spec, int run, String cookie) {
     }
@@ -120,6 +129,10 @@ final class Spawner {
     private final Launcher launcher;
     private final Optional<Armer> armer;
     private final Map<String, ArmedRun> armed = new ConcurrentHashMap<>();
+    private final Map<String, PendingArm> pendingArms = new ConcurrentHashMap<>();
+    private final AtomicBoolean armingQueued = new AtomicBoolean();
+    private final AtomicInteger preparing = new AtomicInteger();
+    private final Executor owner;
     private final Listener listener;
     private final BlockingQueue<Request> queue;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
@@ -129,14 +142,19 @@ final class Spawner {
 
     /** @param services how many services there are: the queue's capacity */
     Spawner(ControlDirectory dir, int services, Launcher launcher, Listener listener) {
-        this(dir, services, launcher, Optional.empty(), listener);
+        this(dir, services, launcher, Optional.empty(), Runnable::run, listener);
     }
 
-    /** @param armer arms restarts in advance ({@link #arm}); empty: every run is spawned when it is submitted */
-    Spawner(ControlDirectory dir, int services, Launcher launcher, Optional<Armer> armer, Listener listener) {
+    /**
+     * @param armer arms restarts in advance ({@link #arm}); empty: every run is spawned when it is submitted
+     * @param owner runs a task on the thread that calls {@link #submit}, {@link #arm} and {@link #disarm} (the
+     *              supervisor's scheduler): arms put off while starts were under way are made there
+     */
+    Spawner(ControlDirectory dir, int services, Launcher launcher, Optional<Armer> armer, Executor owner, Listener listener) {
         this.dir = dir;
         this.launcher = launcher;
         this.armer = armer;
+        this.owner = owner;
         this.listener = listener;
         this.queue = new ArrayBlockingQueue<>(Math.max(1, services));
     }
@@ -183,6 +201,7 @@ final class Spawner {
      */
     void close(Duration wait) {
         closed = true;
+        pendingArms.clear();
         armed.keySet().forEach(this::disarm);
         threads.forEach(Thread::interrupt);
         if (wait.isZero() || threads.contains(Thread.currentThread())) {
@@ -212,15 +231,18 @@ final class Spawner {
             } catch (InterruptedException e) {
                 return;
             }
-            queued.remove(request.spec().name());
-            if (closed || !listener.wanted(request)) {
-                continue;
-            }
+            preparing.incrementAndGet();
             try {
-                spawn(request);
+                queued.remove(request.spec().name());
+                if (!closed && listener.wanted(request)) {
+                    spawn(request);
+                }
             } catch (RuntimeException e) {
                 listener.failed(request, e.toString());
+            } finally {
+                preparing.decrementAndGet();
             }
+            armPendingWhenIdle();
         }
     }
 
@@ -253,6 +275,7 @@ final class Spawner {
                 p.onExit().whenComplete((proc, e) -> listener.exited(request, proc.exitValue()));
             } finally {
                 inFlight.remove(start);
+                armPendingWhenIdle();
             }
         });
     }
@@ -264,18 +287,53 @@ final class Spawner {
      * that never starts (disarmed, or dropped by a keeper whose supervisor died) leaves no record that a resumed
      * supervisor would take for a run. It is {@linkplain #submit adopted} when the same request is submitted, and
      * {@linkplain #disarm disarmed} by any other request of the service, by {@link #disarm} and by {@link #close}.
-     * Where nothing can arm (no keeper) it does nothing, and the restart is spawned when it is submitted.
+     * Where nothing can arm (no keeper) it does nothing, and the restart is spawned when it is submitted. While a
+     * start is queued or under way the arm is put off until none is, and then made on the owner's thread.
      */
     void arm(Request next, long afterPid, Set<Integer> skip) {
-        String name = next.spec().name();
-        disarm(name);
+        disarm(next.spec().name());
         if (armer.isEmpty() || closed) {
             return;
         }
+        if (busy()) {
+            // a burst of starts (a supervisor's first): every start first, then the arms, so that their work does not
+            // slow the starts; one that ends before it is armed is restarted as any other
+            pendingArms.put(next.spec().name(), new PendingArm(next, afterPid, skip));
+            armPendingWhenIdle();
+            return;
+        }
+        armNow(next, afterPid, skip);
+    }
+
+    private void armNow(Request next, long afterPid, Set<Integer> skip) {
+        String name = next.spec().name();
         Keeper.Armed handle = armer.get().arm(afterPid, skip, launchSpec(dir, next));
         CompletableFuture<Started> started = handle.started()
                 .thenApply(p -> new Started(p, Instant.now(), dir.logSize(name)));
         armed.put(name, new ArmedRun(next, handle, started));
+    }
+
+    /** Whether a start is queued or under way. */
+    private boolean busy() {
+        return !queue.isEmpty() || preparing.get() > 0 || !inFlight.isEmpty();
+    }
+
+    /** Once no start is queued or under way, has the arms put off until then made on the owner's thread. */
+    private void armPendingWhenIdle() {
+        if (!pendingArms.isEmpty() && !busy() && armingQueued.compareAndSet(false, true)) {
+            owner.execute(() -> {
+                armingQueued.set(false);
+                if (busy()) {
+                    return; // the start under way calls again when it is done
+                }
+                for (String service : List.copyOf(pendingArms.keySet())) {
+                    PendingArm p = pendingArms.remove(service);
+                    if (p != null && !closed) {
+                        armNow(p.next(), p.afterPid(), p.skip());
+                    }
+                }
+            });
+        }
     }
 
     /**
@@ -283,6 +341,7 @@ final class Spawner {
      * stopped (nobody asked for it).
      */
     void disarm(String service) {
+        pendingArms.remove(service);
         ArmedRun a = armed.remove(service);
         if (a == null) {
             return;
@@ -309,7 +368,10 @@ final class Spawner {
             return null;
         });
         inFlight.add(outcome);
-        outcome.whenComplete((v, e) -> inFlight.remove(outcome));
+        outcome.whenComplete((v, e) -> {
+            inFlight.remove(outcome);
+            armPendingWhenIdle();
+        });
     }
 
     /** Stops, in the background, a run that was started on its own but that nobody wants any more. */

@@ -128,7 +128,7 @@ public final class Supervisor {
         this.keeper = Keeper.of(options.supervisorId(), threads.named("supervisor-keeper"));
         this.spawner = new Spawner(this.dir, this.spec.services().size(),
                 keeper.<Spawner.Launcher>map(k -> k::startAsync).orElse(Spawner.Launcher.blocking(ProcessLauncher::start)),
-                keeper.<Spawner.Armer>map(k -> k::arm), new SpawnOutcomes());
+                keeper.<Spawner.Armer>map(k -> k::arm), threads::onScheduler, new SpawnOutcomes());
         this.housekeeper = new Housekeeper(this.dir, spawned, cookies, journal, () -> closing, this::requestStopOnce,
                 (service, dropped) -> threads.onScheduler(() -> lifecycle.logRotated(service, dropped)));
     }
@@ -156,6 +156,8 @@ public final class Supervisor {
     }
 
     private void begin() throws IOException {
+        // perl starts on the other core while this one writes the journal and looks for leftovers
+        keeper.ifPresent(Keeper::prestart);
         options.problems().forEach(journal::problem);
         ports.problems().forEach(journal::problem);
         journal.begin(options.resumeFrom().isEmpty());

@@ -72,6 +72,20 @@ class KeeperIT {
     }
 
     @Test
+    void fieldsThatAreNotAsciiArriveWholeAndTheRequestsAfterThemToo() throws Exception {
+        // a request's lengths are in bytes: a field of two-, three- and four-byte characters must not shift the next
+        Path log = tmp.resolve("logs/grüße.log");
+        start(LaunchSpec.argv("/bin/sh", "-c", "echo \"$GREETING\" \"$1\"", "sh", "naïve ☃ 😀").env("GREETING", "grüße")
+                .output(LaunchSpec.Output.toFile(log)));
+        Path after = tmp.resolve("logs/after.log");
+        start(LaunchSpec.argv("/bin/sh", "-c", "echo \"$PLAIN\"").env("PLAIN", "ascii only").output(LaunchSpec.Output.toFile(after)));
+
+        await("both outputs", () -> read(log).endsWith("\n") && read(after).endsWith("\n"));
+        assertThat(read(log)).isEqualTo("grüße naïve ☃ 😀\n");
+        assertThat(read(after)).isEqualTo("ascii only\n");
+    }
+
+    @Test
     void oneThreadHearsTheExitsOfAnyNumberOfChildren() throws Exception {
         start(LaunchSpec.argv("true").output(LaunchSpec.Output.discard())).onExit().get(30, TimeUnit.SECONDS);
         int before = ManagementFactory.getThreadMXBean().getThreadCount();

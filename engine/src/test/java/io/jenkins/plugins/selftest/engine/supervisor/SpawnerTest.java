@@ -15,7 +15,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -62,6 +65,43 @@ class SpawnerTest {
             spawner.close(Duration.ofSeconds(5));
         }
         assertThat(outcomes.failures).as("db was dropped without an outcome").isEmpty();
+    }
+
+    @Test
+    void anArmWaitsUntilNoStartIsUnderWayAndIsThenMadeOnTheOwnersThread() throws Exception {
+        CompletableFuture<LaunchedProcess> dbStart = new CompletableFuture<>();
+        BlockingQueue<String> launched = new LinkedBlockingQueue<>();
+        BlockingQueue<Runnable> ownerTasks = new LinkedBlockingQueue<>();
+        List<String> armedCalls = new CopyOnWriteArrayList<>();
+        Spawner.Launcher launcher = spec -> {
+            launched.add(spec.environment().get("SELFTEST_SERVICE"));
+            return dbStart;
+        };
+        Spawner.Armer armer = (afterPid, skip, spec) -> {
+            armedCalls.add(spec.environment().get("SELFTEST_SERVICE") + " after " + afterPid);
+            throw new IllegalStateException("no keeper in this test");
+        };
+        Spawner spawner = new Spawner(new ControlDirectory(tmp).create(), 3, launcher, Optional.of(armer), ownerTasks::add,
+                new Recorder());
+        spawner.start(Thread::new);
+        try {
+            spawner.submit(request("db", 1));
+            assertThat(launched.poll(10, TimeUnit.SECONDS)).isEqualTo("db");
+
+            spawner.arm(request("api", 2), 4242, Set.of(127));
+            spawner.arm(request("web", 2), 4343, Set.of(127));
+            spawner.disarm("web");
+            assertThat(ownerTasks).as("nothing is armed while db's start is under way").isEmpty();
+            assertThat(armedCalls).isEmpty();
+
+            dbStart.completeExceptionally(new IOException("fork failed"));
+            Runnable arming = ownerTasks.poll(10, TimeUnit.SECONDS);
+            assertThat(arming).as("the arms are handed to the owner once db's start is done").isNotNull();
+            assertThatThrownBy(arming::run).hasMessage("no keeper in this test");
+            assertThat(armedCalls).as("api is armed; web was disarmed while it waited").containsExactly("api after 4242");
+        } finally {
+            spawner.close(Duration.ofSeconds(5));
+        }
     }
 
     @Test

@@ -36,18 +36,8 @@ class SupervisorRestartIT extends InProcessSupervisorFixture {
         ServiceSpec crash = ServiceSpec.shell("crash", "echo $SELFTEST_RUN >> '" + starts + "'; "
                 + "while [ ! -e '" + release + "' ]; do sleep 0.02; done; rm -f '" + release + "'; exit 1")
                 .restart(RestartPolicy.ALWAYS).backoff(Backoff.NONE).maxRestarts(-1).build();
-        // the listener runs on the scheduler thread: held at the first EXITED, the supervisor decides nothing more
         supervisor = Supervisor.start(new ControlDirectory(tmp.resolve("ctl")), SupervisorSpec.of(crash),
-                Supervisor.Options.fresh("t" + System.nanoTime()).withListener(e -> {
-                    if (e.type() == SupervisorEvent.Type.EXITED && schedulerHeld.getCount() > 0) {
-                        schedulerHeld.countDown();
-                        try {
-                            letGo.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                        } catch (InterruptedException ex) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                }));
+                heldAtTheFirstExit(schedulerHeld, letGo));
         await("run 1", Duration.ofSeconds(10), () -> lines(starts).equals(List.of("1")));
         await("run 1 armed its restart", Duration.ofSeconds(10), () -> inState(supervisor, "crash", ServiceState.READY));
         Thread.sleep(200);
@@ -66,6 +56,60 @@ class SupervisorRestartIT extends InProcessSupervisorFixture {
         assertThat(events(supervisor, "crash", SupervisorEvent.Type.SPAWNED)).hasSize(2);
         supervisor.stop("test over");
         assertThat(ProcessTree.cookieHolders(c -> c.startsWith(supervisor.state().supervisorId() + "."))).isEmpty();
+    }
+
+    @Test
+    void theRestartsOfServicesStartedTogetherAreArmedOnceTheirStartsAreDone() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.jenkins.plugins.selftest.engine.process.Keeper.available().isEmpty(),
+                "restarts are armed in the keeper only");
+        // enough services that most arms are asked for while other starts are still queued or under way, and are put
+        // off until none is; each blocks reading its FIFO, and exits 1 when the test opens and closes it
+        List<String> names = java.util.stream.IntStream.range(0, 40).mapToObj(i -> "s" + i).toList();
+        List<ServiceSpec> specs = new java.util.ArrayList<>();
+        for (String n : names) {
+            new ProcessBuilder("mkfifo", tmp.resolve("fifo." + n).toString()).start().waitFor();
+            specs.add(ServiceSpec.shell(n, "echo $SELFTEST_RUN >> '" + tmp.resolve("starts." + n) + "'; read x < '"
+                    + tmp.resolve("fifo." + n) + "'; exit 1").restart(RestartPolicy.ALWAYS).backoff(Backoff.NONE).maxRestarts(-1).build());
+        }
+        java.util.concurrent.CountDownLatch schedulerHeld = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
+        supervisor = Supervisor.start(new ControlDirectory(tmp.resolve("ctl")), SupervisorSpec.of(specs),
+                heldAtTheFirstExit(schedulerHeld, letGo));
+        try {
+            await("all started", Duration.ofSeconds(20), () -> names.stream().allMatch(n -> inState(supervisor, n, ServiceState.READY)));
+            Thread.sleep(500); // the arms put off while the starts were under way are made by now
+
+            for (String n : names) {
+                java.nio.file.Files.newOutputStream(tmp.resolve("fifo." + n)).close();
+            }
+            assertThat(schedulerHeld.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            await("every run 2 started by the keeper while the scheduler is held", Duration.ofSeconds(10),
+                    () -> names.stream().allMatch(n -> lines(tmp.resolve("starts." + n)).equals(List.of("1", "2"))));
+        } finally {
+            letGo.countDown();
+        }
+        await("every run 2 recorded", Duration.ofSeconds(20), () -> names.stream()
+                .allMatch(n -> status(supervisor, n).run() == 2 && status(supervisor, n).state() == ServiceState.READY));
+        supervisor.stop("test over");
+        assertThat(ProcessTree.cookieHolders(c -> c.startsWith(supervisor.state().supervisorId() + "."))).isEmpty();
+    }
+
+    /**
+     * A fresh start whose listener, which runs on the scheduler thread, holds that thread at the first EXITED event
+     * (counting {@code held} down) until {@code letGo}: the supervisor then decides nothing more.
+     */
+    private static Supervisor.Options heldAtTheFirstExit(java.util.concurrent.CountDownLatch held,
+                                                         java.util.concurrent.CountDownLatch letGo) {
+        return Supervisor.Options.fresh("t" + System.nanoTime()).withListener(e -> {
+            if (e.type() == SupervisorEvent.Type.EXITED && held.getCount() > 0) {
+                held.countDown();
+                try {
+                    letGo.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
     }
 
     private static List<String> lines(Path file) {
