@@ -42,9 +42,9 @@ public record DaemonLauncher(Path java, List<Path> classpath, List<String> jvmFl
             "-Xms2m", "-Xmn1m", "-Xmx16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+UseSerialGC",
             // no JIT: a supervisor spends its life waiting, and what it does per start and restart is a few
             // thousand bytecodes around system calls. Against C1 with high compile thresholds: 2.7 MiB less
-            // resident (the compiler thread, its arena and code, its part of libjvm's text), startup, burst
-            // restarts and readiness no slower (the compiler's own CPU fell in the same bursts), and about 0.9 ms
-            // more of the daemon's CPU per restart (docs/performance.md, seventh round of #12)
+            // resident (the compiler thread, its arena and code, its part of libjvm's text) for about 0.9 ms more
+            // of the daemon's CPU per restart, which shows as about 1 ms more at p99 of a single crash's restart;
+            // startup, bursts of restarts and readiness measured no slower (docs/performance.md, seventh round of #12)
             "-Xint",
             "-XX:MaxMetaspaceSize=48m", "-Xss256k", "-XX:+UseCompressedOops",
             // the interned strings' table starts at 65,536 buckets (512 KiB, all written); the JVM grows it as the
