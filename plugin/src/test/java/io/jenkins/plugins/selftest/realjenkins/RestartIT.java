@@ -105,5 +105,9 @@ class RestartIT {
         assertThat(Files.readString(registry)).doesNotContain(b.controlDir());
         // the lost build itself is Jenkins' to report (it logs why it could not resume); nothing of ours may be SEVERE
         assertThat(j.problemsSince(mark)).noneMatch(p -> p.contains("selftest"));
+        // the body's shell outlived its lost build (Jenkins' durable task, not ours): let it end, as a user would, so
+        // that the suite leaves nothing running on the machine
+        b.release();
+        b.expectBodyGone();
     }
 }

@@ -67,6 +67,19 @@ record TickerBuild(RealJenkins jenkins, String job, int number, long servicePid,
         expectServiceGone();
     }
 
+    /**
+     * Waits (15 s at most) for the block's body, the durable-task shell in the workspace's {@code @tmp}, to be gone:
+     * after {@link #release} it ends by itself.
+     */
+    void expectBodyGone() throws InterruptedException {
+        String body = workspace + "@tmp/durable-";
+        Instant deadline = Instant.now().plusSeconds(15);
+        while (!Processes.mentioning(body).isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertThat(Processes.mentioning(body)).as("the body's processes").isEmpty();
+    }
+
     /** Waits (15 s at most) for the service to be gone, then checks no process of the control directory is left. */
     void expectServiceGone() throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(15);

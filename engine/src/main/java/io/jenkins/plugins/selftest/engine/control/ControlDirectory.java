@@ -103,6 +103,14 @@ public final class ControlDirectory {
         RecordJson.replace(file(STATE), state);
     }
 
+    /**
+     * {@link #writeState(Object)}, copying the JSON that {@code written} gives for a record inside {@code state}
+     * ({@link RecordJson#replace(Path, Object, java.util.function.Function)}).
+     */
+    public void writeState(Object state, java.util.function.Function<Record, String> written) throws IOException {
+        RecordJson.replace(file(STATE), state, written);
+    }
+
     /** Reads {@code name} as JSON, empty when it does not exist (yet). */
     public <T> Optional<T> readJson(String name, Class<T> type) throws IOException {
         Path f = file(name);

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The JSON form of the control directory's values (a supervisor's spec, state, owner and events): records of strings,
@@ -60,7 +61,7 @@ public final class RecordJson {
     public static String write(Object value) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(g, value);
+            write(g, value, r -> null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -94,7 +95,35 @@ public final class RecordJson {
 
     /** {@link Json#replace} of this form: compact, not forced to disk, moved over the target. */
     public static void replace(Path file, Object value) throws IOException {
-        Json.writeFile(file, false, out -> write(out, value, false));
+        replace(file, value, r -> null);
+    }
+
+    /**
+     * {@link #replace}, where a record inside {@code value} for which {@code written} gives its JSON (as
+     * {@link #fragment} wrote it) is copied as it is, not written again: the same bytes for less work, where most of a
+     * large value is unchanged since it was last written.
+     */
+    public static void replace(Path file, Object value, Function<Record, String> written) throws IOException {
+        Json.writeFile(file, false, out -> {
+            try (JsonGenerator g = FACTORY.createGenerator(out)) {
+                write(g, value, written);
+            }
+        });
+    }
+
+    /**
+     * {@code value} as compact JSON the way {@link #replace} writes it into a file, to be copied there later: in
+     * UTF-8, where a character outside the Basic Multilingual Plane is escaped ({@link #write(Object)}, writing
+     * characters, leaves it as it is).
+     */
+    public static String fragment(Record value) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            write(out, value, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void write(OutputStream out, Object value, boolean pretty) throws IOException {
@@ -102,7 +131,7 @@ public final class RecordJson {
             if (pretty) {
                 g.setPrettyPrinter(new DefaultPrettyPrinter());
             }
-            write(g, value);
+            write(g, value, r -> null);
         }
     }
 
@@ -116,7 +145,7 @@ public final class RecordJson {
 
     // ---- writing -----------------------------------------------------------------------------------------------------
 
-    private static void write(JsonGenerator g, Object v) throws IOException {
+    private static void write(JsonGenerator g, Object v, Function<Record, String> written) throws IOException {
         if (v == null) {
             g.writeNull();
         } else if (v instanceof String s) {
@@ -138,26 +167,31 @@ public final class RecordJson {
         } else if (v instanceof Instant || v instanceof Duration) {
             g.writeString(v.toString());
         } else if (v instanceof Optional<?> o) {
-            write(g, o.orElse(null));
+            write(g, o.orElse(null), written);
         } else if (v instanceof Collection<?> c) {
             g.writeStartArray();
             for (Object item : c) {
-                write(g, item);
+                write(g, item, written);
             }
             g.writeEndArray();
         } else if (v instanceof Map<?, ?> m) {
             g.writeStartObject();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 g.writeFieldName(e.getKey() instanceof Enum<?> k ? k.name() : String.valueOf(e.getKey()));
-                write(g, e.getValue());
+                write(g, e.getValue(), written);
             }
             g.writeEndObject();
         } else if (v instanceof Record r) {
+            String json = written.apply(r);
+            if (json != null) {
+                g.writeRawValue(json);
+                return;
+            }
             Shape shape = shape(r.getClass());
             g.writeStartObject();
             for (int i = 0; i < shape.names.length; i++) {
                 g.writeFieldName(shape.names[i]);
-                write(g, invoke(shape.accessors[i], r));
+                write(g, invoke(shape.accessors[i], r), written);
             }
             g.writeEndObject();
         } else {

@@ -133,6 +133,18 @@ class ControlFilesJsonTest {
     }
 
     @Test
+    void aStatusWrittenBeforeIsCopiedIntoTheStateAsTheSameBytes() throws IOException {
+        Json.replace(tmp.resolve("bound.json"), state());
+        RecordJson.replace(tmp.resolve("copied.json"), state(), r -> r instanceof ServiceStatus s ? RecordJson.fragment(s) : null);
+        RecordJson.replace(tmp.resolve("marked.json"), state(),
+                r -> r instanceof ServiceStatus s && s.name().equals("db") ? "{\"copied\":true}" : null);
+
+        assertThat(Files.readString(tmp.resolve("copied.json"))).isEqualTo(Files.readString(tmp.resolve("bound.json")));
+        assertThat(Files.readString(tmp.resolve("marked.json"))).as("what it is given is what is copied")
+                .contains(RecordJson.fragment(full()) + ",{\"copied\":true}]");
+    }
+
+    @Test
     void readsWhatTheDataBindingReadsFromPartialAndForeignFiles() {
         List<String> texts = List.of(
                 // members missing: null, empty, zero
