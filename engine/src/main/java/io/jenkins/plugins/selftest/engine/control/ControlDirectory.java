@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The control-directory protocol between a detached worker process (the supervisor daemon) and whoever controls it
@@ -97,17 +98,10 @@ public final class ControlDirectory {
 
     /**
      * Replaces {@code state.json} with {@code state}: atomically, but compact and not forced to disk ({@link
-     * RecordJson#replace}), as it is rewritten up to ten times a second while services restart.
+     * RecordJson#replace}), as it is rewritten up to ten times a second while services restart. A record inside
+     * {@code state} for which {@code written} gives JSON is copied as that JSON.
      */
-    public void writeState(Object state) throws IOException {
-        RecordJson.replace(file(STATE), state);
-    }
-
-    /**
-     * {@link #writeState(Object)}, copying the JSON that {@code written} gives for a record inside {@code state}
-     * ({@link RecordJson#replace(Path, Object, java.util.function.Function)}).
-     */
-    public void writeState(Object state, java.util.function.Function<Record, String> written) throws IOException {
+    public void writeState(Object state, Function<Record, String> written) throws IOException {
         RecordJson.replace(file(STATE), state, written);
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -17,6 +18,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,6 +56,9 @@ public final class RecordJson {
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
 
+    /** For {@link #replace(Path, Object, Function)}: no record has been written before, every one is written. */
+    private static final Function<Record, String> NONE_WRITTEN = r -> null;
+
     private RecordJson() {
     }
 
@@ -61,7 +66,7 @@ public final class RecordJson {
     public static String write(Object value) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(g, value, r -> null);
+            write(g, value, NONE_WRITTEN);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -90,12 +95,12 @@ public final class RecordJson {
 
     /** {@link Json#writeAtomically} of this form: indented, forced to disk, moved over the target. */
     public static void writeAtomically(Path file, Object value) throws IOException {
-        Json.writeFile(file, true, out -> write(out, value, true));
+        Json.writeFile(file, true, out -> write(out, value, true, NONE_WRITTEN));
     }
 
     /** {@link Json#replace} of this form: compact, not forced to disk, moved over the target. */
     public static void replace(Path file, Object value) throws IOException {
-        replace(file, value, r -> null);
+        replace(file, value, NONE_WRITTEN);
     }
 
     /**
@@ -104,11 +109,7 @@ public final class RecordJson {
      * large value is unchanged since it was last written.
      */
     public static void replace(Path file, Object value, Function<Record, String> written) throws IOException {
-        Json.writeFile(file, false, out -> {
-            try (JsonGenerator g = FACTORY.createGenerator(out)) {
-                write(g, value, written);
-            }
-        });
+        Json.writeFile(file, false, out -> write(out, value, false, written));
     }
 
     /**
@@ -117,21 +118,22 @@ public final class RecordJson {
      * characters, leaves it as it is).
      */
     public static String fragment(Record value) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            write(out, value, false);
+            write(out, value, false, NONE_WRITTEN);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static void write(OutputStream out, Object value, boolean pretty) throws IOException {
+    private static void write(OutputStream out, Object value, boolean pretty, Function<Record, String> written)
+            throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             if (pretty) {
                 g.setPrettyPrinter(new DefaultPrettyPrinter());
             }
-            write(g, value, r -> null);
+            write(g, value, written);
         }
     }
 
