@@ -231,12 +231,7 @@ final class SupervisorBench {
             Map<String, Long> threadTicks = new TreeMap<>();
             List<Double> lat = crashRounds(dir, r -> bursts.addAll(burstFloor(floor, r)), watched, ticks, threadTicks);
             // where the CPU goes in the bursts: ms of CPU per restart, the daemon's JVM (and by thread) and its keeper
-            double perRestart = 1000.0 / ProcessTree.CLOCK_TICKS_PER_SECOND / Math.max(1, lat.size());
-            out.put("restart_daemon_cpu_ms", round(ticks[0] * perRestart));
-            out.put("restart_keeper_cpu_ms", round(ticks[1] * perRestart));
-            Map<String, Double> byThread = new TreeMap<>();
-            threadTicks.forEach((thread, t) -> byThread.put(thread, Math.round(t * perRestart * 100) / 100.0));
-            out.put("restart_daemon_cpu_by_thread_ms", byThread);
+            putCpu("restart", ticks, threadTicks, lat.size());
             out.put("burst_spawn_p50_ms", percentile(bursts, 50));
             out.put("burst_spawn_p99_ms", percentile(bursts, 99));
             out.put("restart_p50_ms", percentile(lat, 50));
@@ -250,10 +245,14 @@ final class SupervisorBench {
             List<Double> detect = spawnLatencies(dir, eventTimes(client, SupervisorEvent.Type.EXITED));
             out.put("restart_detect_p50_ms", percentile(detect, 50));
             out.put("restart_detect_p99_ms", percentile(detect, 99));
-            List<Double> single = singleCrashes(dir);
+            long[] singleTicks = new long[watched.length];
+            Map<String, Long> singleThreadTicks = new TreeMap<>();
+            List<Double> single = singleCrashes(dir, watched, singleTicks, singleThreadTicks);
             out.put("single_restart_p50_ms", percentile(single, 50));
             out.put("single_restart_p99_ms", percentile(single, 99));
             out.put("single_restarts_measured", single.size());
+            // the same of the single crashes, per crash: the 200 ms of idle supervising before each one included
+            putCpu("single_restart", singleTicks, singleThreadTicks, single.size());
             long daemon = client.owner().orElseThrow().pid();
             out.put("daemon_rss_mib", round(status(daemon, "VmRSS") / 1024.0));
             out.put("daemon_rss_peak_mib", round(status(daemon, "VmHWM") / 1024.0));
@@ -431,12 +430,7 @@ final class SupervisorBench {
                 ticks[i] += after[i] - cpu[i];
             }
             if (watched.length > 0) {
-                ProcessTree.threadCpuTicks(watched[0]).forEach((thread, t) -> {
-                    long d = t - threads.getOrDefault(thread, 0L);
-                    if (d > 0) {
-                        threadTicks.merge(thread, d, Long::sum);
-                    }
-                });
+                addThreadTicks(watched[0], threads, threadTicks);
             }
             for (int i = 0; i < services; i++) {
                 List<Long> starts = lines(dir.resolve("starts").resolve("svc" + i));
@@ -450,10 +444,37 @@ final class SupervisorBench {
     }
 
     /**
-     * Crashes one service at a time ({@value #SINGLE_CRASHES} times, the others idle, 200 ms apart); returns
-     * exit-to-restart latencies in ms.
+     * {@code <figure>_daemon_cpu_ms}, {@code <figure>_keeper_cpu_ms} and {@code <figure>_daemon_cpu_by_thread_ms}: the
+     * CPU ticks of the daemon and its keeper, and the daemon's by thread, in ms per one of {@code count} restarts.
      */
-    private List<Double> singleCrashes(Path dir) throws Exception {
+    private void putCpu(String figure, long[] ticks, Map<String, Long> threadTicks, int count) {
+        double per = 1000.0 / ProcessTree.CLOCK_TICKS_PER_SECOND / Math.max(1, count);
+        out.put(figure + "_daemon_cpu_ms", round(ticks[0] * per));
+        out.put(figure + "_keeper_cpu_ms", round(ticks[1] * per));
+        Map<String, Double> byThread = new TreeMap<>();
+        threadTicks.forEach((thread, t) -> byThread.put(thread, Math.round(t * per * 100) / 100.0));
+        out.put(figure + "_daemon_cpu_by_thread_ms", byThread);
+    }
+
+    /** Adds to {@code into} the CPU ticks each thread of {@code pid} has used since {@code before}. */
+    private static void addThreadTicks(long pid, Map<String, Long> before, Map<String, Long> into) {
+        ProcessTree.threadCpuTicks(pid).forEach((thread, t) -> {
+            long d = t - before.getOrDefault(thread, 0L);
+            if (d > 0) {
+                into.merge(thread, d, Long::sum);
+            }
+        });
+    }
+
+    /**
+     * Crashes one service at a time ({@value #SINGLE_CRASHES} times, the others idle, 200 ms apart); returns
+     * exit-to-restart latencies in ms, and adds to {@code ticks} the CPU time each of {@code watched} spent over them
+     * (the idle time between the crashes included), to {@code threadTicks} the first one's by thread.
+     */
+    private List<Double> singleCrashes(Path dir, long[] watched, long[] ticks, Map<String, Long> threadTicks)
+            throws Exception {
+        long[] cpu = cpu(watched);
+        Map<String, Long> threads = ProcessTree.threadCpuTicks(watched[0]);
         List<Double> lat = new ArrayList<>();
         for (int k = 0; k < SINGLE_CRASHES; k++) {
             String name = "svc" + (k % services);
@@ -471,6 +492,11 @@ final class SupervisorBench {
             List<Long> exits = lines(dir.resolve("exits").resolve(name));
             lat.add((lines(starts).get(before) - exits.get(exits.size() - 1)) / 1e6);
         }
+        long[] after = cpu(watched);
+        for (int i = 0; i < watched.length; i++) {
+            ticks[i] += after[i] - cpu[i];
+        }
+        addThreadTicks(watched[0], threads, threadTicks);
         return lat;
     }
 

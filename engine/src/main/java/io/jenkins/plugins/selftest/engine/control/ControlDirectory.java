@@ -101,7 +101,7 @@ public final class ControlDirectory {
      * RecordJson#replace}), as it is rewritten up to ten times a second while services restart. A record inside
      * {@code state} for which {@code written} gives JSON is copied as that JSON.
      */
-    public void writeState(Object state, Function<Record, String> written) throws IOException {
+    public void writeState(Object state, Function<Record, RecordJson.Fragment> written) throws IOException {
         RecordJson.replace(file(STATE), state, written);
     }
 

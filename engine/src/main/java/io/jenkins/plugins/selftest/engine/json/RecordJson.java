@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,7 +58,36 @@ public final class RecordJson {
     private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
 
     /** For {@link #replace(Path, Object, Function)}: no record has been written before, every one is written. */
-    private static final Function<Record, String> NONE_WRITTEN = r -> null;
+    private static final Function<Record, Fragment> NONE_WRITTEN = r -> null;
+
+    /**
+     * A record's JSON as {@link #fragment} wrote it, kept as its UTF-8 bytes: copying it into a file is one array copy,
+     * where writing a string would encode it character by character (in the interpreted supervisor daemon, most of
+     * the cost of a large {@code state.json}).
+     */
+    public static final class Fragment {
+        private final SerializedString json;
+
+        private Fragment(byte[] utf8) {
+            json = new Utf8(utf8);
+        }
+
+        /** The JSON text. */
+        @Override
+        public String toString() {
+            return json.getValue();
+        }
+    }
+
+    /** A string whose UTF-8 form is known, so that the generator copies those bytes instead of encoding it again. */
+    private static final class Utf8 extends SerializedString {
+        private static final long serialVersionUID = 1L;
+
+        Utf8(byte[] utf8) {
+            super(new String(utf8, StandardCharsets.UTF_8));
+            _unquotedUTF8Ref = utf8;
+        }
+    }
 
     private RecordJson() {
     }
@@ -108,7 +138,7 @@ public final class RecordJson {
      * {@link #fragment} wrote it) is copied as it is, not written again: the same bytes for less work, where most of a
      * large value is unchanged since it was last written.
      */
-    public static void replace(Path file, Object value, Function<Record, String> written) throws IOException {
+    public static void replace(Path file, Object value, Function<Record, Fragment> written) throws IOException {
         Json.writeFile(file, false, out -> write(out, value, false, written));
     }
 
@@ -117,17 +147,17 @@ public final class RecordJson {
      * UTF-8, where a character outside the Basic Multilingual Plane is escaped ({@link #write(Object)}, writing
      * characters, leaves it as it is).
      */
-    public static String fragment(Record value) {
+    public static Fragment fragment(Record value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             write(out, value, false, NONE_WRITTEN);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return new Fragment(out.toByteArray());
     }
 
-    private static void write(OutputStream out, Object value, boolean pretty, Function<Record, String> written)
+    private static void write(OutputStream out, Object value, boolean pretty, Function<Record, Fragment> written)
             throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             if (pretty) {
@@ -147,7 +177,7 @@ public final class RecordJson {
 
     // ---- writing -----------------------------------------------------------------------------------------------------
 
-    private static void write(JsonGenerator g, Object v, Function<Record, String> written) throws IOException {
+    private static void write(JsonGenerator g, Object v, Function<Record, Fragment> written) throws IOException {
         if (v == null) {
             g.writeNull();
         } else if (v instanceof String s) {
@@ -166,7 +196,9 @@ public final class RecordJson {
             g.writeNumber(d);
         } else if (v instanceof Enum<?> e) {
             g.writeString(e.name());
-        } else if (v instanceof Instant || v instanceof Duration) {
+        } else if (v instanceof Instant t) {
+            g.writeString(IsoInstant.format(t));
+        } else if (v instanceof Duration) {
             g.writeString(v.toString());
         } else if (v instanceof Optional<?> o) {
             write(g, o.orElse(null), written);
@@ -184,9 +216,9 @@ public final class RecordJson {
             }
             g.writeEndObject();
         } else if (v instanceof Record r) {
-            String json = written.apply(r);
+            Fragment json = written.apply(r);
             if (json != null) {
-                g.writeRawValue(json);
+                g.writeRawValue(json.json);
                 return;
             }
             Shape shape = shape(r.getClass());

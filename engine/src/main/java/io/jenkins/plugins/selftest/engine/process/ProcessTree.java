@@ -27,6 +27,7 @@ public final class ProcessTree {
 
     private static final Path PROC = Path.of("/proc");
     private static final Duration POLL = Duration.ofMillis(10);
+    private static final VariableSearch COOKIE = new VariableSearch(ProcessLauncher.COOKIE_VARIABLE);
     /** How long a stop waits for a killed cgroup to empty before it leaves it (the kernel reaps within ms). */
     private static final Duration CGROUP_WAIT = Duration.ofSeconds(5);
 
@@ -80,10 +81,11 @@ public final class ProcessTree {
     /**
      * Kills what is left in the cgroup of the tree with {@code cookie} (started by this JVM), if it has one, and
      * removes it: a tree whose root has ended, where nothing may carry the cookie any more. Returns how many processes
-     * were in it.
+     * were in it (0 when it is gone: a tree that ends by itself removes its cgroup if it is empty), empty when this JVM
+     * starts trees without cgroups.
      */
-    public static int killCgroup(String cookie) {
-        return Cgroups.of(cookie).filter(Files::isDirectory).map(ProcessTree::killCgroup).orElse(0);
+    public static Optional<Integer> killCgroup(String cookie) {
+        return Cgroups.of(cookie).map(c -> Files.isDirectory(c) ? killCgroup(c) : 0);
     }
 
     /** {@link #killCgroup} for every tree whose cookie starts with {@code cookiePrefix}. */
@@ -184,7 +186,6 @@ public final class ProcessTree {
                 cookies.add(t.cookie());
             }
         });
-        byte[] prefix = (ProcessLauncher.COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8);
         forEachOtherPid(pid -> {
             Optional<String[]> stat = stat(pid);
             if (stat.isEmpty() || "Z".equals(stat.get()[0]) || "X".equals(stat.get()[0])) {
@@ -193,7 +194,7 @@ public final class ProcessTree {
             parent.put(pid, Long.parseLong(stat.get()[1]));
             groupOf.put(pid, Long.parseLong(stat.get()[2]));
             if (!cookies.isEmpty()) {
-                variableOf(pid, prefix).filter(cookies::contains).ifPresent(c -> cookieOfPid.put(pid, c));
+                variableOf(pid, COOKIE).filter(cookies::contains).ifPresent(c -> cookieOfPid.put(pid, c));
             }
         });
         java.util.Map<Long, List<Long>> children = new java.util.HashMap<>();
@@ -317,11 +318,10 @@ public final class ProcessTree {
      */
     public static java.util.Map<Long, String> cookieHolders(java.util.function.Predicate<String> accept) {
         java.util.Map<Long, String> found = new java.util.LinkedHashMap<>();
-        byte[] prefix = (ProcessLauncher.COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8);
         forEachOtherPid(pid -> {
-            Optional<String> cookie = variableOf(pid, prefix);
-            if (cookie.isPresent() && accept.test(cookie.get()) && stat(pid).map(s -> !"Z".equals(s[0])).orElse(false)) {
-                found.put(pid, cookie.get());
+            Optional<String> value = variableOf(pid, COOKIE);
+            if (value.isPresent() && accept.test(value.get()) && stat(pid).map(s -> !"Z".equals(s[0])).orElse(false)) {
+                found.put(pid, value.get());
             }
         });
         return found;
@@ -344,32 +344,76 @@ public final class ProcessTree {
 
     /** The cookie in the environment of {@code pid}, if it has one and it is readable. */
     public static Optional<String> cookie(long pid) {
-        return environmentValue(pid, ProcessLauncher.COOKIE_VARIABLE);
+        return variableOf(pid, COOKIE);
     }
 
     /** The value of {@code variable} in the environment of {@code pid}, if it has one and it is readable. */
     public static Optional<String> environmentValue(long pid, String variable) {
-        return variableOf(pid, (variable + "=").getBytes(StandardCharsets.UTF_8));
+        return variableOf(pid, new VariableSearch(variable));
     }
 
-    private static Optional<String> variableOf(long pid, byte[] prefix) {
-        byte[] env;
-        try {
-            env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+    private static Optional<String> variableOf(long pid, VariableSearch variable) {
+        // a string path and plain reads: a Path and readAllBytes cost twice as much in the daemon's interpreter (6.6-7.3
+        // against 3.8 ms for 171 environments)
+        byte[] env = new byte[8192];
+        int n = 0;
+        try (InputStream in = new FileInputStream("/proc/" + pid + "/environ")) {
+            for (int got; (got = in.read(env, n, env.length - n)) > 0; ) {
+                n += got;
+                if (n == env.length) {
+                    env = java.util.Arrays.copyOf(env, env.length * 2);
+                }
+            }
         } catch (IOException | SecurityException e) {
             return Optional.empty();
         }
-        int start = 0;
-        for (int i = 0; i <= env.length; i++) {
-            if (i == env.length || env[i] == 0) {
-                int len = i - start;
-                if (len > prefix.length && java.util.Arrays.equals(env, start, start + prefix.length, prefix, 0, prefix.length)) {
-                    return Optional.of(new String(env, start + prefix.length, len - prefix.length, StandardCharsets.UTF_8));
-                }
-                start = i + 1;
+        return variable.in(env, n);
+    }
+
+    /**
+     * Finds one variable in an environment as {@code /proc/PID/environ} holds it ({@code NAME=value} entries, each
+     * ended by a NUL) without visiting every byte: a Horspool search for NUL + {@code NAME=}, which steps over up to
+     * as many bytes as that has. A sweep reads the environment of every process on the machine, once a second while
+     * runs end: in the daemon's interpreter, one over 170 processes (100 with 3.5 KB environments) took 18-19 ms of
+     * CPU with a scan of every byte and reads through a {@code Path}, 12-16 ms with this search and plain reads.
+     */
+    private static final class VariableSearch {
+        private final byte[] pattern;
+        private final int[] skip = new int[256];
+
+        VariableSearch(String variable) {
+            byte[] name = (variable + "=").getBytes(StandardCharsets.UTF_8);
+            pattern = new byte[name.length + 1];
+            System.arraycopy(name, 0, pattern, 1, name.length);
+            java.util.Arrays.fill(skip, pattern.length);
+            for (int i = 0; i < pattern.length - 1; i++) {
+                skip[pattern[i] & 0xff] = pattern.length - 1 - i;
             }
         }
-        return Optional.empty();
+
+        /** The variable's value in the first {@code length} bytes of {@code env}, empty when it is not there or empty. */
+        Optional<String> in(byte[] env, int length) {
+            int m = pattern.length;
+            int start = -1;
+            if (length >= m - 1 && java.util.Arrays.equals(env, 0, m - 1, pattern, 1, m)) {
+                start = m - 1; // the first entry, with no NUL before it
+            } else {
+                for (int i = 0; i + m <= length; i += skip[env[i + m - 1] & 0xff]) {
+                    if (java.util.Arrays.equals(env, i, i + m, pattern, 0, m)) {
+                        start = i + m;
+                        break;
+                    }
+                }
+            }
+            if (start < 0) {
+                return Optional.empty();
+            }
+            int end = start;
+            while (end < length && env[end] != 0) {
+                end++;
+            }
+            return end == start ? Optional.empty() : Optional.of(new String(env, start, end - start, StandardCharsets.UTF_8));
+        }
     }
 
     /** Process group id of {@code pid}, from {@code /proc/<pid>/stat}. */
@@ -440,23 +484,7 @@ public final class ProcessTree {
     }
 
     private static boolean hasCookie(long pid, String cookie) {
-        byte[] env;
-        try {
-            env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
-        } catch (IOException | SecurityException e) {
-            return false;
-        }
-        byte[] needle = (ProcessLauncher.COOKIE_VARIABLE + "=" + cookie).getBytes(StandardCharsets.UTF_8);
-        int start = 0;
-        for (int i = 0; i <= env.length; i++) {
-            if (i == env.length || env[i] == 0) {
-                if (i - start == needle.length && java.util.Arrays.equals(env, start, i, needle, 0, needle.length)) {
-                    return true;
-                }
-                start = i + 1;
-            }
-        }
-        return false;
+        return variableOf(pid, COOKIE).filter(cookie::equals).isPresent();
     }
 
     /**

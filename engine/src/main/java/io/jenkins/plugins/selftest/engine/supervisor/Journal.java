@@ -54,7 +54,7 @@ final class Journal implements AutoCloseable {
     private final Map<String, WrittenStatus> written = new HashMap<>(); // guarded by this (writeState)
 
     /** A service's status as {@code state.json} last held it, and its JSON there. */
-    private record WrittenStatus(ServiceStatus status, String json) {
+    private record WrittenStatus(ServiceStatus status, RecordJson.Fragment json) {
     }
     private volatile SupervisorState.Phase phase = SupervisorState.Phase.RUNNING;
 
@@ -250,7 +250,7 @@ final class Journal implements AutoCloseable {
     }
 
     /** The JSON of {@code status}: as last written if that was this very status, else written now. */
-    private String writtenStatus(ServiceStatus status) {
+    private RecordJson.Fragment writtenStatus(ServiceStatus status) {
         WrittenStatus last = written.get(status.name());
         if (last == null || last.status() != status) {
             last = new WrittenStatus(status, RecordJson.fragment(status));

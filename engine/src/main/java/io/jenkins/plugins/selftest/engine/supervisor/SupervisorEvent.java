@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.engine.supervisor;
 
+import io.jenkins.plugins.selftest.engine.json.IsoInstant;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import java.time.Instant;
 import java.util.Optional;
@@ -39,7 +40,7 @@ public record SupervisorEvent(long seq, Instant time, Type type, Optional<String
      * five events per restart, and Jackson's bean serializer costs a cold daemon tens of microseconds of CPU each.
      */
     public String jsonLine() {
-        return "{\"seq\":" + seq + ",\"time\":\"" + time + "\",\"type\":\"" + type.name() + "\",\"service\":"
+        return "{\"seq\":" + seq + ",\"time\":\"" + IsoInstant.format(time) + "\",\"type\":\"" + type.name() + "\",\"service\":"
                 + service.map(Json::quote).orElse("null") + ",\"run\":" + run + ",\"pid\":" + orNull(pid)
                 + ",\"exitCode\":" + orNull(exitCode) + ",\"delayMs\":" + orNull(delayMs) + ",\"message\":"
                 + (message == null ? "null" : Json.quote(message)) + "}";

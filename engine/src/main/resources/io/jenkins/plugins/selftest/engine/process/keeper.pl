@@ -136,7 +136,8 @@ sub spawn {
         return;
     }
     if ($pid == 0) {
-        $SIG{CHLD} = 'DEFAULT';
+        # every step here is on a restart's path: the SIGCHLD handler is not reset, as the exec resets it (an ignored
+        # SIGPIPE would stay ignored)
         $SIG{PIPE} = 'DEFAULT';
         POSIX::setsid() if $flags =~ /s/;
         # join the cgroup before anything else runs, so nothing the process forks is ever outside it

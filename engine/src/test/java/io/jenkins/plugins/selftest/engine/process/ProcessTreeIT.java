@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +47,52 @@ class ProcessTreeIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         assertThat(ProcessTree.withCookie(p.cookie())).isEmpty();
         assertThat(p.process().isAlive()).isFalse();
+    }
+
+    @Test
+    void aVariableIsFoundWhereverItIsInTheEnvironment() throws Exception {
+        String big = "x".repeat(20_000); // past the first read's buffer
+        List<List<String>> environments = List.of(
+                List.of("SELFTEST_PROBE=first", "A=1"),
+                List.of("A=1", "NOT_SELFTEST_PROBE=no", "SELFTEST_PROBEX=no", "B=SELFTEST_PROBE=no", "SELFTEST_PROBE=middle", "C=3"),
+                List.of("BIG=" + big, "SELFTEST_PROBE=after a big one"),
+                List.of("A=1", "SELFTEST_PROBE=last"),
+                List.of("SELFTEST_PROBE=", "B=2"),
+                List.of("A=SELFTEST_PROBE", "B=2"));
+        List<Optional<String>> expected = List.of(Optional.of("first"), Optional.of("middle"),
+                Optional.of("after a big one"), Optional.of("last"), Optional.empty(), Optional.empty());
+        List<Process> started = new ArrayList<>();
+        try {
+            for (List<String> env : environments) {
+                List<String> argv = new ArrayList<>(List.of("env", "-i"));
+                argv.addAll(env);
+                argv.addAll(List.of("sleep", "30"));
+                started.add(new ProcessBuilder(argv).start());
+            }
+            for (int i = 0; i < started.size(); i++) {
+                long pid = started.get(i).pid();
+                await(() -> comm(pid).equals("sleep")); // env has made the environment and run sleep in it
+                assertThat(ProcessTree.environmentValue(pid, "SELFTEST_PROBE")).as("in %s", environments.get(i))
+                        .isEqualTo(expected.get(i));
+            }
+        } finally {
+            started.forEach(Process::destroyForcibly);
+        }
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     @Test

@@ -136,12 +136,13 @@ class ControlFilesJsonTest {
     void aStatusWrittenBeforeIsCopiedIntoTheStateAsTheSameBytes() throws IOException {
         Json.replace(tmp.resolve("bound.json"), state());
         RecordJson.replace(tmp.resolve("copied.json"), state(), r -> r instanceof ServiceStatus s ? RecordJson.fragment(s) : null);
+        RecordJson.Fragment marker = RecordJson.fragment(new Copied(true, "\u00e9\u20ac\ud83d\ude00"));
         RecordJson.replace(tmp.resolve("marked.json"), state(),
-                r -> r instanceof ServiceStatus s && s.name().equals("db") ? "{\"copied\":true}" : null);
+                r -> r instanceof ServiceStatus s && s.name().equals("db") ? marker : null);
 
         assertThat(Files.readString(tmp.resolve("copied.json"))).isEqualTo(Files.readString(tmp.resolve("bound.json")));
         assertThat(Files.readString(tmp.resolve("marked.json"))).as("what it is given is what is copied")
-                .contains(RecordJson.fragment(full()) + ",{\"copied\":true}]");
+                .contains(RecordJson.fragment(full()) + ",{\"copied\":true,\"text\":\"\u00e9\u20ac\\uD83D\\uDE00\"}]");
     }
 
     @Test
@@ -190,5 +191,9 @@ class ControlFilesJsonTest {
                 .hasMessageStartingWith(torn + " is not valid JSON for SupervisorState: ");
         assertThatThrownBy(() -> RecordJson.read(tmp.resolve("gone.json"), SupervisorState.class))
                 .isInstanceOf(java.nio.file.NoSuchFileException.class);
+    }
+
+    /** A record that is not a status, copied in place of one. */
+    private record Copied(boolean copied, String text) {
     }
 }

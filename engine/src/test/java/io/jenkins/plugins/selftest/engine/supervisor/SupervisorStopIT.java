@@ -90,6 +90,39 @@ class SupervisorStopIT extends InProcessSupervisorFixture {
     }
 
     @Test
+    void whatAnEndedRunMovedOutOfItsCgroupIsStillFoundByItsCookie() throws Exception {
+        assumeTrue(Cgroups.mode().enabled(), Cgroups.mode().describe());
+        // a leaf cgroup beside the supervisor's, where the run moves a child of its own: it keeps the cookie
+        Path elsewhere = Cgroups.mode().base().orElseThrow().resolve("moved-" + System.nanoTime());
+        Path pid = tmp.resolve("moved.pid");
+        try {
+            run(ServiceSpec.shell("mover", "sleep 300 & echo $! > " + pid + ".tmp; mkdir -p " + elsewhere + "; echo $! > "
+                    + elsewhere + "/cgroup.procs; mv " + pid + ".tmp " + pid + "; sleep 0.2; exit 1")
+                    .backoff(Backoff.NONE).maxRestarts(0).build());
+            await("mover to give up", Duration.ofSeconds(10), () -> inState(supervisor, "mover", ServiceState.FAILED));
+            long moved = Long.parseLong(Files.readString(pid).trim());
+            assertThat(Files.readString(elsewhere.resolve("cgroup.procs"))).as("it left its run's cgroup")
+                    .contains(Long.toString(moved));
+
+            await("the moved sleep swept", Housekeeper.ESCAPE_SWEEP_PERIOD.plusSeconds(5), () -> !ProcessTree.isRunning(moved));
+        } finally {
+            if (Files.exists(pid)) {
+                ProcessTree.send(Long.parseLong(Files.readString(pid).trim()), io.jenkins.plugins.selftest.engine.process.Signal.KILL);
+            }
+            await("the cgroup beside emptied", Duration.ofSeconds(5), () -> !Files.exists(elsewhere) || removed(elsewhere));
+        }
+    }
+
+    private static boolean removed(Path cgroup) {
+        try {
+            Files.delete(cgroup);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void leftoverOfAnEndedRunIsKilledBeforeItCanPileUp() throws Exception {
         Path pids = tmp.resolve("pids");
         // each run leaves a double-forked daemon behind and exits
