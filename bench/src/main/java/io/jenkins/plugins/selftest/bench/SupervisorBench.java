@@ -418,20 +418,13 @@ final class SupervisorBench {
         for (int r = 0; r < rounds; r++) {
             before.run(r);
             Thread.sleep(500); // every service is blocked on its FIFO again
-            long[] cpu = cpu(watched);
-            Map<String, Long> threads = watched.length == 0 ? Map.of() : ProcessTree.threadCpuTicks(watched[0]);
+            CpuMark mark = CpuMark.now(watched);
             trigger(dir, services);
             awaitStarts(dir, r + 2, Duration.ofSeconds(120));
             // what the supervisor does after the last restart (records, events, arming the next restarts) is part of
             // the round's CPU, and must be over before the next round's floor burst, which it would slow
             awaitIdle(watched);
-            long[] after = cpu(watched);
-            for (int i = 0; i < watched.length; i++) {
-                ticks[i] += after[i] - cpu[i];
-            }
-            if (watched.length > 0) {
-                addThreadTicks(watched[0], threads, threadTicks);
-            }
+            mark.addSince(ticks, threadTicks);
             for (int i = 0; i < services; i++) {
                 List<Long> starts = lines(dir.resolve("starts").resolve("svc" + i));
                 List<Long> exits = lines(dir.resolve("exits").resolve("svc" + i));
@@ -456,14 +449,27 @@ final class SupervisorBench {
         out.put(figure + "_daemon_cpu_by_thread_ms", byThread);
     }
 
-    /** Adds to {@code into} the CPU ticks each thread of {@code pid} has used since {@code before}. */
-    private static void addThreadTicks(long pid, Map<String, Long> before, Map<String, Long> into) {
-        ProcessTree.threadCpuTicks(pid).forEach((thread, t) -> {
-            long d = t - before.getOrDefault(thread, 0L);
-            if (d > 0) {
-                into.merge(thread, d, Long::sum);
+    /** The CPU ticks of some processes, and of the first one's threads by name, at one moment. */
+    private record CpuMark(long[] pids, long[] ticks, Map<String, Long> threads) {
+        static CpuMark now(long[] pids) {
+            return new CpuMark(pids, cpu(pids), pids.length == 0 ? Map.of() : ProcessTree.threadCpuTicks(pids[0]));
+        }
+
+        /** Adds to {@code into} what each process has used since this moment, to {@code threadsInto} by thread. */
+        void addSince(long[] into, Map<String, Long> threadsInto) {
+            long[] after = cpu(pids);
+            for (int i = 0; i < pids.length; i++) {
+                into[i] += after[i] - ticks[i];
             }
-        });
+            if (pids.length > 0) {
+                ProcessTree.threadCpuTicks(pids[0]).forEach((thread, t) -> {
+                    long d = t - threads.getOrDefault(thread, 0L);
+                    if (d > 0) {
+                        threadsInto.merge(thread, d, Long::sum);
+                    }
+                });
+            }
+        }
     }
 
     /**
@@ -473,8 +479,7 @@ final class SupervisorBench {
      */
     private List<Double> singleCrashes(Path dir, long[] watched, long[] ticks, Map<String, Long> threadTicks)
             throws Exception {
-        long[] cpu = cpu(watched);
-        Map<String, Long> threads = ProcessTree.threadCpuTicks(watched[0]);
+        CpuMark mark = CpuMark.now(watched);
         List<Double> lat = new ArrayList<>();
         for (int k = 0; k < SINGLE_CRASHES; k++) {
             String name = "svc" + (k % services);
@@ -492,11 +497,7 @@ final class SupervisorBench {
             List<Long> exits = lines(dir.resolve("exits").resolve(name));
             lat.add((lines(starts).get(before) - exits.get(exits.size() - 1)) / 1e6);
         }
-        long[] after = cpu(watched);
-        for (int i = 0; i < watched.length; i++) {
-            ticks[i] += after[i] - cpu[i];
-        }
-        addThreadTicks(watched[0], threads, threadTicks);
+        mark.addSince(ticks, threadTicks);
         return lat;
     }
 
