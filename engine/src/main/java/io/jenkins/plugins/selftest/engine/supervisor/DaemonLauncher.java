@@ -54,6 +54,11 @@ public record DaemonLauncher(Path java, List<Path> classpath, List<String> jvmFl
             // JDK always does, for address randomization) every page of it is written, so resident; the 1,800 classes
             // the daemon loads take less in metaspace: 2.1 MiB less in all, and no slower start that the benchmark sees
             "-Xshare:off", "-XX:-UsePerfData", "-Djava.awt.headless=true",
+            // reflection stays native (the JSON of records reads their components through Method.invoke): after 15
+            // calls of one method JDK 17 generates a class for it, about 2 ms of CPU each in the interpreter, and the
+            // few dozen of the daemon held 0.3-0.4 MiB resident; a native call costs 0.4 us more (JDK 18 and later
+            // reflect through method handles and ignore this)
+            "-Dsun.reflect.inflationThreshold=2147483647",
             // the JDK keeps one reaper thread per child, and banging 20 shadow pages makes each one cost 80 KiB of
             // resident stack; 10 pages are ample for the little native code (waitpid, file I/O) these threads run
             "-XX:StackShadowPages=10",
