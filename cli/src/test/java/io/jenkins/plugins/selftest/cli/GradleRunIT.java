@@ -2,9 +2,11 @@ package io.jenkins.plugins.selftest.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.selftest.engine.process.ProcessTree;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,12 +47,41 @@ class GradleRunIT {
         assertThat(shard0[0]).as("each shard ran tests of its own").isPositive();
         assertThat(shard1[0]).isPositive();
         assertThat(shard0[0] + shard1[0]).as("no test ran twice").isEqualTo(byGradle[0]);
+        // each shard's results are its own classes' (shards sharing one build/test-results took each other's XML)
+        for (String shard : List.of("shard-0", "shard-1")) {
+            Path dir = tmp.resolve("report/shards").resolve(shard);
+            assertThat(reportNames(dir.resolve("reports"))).as(shard)
+                    .containsExactlyInAnyOrderElementsOf(Files.readAllLines(dir.resolve("tests.txt")).stream()
+                            .map(c -> "TEST-" + c + ".xml").toList());
+        }
+        assertThat(ws.resolve("build/test-results")).as("the shards keep out of the build directory they share")
+                .doesNotExist();
+        // the preset runs Gradle without a daemon: nothing of a shard outlives it, so nothing is left to stop
+        assertThat(r.out()).doesNotContain("process(es) running");
+        assertThat(ProcessTree.cookieHolders(c -> c.contains("/shard-")).keySet().stream()
+                .filter(GradleRunIT::isGradleDaemon)).as("a Gradle daemon of a shard").isEmpty();
+    }
+
+    private static boolean isGradleDaemon(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.ISO_8859_1)
+                    .contains("GradleDaemon");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** The names of the XML files under {@code dir}. */
+    private static List<String> reportNames(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".xml")).toList();
+        }
     }
 
     /** Tests and failures in the JUnit XML files of a directory. */
     private static int[] count(Path dir) throws Exception {
         int[] sum = new int[2];
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".xml")).toList()) {
                 Matcher m = TESTS.matcher(Files.readString(f, StandardCharsets.UTF_8));
                 if (m.find()) {

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Finds and stops whole process trees on Linux through {@code /proc}: the process group of the root, its
@@ -54,28 +56,90 @@ public final class ProcessTree {
      * @param cookie the tree's cookie, or null to go by group and descendants only
      */
     public static StopResult stop(long pid, String cookie, Signal signal, Duration grace) {
-        Set<Long> targets = processMembers(pid, cookie);
         // found once, while members are alive to say where it is; later passes go by it alone
-        Optional<Path> cgroup = cgroupOf(cookie, targets);
-        targets = members(pid, cookie, cgroup);
+        Optional<Path> cgroup = cgroupOf(cookie, processMembers(pid, cookie));
+        Supplier<Set<Long>> members = () -> members(pid, cookie, cgroup);
+        return stop(members.get(), members, s -> signalGroup(pid, s), cgroup, signal, grace);
+    }
+
+    /**
+     * Stops what is left of the tree with {@code cookie} once its root has ended and been reaped (a daemon it started,
+     * a server a test left running): every process that carries the cookie and everything in the tree's cgroup, as
+     * {@link #stop} does. The root's pid and group play no part: the pid may be another process's by now.
+     *
+     * @return what was left, one {@linkplain #describe description} each; empty when nothing was (an empty cgroup
+     *         is removed all the same)
+     */
+    public static List<String> stopLeftovers(String cookie, Signal signal, Duration grace) {
+        Set<Long> holders = withCookie(cookie);
+        Optional<Path> cgroup = cgroupOf(cookie, holders);
+        cgroup.ifPresent(c -> addCgroup(holders, c));
+        List<String> left = holders.stream().map(ProcessTree::describe).toList();
+        stop(holders, () -> {
+            Set<Long> found = withCookie(cookie);
+            cgroup.ifPresent(c -> addCgroup(found, c));
+            return found;
+        }, s -> { }, cgroup, signal, grace);
+        return left;
+    }
+
+    /**
+     * Signals {@code targets} (and, through {@code group}, the root's group), waits up to {@code grace} for the
+     * {@code members} to end, then KILLs what is left until nothing is, and removes the cgroup.
+     */
+    private static StopResult stop(Set<Long> targets, Supplier<Set<Long>> members, Consumer<Signal> group,
+                                   Optional<Path> cgroup, Signal signal, Duration grace) {
         int signalled = targets.size();
-        signalGroup(pid, signal);
+        group.accept(signal);
         targets.forEach(p -> send(p, signal));
         long deadline = System.nanoTime() + grace.toNanos();
         while (!targets.isEmpty() && System.nanoTime() < deadline) {
             sleep(POLL);
-            targets = members(pid, cookie, cgroup);
+            targets = members.get();
         }
         int killed = 0;
         for (int pass = 0; !targets.isEmpty() && pass < 500; pass++) {
             killed += targets.size();
-            signalGroup(pid, Signal.KILL);
+            group.accept(Signal.KILL);
             targets.forEach(p -> send(p, Signal.KILL));
             sleep(POLL);
-            targets = members(pid, cookie, cgroup);
+            targets = members.get();
         }
         cgroup.ifPresent(c -> Cgroups.killAndRemove(c, CGROUP_WAIT));
         return new StopResult(signalled, killed);
+    }
+
+    /** The most characters of a process's command line that {@link #describe} gives. */
+    static final int DESCRIBED_CHARS = 100;
+
+    /**
+     * What {@code pid} runs, for a message: {@code pid 1234 (java … GradleDaemon 8.5)}, its program's file name and
+     * its last two arguments (where a Java or Python program names what it runs), at most {@value #DESCRIBED_CHARS}
+     * characters of them, each unprintable one as {@code ?}.
+     */
+    static String describe(long pid) {
+        List<String> argv = new java.util.ArrayList<>();
+        try {
+            byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
+            for (int from = 0, to; from < raw.length; from = to + 1) {
+                for (to = from; to < raw.length && raw[to] != 0; to++) {
+                    // to the argument's end
+                }
+                argv.add(new String(raw, from, to - from, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // gone, or not ours to read: the pid alone
+        }
+        if (argv.isEmpty()) {
+            return "pid " + pid;
+        }
+        String program = argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
+        List<String> last = argv.subList(Math.max(1, argv.size() - 2), argv.size());
+        String text = program + (argv.size() > 3 ? " … " : last.isEmpty() ? "" : " ") + String.join(" ", last);
+        StringBuilder shown = new StringBuilder();
+        text.codePoints().limit(DESCRIBED_CHARS)
+                .forEach(c -> shown.appendCodePoint(Character.isISOControl(c) || !Character.isDefined(c) ? '?' : c));
+        return "pid " + pid + " (" + shown + (text.codePointCount(0, text.length()) > DESCRIBED_CHARS ? "…" : "") + ")";
     }
 
     /**

@@ -112,10 +112,7 @@ public enum Framework {
         String extra = spliced(args);
         return switch (this) {
             case MAVEN -> mavenScript(workspace, tests, offlineRepo, coverage, extra);
-            case GRADLE -> "set --; " + addTestsFromFile("awk '{ print \"--tests\"; print }'")
-                    + gradle(workspace) + extra + " test --continue --max-workers=\"$SELFTEST_WORKERS\" \"$@\""
-                    + "; rc=$?; mkdir -p \"$SELFTEST_REPORTS_DIR\"; "
-                    + "cp build/test-results/test/*.xml \"$SELFTEST_REPORTS_DIR\"/ 2>/dev/null; exit $rc";
+            case GRADLE -> gradleScript(workspace, args, extra);
             case PYTEST -> pytestScript(coverage, extra);
             case CUSTOM -> {
                 if (template == null || template.isBlank()) {
@@ -141,6 +138,15 @@ public enum Framework {
     /** Build arguments as they go into a command line: each quoted, after a blank; nothing when there are none. */
     static String spliced(List<String> args) {
         return args.isEmpty() ? "" : " " + ShellWords.join(args);
+    }
+
+    /**
+     * {@code --no-daemon} unless the user's arguments choose ({@code --daemon} or {@code --no-daemon}): a daemon that
+     * outlived its shard would be one of the leftovers a local shard's end stops (and names as a problem), and a
+     * container's end kills; without it Gradle runs the build in its own JVM or a single-use daemon that ends with it.
+     */
+    static String daemonOff(List<String> args) {
+        return args.contains("--daemon") || args.contains("--no-daemon") ? "" : " --no-daemon";
     }
 
     /** The Gradle launcher of a workspace: its own {@code ./gradlew} when it has one, else {@code gradle}. */
@@ -271,6 +277,57 @@ public enum Framework {
         sh.append(SHARD_REPORTS).append(" | while IFS= read -r f; do cp \"$f\" \"$SELFTEST_REPORTS_DIR\"/; done; rm -f \"$names\" \"$a\"; exit $rc");
         return sh.toString();
     }
+
+    /**
+     * Gradle's {@code test} task with {@code --tests} per class, under an init script ({@link #GRADLE_INIT}) that
+     * writes every test task's JUnit XML into the shard's reports directory, and its binary results into a directory
+     * of the shard's own, removed afterwards. Left where the build puts them, shards sharing a workspace wrote into
+     * one {@code build/test-results}: a shard's Gradle failed hashing files another was writing, and a shard's copy
+     * took the other's XML (seen: a run counting every test while a shard's classes left no results of their own).
+     * The HTML report is off: the run makes its own.
+     */
+    private static String gradleScript(Path workspace, List<String> args, String extra) {
+        StringBuilder sh = new StringBuilder("set --; ").append(addTestsFromFile("awk '{ print \"--tests\"; print }'"));
+        sh.append("g=$(mktemp -d /tmp/selftest-gradle.XXXXXX) || exit 1; mkdir -p \"$SELFTEST_REPORTS_DIR\"; printf '%s\\n' ")
+                .append(ShellWords.join(GRADLE_INIT.lines().toList())).append(" > \"$g/init.gradle\"; ");
+        sh.append(GRADLE_DIR).append("=\"$g\" ").append(gradle(workspace)).append(daemonOff(args))
+                .append(" --init-script \"$g/init.gradle\"").append(extra)
+                .append(" test --continue --max-workers=\"$SELFTEST_WORKERS\" \"$@\"; rc=$?; rm -rf \"$g\"; exit $rc");
+        return sh.toString();
+    }
+
+    /** The variable naming a Gradle shard's own directory (its init script, its binary test results). */
+    private static final String GRADLE_DIR = "SELFTEST_GRADLE_DIR";
+
+    /**
+     * The init script of Gradle shards: each test task's XML in {@code $SELFTEST_REPORTS_DIR/<project>-<task>}, its
+     * binary results in the shard's own directory, no HTML report. From Gradle 6.1 through the properties
+     * ({@code outputLocation}, {@code binaryResultsDirectory}, {@code required}); before, through the setters the
+     * later versions dropped ({@code destination}, {@code binResultsDir}, {@code enabled}: Gradle 4.4 has a
+     * {@code binaryResultsDirectory} already, which it does not use). A project path becomes one file name of safe
+     * characters.
+     */
+    static final String GRADLE_INIT = """
+            def reports = new File(System.getenv("SELFTEST_REPORTS_DIR"))
+            def binary = new File(System.getenv("%s"), "binary")
+            def legacy = org.gradle.util.GradleVersion.current() < org.gradle.util.GradleVersion.version("6.1")
+            allprojects { p ->
+                p.tasks.withType(Test) { t ->
+                    def name = ((p.path == ":" ? "" : p.path.substring(1) + "-") + t.name).replaceAll("[^A-Za-z0-9_.-]", "_")
+                    def xml = new File(reports, name)
+                    def bin = new File(binary, name)
+                    if (legacy) {
+                        t.reports.junitXml.destination = xml
+                        t.binResultsDir = bin
+                        t.reports.html.enabled = false
+                    } else {
+                        t.reports.junitXml.outputLocation.set(xml)
+                        t.binaryResultsDirectory.set(bin)
+                        t.reports.html.required.set(false)
+                    }
+                }
+            }
+            """.formatted(GRADLE_DIR);
 
     /** The java argument file with the shard's {@code -Dtest}, in its reports directory while the shard runs. */
     private static final String TEST_ARGS = "maven-tests.args";

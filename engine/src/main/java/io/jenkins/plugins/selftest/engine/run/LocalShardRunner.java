@@ -4,10 +4,12 @@ import io.jenkins.plugins.selftest.engine.container.RunOwner;
 import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
 import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
 import java.io.IOException;
-import java.util.Optional;
+import java.util.List;
 
 /**
- * A shard as a local process tree, in the workspace itself. Its cookie names the run
+ * A shard as a local process tree, in the workspace itself. What its command leaves running when it ends (a build
+ * tool's daemon, a server a test did not stop) is stopped then, as Jenkins stops what a build step leaves, and named
+ * in a problem line. Its cookie names the run
  * ({@link RunControl#shardCookie}), so that whoever owns the run can find its shards' processes again, from any JVM;
  * its environment names the run's owner ({@link RunOwner#ENVIRONMENT_VARIABLE}), so that {@code selftest cleanup}
  * can stop the trees of a run whose owner was killed ({@link RunControl#stopOrphanedLocalShards}).
@@ -23,7 +25,21 @@ record LocalShardRunner(SelfTestOptions options, RunControl control) implements 
                 .ownCgroup(true)
                 .output(LaunchSpec.Output.toFile(job.dir().log()));
         RunOwner.current().ifPresent(owner -> spec.env(RunOwner.ENVIRONMENT_VARIABLE, owner.environmentValue()));
-        Optional<Integer> exit = control.await(control.start(() -> ProcessLauncher.start(spec.build())), options.timeout());
-        return ShardExecution.of(exit);
+        RunControl.Ended ended = control.awaitWhole(control.start(() -> ProcessLauncher.start(spec.build())), options.timeout());
+        List<String> left = ended.leftovers();
+        return new ShardExecution(ended.exit(), ended.exit().isEmpty(), 0,
+                left.isEmpty() ? List.of() : List.of(leftovers(job.index(), left)));
+    }
+
+    /** The most leftover processes one problem line names. */
+    static final int MAX_NAMED = 5;
+
+    /** The problem line that names what a shard's command left running. */
+    static String leftovers(int index, List<String> left) {
+        return "shard " + index + " left " + left.size() + " process(es) running: "
+                + String.join(", ", left.subList(0, Math.min(MAX_NAMED, left.size())))
+                + (left.size() > MAX_NAMED ? " and " + (left.size() - MAX_NAMED) + " more" : "")
+                + "; stopped them when its command ended (a build tool's daemon: turn it off for the shard, a test's"
+                + " server: stop it in the test)";
     }
 }

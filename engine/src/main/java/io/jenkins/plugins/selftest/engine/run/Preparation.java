@@ -41,7 +41,8 @@ final class Preparation {
         String args = Framework.spliced(options.args());
         String script = switch (options.framework()) {
             case MAVEN -> Framework.maven(options.workspace()) + " -B -q" + args + " test-compile";
-            case GRADLE -> Framework.gradle(options.workspace()) + " -q" + args + " testClasses";
+            case GRADLE -> Framework.gradle(options.workspace()) + Framework.daemonOff(options.args()) + " -q" + args
+                    + " testClasses";
             default -> null;
         };
         if (script == null || !options.prepare()) {
@@ -52,7 +53,13 @@ final class Preparation {
         Files.deleteIfExists(log);
         LaunchSpec spec = LaunchSpec.shell(script).workingDir(options.workspace())
                 .env(options.environment()).output(LaunchSpec.Output.toFile(log)).build();
-        int code = control.await(control.start(() -> ProcessLauncher.start(spec)), options.timeout()).orElse(-1);
+        RunControl.Ended ended = control.awaitWhole(control.start(() -> ProcessLauncher.start(spec)), options.timeout());
+        if (!ended.leftovers().isEmpty()) {
+            Files.writeString(log, "selftest: stopped what the preparation left running: "
+                    + String.join(", ", ended.leftovers()) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+        int code = ended.exit().orElse(-1);
         control.throwIfAborted();
         if (code != 0) {
             String tail = Files.exists(log) ? lastLine(log) : "";

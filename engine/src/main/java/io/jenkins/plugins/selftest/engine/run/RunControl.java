@@ -141,6 +141,28 @@ final class RunControl {
     }
 
     /**
+     * What a process of the run gave once it ended, or was stopped.
+     *
+     * @param exit      its exit code; empty when it was stopped (the timeout, an abort)
+     * @param leftovers what it left running when it ended by itself, each {@linkplain ProcessTree#stopLeftovers
+     *                  described}, all of it stopped since
+     */
+    record Ended(Optional<Integer> exit, List<String> leftovers) {
+        Ended {
+            leftovers = List.copyOf(leftovers);
+        }
+    }
+
+    /**
+     * {@link #await}, and once the process has ended by itself, stops what it left running (a build tool's daemon, a
+     * server a test did not stop), as Jenkins stops what a build step leaves: nothing of the run outlives it.
+     */
+    Ended awaitWhole(LaunchedProcess p, Duration timeout) {
+        Optional<Integer> exit = await(p, timeout);
+        return new Ended(exit, exit.isEmpty() ? List.of() : ProcessTree.stopLeftovers(p.cookie(), Signal.TERM, STOP_GRACE));
+    }
+
+    /**
      * Waits for a helper process (a copy) started through {@link #start}; at the timeout, or when this thread is
      * interrupted, stops its tree and returns empty. The interrupt is kept for the caller; the run is not aborted by
      * it. The caller forgets the process ({@link #finished}) once it has read its output.

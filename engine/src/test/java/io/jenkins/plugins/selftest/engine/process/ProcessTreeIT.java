@@ -36,6 +36,39 @@ class ProcessTreeIT {
     }
 
     @Test
+    void leftoversOfAnEndedRootAreStoppedAndDescribedBoundedAndPrintable() throws Exception {
+        Path pidFile = dir.resolve("left.pid");
+        // the root ends at once; what it left keeps the cookie, in a session of its own
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell("setsid sh -c 'echo $$ > " + pidFile
+                + "; exec sleep 300' &").build());
+        long left = waitForPid(pidFile);
+        assertThat(p.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
+
+        List<String> described = ProcessTree.stopLeftovers(p.cookie(), Signal.TERM, Duration.ofSeconds(5));
+
+        assertThat(ProcessTree.isRunning(left)).isFalse();
+        assertThat(ProcessTree.withCookie(p.cookie())).isEmpty();
+        assertThat(described).hasSize(1);
+        assertThat(described.get(0)).startsWith("pid " + left + " (sleep 300)");
+        assertThat(ProcessTree.stopLeftovers(p.cookie(), Signal.TERM, Duration.ofSeconds(5))).as("nothing left").isEmpty();
+    }
+
+    @Test
+    void aDescriptionIsBoundedAndPrintable() throws Exception {
+        String clear = "x\u001b[2Jy";
+        // started straight (ProcessLauncher's setsid would be the program until it has exec'd the shell)
+        Process p = new ProcessBuilder("sh", "-c", "sleep 300", clear, "z".repeat(300)).start();
+        try {
+            String d = ProcessTree.describe(p.pid());
+            assertThat(d).startsWith("pid " + p.pid() + " (sh … x?[2Jy zzz").endsWith("…)").doesNotContain("\u001b");
+            assertThat(d.length()).isLessThanOrEqualTo(("pid " + p.pid() + " (…)").length() + ProcessTree.DESCRIBED_CHARS);
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+        assertThat(ProcessTree.describe(p.pid())).as("a process that is gone").isEqualTo("pid " + p.pid());
+    }
+
+    @Test
     void killsChildThatIgnoresTermAfterGrace() throws Exception {
         LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell("trap '' TERM; sleep 300 & wait; sleep 300").build());
         Thread.sleep(200);

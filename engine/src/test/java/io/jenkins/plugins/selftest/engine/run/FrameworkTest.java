@@ -125,7 +125,11 @@ class FrameworkTest {
     @Test
     void gradlePassesEachClassAsTestsFilter(@TempDir Path ws) throws Exception {
         String sh = Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of());
-        assertThat(sh).contains("gradle test --continue --max-workers=\"$SELFTEST_WORKERS\" \"$@\"").doesNotContain("a.BTest");
+        assertThat(sh).contains("gradle --no-daemon --init-script \"$g/init.gradle\" test --continue --max-workers=\"$SELFTEST_WORKERS\" \"$@\"")
+                .doesNotContain("a.BTest");
+        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of("--daemon")))
+                .as("the user's choice of daemon stands alone").contains("gradle --init-script \"$g/init.gradle\" '--daemon' test")
+                .doesNotContain("--no-daemon");
 
         java.nio.file.Files.writeString(ws.resolve("gradlew"), "#!/bin/sh\n");
         ws.resolve("gradlew").toFile().setExecutable(true);
@@ -207,7 +211,7 @@ class FrameworkTest {
         assertThat(Framework.MAVEN.script(ws, List.of("a.BTest"), null, null, true, args))
                 .contains("mvn -B -Dstyle.color=never '-Pci' '-Dgreeting=it'\\''s here' ");
         assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of("--offline")))
-                .contains("; gradle '--offline' test ");
+                .contains(" gradle --no-daemon --init-script \"$g/init.gradle\" '--offline' test ");
         assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of("-x")))
                 .contains("junit-$SELFTEST_SHARD_INDEX.xml\" '-x' \"$@\"");
         assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make $SELFTEST_ARGS", true, args)).isEqualTo("make $SELFTEST_ARGS");

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -246,6 +247,38 @@ class SelfTestRunIT {
             assertThat(notes).anyMatch(n -> n.startsWith("local shards: stops use a cgroup per process tree"));
         } finally {
             escapee.kill();
+        }
+    }
+
+    /**
+     * What a shard's command leaves running when it ends by itself (a Gradle daemon, a server a test forgot to stop)
+     * is stopped then, as Jenkins stops what a step leaves: one process keeps the cookie (a new session, re-parented),
+     * the other escapes group and cookie and is found in the cgroup; the shard stays ok and a problem names them.
+     */
+    @Test
+    void whatALocalShardLeavesRunningAfterItsCommandEndsIsStoppedAndNamed(@TempDir Path tmp) throws Exception {
+        Escapee escapee = Escapee.create();
+        String runId = "it-leftover-" + UUID.randomUUID().toString().substring(0, 8);
+        String marker = "60" + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
+        try {
+            SelfTestOptions o = SelfTestOptions.builder(pyWorkspace(tmp.resolve("ws"), 1)).framework(Framework.CUSTOM)
+                    .paths(List.of("tests/*.py")).shards(1).runId(runId)
+                    .command("(setsid sleep " + marker + " &); " + (Cgroups.mode().enabled() ? escapee.command() + "; " : "")
+                            + WRITE_JUNIT)
+                    .reportDir(tmp.resolve("report")).build();
+
+            RunSummary s = new SelfTestRun(o).run(new RunListener() {
+            });
+
+            assertThat(s.shards().get(0).outcome()).isEqualTo(ShardOutcome.OK);
+            assertThat(new Escapee(marker).running()).as("the sleep that kept the cookie").isEmpty();
+            assertThat(escapee.running()).as("the escaped sleep " + escapee.argument()).isEmpty();
+            assertThat(Escapee.cgroupLeft(RunControl.shardCookie(runId, 0))).as("the shard's cgroup is removed").isFalse();
+            assertThat(s.problems()).anyMatch(p -> p.startsWith("shard 0 left ")
+                    && p.contains("sleep " + marker) && p.contains("stopped them when its command ended"));
+        } finally {
+            escapee.kill();
+            new Escapee(marker).kill();
         }
     }
 
