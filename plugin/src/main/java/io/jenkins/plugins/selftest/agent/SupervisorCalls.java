@@ -1,7 +1,7 @@
 package io.jenkins.plugins.selftest.agent;
 
 import hudson.remoting.VirtualChannel;
-import io.jenkins.plugins.selftest.engine.json.RecordJson;
+import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.supervisor.DaemonLauncher;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorClient;
 import io.jenkins.plugins.selftest.engine.supervisor.SupervisorClient.LogChunk;
@@ -57,7 +57,7 @@ public final class SupervisorCalls {
          * @param inherited the build's environment, the base of every service's; never written to disk
          */
         public Launch(SupervisorSpec spec, String engineJar, String workspace, Map<String, String> inherited) {
-            this.specJson = RecordJson.write(spec);
+            this.specJson = Json.write(spec);
             this.engineJar = engineJar;
             this.workspace = workspace;
             this.inherited = new HashMap<>(inherited);
@@ -68,7 +68,7 @@ public final class SupervisorCalls {
             if (workspace != null) {
                 Files.createDirectories(Path.of(workspace));
             }
-            SupervisorClient.launch(dir.toPath(), RecordJson.read(specJson, SupervisorSpec.class), launcher(engineJar, inherited));
+            SupervisorClient.launch(dir.toPath(), Json.read(specJson, SupervisorSpec.class), launcher(engineJar, inherited));
             return null;
         }
     }

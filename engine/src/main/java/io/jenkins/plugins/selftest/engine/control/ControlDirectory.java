@@ -1,6 +1,6 @@
 package io.jenkins.plugins.selftest.engine.control;
 
-import io.jenkins.plugins.selftest.engine.json.RecordJson;
+import io.jenkins.plugins.selftest.engine.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -91,18 +91,18 @@ public final class ControlDirectory {
 
     // ---- JSON files ------------------------------------------------------------------------------------------------
 
-    /** Replaces {@code name} atomically with {@code value} as JSON ({@link RecordJson}, as every file here). */
+    /** Replaces {@code name} atomically with {@code value} as JSON ({@link Json}, as every file here). */
     public void writeJson(String name, Object value) throws IOException {
-        RecordJson.writeAtomically(file(name), value);
+        Json.writeAtomically(file(name), value);
     }
 
     /**
      * Replaces {@code state.json} with {@code state}: atomically, but compact and not forced to disk ({@link
-     * RecordJson#replace}), as it is rewritten up to ten times a second while services restart. A record inside
+     * Json#replace(Path, Object, Function)}), as it is rewritten up to ten times a second while services restart. A record inside
      * {@code state} for which {@code written} gives JSON is copied as that JSON.
      */
-    public void writeState(Object state, Function<Record, RecordJson.Fragment> written) throws IOException {
-        RecordJson.replace(file(STATE), state, written);
+    public void writeState(Object state, Function<Record, Json.Fragment> written) throws IOException {
+        Json.replace(file(STATE), state, written);
     }
 
     /** Reads {@code name} as JSON, empty when it does not exist (yet). */
@@ -112,7 +112,7 @@ public final class ControlDirectory {
             return Optional.empty();
         }
         try {
-            return Optional.of(RecordJson.read(f, type));
+            return Optional.of(Json.read(f, type));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }

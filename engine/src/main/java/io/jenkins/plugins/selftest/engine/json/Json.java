@@ -1,6 +1,6 @@
 package io.jenkins.plugins.selftest.engine.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,19 +9,30 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.Function;
 
 /**
- * The one JSON codec of the engine. Engine values (records, {@code List}, {@code Optional}, {@code Duration},
- * {@code Instant}) map to JSON and back; Jackson types never leave this package's callers' implementation.
+ * The one JSON codec of the engine and the plugin: its values (records of strings, numbers, booleans, enums,
+ * {@code Instant}s, {@code Duration}s, {@code Path}s, bytes, {@code Optional}s, lists, sets, string-keyed maps and
+ * other such records) to JSON and back, each record an object of its components in declaration order. Written on
+ * jackson-core alone ({@link RecordJson}): the same bytes Jackson's data binding wrote for them before, read from
+ * what it wrote (tests hold the two to it, for the control directory's values and a run's files). Jackson types never
+ * leave this package's callers' implementation.
+ *
+ * <p>Why not the data binding: it loads about 700 classes and their reflection and invocation machinery. In the
+ * supervisor daemon, which lives as long as its services, that is about 10 MiB of resident memory (a target); in the
+ * {@code selftest} command line, a fresh JVM each run, it was 0.3 s of CPU before the first shard could start (the
+ * history's read). The binding remains only behind {@link #mapper()}, for reading other tools' JSON as a tree.
  *
  * <p>Thread-safe: the mapper is configured once and only read afterwards.
  */
 public final class Json {
 
-    /** The mapper, built on first use: {@link #quote} and {@link RecordJson} do without it (the supervisor daemon). */
+    /** The mapper, built on first use: nothing but {@link #mapper()} needs it. */
     private static final class Binding {
         static final ObjectMapper MAPPER = JsonMapper.builder()
                 .addModule(new Jdk8Module())
@@ -37,17 +48,52 @@ public final class Json {
     private Json() {
     }
 
-    /** The shared mapper, for engine code that needs streaming or tree access. */
+    /** The shared mapper, for reading JSON of other tools as a tree (coverage.py's report); not for our values. */
     public static ObjectMapper mapper() {
         return Binding.MAPPER;
     }
 
+    /** {@code value} as compact JSON. */
     public static String write(Object value) {
-        try {
-            return Binding.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+        return RecordJson.write(value);
+    }
+
+    /**
+     * A record's JSON as {@link #fragment} wrote it, kept as its UTF-8 bytes: copying it into a file is one array copy,
+     * where writing a string would encode it character by character (in the interpreted supervisor daemon, most of
+     * the cost of a large {@code state.json}).
+     */
+    public static final class Fragment {
+        final SerializedString json;
+
+        Fragment(byte[] utf8) {
+            json = new Utf8(utf8);
         }
+
+        /** The JSON text. */
+        @Override
+        public String toString() {
+            return json.getValue();
+        }
+    }
+
+    /** A string whose UTF-8 form is known, so that the generator copies those bytes instead of encoding it again. */
+    private static final class Utf8 extends SerializedString {
+        private static final long serialVersionUID = 1L;
+
+        Utf8(byte[] utf8) {
+            super(new String(utf8, StandardCharsets.UTF_8));
+            _unquotedUTF8Ref = utf8;
+        }
+    }
+
+    /**
+     * {@code value} as compact JSON the way {@link #replace} writes it into a file, to be copied there later: in
+     * UTF-8, where a character outside the Basic Multilingual Plane is escaped ({@link #write(Object)}, writing
+     * characters, leaves it as it is).
+     */
+    public static Fragment fragment(Record value) {
+        return RecordJson.fragment(value);
     }
 
     /**
@@ -80,20 +126,14 @@ public final class Json {
         return sb.append('"').toString();
     }
 
+    /** {@code json} as a {@code type}: {@link IllegalArgumentException} naming the type when it is not one. */
     public static <T> T read(String json, Class<T> type) {
-        try {
-            return Binding.MAPPER.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON for " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
-        }
+        return RecordJson.read(json, type);
     }
 
+    /** The file as a {@code type}: {@link IOException} naming the file and the type when it is not one. */
     public static <T> T read(Path file, Class<T> type) throws IOException {
-        try {
-            return Binding.MAPPER.readValue(file.toFile(), type);
-        } catch (JsonProcessingException e) {
-            throw new IOException(file + " is not valid JSON for " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
-        }
+        return RecordJson.read(file, type);
     }
 
     /**
@@ -101,7 +141,7 @@ public final class Json {
      * moved over the target, so a reader never sees a half-written file.
      */
     public static void writeAtomically(Path file, Object value) throws IOException {
-        write(file, value, true);
+        RecordJson.writeAtomically(file, value);
     }
 
     /**
@@ -111,12 +151,16 @@ public final class Json {
      * or the new one, whole.
      */
     public static void replace(Path file, Object value) throws IOException {
-        write(file, value, false);
+        RecordJson.replace(file, value, RecordJson.NONE_WRITTEN);
     }
 
-    private static void write(Path file, Object value, boolean durable) throws IOException {
-        writeFile(file, durable, out -> (durable ? Binding.MAPPER.writerWithDefaultPrettyPrinter() : Binding.MAPPER.writer())
-                .writeValue(out, value));
+    /**
+     * {@link #replace}, where a record inside {@code value} for which {@code written} gives its JSON (as
+     * {@link #fragment} wrote it) is copied as it is, not written again: the same bytes for less work, where most of a
+     * large value is unchanged since it was last written.
+     */
+    public static void replace(Path file, Object value, Function<Record, Fragment> written) throws IOException {
+        RecordJson.replace(file, value, written);
     }
 
     /** What writes a file's content. */

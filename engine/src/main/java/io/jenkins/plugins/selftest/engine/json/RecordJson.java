@@ -1,5 +1,7 @@
 package io.jenkins.plugins.selftest.engine.json;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -15,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -38,62 +41,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The JSON form of the control directory's values (a supervisor's spec, state, owner and events): records of strings,
- * numbers, booleans, enums (by name), {@code Instant}s and {@code Duration}s (ISO-8601 strings), {@code Optional}s
- * (empty as {@code null}), lists, sets, string-keyed maps and other such records, each record an object of its
- * components in declaration order. It writes the very bytes {@link Json} writes for such a value and reads what
- * {@link Json} writes (a test holds the two to it for every value of the protocol), on jackson-core alone.
- *
- * <p>Why a second path to the same bytes: it keeps Jackson's data binding out of the supervisor daemon, a process
- * that lives as long as its services and whose resident memory is a target. Binding loads about 700 classes and their
- * reflection and invocation machinery, about 10 MiB of the daemon's memory (see docs/performance.md); this class
- * needs the record's components and canonical constructor, nothing more.
+ * How {@link Json} writes and reads the engine's values, on jackson-core alone: each record an object of its
+ * components in declaration order, through its accessors and canonical constructor; an enum by the method it marks
+ * {@link JsonValue} (and read back by its {@link JsonCreator} factory), else by name; an {@code Instant} or a
+ * {@code Duration} as an ISO-8601 string; a {@code Path} as its {@code file:} URI; bytes in base64; an
+ * {@code Optional} as its value or {@code null}. Those are the bytes Jackson's data binding wrote for such values,
+ * with the modules {@link Json} gave it.
  *
  * <p>Reading skips unknown members, and reads a member that is missing as {@code null}, {@code Optional.empty()},
- * zero or {@code false}, as {@link Json} does. Thread-safe.
+ * zero or {@code false}, as the binding did. Thread-safe.
  */
-public final class RecordJson {
+final class RecordJson {
 
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
 
-    /** For {@link #replace(Path, Object, Function)}: no record has been written before, every one is written. */
-    private static final Function<Record, Fragment> NONE_WRITTEN = r -> null;
-
-    /**
-     * A record's JSON as {@link #fragment} wrote it, kept as its UTF-8 bytes: copying it into a file is one array copy,
-     * where writing a string would encode it character by character (in the interpreted supervisor daemon, most of
-     * the cost of a large {@code state.json}).
-     */
-    public static final class Fragment {
-        private final SerializedString json;
-
-        private Fragment(byte[] utf8) {
-            json = new Utf8(utf8);
-        }
-
-        /** The JSON text. */
-        @Override
-        public String toString() {
-            return json.getValue();
-        }
-    }
-
-    /** A string whose UTF-8 form is known, so that the generator copies those bytes instead of encoding it again. */
-    private static final class Utf8 extends SerializedString {
-        private static final long serialVersionUID = 1L;
-
-        Utf8(byte[] utf8) {
-            super(new String(utf8, StandardCharsets.UTF_8));
-            _unquotedUTF8Ref = utf8;
-        }
-    }
+    /** For {@link #replace}: no record has been written before, every one is written. */
+    static final Function<Record, Json.Fragment> NONE_WRITTEN = r -> null;
 
     private RecordJson() {
     }
 
     /** {@code value} as compact JSON. */
-    public static String write(Object value) {
+    static String write(Object value) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             write(g, value, NONE_WRITTEN);
@@ -104,7 +74,7 @@ public final class RecordJson {
     }
 
     /** {@code json} as a {@code type}: {@link IllegalArgumentException} naming the type when it is not one. */
-    public static <T> T read(String json, Class<T> type) {
+    static <T> T read(String json, Class<T> type) {
         try (JsonParser p = FACTORY.createParser(json)) {
             return type.cast(readWhole(p, type));
         } catch (IOException | RuntimeException e) {
@@ -113,7 +83,7 @@ public final class RecordJson {
     }
 
     /** The file as a {@code type}: {@link IOException} naming the file and the type when it is not one. */
-    public static <T> T read(Path file, Class<T> type) throws IOException {
+    static <T> T read(Path file, Class<T> type) throws IOException {
         try (JsonParser p = FACTORY.createParser(Files.newInputStream(file))) {
             return type.cast(readWhole(p, type));
         } catch (NoSuchFileException e) {
@@ -123,41 +93,28 @@ public final class RecordJson {
         }
     }
 
-    /** {@link Json#writeAtomically} of this form: indented, forced to disk, moved over the target. */
-    public static void writeAtomically(Path file, Object value) throws IOException {
+    /** {@link Json#writeAtomically}: indented, forced to disk, moved over the target. */
+    static void writeAtomically(Path file, Object value) throws IOException {
         Json.writeFile(file, true, out -> write(out, value, true, NONE_WRITTEN));
     }
 
-    /** {@link Json#replace} of this form: compact, not forced to disk, moved over the target. */
-    public static void replace(Path file, Object value) throws IOException {
-        replace(file, value, NONE_WRITTEN);
-    }
-
-    /**
-     * {@link #replace}, where a record inside {@code value} for which {@code written} gives its JSON (as
-     * {@link #fragment} wrote it) is copied as it is, not written again: the same bytes for less work, where most of a
-     * large value is unchanged since it was last written.
-     */
-    public static void replace(Path file, Object value, Function<Record, Fragment> written) throws IOException {
+    /** {@link Json#replace(Path, Object, Function)}: compact, not forced to disk, moved over the target. */
+    static void replace(Path file, Object value, Function<Record, Json.Fragment> written) throws IOException {
         Json.writeFile(file, false, out -> write(out, value, false, written));
     }
 
-    /**
-     * {@code value} as compact JSON the way {@link #replace} writes it into a file, to be copied there later: in
-     * UTF-8, where a character outside the Basic Multilingual Plane is escaped ({@link #write(Object)}, writing
-     * characters, leaves it as it is).
-     */
-    public static Fragment fragment(Record value) {
+    /** {@link Json#fragment}. */
+    static Json.Fragment fragment(Record value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             write(out, value, false, NONE_WRITTEN);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Fragment(out.toByteArray());
+        return new Json.Fragment(out.toByteArray());
     }
 
-    private static void write(OutputStream out, Object value, boolean pretty, Function<Record, Fragment> written)
+    private static void write(OutputStream out, Object value, boolean pretty, Function<Record, Json.Fragment> written)
             throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             if (pretty) {
@@ -177,7 +134,7 @@ public final class RecordJson {
 
     // ---- writing -----------------------------------------------------------------------------------------------------
 
-    private static void write(JsonGenerator g, Object v, Function<Record, Fragment> written) throws IOException {
+    private static void write(JsonGenerator g, Object v, Function<Record, Json.Fragment> written) throws IOException {
         if (v == null) {
             g.writeNull();
         } else if (v instanceof String s) {
@@ -195,11 +152,15 @@ public final class RecordJson {
         } else if (v instanceof BigDecimal d) {
             g.writeNumber(d);
         } else if (v instanceof Enum<?> e) {
-            g.writeString(e.name());
+            g.writeString(enumShape(e.getDeclaringClass()).label(e));
         } else if (v instanceof Instant t) {
             g.writeString(IsoInstant.format(t));
         } else if (v instanceof Duration) {
             g.writeString(v.toString());
+        } else if (v instanceof byte[] bytes) {
+            g.writeBinary(bytes); // base64, as the binding writes bytes
+        } else if (v instanceof Path path) {
+            g.writeString(path.toUri().toString()); // as Jackson's binding writes a path
         } else if (v instanceof Optional<?> o) {
             write(g, o.orElse(null), written);
         } else if (v instanceof Collection<?> c) {
@@ -216,7 +177,7 @@ public final class RecordJson {
             }
             g.writeEndObject();
         } else if (v instanceof Record r) {
-            Fragment json = written.apply(r);
+            Json.Fragment json = written.apply(r);
             if (json != null) {
                 g.writeRawValue(json.json);
                 return;
@@ -229,7 +190,7 @@ public final class RecordJson {
             }
             g.writeEndObject();
         } else {
-            throw new IllegalArgumentException("not a value of the control directory's JSON: " + v.getClass().getName());
+            throw new IllegalArgumentException("not a value of the engine's JSON: " + v.getClass().getName());
         }
     }
 
@@ -285,13 +246,7 @@ public final class RecordJson {
             return t == JsonToken.VALUE_TRUE;
         }
         if (raw.isEnum()) {
-            String name = scalar(p, raw).getText();
-            for (Object constant : raw.getEnumConstants()) {
-                if (((Enum<?>) constant).name().equals(name)) {
-                    return constant;
-                }
-            }
-            throw new IllegalArgumentException("'" + name + "' is not a " + raw.getSimpleName());
+            return enumShape(raw).parse(scalar(p, raw).getText());
         }
         if (raw == Instant.class) {
             return t == JsonToken.VALUE_STRING ? Instant.parse(p.getText())
@@ -300,6 +255,16 @@ public final class RecordJson {
         if (raw == Duration.class) {
             return t == JsonToken.VALUE_STRING ? Duration.parse(p.getText())
                     : seconds(number(p, raw).getDecimalValue(), (s, n) -> Duration.ofSeconds(s, n));
+        }
+        if (raw == byte[].class) {
+            if (t != JsonToken.VALUE_STRING) {
+                throw mismatch(p, raw);
+            }
+            return p.getBinaryValue();
+        }
+        if (raw == Path.class) {
+            String text = scalar(p, raw).getText();
+            return text.startsWith("file:") ? Path.of(java.net.URI.create(text)) : Path.of(text);
         }
         if (raw == List.class || raw == Collection.class || raw == Set.class) {
             if (t != JsonToken.START_ARRAY) {
@@ -329,7 +294,7 @@ public final class RecordJson {
         if (raw.isRecord()) {
             return readRecord(p, shape(raw));
         }
-        throw new IllegalArgumentException("not a type of the control directory's JSON: " + type.getTypeName());
+        throw new IllegalArgumentException("not a type of the engine's JSON: " + type.getTypeName());
     }
 
     private static Object readRecord(JsonParser p, Shape shape) throws IOException {
@@ -428,11 +393,67 @@ public final class RecordJson {
         if (type instanceof ParameterizedType pt) {
             return (Class<?>) pt.getRawType();
         }
-        throw new IllegalArgumentException("not a type of the control directory's JSON: " + type.getTypeName());
+        throw new IllegalArgumentException("not a type of the engine's JSON: " + type.getTypeName());
     }
 
     private static Type argument(Type type, int i) {
         return type instanceof ParameterizedType pt ? pt.getActualTypeArguments()[i] : Object.class;
+    }
+
+    // ---- enum shapes ------------------------------------------------------------------------------------------------
+
+    private static final Map<Class<?>, EnumShape> ENUM_SHAPES = new ConcurrentHashMap<>();
+
+    /**
+     * How an enum is spelled, as {@link Json} spells it: by the method it marks {@link JsonValue} and read back by the
+     * static factory it marks {@link JsonCreator} (a shard's outcome is {@code "ok"}), else by its constants' names.
+     */
+    private record EnumShape(Class<?> type, Method value, Method creator) {
+
+        String label(Enum<?> constant) {
+            if (value == null) {
+                return constant.name();
+            }
+            try {
+                return String.valueOf(value.invoke(constant));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot spell " + constant + " by " + value, e);
+            }
+        }
+
+        Object parse(String text) {
+            if (creator != null) {
+                try {
+                    return creator.invoke(null, text);
+                } catch (InvocationTargetException e) {
+                    throw new IllegalArgumentException(e.getCause().getMessage(), e.getCause());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            for (Object constant : type.getEnumConstants()) {
+                if (((Enum<?>) constant).name().equals(text)) {
+                    return constant;
+                }
+            }
+            throw new IllegalArgumentException("'" + text + "' is not a " + type.getSimpleName());
+        }
+    }
+
+    private static EnumShape enumShape(Class<?> type) {
+        return ENUM_SHAPES.computeIfAbsent(type, t -> {
+            Method value = null;
+            Method creator = null;
+            for (Method m : t.getDeclaredMethods()) {
+                if (m.isAnnotationPresent(JsonValue.class) && m.getParameterCount() == 0) {
+                    value = m;
+                } else if (m.isAnnotationPresent(JsonCreator.class) && Modifier.isStatic(m.getModifiers())
+                        && m.getParameterCount() == 1 && m.getParameterTypes()[0] == String.class) {
+                    creator = m;
+                }
+            }
+            return new EnumShape(t, value, creator);
+        });
     }
 
     // ---- record shapes ----------------------------------------------------------------------------------------------

@@ -139,7 +139,8 @@ public final class ProcessTree {
         StringBuilder shown = new StringBuilder();
         text.codePoints().limit(DESCRIBED_CHARS)
                 .forEach(c -> shown.appendCodePoint(Character.isISOControl(c) || !Character.isDefined(c) ? '?' : c));
-        return "pid " + pid + " (" + shown + (text.codePointCount(0, text.length()) > DESCRIBED_CHARS ? "…" : "") + ")";
+        boolean cut = text.codePointCount(0, text.length()) > DESCRIBED_CHARS;
+        return "pid " + pid + " (" + shown + (cut ? "…" : "") + ")";
     }
 
     /**

@@ -2,7 +2,7 @@ package io.jenkins.plugins.selftest.engine.supervisor;
 
 import io.jenkins.plugins.selftest.engine.control.AsyncLineWriter;
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
-import io.jenkins.plugins.selftest.engine.json.RecordJson;
+import io.jenkins.plugins.selftest.engine.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ final class Journal implements AutoCloseable {
     private final Map<String, WrittenStatus> written = new HashMap<>(); // guarded by this (writeState)
 
     /** A service's status as {@code state.json} last held it, and its JSON there. */
-    private record WrittenStatus(ServiceStatus status, RecordJson.Fragment json) {
+    private record WrittenStatus(ServiceStatus status, Json.Fragment json) {
     }
     private volatile SupervisorState.Phase phase = SupervisorState.Phase.RUNNING;
 
@@ -100,7 +100,7 @@ final class Journal implements AutoCloseable {
         try {
             for (String line : Files.readAllLines(dir.file(ControlDirectory.EVENTS))) {
                 try {
-                    SupervisorEvent e = RecordJson.read(line, SupervisorEvent.class);
+                    SupervisorEvent e = Json.read(line, SupervisorEvent.class);
                     if (e.type() == SupervisorEvent.Type.SUPERVISOR_STARTED) {
                         events.clear(); // a fresh start: what came before was another supervisor's
                     }
@@ -250,10 +250,10 @@ final class Journal implements AutoCloseable {
     }
 
     /** The JSON of {@code status}: as last written if that was this very status, else written now. */
-    private RecordJson.Fragment writtenStatus(ServiceStatus status) {
+    private Json.Fragment writtenStatus(ServiceStatus status) {
         WrittenStatus last = written.get(status.name());
         if (last == null || last.status() != status) {
-            last = new WrittenStatus(status, RecordJson.fragment(status));
+            last = new WrittenStatus(status, Json.fragment(status));
             written.put(status.name(), last);
         }
         return last.json();

@@ -2,7 +2,7 @@ package io.jenkins.plugins.selftest.engine.supervisor;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
 import io.jenkins.plugins.selftest.engine.files.WorkspaceFiles;
-import io.jenkins.plugins.selftest.engine.json.RecordJson;
+import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
 import io.jenkins.plugins.selftest.engine.process.LaunchedProcess;
 import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
@@ -155,7 +155,7 @@ public final class SupervisorClient {
         List<SupervisorEvent> out = new ArrayList<>();
         for (String l : lines.lines()) {
             if (!l.isBlank()) {
-                out.add(RecordJson.read(l, SupervisorEvent.class));
+                out.add(Json.read(l, SupervisorEvent.class));
             }
         }
         return new Events(out, lines.nextOffset());

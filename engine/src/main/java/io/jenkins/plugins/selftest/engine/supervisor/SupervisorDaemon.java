@@ -1,7 +1,7 @@
 package io.jenkins.plugins.selftest.engine.supervisor;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
-import io.jenkins.plugins.selftest.engine.json.RecordJson;
+import io.jenkins.plugins.selftest.engine.json.Json;
 import io.jenkins.plugins.selftest.engine.process.LaunchSpec;
 import io.jenkins.plugins.selftest.engine.process.ProcessLauncher;
 import io.jenkins.plugins.selftest.engine.process.ProcessTree;
@@ -240,6 +240,6 @@ public final class SupervisorDaemon {
     }
 
     static String describe(Owner o) {
-        return RecordJson.write(o);
+        return Json.write(o);
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.selftest.engine.control.ControlDirectory;
+import io.jenkins.plugins.selftest.engine.json.DataBinding;
 import io.jenkins.plugins.selftest.engine.json.Json;
-import io.jenkins.plugins.selftest.engine.json.RecordJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The control directory's files keep their form now that {@link RecordJson} writes and reads them instead of Jackson's
- * data binding ({@link Json}): for every value of the protocol, with every member set and with the optional ones
- * empty, both write the same bytes (compact and indented) and each reads what the other wrote. So a daemon of this
- * version resumes from the files of an older one, and the other way round.
+ * The control directory's files keep their form now that {@link Json} writes and reads them on jackson-core alone
+ * instead of through Jackson's data binding ({@link DataBinding}, how they were written before): for every value of
+ * the protocol, with every member set and with the optional ones empty, both write the same bytes (compact and
+ * indented) and each reads what the other wrote. So a daemon of this version resumes from the files of an older one,
+ * and the other way round.
  */
 class ControlFilesJsonTest {
 
@@ -96,7 +97,9 @@ class ControlFilesJsonTest {
                 full(), empty(),
                 new SupervisorDaemon.Owner(77, Optional.of(123456789L), T, List.of("java", "-cp", "a b.jar", AWKWARD), true),
                 new SupervisorDaemon.Owner(1, Optional.empty(), Instant.EPOCH, List.of(), false),
-                new ControlDirectory.RespawnClaim("pid 9 on host", T)));
+                new ControlDirectory.RespawnClaim("pid 9 on host", T),
+                new SupervisorClient.LogChunk(AWKWARD.getBytes(java.nio.charset.StandardCharsets.UTF_8), 42, true),
+                new SupervisorClient.LogChunk(new byte[0], 0, false)));
         values.addAll(events());
         return values;
     }
@@ -104,27 +107,27 @@ class ControlFilesJsonTest {
     @Test
     void writesTheBytesOfTheDataBindingAndReadsThemBack() {
         for (Object value : values()) {
-            String bound = Json.write(value);
+            String bound = DataBinding.write(value);
 
-            assertThat(RecordJson.write(value)).as(value.getClass().getSimpleName()).isEqualTo(bound);
-            assertThat(RecordJson.read(bound, value.getClass())).isEqualTo(value);
-            assertThat(Json.read(RecordJson.write(value), value.getClass())).isEqualTo(value);
+            assertThat(Json.write(value)).as(value.getClass().getSimpleName()).isEqualTo(bound);
+            assertThat(Json.read(bound, value.getClass())).usingRecursiveComparison().isEqualTo(value);
+            assertThat(DataBinding.read(Json.write(value), value.getClass())).usingRecursiveComparison().isEqualTo(value);
         }
     }
 
     @Test
     void writesTheSameFilesIndentedAndCompact() throws IOException {
         for (Object value : values()) {
-            Json.writeAtomically(tmp.resolve("bound.json"), value);
-            RecordJson.writeAtomically(tmp.resolve("record.json"), value);
-            Json.replace(tmp.resolve("bound-compact.json"), value);
-            RecordJson.replace(tmp.resolve("record-compact.json"), value);
+            DataBinding.writeIndented(tmp.resolve("bound.json"), value);
+            Json.writeAtomically(tmp.resolve("record.json"), value);
+            DataBinding.writeCompact(tmp.resolve("bound-compact.json"), value);
+            Json.replace(tmp.resolve("record-compact.json"), value);
 
             assertThat(Files.readString(tmp.resolve("record.json"))).isEqualTo(Files.readString(tmp.resolve("bound.json")))
                     .contains("\n  ");
             assertThat(Files.readString(tmp.resolve("record-compact.json")))
                     .isEqualTo(Files.readString(tmp.resolve("bound-compact.json")));
-            assertThat(RecordJson.read(tmp.resolve("bound.json"), value.getClass())).isEqualTo(value);
+            assertThat(Json.read(tmp.resolve("bound.json"), value.getClass())).usingRecursiveComparison().isEqualTo(value);
         }
         try (var left = Files.list(tmp)) {
             assertThat(left.map(p -> p.getFileName().toString())).as("no temporary file left")
@@ -134,15 +137,15 @@ class ControlFilesJsonTest {
 
     @Test
     void aStatusWrittenBeforeIsCopiedIntoTheStateAsTheSameBytes() throws IOException {
-        Json.replace(tmp.resolve("bound.json"), state());
-        RecordJson.replace(tmp.resolve("copied.json"), state(), r -> r instanceof ServiceStatus s ? RecordJson.fragment(s) : null);
-        RecordJson.Fragment marker = RecordJson.fragment(new Copied(true, "\u00e9\u20ac\ud83d\ude00"));
-        RecordJson.replace(tmp.resolve("marked.json"), state(),
+        DataBinding.writeCompact(tmp.resolve("bound.json"), state());
+        Json.replace(tmp.resolve("copied.json"), state(), r -> r instanceof ServiceStatus s ? Json.fragment(s) : null);
+        Json.Fragment marker = Json.fragment(new Copied(true, "\u00e9\u20ac\ud83d\ude00"));
+        Json.replace(tmp.resolve("marked.json"), state(),
                 r -> r instanceof ServiceStatus s && s.name().equals("db") ? marker : null);
 
         assertThat(Files.readString(tmp.resolve("copied.json"))).isEqualTo(Files.readString(tmp.resolve("bound.json")));
         assertThat(Files.readString(tmp.resolve("marked.json"))).as("what it is given is what is copied")
-                .contains(RecordJson.fragment(full()) + ",{\"copied\":true,\"text\":\"\u00e9\u20ac\\uD83D\\uDE00\"}]");
+                .contains(Json.fragment(full()) + ",{\"copied\":true,\"text\":\"\u00e9\u20ac\\uD83D\\uDE00\"}]");
     }
 
     @Test
@@ -156,40 +159,40 @@ class ControlFilesJsonTest {
                 // numbers where a time is written as seconds
                 "{\"seq\":1,\"type\":\"READY\",\"time\":1764713250.25,\"message\":\"m\",\"delayMs\":3}");
         for (String text : texts) {
-            assertThat(RecordJson.read(text, SupervisorEvent.class)).as(text).isEqualTo(Json.read(text, SupervisorEvent.class));
+            assertThat(Json.read(text, SupervisorEvent.class)).as(text).isEqualTo(DataBinding.read(text, SupervisorEvent.class));
         }
         String specText = "{\"services\":[],\"heartbeatInterval\":2.5,\"staleAfter\":\"PT15S\"}";
-        assertThat(RecordJson.read(specText, SupervisorSpec.class)).isEqualTo(Json.read(specText, SupervisorSpec.class))
+        assertThat(Json.read(specText, SupervisorSpec.class)).isEqualTo(DataBinding.read(specText, SupervisorSpec.class))
                 .extracting(SupervisorSpec::heartbeatInterval).isEqualTo(Duration.ofMillis(2500));
     }
 
     @Test
     void badInputIsOneLineNamingTheType() {
-        assertThatThrownBy(() -> RecordJson.read("{\"seq\":\"five\"}", SupervisorEvent.class))
+        assertThatThrownBy(() -> Json.read("{\"seq\":\"five\"}", SupervisorEvent.class))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not valid JSON for SupervisorEvent: expected long, found VALUE_STRING");
-        assertThatThrownBy(() -> RecordJson.read("{\"type\":\"EXPLODED\"}", SupervisorEvent.class))
+        assertThatThrownBy(() -> Json.read("{\"type\":\"EXPLODED\"}", SupervisorEvent.class))
                 .hasMessage("not valid JSON for SupervisorEvent: 'EXPLODED' is not a Type");
-        assertThatThrownBy(() -> RecordJson.read("{\"seq\":1,", SupervisorEvent.class))
+        assertThatThrownBy(() -> Json.read("{\"seq\":1,", SupervisorEvent.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not valid JSON for SupervisorEvent: ")
                 .message().doesNotContain("\n");
-        assertThatThrownBy(() -> RecordJson.read("{} {}", SupervisorEvent.class))
+        assertThatThrownBy(() -> Json.read("{} {}", SupervisorEvent.class))
                 .hasMessageStartingWith("not valid JSON for SupervisorEvent: more content after the value");
-        assertThatThrownBy(() -> RecordJson.read("", SupervisorEvent.class))
+        assertThatThrownBy(() -> Json.read("", SupervisorEvent.class))
                 .hasMessage("not valid JSON for SupervisorEvent: no content");
         // the record's own checks speak for it
-        assertThatThrownBy(() -> RecordJson.read("{\"phase\":\"RUNNING\"}", SupervisorState.class))
+        assertThatThrownBy(() -> Json.read("{\"phase\":\"RUNNING\"}", SupervisorState.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not valid JSON for SupervisorState: ");
     }
 
     @Test
     void aTornFileIsAnIoErrorNamingTheFile() throws IOException {
         Path torn = tmp.resolve("state.json");
-        Files.writeString(torn, RecordJson.write(state()).substring(0, 100));
+        Files.writeString(torn, Json.write(state()).substring(0, 100));
 
-        assertThatThrownBy(() -> RecordJson.read(torn, SupervisorState.class)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> Json.read(torn, SupervisorState.class)).isInstanceOf(IOException.class)
                 .hasMessageStartingWith(torn + " is not valid JSON for SupervisorState: ");
-        assertThatThrownBy(() -> RecordJson.read(tmp.resolve("gone.json"), SupervisorState.class))
+        assertThatThrownBy(() -> Json.read(tmp.resolve("gone.json"), SupervisorState.class))
                 .isInstanceOf(java.nio.file.NoSuchFileException.class);
     }
 

@@ -81,7 +81,7 @@ class DaemonLauncherIT {
 
     /**
      * The daemon lives as long as its services, so it keeps Jackson's data binding (about 700 classes, 10 MiB) out:
-     * what it reads and writes in the control directory goes through {@code RecordJson}. Checked on the classes two
+     * what it reads and writes in the control directory goes through {@code Json}, on jackson-core alone. Checked on the classes two
      * real daemons load, the first and its replacement, while services start, turn ready, crash and are restarted,
      * the replacement resumes from the files and all stop.
      */
