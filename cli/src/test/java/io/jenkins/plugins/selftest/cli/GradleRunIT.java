@@ -33,6 +33,9 @@ class GradleRunIT {
         int[] byGradle = count(plain.resolve("build/test-results/test"));
 
         Path ws = copy(tmp.resolve("ws"));
+        // a build that sends its results elsewhere: the shards' own directories still win
+        Files.writeString(ws.resolve("build.gradle"), "\ntest { reports.junitXml.destination = file(\"own-results\") }\n",
+                java.nio.file.StandardOpenOption.APPEND);
         Cli.Result r = Cli.run("run", ws.toString(), "--framework", "gradle", "--shards", "2",
                 "--history", tmp.resolve("h.jsonl").toString(), "--report-dir", tmp.resolve("report").toString());
 
@@ -56,6 +59,7 @@ class GradleRunIT {
         }
         assertThat(ws.resolve("build/test-results")).as("the shards keep out of the build directory they share")
                 .doesNotExist();
+        assertThat(ws.resolve("own-results")).as("and out of the build's own results directory").doesNotExist();
         // the preset runs Gradle without a daemon: nothing of a shard outlives it, so nothing is left to stop
         assertThat(r.out()).doesNotContain("process(es) running");
         assertThat(ProcessTree.cookieHolders(c -> c.contains("/shard-")).keySet().stream()

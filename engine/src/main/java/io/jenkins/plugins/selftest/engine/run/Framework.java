@@ -304,26 +304,30 @@ public enum Framework {
      * binary results in the shard's own directory, no HTML report. From Gradle 6.1 through the properties
      * ({@code outputLocation}, {@code binaryResultsDirectory}, {@code required}); before, through the setters the
      * later versions dropped ({@code destination}, {@code binResultsDir}, {@code enabled}: Gradle 4.4 has a
-     * {@code binaryResultsDirectory} already, which it does not use). A project path becomes one file name of safe
-     * characters.
+     * {@code binaryResultsDirectory} already, which it does not use). Set once each project is evaluated, so that
+     * they stand over what its build script sets (its own results directory would leave the shard without results).
+     * A project path becomes one file name of safe characters.
      */
     static final String GRADLE_INIT = """
             def reports = new File(System.getenv("SELFTEST_REPORTS_DIR"))
             def binary = new File(System.getenv("%s"), "binary")
             def legacy = org.gradle.util.GradleVersion.current() < org.gradle.util.GradleVersion.version("6.1")
             allprojects { p ->
-                p.tasks.withType(Test) { t ->
-                    def name = ((p.path == ":" ? "" : p.path.substring(1) + "-") + t.name).replaceAll("[^A-Za-z0-9_.-]", "_")
-                    def xml = new File(reports, name)
-                    def bin = new File(binary, name)
-                    if (legacy) {
-                        t.reports.junitXml.destination = xml
-                        t.binResultsDir = bin
-                        t.reports.html.enabled = false
-                    } else {
-                        t.reports.junitXml.outputLocation.set(xml)
-                        t.binaryResultsDirectory.set(bin)
-                        t.reports.html.required.set(false)
+                p.afterEvaluate {
+                    p.tasks.withType(Test) { t ->
+                        def name = ((p.path == ":" ? "" : p.path.substring(1) + "-") + t.name)
+                                .replaceAll("[^A-Za-z0-9_.-]", "_")
+                        def xml = new File(reports, name)
+                        def bin = new File(binary, name)
+                        if (legacy) {
+                            t.reports.junitXml.destination = xml
+                            t.binResultsDir = bin
+                            t.reports.html.enabled = false
+                        } else {
+                            t.reports.junitXml.outputLocation.set(xml)
+                            t.binaryResultsDirectory.set(bin)
+                            t.reports.html.required.set(false)
+                        }
                     }
                 }
             }
