@@ -31,14 +31,9 @@ record LocalShardRunner(SelfTestOptions options, RunControl control) implements 
                 left.isEmpty() ? List.of() : List.of(leftovers(job.index(), left)));
     }
 
-    /** The most leftover processes one problem line names. */
-    static final int MAX_NAMED = 5;
-
     /** The problem line that names what a shard's command left running. */
     static String leftovers(int index, List<String> left) {
-        return "shard " + index + " left " + left.size() + " process(es) running: "
-                + String.join(", ", left.subList(0, Math.min(MAX_NAMED, left.size())))
-                + (left.size() > MAX_NAMED ? " and " + (left.size() - MAX_NAMED) + " more" : "")
+        return "shard " + index + " left " + left.size() + " process(es) running: " + OutcomeClassifier.named(left)
                 + "; stopped them when its command ended (a build tool's daemon: turn it off for the shard, a test's"
                 + " server: stop it in the test)";
     }

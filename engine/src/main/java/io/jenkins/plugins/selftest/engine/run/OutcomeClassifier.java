@@ -72,7 +72,7 @@ final class OutcomeClassifier {
         return new Verdict(outcome, execution.containerFailures(), timeouts, problems);
     }
 
-    /** The most class names one problem line names. */
+    /** The most names (classes, processes) one problem line gives. */
     static final int MAX_NAMED = 5;
 
     /**
@@ -88,9 +88,14 @@ final class OutcomeClassifier {
         if (missing.isEmpty()) {
             return List.of();
         }
-        String named = String.join(", ", missing.subList(0, Math.min(MAX_NAMED, missing.size())))
-                + (missing.size() > MAX_NAMED ? " and " + (missing.size() - MAX_NAMED) + " more" : "");
         return List.of("shard " + index + ": " + missing.size() + " of its " + expected.size()
-                + " test classes left no results, their tests are missing from the counts (" + named + "); see " + log);
+                + " test classes left no results, their tests are missing from the counts (" + named(missing) + "); see "
+                + log);
+    }
+
+    /** The first {@value #MAX_NAMED} of {@code items}, joined by commas, and how many more there are. */
+    static String named(List<String> items) {
+        return String.join(", ", items.subList(0, Math.min(MAX_NAMED, items.size())))
+                + (items.size() > MAX_NAMED ? " and " + (items.size() - MAX_NAMED) + " more" : "");
     }
 }
