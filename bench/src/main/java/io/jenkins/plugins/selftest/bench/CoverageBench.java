@@ -3,6 +3,8 @@ package io.jenkins.plugins.selftest.bench;
 import io.jenkins.plugins.selftest.engine.coverage.CoverageAggregator;
 import io.jenkins.plugins.selftest.engine.coverage.CoverageInput;
 import io.jenkins.plugins.selftest.engine.coverage.CoverageSummary;
+import io.jenkins.plugins.selftest.engine.coverage.PythonCoverage;
+import io.jenkins.plugins.selftest.engine.coverage.PythonSources;
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.history.TrendSeries;
@@ -64,7 +66,9 @@ public final class CoverageBench {
     /**
      * {@code java -cp bench.jar io.jenkins.plugins.selftest.bench.CoverageBench [workDir]} prints the figures;
      * {@code ... CoverageBench once <workDir>} aggregates the inputs a previous run left in {@code workDir} once, in
-     * this fresh JVM, to compare a cold aggregation with the CLI (for example under {@code /usr/bin/time}).
+     * this fresh JVM, to compare a cold aggregation with the CLI (for example under {@code /usr/bin/time});
+     * {@code ... CoverageBench python-once <dir>} combines the coverage.py reports {@code coverage-*.json} in
+     * {@code dir} once, in this fresh JVM (two generated ones are written there first when it has none).
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("once")) {
@@ -73,6 +77,26 @@ public final class CoverageBench {
             CoverageAggregator.aggregate(new CoverageInput(List.of(work.resolve("bench.exec")), List.of(work.resolve("classes")),
                     List.of()), Optional.of(work.resolve("once")));
             System.out.println("{\"coverage_once_ms\":" + millis(t0) + "}"); // no Jackson: nothing but the aggregation
+            return;
+        }
+        if (args.length == 2 && args[0].equals("python-once")) {
+            // coverage.py's reports (coverage-*.json) in the directory, combined once in this fresh JVM, as a pytest
+            // run's end does (without its HTML report): what reading them costs a cold command line
+            Path work = Files.createDirectories(Path.of(args[1]));
+            List<Path> data;
+            try (var files = Files.list(work)) {
+                if (files.noneMatch(f -> f.getFileName().toString().startsWith("coverage-"))) {
+                    writePythonReports(work);
+                }
+            }
+            try (var files = Files.list(work)) {
+                data = files.filter(f -> f.getFileName().toString().matches("coverage-.*\\.json")).sorted().toList();
+            }
+            long t0 = System.nanoTime();
+            var summary = PythonCoverage.aggregate(data, work, PythonSources.detect(work, List.of()), Optional.empty());
+            System.out.println("{\"python_coverage_once_ms\":" + millis(t0) + ",\"reports\":" + data.size()
+                    + ",\"lines_covered\":" + summary.line().covered() + ",\"classes_loaded\":"
+                    + java.lang.management.ManagementFactory.getClassLoadingMXBean().getLoadedClassCount() + "}");
             return;
         }
         Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("coverage-bench");
@@ -139,6 +163,44 @@ public final class CoverageBench {
 
     private static long millis(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /**
+     * Two coverage.py 7.4 JSON reports (two shards, fixed seed) of 300 modules of 40-400 statements each, a quarter to a
+     * third of them missed, a third of the lines with a branch: the size of a mid-sized project's.
+     */
+    private static void writePythonReports(Path dir) throws IOException {
+        java.util.Random random = new java.util.Random(7);
+        for (int shard = 0; shard < 2; shard++) {
+            Map<String, Object> files = new LinkedHashMap<>();
+            for (int i = 0; i < 300; i++) {
+                int statements = 40 + random.nextInt(361);
+                List<Integer> executed = new ArrayList<>();
+                List<Integer> missing = new ArrayList<>();
+                for (int line = 1; line <= statements; line++) {
+                    (random.nextDouble() < (shard == 0 ? 0.25 : 0.35) ? missing : executed).add(line);
+                }
+                List<List<Integer>> missedArcs = missing.subList(0, missing.size() / 3).stream().map(l -> List.of(l, l + 2)).toList();
+                List<List<Integer>> takenArcs = executed.subList(0, executed.size() / 3).stream().map(l -> List.of(l, l + 1)).toList();
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("covered_lines", executed.size());
+                summary.put("num_statements", statements);
+                summary.put("missing_lines", missing.size());
+                summary.put("num_branches", missedArcs.size() + takenArcs.size());
+                summary.put("covered_branches", takenArcs.size());
+                summary.put("missing_branches", missedArcs.size());
+                Map<String, Object> file = new LinkedHashMap<>();
+                file.put("executed_lines", executed);
+                file.put("summary", summary);
+                file.put("missing_lines", missing);
+                file.put("excluded_lines", List.of());
+                file.put("executed_branches", takenArcs);
+                file.put("missing_branches", missedArcs);
+                files.put("src/pkg" + (i % 12) + "/mod" + i + ".py", file);
+            }
+            Files.writeString(dir.resolve("coverage-" + shard + ".json"), Json.write(Map.of(
+                    "meta", Map.of("version", "7.4.0", "branch_coverage", true), "files", files)));
+        }
     }
 
     /** {@code CoverageBench once workDir} in a JVM of its own with those flags: one cold aggregation, JVM start included. */

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.selftest.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.selftest.engine.history.RunRecord;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -120,13 +120,9 @@ public final class SuiteBench {
 
     /** One shard's wall time less the time of its tests, from the run's summary. */
     static double fixedCost(Path report) throws IOException {
-        JsonNode summary = Json.mapper().readTree(report.resolve("summary.json").toFile());
-        double shard = summary.path("shards").path(0).path("runtimeSeconds").asDouble();
-        double tests = 0;
-        for (JsonNode d : summary.path("classDurations")) {
-            tests += d.asDouble();
-        }
-        return shard - tests;
+        RunRecord summary = Json.read(report.resolve("summary.json"), RunRecord.class);
+        double tests = summary.classDurations().values().stream().mapToDouble(Double::doubleValue).sum();
+        return summary.shards().get(0).runtimeSeconds() - tests;
     }
 
     /** The sum of the testsuite times in Surefire's reports. */

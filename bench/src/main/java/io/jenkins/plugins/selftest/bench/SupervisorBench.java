@@ -118,7 +118,7 @@ final class SupervisorBench {
         } finally {
             deleteRecursively(b.work);
         }
-        System.out.println(Json.mapper().writeValueAsString(b.out));
+        System.out.println(Json.write(b.out));
     }
 
     private void run() throws Exception {

@@ -32,6 +32,14 @@ class EngineLayeringTest {
             .because("dependencies point one way: cli -> engine, plugin -> engine");
 
     @ArchTest
+    static final ArchRule engineReadsAndWritesJsonWithoutTheDataBinding = noClasses()
+            .that().resideInAPackage("io.jenkins.plugins.selftest.engine..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("com.fasterxml.jackson.databind..", "com.fasterxml.jackson.datatype..")
+            .because("Json and RecordJson read and write on jackson-core alone: the binding's 700 classes cost the"
+                    + " supervisor daemon about 10 MiB and each selftest command 0.2-0.3 s (docs/performance.md)");
+
+    @ArchTest
     static final ArchRule enginePackagesAreFreeOfCycles = slices()
             .matching("io.jenkins.plugins.selftest.engine.(*)..")
             .should().beFreeOfCycles()

@@ -1,9 +1,7 @@
 package io.jenkins.plugins.selftest.engine.coverage;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.selftest.engine.json.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,14 +110,15 @@ public final class PythonCoverage {
             throw new IOException(json + ": " + size + " bytes, more than a coverage.py report may have ("
                     + MAX_FILE_BYTES + "); skipped");
         }
-        JsonNode root;
-        try (InputStream in = Files.newInputStream(json)) {
-            root = Json.mapper().readTree(in);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(json + ": not JSON (" + e.getOriginalMessage() + "); skipped", e);
+        Object root;
+        try {
+            root = Json.readPlain(json);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "; skipped", e);
         }
-        JsonNode files = root == null ? null : root.get("files");
-        if (files == null || !files.isObject()) {
+        if (!(member(root, "files") instanceof Map<?, ?> files)) {
             throw new IOException(json + ": not a coverage.py JSON report (no \"files\"); skipped");
         }
         if (files.size() > MAX_SOURCE_FILES) {
@@ -127,19 +126,22 @@ public final class PythonCoverage {
                     + "; skipped");
         }
         Map<String, FileData> data = new TreeMap<>();
-        var it = files.fields();
-        while (it.hasNext()) {
-            var e = it.next();
-            JsonNode f = e.getValue();
-            JsonNode summary = f.get("summary");
-            Set<Integer> missing = lines(f.get("missing_lines"), json);
-            Set<Arc> missingArcs = arcs(f.get("missing_branches"), json);
+        for (var e : files.entrySet()) {
+            Object f = e.getValue();
+            Object summary = member(f, "summary");
+            Set<Integer> missing = lines(member(f, "missing_lines"), json);
+            Set<Arc> missingArcs = arcs(member(f, "missing_branches"), json);
             int statements = count(summary, "num_statements", missing.size(), json);
             int branches = count(summary, "num_branches", missingArcs.size(), json);
-            data.put(e.getKey().replace('\\', '/'), new FileData(statements, missing,
-                    lines(f.get("executed_lines"), json), branches, missingArcs));
+            data.put(((String) e.getKey()).replace('\\', '/'), new FileData(statements, missing,
+                    lines(member(f, "executed_lines"), json), branches, missingArcs));
         }
         return data;
+    }
+
+    /** The member {@code name} of a JSON object, or null when {@code value} is no object or has none. */
+    private static Object member(Object value, String name) {
+        return value instanceof Map<?, ?> m ? m.get(name) : null;
     }
 
     /** Combines shards' data as {@code coverage combine} does. */
@@ -210,46 +212,46 @@ public final class PythonCoverage {
                 LANGUAGE);
     }
 
-    private static Set<Integer> lines(JsonNode array, Path json) throws IOException {
-        if (array == null || !array.isArray()) {
+    private static Set<Integer> lines(Object value, Path json) throws IOException {
+        if (!(value instanceof List<?> array)) {
             return Collections.emptySet();
         }
         Set<Integer> lines = new TreeSet<>();
-        for (JsonNode n : array) {
+        for (Object n : array) {
             lines.add(lineNumber(n, json));
         }
         return lines;
     }
 
-    private static Set<Arc> arcs(JsonNode array, Path json) throws IOException {
-        if (array == null || !array.isArray()) {
+    private static Set<Arc> arcs(Object value, Path json) throws IOException {
+        if (!(value instanceof List<?> array)) {
             return Collections.emptySet();
         }
         Set<Arc> arcs = new TreeSet<>();
-        for (JsonNode n : array) {
-            if (!n.isArray() || n.size() != 2) {
+        for (Object n : array) {
+            if (!(n instanceof List<?> pair) || pair.size() != 2) {
                 throw new IOException(json + ": a branch is not a [from, to] pair; skipped");
             }
-            arcs.add(new Arc(lineNumber(n.get(0), json), lineNumber(n.get(1), json)));
+            arcs.add(new Arc(lineNumber(pair.get(0), json), lineNumber(pair.get(1), json)));
         }
         return arcs;
     }
 
-    private static int count(JsonNode summary, String field, int atLeast, Path json) throws IOException {
-        JsonNode n = summary == null ? null : summary.get(field);
+    private static int count(Object summary, String field, int atLeast, Path json) throws IOException {
+        Object n = member(summary, field);
         if (n == null) {
             return atLeast; // coverage json without a summary: the missing ones are all we know of
         }
-        if (!n.isInt() || n.intValue() < atLeast || n.intValue() > MAX_LINE) {
+        if (!(n instanceof Integer c) || c < atLeast || c > MAX_LINE) {
             throw new IOException(json + ": " + field + " is not a count of at least " + atLeast + "; skipped");
         }
-        return n.intValue();
+        return c;
     }
 
-    private static int lineNumber(JsonNode n, Path json) throws IOException {
-        if (n == null || !n.isInt() || Math.abs(n.intValue()) > MAX_LINE) {
+    private static int lineNumber(Object n, Path json) throws IOException {
+        if (!(n instanceof Integer line) || line < -MAX_LINE || line > MAX_LINE) {
             throw new IOException(json + ": a line number is not a number up to " + MAX_LINE + "; skipped");
         }
-        return n.intValue();
+        return line;
     }
 }

@@ -1,12 +1,6 @@
 package io.jenkins.plugins.selftest.engine.json;
 
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,31 +20,27 @@ import java.util.function.Function;
  * <p>Why not the data binding: it loads about 700 classes and their reflection and invocation machinery. In the
  * supervisor daemon, which lives as long as its services, that is about 10 MiB of resident memory (a target); in the
  * {@code selftest} command line, a fresh JVM each run, it was 0.3 s of CPU before the first shard could start (the
- * history's read). The binding remains only behind {@link #mapper()}, for reading other tools' JSON as a tree.
+ * history's read), and as much again before a pytest run's coverage (coverage.py's reports, read as a tree). Other
+ * tools' JSON is read as plain values ({@link #readPlain}).
  *
  * <p>Thread-safe: the mapper is configured once and only read afterwards.
  */
 public final class Json {
-
-    /** The mapper, built on first use: nothing but {@link #mapper()} needs it. */
-    private static final class Binding {
-        static final ObjectMapper MAPPER = JsonMapper.builder()
-                .addModule(new Jdk8Module())
-                .addModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .build();
-    }
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private Json() {
     }
 
-    /** The shared mapper, for reading JSON of other tools as a tree (coverage.py's report); not for our values. */
-    public static ObjectMapper mapper() {
-        return Binding.MAPPER;
+    /**
+     * The file's JSON as plain values, for other tools' JSON (coverage.py's report): an object as an ordered
+     * {@code Map<String, Object>}, an array as a {@code List<Object>}, a string, a number as an {@code Integer} where
+     * it fits one (else a {@code Long}, a {@code BigInteger} or a {@code Double}), a {@code Boolean}, or {@code null}.
+     *
+     * @throws IOException naming the file when it is not JSON
+     */
+    public static Object readPlain(Path file) throws IOException {
+        return RecordJson.readPlain(file);
     }
 
     /** {@code value} as compact JSON. */

@@ -93,6 +93,17 @@ final class RecordJson {
         }
     }
 
+    /** {@link Json#readPlain}. */
+    static Object readPlain(Path file) throws IOException {
+        try (JsonParser p = FACTORY.createParser(Files.newInputStream(file))) {
+            return readWhole(p, Object.class);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + " is not valid JSON: " + reason(e), e);
+        }
+    }
+
     /** {@link Json#writeAtomically}: indented, forced to disk, moved over the target. */
     static void writeAtomically(Path file, Object value) throws IOException {
         Json.writeFile(file, true, out -> write(out, value, true, NONE_WRITTEN));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.selftest.engine.fixture.Fixtures;
-import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.json.DataBinding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ class PythonCoverageIT {
         assertThat(run(ws, combined, PYTHON, "-m", "coverage", "combine", "--rcfile=rc", "--keep")).isZero();
         assertThat(run(ws, combined, PYTHON, "-m", "coverage", "json", "-q", "--rcfile=rc", "-o", "combined.json"))
                 .isZero();
-        JsonNode expected = Json.mapper().readTree(ws.resolve("combined.json").toFile());
+        JsonNode expected = DataBinding.mapper().readTree(ws.resolve("combined.json").toFile());
 
         CoverageSummary ours = PythonCoverage.aggregate(jsons, ws, PythonSources.detect(ws, List.of()),
                 Optional.of(tmp.resolve("report")));

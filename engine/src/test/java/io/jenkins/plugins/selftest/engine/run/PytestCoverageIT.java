@@ -10,7 +10,7 @@ import io.jenkins.plugins.selftest.engine.coverage.PythonCoverage;
 import io.jenkins.plugins.selftest.engine.fixture.Fixtures;
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
 import io.jenkins.plugins.selftest.engine.history.RunRecord;
-import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.json.DataBinding;
 import io.jenkins.plugins.selftest.engine.junit.JUnitParser;
 import io.jenkins.plugins.selftest.engine.junit.TestSuiteResult;
 import io.jenkins.plugins.selftest.engine.orphans.Orphan;
@@ -57,7 +57,7 @@ class PytestCoverageIT {
             run(ws, PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "--cov=src", "--cov-branch", "--cov-report=",
                     "--junitxml=plain.xml");
             assertThat(run(ws, PYTHON, "-m", "coverage", "json", "-o", "plain.json")).isZero();
-            JsonNode totals = Json.mapper().readTree(ws.resolve("plain.json").toFile()).get("totals");
+            JsonNode totals = DataBinding.mapper().readTree(ws.resolve("plain.json").toFile()).get("totals");
             return new Plain(JUnitParser.parse(List.of(ws.resolve("plain.xml"))), totals);
         }
 
