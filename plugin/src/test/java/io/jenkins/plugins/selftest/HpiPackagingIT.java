@@ -89,7 +89,8 @@ class HpiPackagingIT {
      * WEB-INF/lib holds our two jars and nothing else, and nothing inside them is what Jenkins or a dependency
      * plugin provides: no such class, and no such library packed in (a shaded jar keeps each packed library's
      * {@code META-INF/maven/<group>/<artifact>/pom.properties}). Jackson is the one exception: the engine jar carries
-     * it relocated, which the class check proves (no {@code com/fasterxml/} class).
+     * its streaming parser and YAML format relocated, which the class check proves (no {@code com/fasterxml/} class);
+     * its data binding is not packed at all (only the tests use it).
      */
     @Test
     void containsNothingThatJenkinsOrADependencyAlreadyProvides() throws IOException {
@@ -120,7 +121,12 @@ class HpiPackagingIT {
         }
         assertThat(libs).containsExactlyInAnyOrder("supervised-selftest.jar", "supervised-selftest-engine.jar");
         assertThat(packed).as("libraries packed into the jars").contains("io.jenkins.plugins:supervised-selftest-engine",
-                "org.jacoco:org.jacoco.core", "com.fasterxml.jackson.core:jackson-databind");
+                "org.jacoco:org.jacoco.core", "com.fasterxml.jackson.core:jackson-core",
+                "com.fasterxml.jackson.dataformat:jackson-dataformat-yaml");
+        assertThat(packed).as("Jackson's data binding: only the tests use it")
+                .doesNotContain("com.fasterxml.jackson.core:jackson-databind",
+                        "com.fasterxml.jackson.datatype:jackson-datatype-jdk8",
+                        "com.fasterxml.jackson.datatype:jackson-datatype-jsr310");
         assertThat(packed).filteredOn(a -> FORBIDDEN_JARS.stream().anyMatch(a::contains))
                 .as("libraries Jenkins or a dependency plugin provides, packed into our jars (only Jackson, relocated)")
                 .allMatch(a -> a.startsWith("com.fasterxml.jackson."));
@@ -132,7 +138,10 @@ class HpiPackagingIT {
         Path engine = extract("WEB-INF/lib/supervised-selftest-engine.jar");
         try (JarFile jar = new JarFile(engine.toFile())) {
             assertThat(jar.getEntry("io/jenkins/plugins/selftest/engine/json/Json.class")).isNotNull();
-            assertThat(jar.getEntry("io/jenkins/plugins/selftest/shaded/jackson/databind/ObjectMapper.class")).isNotNull();
+            assertThat(jar.getEntry("io/jenkins/plugins/selftest/shaded/jackson/core/JsonFactory.class")).isNotNull();
+            String shaded = "io/jenkins/plugins/selftest/shaded/jackson/";
+            assertThat(jar.getEntry(shaded + "dataformat/yaml/YAMLFactory.class")).isNotNull();
+            assertThat(jar.getEntry(shaded + "databind/ObjectMapper.class")).as("the data binding").isNull();
             assertThat(jar.getEntry("org/jacoco/core/analysis/Analyzer.class")).isNotNull();
         }
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.json.DataBinding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -313,12 +313,12 @@ class ContainerServiceIT {
     static JsonNode services(RealJenkins j, String job, int number) throws IOException, InterruptedException {
         String body = j.get("job/" + job + "/" + number
                 + "/api/json?tree=actions[services[name,state,host,ports,container,restarts]]").body();
-        for (JsonNode action : Json.mapper().readTree(body).path("actions")) {
+        for (JsonNode action : DataBinding.mapper().readTree(body).path("actions")) {
             if (action.has("services")) {
                 return action.get("services");
             }
         }
-        return Json.mapper().createArrayNode();
+        return DataBinding.mapper().createArrayNode();
     }
 
     static JsonNode service(JsonNode services, String name) {
@@ -327,7 +327,7 @@ class ContainerServiceIT {
                 return s;
             }
         }
-        return Json.mapper().missingNode();
+        return DataBinding.mapper().missingNode();
     }
 
     /** Waits until {@code condition} holds of the build's services, and returns them. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.selftest.agent.SelfTestSettings;
-import io.jenkins.plugins.selftest.engine.json.Json;
+import io.jenkins.plugins.selftest.engine.json.DataBinding;
 import io.jenkins.plugins.selftest.engine.shard.ShardPlan;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryBuild;
 import io.jenkins.plugins.selftest.fakes.FakeHistoryJob;
@@ -49,7 +49,7 @@ class PlanStoreTest {
         assertThat(again.settings()).contains(new PlanStore.PlanSettings(settings, "jenkins-1-abc", 1_000L));
         Path root = build.getRootDir().toPath();
         assertThat(ShardPlan.fromJson(Files.readString(root.resolve("selftest/plan.json")))).isEqualTo(plan);
-        JsonNode kept = Json.mapper().readTree(root.resolve("selftest/plan-settings.json").toFile());
+        JsonNode kept = DataBinding.mapper().readTree(root.resolve("selftest/plan-settings.json").toFile());
         assertThat(kept.get("runId").asText()).isEqualTo("jenkins-1-abc");
         assertThat(kept.get("startedAtMillis").asLong()).isEqualTo(1_000L);
         assertThat(kept.get("settings").get("shards").asInt()).isEqualTo(2);

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * history's read), and as much again before a pytest run's coverage (coverage.py's reports, read as a tree). Other
  * tools' JSON is read as plain values ({@link #readPlain}).
  *
- * <p>Thread-safe: the mapper is configured once and only read afterwards.
+ * <p>Thread-safe: nothing here holds state but {@link RecordJson}'s caches of record shapes, which are concurrent maps.
  */
 public final class Json {
 
