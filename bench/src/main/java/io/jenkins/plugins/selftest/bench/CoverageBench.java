@@ -83,14 +83,10 @@ public final class CoverageBench {
             // coverage.py's reports (coverage-*.json) in the directory, combined once in this fresh JVM, as a pytest
             // run's end does (without its HTML report): what reading them costs a cold command line
             Path work = Files.createDirectories(Path.of(args[1]));
-            List<Path> data;
-            try (var files = Files.list(work)) {
-                if (files.noneMatch(f -> f.getFileName().toString().startsWith("coverage-"))) {
-                    writePythonReports(work);
-                }
-            }
-            try (var files = Files.list(work)) {
-                data = files.filter(f -> f.getFileName().toString().matches("coverage-.*\\.json")).sorted().toList();
+            List<Path> data = pythonReports(work);
+            if (data.isEmpty()) {
+                writePythonReports(work);
+                data = pythonReports(work);
             }
             long t0 = System.nanoTime();
             var summary = PythonCoverage.aggregate(data, work, PythonSources.detect(work, List.of()), Optional.empty());
@@ -163,6 +159,13 @@ public final class CoverageBench {
 
     private static long millis(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** The coverage.py reports in {@code dir} ({@code coverage-*.json}), by name. */
+    private static List<Path> pythonReports(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("coverage-.*\\.json")).sorted().toList();
+        }
     }
 
     /**

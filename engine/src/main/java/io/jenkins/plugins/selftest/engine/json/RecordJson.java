@@ -84,23 +84,22 @@ final class RecordJson {
 
     /** The file as a {@code type}: {@link IOException} naming the file and the type when it is not one. */
     static <T> T read(Path file, Class<T> type) throws IOException {
-        try (JsonParser p = FACTORY.createParser(Files.newInputStream(file))) {
-            return type.cast(readWhole(p, type));
-        } catch (NoSuchFileException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(file + " is not valid JSON for " + type.getSimpleName() + ": " + reason(e), e);
-        }
+        return type.cast(readFile(file, type, " for " + type.getSimpleName()));
     }
 
     /** {@link Json#readPlain}. */
     static Object readPlain(Path file) throws IOException {
+        return readFile(file, Object.class, "");
+    }
+
+    /** The file's one value as {@code type}; an {@link IOException} naming the file, and {@code what} it was read as. */
+    private static Object readFile(Path file, Type type, String what) throws IOException {
         try (JsonParser p = FACTORY.createParser(Files.newInputStream(file))) {
-            return readWhole(p, Object.class);
+            return readWhole(p, type);
         } catch (NoSuchFileException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new IOException(file + " is not valid JSON: " + reason(e), e);
+            throw new IOException(file + " is not valid JSON" + what + ": " + reason(e), e);
         }
     }
 
