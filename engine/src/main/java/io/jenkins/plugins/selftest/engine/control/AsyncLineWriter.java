@@ -97,7 +97,10 @@ public final class AsyncLineWriter implements AutoCloseable {
                     for (String l : batch) {
                         sb.append(l).append('\n');
                     }
-                    ByteBuffer buf = StandardCharsets.UTF_8.encode(sb.toString());
+                    // String.getBytes, not Charset.encode: the same bytes (an unpaired surrogate becomes '?' either way),
+                    // but the charset's encoder goes char by char through buffers, which in the supervisor daemon's
+                    // interpreter was most of the event writer's CPU
+                    ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
                     while (buf.hasRemaining()) {
                         ch.write(buf);
                     }

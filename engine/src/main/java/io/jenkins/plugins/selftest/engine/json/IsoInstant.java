@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.engine.json;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -20,16 +21,24 @@ public final class IsoInstant {
 
     /** {@code t.toString()}. */
     public static String format(Instant t) {
+        return new String(ascii(t), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * {@code t.toString()} as its bytes (every character is ASCII, none that JSON escapes), for a writer that copies
+     * them as they are instead of encoding a string character by character.
+     */
+    public static byte[] ascii(Instant t) {
         long seconds = t.getEpochSecond();
         if (seconds < 0 || seconds >= YEAR_10000) {
-            return t.toString();
+            return t.toString().getBytes(StandardCharsets.US_ASCII);
         }
         LocalDate date = LocalDate.ofEpochDay(seconds / SECONDS_PER_DAY);
         int time = (int) (seconds % SECONDS_PER_DAY);
         int nano = t.getNano();
         // the fraction in groups of three digits, as many as it needs: none, milli, micro or nano
         int digits = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
-        char[] c = new char[digits == 0 ? 20 : 21 + digits];
+        byte[] c = new byte[digits == 0 ? 20 : 21 + digits];
         digits(c, 0, date.getYear(), 4);
         c[4] = '-';
         digits(c, 5, date.getMonthValue(), 2);
@@ -46,13 +55,13 @@ public final class IsoInstant {
             digits(c, 20, digits == 3 ? nano / 1_000_000 : digits == 6 ? nano / 1_000 : nano, digits);
         }
         c[c.length - 1] = 'Z';
-        return new String(c);
+        return c;
     }
 
     /** {@code value} in decimal, zero-padded to {@code width} characters at {@code at}. */
-    private static void digits(char[] c, int at, int value, int width) {
+    private static void digits(byte[] c, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
-            c[i] = (char) ('0' + value % 10);
+            c[i] = (byte) ('0' + value % 10);
             value /= 10;
         }
     }

@@ -93,8 +93,24 @@ public final class Json {
      * flat value by hand.
      */
     public static String quote(String text) {
-        StringBuilder sb = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
+        return quote(new StringBuilder(text.length() + 2), text).toString();
+    }
+
+    /**
+     * Appends {@code text} to {@code sb} as {@link #quote(String)} gives it, and returns {@code sb}. A text with
+     * nothing to escape (the usual service name or message) is appended whole, not character by character.
+     */
+    public static StringBuilder quote(StringBuilder sb, String text) {
+        int i = 0;
+        while (i < text.length() && !escaped(text.charAt(i))) {
+            i++;
+        }
+        sb.append('"');
+        if (i == text.length()) {
+            return sb.append(text).append('"');
+        }
+        sb.append(text, 0, i);
+        for (; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
                 case '"' -> sb.append("\\\"");
@@ -113,7 +129,11 @@ public final class Json {
                 }
             }
         }
-        return sb.append('"').toString();
+        return sb.append('"');
+    }
+
+    private static boolean escaped(char c) {
+        return c < 0x20 || c == '"' || c == '\\';
     }
 
     /** {@code json} as a {@code type}: {@link IllegalArgumentException} naming the type when it is not one. */

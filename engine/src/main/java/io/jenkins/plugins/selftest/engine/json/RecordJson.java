@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -163,8 +164,11 @@ final class RecordJson {
             g.writeNumber(d);
         } else if (v instanceof Enum<?> e) {
             g.writeString(enumShape(e.getDeclaringClass()).label(e));
+        } else if (v instanceof Instant t && g instanceof UTF8JsonGenerator) {
+            byte[] iso = IsoInstant.ascii(t); // copied, not encoded: nothing in it is escaped
+            g.writeRawUTF8String(iso, 0, iso.length);
         } else if (v instanceof Instant t) {
-            g.writeString(IsoInstant.format(t));
+            g.writeString(IsoInstant.format(t)); // a generator of characters (write): it has no bytes to copy
         } else if (v instanceof Duration) {
             g.writeString(v.toString());
         } else if (v instanceof byte[] bytes) {
@@ -195,7 +199,7 @@ final class RecordJson {
             Shape shape = shape(r.getClass());
             g.writeStartObject();
             for (int i = 0; i < shape.names.length; i++) {
-                g.writeFieldName(shape.names[i]);
+                g.writeFieldName(shape.fieldNames[i]);
                 write(g, invoke(shape.accessors[i], r), written);
             }
             g.writeEndObject();
@@ -468,9 +472,14 @@ final class RecordJson {
 
     // ---- record shapes ----------------------------------------------------------------------------------------------
 
-    /** A record's component names, accessors, generic types and canonical constructor, found once per class. */
-    private record Shape(String[] names, Method[] accessors, Type[] types, Map<String, Integer> index,
-                         Constructor<?> constructor) {
+    /**
+     * A record's component names, accessors, generic types and canonical constructor, found once per class; and the
+     * names as the generator writes them, encoded once: a name given as a {@code String} is encoded character by
+     * character on every write, which in the interpreted supervisor daemon was most of the cost of a service's
+     * status in {@code state.json}.
+     */
+    private record Shape(String[] names, SerializedString[] fieldNames, Method[] accessors, Type[] types,
+                         Map<String, Integer> index, Constructor<?> constructor) {
     }
 
     private static Shape shape(Class<?> type) {
@@ -480,12 +489,14 @@ final class RecordJson {
     private static Shape find(Class<?> type) {
         RecordComponent[] components = type.getRecordComponents();
         String[] names = new String[components.length];
+        SerializedString[] fieldNames = new SerializedString[components.length];
         Method[] accessors = new Method[components.length];
         Type[] types = new Type[components.length];
         Class<?>[] raw = new Class<?>[components.length];
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < components.length; i++) {
             names[i] = components[i].getName();
+            fieldNames[i] = new SerializedString(names[i]);
             accessors[i] = components[i].getAccessor();
             accessors[i].setAccessible(true);
             types[i] = components[i].getGenericType();
@@ -495,7 +506,7 @@ final class RecordJson {
         try {
             Constructor<?> constructor = type.getDeclaredConstructor(raw);
             constructor.setAccessible(true);
-            return new Shape(names, accessors, types, Map.copyOf(index), constructor);
+            return new Shape(names, fieldNames, accessors, types, Map.copyOf(index), constructor);
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException("record " + type.getName() + " has no canonical constructor", e);
         }

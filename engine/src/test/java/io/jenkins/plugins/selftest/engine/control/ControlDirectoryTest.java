@@ -113,9 +113,11 @@ class ControlDirectoryTest {
             w.offer("first");
             Thread.sleep(100);
             w.offer("second \u00e9");
+            w.offer("third \ud800 half a surrogate pair");
             assertThat(file).as("nothing is written while the batch lingers").doesNotExist();
             w.flush(Duration.ofSeconds(5));
-            assertThat(Files.readAllLines(file)).containsExactly("first", "second \u00e9");
+            assertThat(Files.readAllLines(file)).as("UTF-8, what cannot be encoded as '?'")
+                    .containsExactly("first", "second \u00e9", "third ? half a surrogate pair");
         }
     }
 
