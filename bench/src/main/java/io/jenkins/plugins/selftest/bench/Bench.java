@@ -12,7 +12,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bench.jar <supervisor|selftest|selftest-suites> [options]");
+            System.err.println("usage: bench.jar <supervisor|selftest|selftest-suites|daemon-json> [options]");
             System.exit(2);
         }
         
@@ -20,8 +20,9 @@ public final class Bench {
             case "supervisor" -> SupervisorBench.main(java.util.List.of(args).subList(1, args.length));
             case "selftest" -> SelfTestBench.main(args);
             case "selftest-suites" -> SuiteBench.main(args);
+            case "daemon-json" -> DaemonJsonBench.main(new String[0]);
             default -> {
-                System.err.println("unknown benchmark '" + args[0] + "': use supervisor, selftest or selftest-suites");
+                System.err.println("unknown benchmark '" + args[0] + "': use supervisor, selftest, selftest-suites or daemon-json");
                 System.exit(2);
             }
         }
