@@ -14,6 +14,8 @@ class CgroupsTest {
         assertThat(Cgroups.name("run-1/shard-0")).isEqualTo("tree-run-1_shard-0");
         assertThat(Cgroups.name("sup.web server.3")).isEqualTo("tree-sup.web_server.3");
         assertThat(Cgroups.name("../x")).doesNotContain("/");
+        assertThat(Cgroups.name("AZaz09._-~ \u00e9\u0661\ud83d\ude00")).as("ASCII letters, digits, dot and dash kept")
+                .isEqualTo("tree-AZaz09._-______");
     }
 
     @Test
