@@ -41,9 +41,29 @@ my %armed;        # pid of a live child => [codes that do not start it, fields o
 my $input = 1;
 my $buf = '';
 
+my $gathered;    # answers to a batch of requests, written once after all of them (undef: each is written at once)
+
 sub say_line {
-    # a JVM that has died leaves a broken pipe: the exit files are what counts then
-    syswrite(STDOUT, $_[0] . "\n");
+    if (defined $gathered) {
+        $gathered .= $_[0] . "\n";
+    } else {
+        # a line is far below a pipe's atomic 4 KiB: written whole or not at all (a JVM that has died leaves a broken
+        # pipe: the exit files are what counts then)
+        syswrite(STDOUT, $_[0] . "\n");
+    }
+}
+
+sub write_all {
+    my ($text) = @_;
+    while ($text ne '') {
+        # more than a pipe's atomic 4 KiB can be written in part (a signal, a reader behind)
+        my $written = syswrite(STDOUT, $text);
+        if (!defined $written) {
+            next if $!{EINTR};
+            return;    # a JVM that has died leaves a broken pipe: the exit files are what counts then
+        }
+        substr($text, 0, $written) = '';
+    }
 }
 
 sub reap {
@@ -189,14 +209,27 @@ while (1) {
             say_line("F $_->[1] the keeper's input has ended") for values %armed;
             %armed = ();
         } elsif (defined $got) {
+            # the starts among the requests that have arrived are made after all of them are read, one after the
+            # other, and answered in one write: after a fork every page the keeper writes is copied for it, so the
+            # less it does between the forks of a burst, the cheaper each fork (reading a request between two starts
+            # made a burst of 100 starts take 1.18x as long on a virtual machine whose page faults are dear). Arms and
+            # disarms are made and answered as they are read, as before, and so are an exit's answers.
+            my @starts;
             while (my ($type, @request) = take()) {
                 if ($type eq 'S') {
-                    spawn(@request);
+                    push @starts, \@request;
                 } elsif ($type eq 'A') {
                     arm(@request);
                 } else {
                     disarm(@request);
                 }
+            }
+            if (@starts) {
+                $gathered = '';
+                spawn(@$_) for @starts;
+                my $answers = $gathered;
+                undef $gathered;
+                write_all($answers);
             }
         }
     }
