@@ -24,12 +24,25 @@ public record Escapee(String argument) {
         return "(setsid env -i sleep " + argument + " &)";
     }
 
-    /** Live processes running it. */
+    /**
+     * Live processes running it, at any stage of its chain of execs ({@code setsid}, {@code env}, {@code sleep}). A
+     * process in the middle of an exec shows an empty command line for a moment, so a test waits for {@link #settled}
+     * before it counts on finding it again.
+     */
     public List<Long> running() {
+        return matching(false);
+    }
+
+    /** Whether it has become the {@code sleep} it ends as: from then on it stays visible until it is killed. */
+    public boolean settled() {
+        return !matching(true).isEmpty();
+    }
+
+    private List<Long> matching(boolean whole) {
         byte[] needle = ("sleep\0" + argument + "\0").getBytes(StandardCharsets.UTF_8);
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .filter(p -> endsWith(p.resolve("cmdline"), needle))
+                    .filter(p -> endsWith(p.resolve("cmdline"), needle, whole))
                     .map(p -> Long.parseLong(p.getFileName().toString()))
                     .filter(ProcessTree::isRunning).toList();
         } catch (IOException e) {
@@ -47,10 +60,10 @@ public record Escapee(String argument) {
         return Cgroups.of(cookie).map(Files::isDirectory).orElse(false);
     }
 
-    private static boolean endsWith(Path cmdline, byte[] needle) {
+    private static boolean endsWith(Path cmdline, byte[] needle, boolean whole) {
         try {
             byte[] b = Files.readAllBytes(cmdline);
-            return b.length >= needle.length
+            return (whole ? b.length == needle.length : b.length >= needle.length)
                     && java.util.Arrays.equals(b, b.length - needle.length, b.length, needle, 0, needle.length);
         } catch (IOException e) {
             return false;

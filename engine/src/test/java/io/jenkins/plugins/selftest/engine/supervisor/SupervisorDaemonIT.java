@@ -305,7 +305,7 @@ class SupervisorDaemonIT {
                     + "; sleep 300").build()), new DaemonLauncher(current.java(), current.classpath(), current.jvmFlags(), env));
             assertThat(client.awaitReady(Duration.ofSeconds(30)).ready()).isTrue();
             supervisorId = state().orElseThrow().supervisorId();
-            await("escaped", Duration.ofSeconds(5), () -> !escapee.running().isEmpty());
+            await("escaped", Duration.ofSeconds(5), escapee::settled);
             String cookie = service("escaper").cookie().orElseThrow();
 
             client.requestStop();

@@ -58,7 +58,7 @@ class SupervisorStopIT extends InProcessSupervisorFixture {
         Escapee escapee = Escapee.create();
         try {
             run(ServiceSpec.shell("escaper", escapee.command() + "; sleep 300").build());
-            await("escaped", Duration.ofSeconds(5), () -> !escapee.running().isEmpty());
+            await("escaped", Duration.ofSeconds(5), escapee::settled);
             String cookie = status(supervisor, "escaper").cookie().orElseThrow();
             assertThat(ProcessTree.withCookie(cookie)).doesNotContainAnyElementsOf(escapee.running());
 
