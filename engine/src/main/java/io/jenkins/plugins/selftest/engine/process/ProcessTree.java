@@ -29,6 +29,9 @@ public final class ProcessTree {
 
     private static final Path PROC = Path.of("/proc");
     private static final Duration POLL = Duration.ofMillis(10);
+    /** How often and how long a stop reads again the environment of a process in the middle of an exec: 100 ms. */
+    private static final int SETTLE_TRIES = 100;
+    private static final Duration SETTLE_PAUSE = Duration.ofMillis(1);
     private static final VariableSearch COOKIE = new VariableSearch(ProcessLauncher.COOKIE_VARIABLE);
     /** How long a stop waits for a killed cgroup to empty before it leaves it (the kernel reaps within ms). */
     private static final Duration CGROUP_WAIT = Duration.ofSeconds(5);
@@ -89,13 +92,15 @@ public final class ProcessTree {
      */
     private static StopResult stop(Set<Long> targets, Supplier<Set<Long>> members, Consumer<Signal> group,
                                    Optional<Path> cgroup, Signal signal, Duration grace) {
+        Found found = new Found();
+        targets = found.with(targets);
         int signalled = targets.size();
         group.accept(signal);
         targets.forEach(p -> send(p, signal));
         long deadline = System.nanoTime() + grace.toNanos();
         while (!targets.isEmpty() && System.nanoTime() < deadline) {
             sleep(POLL);
-            targets = members.get();
+            targets = found.with(members.get());
         }
         int killed = 0;
         for (int pass = 0; !targets.isEmpty() && pass < 500; pass++) {
@@ -103,7 +108,7 @@ public final class ProcessTree {
             group.accept(Signal.KILL);
             targets.forEach(p -> send(p, Signal.KILL));
             sleep(POLL);
-            targets = members.get();
+            targets = found.with(members.get());
         }
         cgroup.ifPresent(c -> Cgroups.killAndRemove(c, CGROUP_WAIT));
         return new StopResult(signalled, killed);
@@ -184,7 +189,9 @@ public final class ProcessTree {
         long start = System.nanoTime();
         java.util.Map<Tree, Optional<Path>> cgroups = new java.util.HashMap<>();
         membersOf(trees, cgroups).forEach((t, m) -> cgroups.put(t, cgroupOf(t.cookie(), m)));
-        java.util.Map<Tree, Set<Long>> members = membersOf(trees, cgroups);
+        java.util.Map<Tree, Found> found = new java.util.HashMap<>();
+        trees.forEach(t -> found.put(t, new Found()));
+        java.util.Map<Tree, Set<Long>> members = withFound(membersOf(trees, cgroups), found);
         int[] signalled = new int[trees.size()];
         int[] killed = new int[trees.size()];
         java.util.Map<Signal, List<String>> first = new java.util.EnumMap<>(Signal.class);
@@ -227,7 +234,7 @@ public final class ProcessTree {
             }
             killAll(Signal.KILL, kill);
             sleep(Duration.ofMillis(20));
-            members = membersOf(trees, cgroups);
+            members = withFound(membersOf(trees, cgroups), found);
         }
         cgroups.values().forEach(c -> c.ifPresent(g -> Cgroups.killAndRemove(g, CGROUP_WAIT)));
         List<StopResult> results = new java.util.ArrayList<>();
@@ -235,6 +242,43 @@ public final class ProcessTree {
             results.add(new StopResult(signalled[i], killed[i]));
         }
         return results;
+    }
+
+    /** Each tree's {@code members} with what its stop found before that still runs ({@link Found}). */
+    private static java.util.Map<Tree, Set<Long>> withFound(java.util.Map<Tree, Set<Long>> members,
+                                                            java.util.Map<Tree, Found> found) {
+        members.replaceAll((t, m) -> found.get(t).with(m));
+        return members;
+    }
+
+    /**
+     * The members a stop has found on any pass that still run: a pass can miss one, because a process in the middle
+     * of an exec shows an empty environment for a moment, and a process found by its cookie alone (another session,
+     * re-parented, no cgroup) that ignores TERM would then outlive the stop. Each is known by its pid and start time,
+     * so a pid taken by another process meanwhile is not signalled.
+     */
+    private static final class Found {
+        private final java.util.Map<Long, Long> started = new java.util.HashMap<>();
+
+        /**
+         * {@code members} (just found) and every member found before that still runs. A stat is read once for each
+         * member, when it is first found, and then only for those this pass missed.
+         */
+        Set<Long> with(Set<Long> members) {
+            members.forEach(p -> {
+                if (!started.containsKey(p)) {
+                    runningSince(p).ifPresent(t -> started.put(p, t));
+                }
+            });
+            started.entrySet().removeIf(e -> !members.contains(e.getKey())
+                    && !runningSince(e.getKey()).equals(Optional.of(e.getValue())));
+            if (members.containsAll(started.keySet())) {
+                return members;
+            }
+            Set<Long> all = new LinkedHashSet<>(members);
+            all.addAll(started.keySet());
+            return all;
+        }
     }
 
     /**
@@ -258,8 +302,8 @@ public final class ProcessTree {
             }
             parent.put(pid, Long.parseLong(stat.get()[1]));
             groupOf.put(pid, Long.parseLong(stat.get()[2]));
-            if (!cookies.isEmpty()) {
-                variableOf(pid, COOKIE).filter(cookies::contains).ifPresent(c -> cookieOfPid.put(pid, c));
+            if (!cookies.isEmpty() && !kernelThread(stat.get())) {
+                variableOf(pid, COOKIE, true).filter(cookies::contains).ifPresent(c -> cookieOfPid.put(pid, c));
             }
         });
         java.util.Map<Long, List<Long>> children = new java.util.HashMap<>();
@@ -350,7 +394,7 @@ public final class ProcessTree {
                     continue;
                 }
                 if ((group > 0 && Long.parseLong(stat.get()[2]) == group)
-                        || (cookie != null && hasCookie(other, cookie))) {
+                        || (cookie != null && !kernelThread(stat.get()) && hasCookie(other, cookie))) {
                     found.add(other);
                 }
             }
@@ -418,21 +462,57 @@ public final class ProcessTree {
     }
 
     private static Optional<String> variableOf(long pid, VariableSearch variable) {
-        // a string path and plain reads: a Path and readAllBytes cost twice as much in the daemon's interpreter (6.6-7.3
-        // against 3.8 ms for 171 environments)
-        byte[] env = new byte[8192];
-        int n = 0;
-        try (InputStream in = new FileInputStream("/proc/" + pid + "/environ")) {
-            for (int got; (got = in.read(env, n, env.length - n)) > 0; ) {
-                n += got;
-                if (n == env.length) {
-                    env = java.util.Arrays.copyOf(env, env.length * 2);
+        return variableOf(pid, variable, false);
+    }
+
+    /**
+     * @param settle read again while the environment is empty, where that may be an exec under way: a process shows
+     *               an empty environment for a moment then (its new memory has no arguments and environment yet, or
+     *               the file was opened on the memory it had before), and a stop that read it then would miss a
+     *               process that ignores TERM, which would outlive the stop. It is read twice more, a millisecond
+     *               apart, and then for as long as it has no command line either (at most 100 ms); a process that
+     *               really has no environment costs a stop 2 ms a pass. A periodic sweep does not wait: its next pass
+     *               finds it.
+     */
+    private static Optional<String> variableOf(long pid, VariableSearch variable, boolean settle) {
+        for (int tries = 0; ; tries++) {
+            // a string path and plain reads: a Path and readAllBytes cost twice as much in the daemon's interpreter
+            // (6.6-7.3 against 3.8 ms for 171 environments)
+            byte[] env = new byte[8192];
+            int n = 0;
+            try (InputStream in = new FileInputStream("/proc/" + pid + "/environ")) {
+                for (int got; (got = in.read(env, n, env.length - n)) > 0; ) {
+                    n += got;
+                    if (n == env.length) {
+                        env = java.util.Arrays.copyOf(env, env.length * 2);
+                    }
                 }
+            } catch (IOException | SecurityException e) {
+                return Optional.empty();
             }
-        } catch (IOException | SecurityException e) {
-            return Optional.empty();
+            if (n > 0 || !settle || tries == SETTLE_TRIES || !userProcess(pid) || (tries >= 2 && hasCommandLine(pid))) {
+                return variable.in(env, n);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(SETTLE_PAUSE.toNanos());
         }
-        return variable.in(env, n);
+    }
+
+    /** Whether {@code pid} runs (is no zombie) and is no kernel thread. */
+    private static boolean userProcess(long pid) {
+        return stat(pid).filter(s -> !"Z".equals(s[0]) && !"X".equals(s[0]) && !kernelThread(s)).isPresent();
+    }
+
+    private static boolean hasCommandLine(long pid) {
+        try (InputStream in = new FileInputStream("/proc/" + pid + "/cmdline")) {
+            return in.read() >= 0;
+        } catch (IOException | SecurityException e) {
+            return true;
+        }
+    }
+
+    /** Whether the process whose {@link #stat} this is is a kernel thread ({@code PF_KTHREAD}), which has no environment. */
+    private static boolean kernelThread(String[] stat) {
+        return (Long.parseLong(stat[6]) & 0x00200000L) != 0;
     }
 
     /**
@@ -494,6 +574,11 @@ public final class ProcessTree {
         return stat(pid).map(s -> Long.parseLong(s[19]));
     }
 
+    /** {@link #startTicks} of {@code pid} if it runs (is not a zombie). */
+    private static Optional<Long> runningSince(long pid) {
+        return stat(pid).filter(s -> !"Z".equals(s[0]) && !"X".equals(s[0])).map(s -> Long.parseLong(s[19]));
+    }
+
     /** Clock ticks a second, the unit of {@link #cpuTicks} (Linux's {@code USER_HZ}, 100 on every architecture). */
     public static final int CLOCK_TICKS_PER_SECOND = 100;
 
@@ -549,7 +634,7 @@ public final class ProcessTree {
     }
 
     private static boolean hasCookie(long pid, String cookie) {
-        return variableOf(pid, COOKIE).filter(cookie::equals).isPresent();
+        return variableOf(pid, COOKIE, true).filter(cookie::equals).isPresent();
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,92 @@ class ProcessTreeIT {
         assertThat(result.signalled()).isGreaterThanOrEqualTo(3);
         assertThat(ProcessTree.withCookie(p.cookie())).isEmpty();
         assertThat(ProcessTree.isRunning(daemon)).isFalse();
+    }
+
+    /**
+     * A process in the middle of an exec shows an empty environment for a moment, so one found by its cookie alone
+     * (another session, re-parented, no cgroup) could be missed by a pass. This one ignores TERM and execs itself over
+     * and over: every pass finds it, and it gets KILL when the grace is up.
+     */
+    @Test
+    void aProcessFoundByItsCookieAloneIsKilledEvenWhileItExecsAgainAndAgain() throws Exception {
+        LaunchedProcess p = startLooping();
+        long looping = waitForPid(dir.resolve("looping.pid"));
+        try {
+            for (int pass = 0; pass < 50; pass++) {
+                assertThat(ProcessTree.withCookie(p.cookie())).as("pass " + pass + " by its cookie").contains(looping);
+                assertThat(ProcessTree.members(p.pid(), p.cookie())).as("pass " + pass + " of the tree").contains(looping);
+            }
+
+            ProcessTree.StopResult result = p.stop(Signal.TERM, Duration.ofSeconds(1));
+
+            assertThat(ProcessTree.isRunning(looping)).as("the looping process, ignoring TERM").isFalse();
+            assertThat(result.killed()).isEqualTo(1);
+        } finally {
+            ProcessTree.send(looping, Signal.KILL);
+            p.stop(Signal.KILL, Duration.ZERO);
+        }
+    }
+
+    @Test
+    void aProcessFoundByItsCookieAloneIsKilledEvenWhileItExecsAgainAndAgainWhenManyTreesAreStopped() throws Exception {
+        LaunchedProcess p = startLooping();
+        long looping = waitForPid(dir.resolve("looping.pid"));
+        try {
+            List<ProcessTree.StopResult> result = ProcessTree.stopAll(List.of(
+                    new ProcessTree.Tree(p.pid(), p.cookie(), Signal.TERM, Duration.ofSeconds(1))));
+
+            assertThat(ProcessTree.isRunning(looping)).as("the looping process, ignoring TERM").isFalse();
+            assertThat(result.get(0).killed()).isEqualTo(1);
+        } finally {
+            ProcessTree.send(looping, Signal.KILL);
+            p.stop(Signal.KILL, Duration.ZERO);
+        }
+    }
+
+    /** What a stop has found once stays found while it runs: here it drops its cookie (exec env -i) after the first pass. */
+    @Test
+    void aProcessThatDropsItsCookieWhileItIsStoppedIsStillKilled() throws Exception {
+        Path pidFile = dir.resolve("dropping.pid");
+        Path go = dir.resolve("go");
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell("(setsid /bin/sh -c 'trap \"\" TERM; echo $$ > " + pidFile
+                + "; while [ ! -e " + go + " ]; do sleep 0.05; done; exec env -i sleep 300' &); sleep 300").build());
+        long dropping = waitForPid(pidFile);
+        AtomicBoolean dropped = new AtomicBoolean();
+        Thread dropper = new Thread(() -> {
+            try {
+                Thread.sleep(1000);
+                Files.writeString(go, "");
+                for (int i = 0; i < 150 && !dropped.get(); i++) {
+                    Thread.sleep(10);
+                    dropped.set(ProcessTree.describe(dropping).endsWith("(sleep 300)") && ProcessTree.cookie(dropping).isEmpty());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            dropper.start();
+
+            ProcessTree.StopResult result = p.stop(Signal.TERM, Duration.ofSeconds(3));
+
+            assertThat(dropped).as("it dropped the cookie while it was stopped").isTrue();
+            assertThat(ProcessTree.isRunning(dropping)).as("the process that dropped its cookie").isFalse();
+            assertThat(result.killed()).isEqualTo(1);
+        } finally {
+            dropper.join();
+            ProcessTree.send(dropping, Signal.KILL);
+            p.stop(Signal.KILL, Duration.ZERO);
+        }
+    }
+
+    private LaunchedProcess startLooping() throws Exception {
+        Path loop = Files.writeString(dir.resolve("loop.sh"), "exec /bin/sh " + dir.resolve("loop.sh") + "\n");
+        // the root ends at TERM, so every pass after the first could end the stop by missing the looping process
+        LaunchedProcess p = ProcessLauncher.start(LaunchSpec.shell("(setsid /bin/sh -c 'trap \"\" TERM; echo $$ > "
+                + dir.resolve("looping.pid") + "; exec /bin/sh " + loop + "' &); sleep 300").build());
+        assertThat(p.cookie()).isNotNull();
+        return p;
     }
 
     @Test
