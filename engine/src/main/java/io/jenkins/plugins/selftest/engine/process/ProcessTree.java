@@ -423,12 +423,21 @@ public final class ProcessTree {
 
     /**
      * Live processes (not zombies) that carry a cookie accepted by {@code accept}, with their cookie: one pass over
-     * {@code /proc} for any number of trees (a supervisor sweeping many services at once).
+     * {@code /proc} for any number of trees (a supervisor finding its services again, a stop of a run's shards). A
+     * process in the middle of an exec is read again until it shows its environment (see {@link #variableOf}).
      */
     public static java.util.Map<Long, String> cookieHolders(java.util.function.Predicate<String> accept) {
+        return cookieHolders(accept, true);
+    }
+
+    /**
+     * {@link #cookieHolders(java.util.function.Predicate)} for a sweep that runs again and again, which does not wait
+     * for a process in the middle of an exec ({@code settle} false): its next pass finds it.
+     */
+    public static java.util.Map<Long, String> cookieHolders(java.util.function.Predicate<String> accept, boolean settle) {
         java.util.Map<Long, String> found = new java.util.LinkedHashMap<>();
         forEachOtherPid(pid -> {
-            Optional<String> value = variableOf(pid, COOKIE);
+            Optional<String> value = variableOf(pid, COOKIE, settle);
             if (value.isPresent() && accept.test(value.get()) && stat(pid).map(s -> !"Z".equals(s[0])).orElse(false)) {
                 found.put(pid, value.get());
             }

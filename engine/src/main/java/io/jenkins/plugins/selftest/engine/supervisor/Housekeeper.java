@@ -152,7 +152,7 @@ final class Housekeeper {
      * returns how many processes carried a cookie.
      */
     int sweepAll() {
-        int swept = sweep(c -> true);
+        int swept = sweep(c -> true, true);
         ProcessTree.killCgroups(cookies.prefix());
         return swept;
     }
@@ -199,8 +199,12 @@ final class Housekeeper {
         }
     }
 
-    private int sweep(Predicate<String> which) {
-        Map<Long, String> holders = ProcessTree.cookieHolders(c -> cookies.ours(c) && which.test(c));
+    /**
+     * @param settle wait for a process in the middle of an exec to show its cookie: the last sweep of a stop does, the
+     *               periodic one does not (what one pass misses, the next finds)
+     */
+    private int sweep(Predicate<String> which, boolean settle) {
+        Map<Long, String> holders = ProcessTree.cookieHolders(c -> cookies.ours(c) && which.test(c), settle);
         holders.forEach((pid, cookie) -> ProcessTree.stop(pid, cookie, Signal.KILL, Duration.ZERO));
         return holders.size();
     }
@@ -226,7 +230,7 @@ final class Housekeeper {
             emptiedRuns.clear();
         }
         if (!scan.isEmpty()) {
-            sweep(scan::contains);
+            sweep(scan::contains, false);
         }
     }
 }

@@ -49,6 +49,7 @@ class ProcessTreeIT {
             for (int pass = 0; pass < 50; pass++) {
                 assertThat(ProcessTree.withCookie(p.cookie())).as("pass " + pass + " by its cookie").contains(looping);
                 assertThat(ProcessTree.members(p.pid(), p.cookie())).as("pass " + pass + " of the tree").contains(looping);
+                assertThat(ProcessTree.cookieHolders(p.cookie()::equals)).as("pass " + pass + " of the holders").containsKey(looping);
             }
 
             ProcessTree.StopResult result = p.stop(Signal.TERM, Duration.ofSeconds(1));
