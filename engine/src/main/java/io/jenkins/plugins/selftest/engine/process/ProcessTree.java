@@ -515,7 +515,7 @@ public final class ProcessTree {
 
     /** Whether {@code pid} runs (is no zombie) and is no kernel thread. */
     private static boolean userProcess(long pid) {
-        return stat(pid).filter(s -> !"Z".equals(s[0]) && !"X".equals(s[0]) && !kernelThread(s)).isPresent();
+        return stat(pid).filter(s -> running(s) && !kernelThread(s)).isPresent();
     }
 
     private static boolean hasCommandLine(long pid) {
@@ -526,9 +526,12 @@ public final class ProcessTree {
         }
     }
 
-    /** Whether the process whose {@link #stat} this is is a kernel thread ({@code PF_KTHREAD}), which has no environment. */
+    /** The flag of a kernel thread in the flags of {@code /proc/<pid>/stat} (include/linux/sched.h). */
+    private static final long PF_KTHREAD = 0x00200000L;
+
+    /** Whether the process whose {@link #stat} this is is a kernel thread, which has no environment. */
     private static boolean kernelThread(String[] stat) {
-        return (Long.parseLong(stat[6]) & 0x00200000L) != 0;
+        return (Long.parseLong(stat[6]) & PF_KTHREAD) != 0;
     }
 
     /**
@@ -592,7 +595,7 @@ public final class ProcessTree {
 
     /** {@link #startTicks} of {@code pid} if it runs (is not a zombie). */
     private static Optional<Long> runningSince(long pid) {
-        return stat(pid).filter(s -> !"Z".equals(s[0]) && !"X".equals(s[0])).map(s -> Long.parseLong(s[19]));
+        return stat(pid).filter(ProcessTree::running).map(s -> Long.parseLong(s[19]));
     }
 
     /** Clock ticks a second, the unit of {@link #cpuTicks} (Linux's {@code USER_HZ}, 100 on every architecture). */
@@ -642,7 +645,12 @@ public final class ProcessTree {
 
     /** Whether {@code pid} runs: exists and is not a zombie waiting to be reaped. */
     public static boolean isRunning(long pid) {
-        return stat(pid).map(s -> !"Z".equals(s[0]) && !"X".equals(s[0])).orElse(false);
+        return stat(pid).filter(ProcessTree::running).isPresent();
+    }
+
+    /** Whether the process whose {@link #stat} this is runs: it is neither a zombie nor dead. */
+    private static boolean running(String[] stat) {
+        return !"Z".equals(stat[0]) && !"X".equals(stat[0]);
     }
 
     private static boolean alive(ProcessHandle h) {
