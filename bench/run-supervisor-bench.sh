@@ -17,7 +17,7 @@ if ! command -v perl >/dev/null 2>&1; then
   echo "perl is needed for the readiness benchmark's TCP listeners" >&2
   exit 2
 fi
-if [ ! -f bench/target/bench.jar ] || [ -n "$(find engine/src bench/src -newer bench/target/bench.jar -name '*.java' | head -n 1)" ]; then
+if [ ! -f bench/target/bench.jar ] || [ -n "$(find engine/src bench/src -newer bench/target/bench.jar \( -name '*.java' -o -name '*.c' -o -name '*.pl' \) | head -n 1)" ]; then
   ./mvnw -B -q -pl bench -am package -DskipTests
 fi
 args=("$@")

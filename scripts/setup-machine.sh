@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite and the benchmarks use beyond a JDK, from Debian's packages:
 # podman + runc (container shards), busybox-static and CNI's dnsname (container services), chromium (page tests),
-# supervisor (the benchmark's yardstick), gradle (the gradle preset on a real Gradle build: Debian's 4.4.1, which runs
-# on Java 17),
+# supervisor (the benchmark's yardstick), gcc and libc6-dev (the compiled keeper, linked statically), gradle (the
+# gradle preset on a real Gradle build: Debian's 4.4.1, which runs on Java 17),
 # pytest with pytest-cov, coverage.py and pytest-xdist for /usr/bin/python3 (pytest shards; container shards of the
 # test image see them through the mounted /usr),
 # and writes the podman settings this kind of machine needs. Idempotent; needs root (or sudo).
@@ -11,7 +11,7 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "setup-machine: not root and no sudo; install podman runc chromium supervisor gradle python3-pytest python3-pytest-cov python3-coverage python3-pytest-xdist yourself" >&2
+    echo "setup-machine: not root and no sudo; install podman runc chromium supervisor gcc libc6-dev gradle python3-pytest python3-pytest-cov python3-coverage python3-pytest-xdist yourself" >&2
     exit 0
   fi
 fi
@@ -23,6 +23,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v supervisord >/dev/null 2>&1 || need+=(supervisor)
 command -v setsid >/dev/null 2>&1 || need+=(util-linux)
 command -v gradle >/dev/null 2>&1 || need+=(gradle)
+# the compiled keeper (engine/src/main/c): a C compiler and the static C library it links
+command -v cc >/dev/null 2>&1 || need+=(gcc)
+[ -f "/usr/lib/$(gcc -dumpmachine 2>/dev/null || echo none)/libc.a" ] || need+=(libc6-dev)
 # for /usr/bin/python3 itself: a python3 earlier on the PATH (pyenv) is not the one these packages serve
 for pkg in pytest:python3-pytest pytest_cov:python3-pytest-cov coverage:python3-coverage xdist:python3-pytest-xdist; do
   /usr/bin/python3 -c "import ${pkg%%:*}" >/dev/null 2>&1 || need+=("${pkg#*:}")

@@ -228,6 +228,8 @@ final class SupervisorBench {
             awaitStarts(dir, 1, Duration.ofSeconds(60));
             long daemonPid = client.owner().orElseThrow().pid();
             long[] watched = {daemonPid, keeperOf(daemonPid)};
+            out.put("keeper", watched[1] < 0 ? "none" : ProcessHandle.of(watched[1]).flatMap(h -> h.info().command())
+                    .map(c -> c.contains("perl") ? "perl" : "compiled").orElse("gone"));
             // the CPU the daemon (its JVM's own start included) and its keeper used until the benchmark saw every
             // service started (it looks every 20 ms)
             CpuMark started = CpuMark.now(watched);
@@ -657,10 +659,10 @@ final class SupervisorBench {
         return lines(f).get(0);
     }
 
-    /** The daemon's keeper (its perl child), or -1. */
+    /** The daemon's keeper (its child running perl or the compiled keeper), or -1. */
     private static long keeperOf(long daemon) {
         return ProcessHandle.of(daemon).stream().flatMap(ProcessHandle::children)
-                .filter(h -> h.info().command().map(c -> c.contains("perl")).orElse(false))
+                .filter(h -> h.info().command().map(c -> c.contains("perl") || c.contains("selftest-keeper")).orElse(false))
                 .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
     }
 

@@ -28,11 +28,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A long-lived parent for many processes (a supervisor's services), so that starting and watching them costs no more
- * than a bare fork and exec each. It is a small perl process ({@code keeper.pl}, perl being part of every Debian and
- * most other Linux systems) that forks each command (into its cgroup, with {@code clone3}, where it has one and the
- * kernel allows it) and, in the child before the exec, starts the new session, joins the cgroup (after a plain
- * fork), writes the pid file, sets the environment and opens the output; it reaps every child, writes each exit
- * code into the child's exit file and reports starts and exits on one pipe, which one thread of this JVM reads.
+ * than a bare spawn each. It is a small process that makes a child for each command (into its cgroup, with
+ * {@code clone3}, where it has one and the kernel allows it) and, in the child before the exec, starts the new
+ * session, joins the cgroup (after a plain fork), writes the pid file, sets the environment and opens the output; it
+ * reaps every child, writes each exit code into the child's exit file and reports starts and exits on one pipe, which
+ * one thread of this JVM reads.
+ *
+ * <p>Two programs keep the same protocol ({@link Kind}): the compiled keeper ({@code src/main/c/keeper.c}, built
+ * with the engine for the architecture of the machine that built it, see {@link KeeperBinary}), whose children share
+ * its memory until their exec as posix_spawn's do, and {@code keeper.pl} for perl (part of every Debian and most
+ * other Linux systems), which has to fork, used where the compiled one is missing or cannot be run (another
+ * architecture, a temporary directory mounted {@code noexec}) or {@value #SWITCH_VARIABLE}{@code =perl} asks for it.
  *
  * <p>What that saves against {@link ProcessLauncher} with an {@link LaunchSpec.ExitRecord exit record}: the
  * {@code setsid} and wrapper-shell execs and the wrapper's fork on every start, and the JDK's reaper thread that
@@ -42,14 +48,25 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The keeper starts with the first {@link #start} and again after it was lost (killed): processes it had started
  * are then watched by pid, and their exit code is unknown ({@link #UNKNOWN_EXIT}). Off where
- * {@value #SWITCH_VARIABLE}{@code =off} is set or there is no {@code perl}; {@link #available()} says which.
+ * {@value #SWITCH_VARIABLE}{@code =off} is set or there is neither keeper; {@link #available()} says which.
  *
  * <p>Thread-safe. Nothing is persisted but the pid and exit files the specs ask for.
  */
 public final class Keeper implements AutoCloseable {
 
-    /** Environment variable that turns the keeper off ({@code off}): processes are then started by {@link ProcessLauncher}. */
+    /**
+     * Environment variable that turns the keeper off ({@code off}: processes are then started by
+     * {@link ProcessLauncher}) or makes it {@code keeper.pl} ({@code perl}).
+     */
     public static final String SWITCH_VARIABLE = "SELFTEST_KEEPER";
+
+    /** Which program keeps the processes. */
+    public enum Kind {
+        /** The compiled keeper, from the engine's jar. */
+        COMPILED,
+        /** {@code keeper.pl}, run by the machine's perl. */
+        PERL
+    }
 
     /** The exit code of a process whose keeper was lost before it ended: as if killed (128 + KILL). */
     public static final int UNKNOWN_EXIT = 128 + Signal.KILL.number();
@@ -57,21 +74,29 @@ public final class Keeper implements AutoCloseable {
     /** How long a start waits for the keeper's answer before it counts as failed. */
     private static final long ANSWER_SECONDS = 30;
 
+    /** The compiled keeper's first line, and how long it is waited for. */
+    private static final String READY = "K ready";
+    private static final long READY_SECONDS = 10;
+
     private static final Optional<Path> PERL = findPerl();
     private static final String SCRIPT = loadScript();
 
     private final String owner;
     private final ThreadFactory threads;
     private final boolean cloneIntoCgroup;
+    private final KeeperBinary.Installed binary;
+    private volatile Kind kind;
     private final AtomicLong ids = new AtomicLong();
     private final Object lock = new Object();
     private Instance current; // guarded by lock
     private boolean closed; // guarded by lock
 
-    private Keeper(String owner, ThreadFactory threads, boolean cloneIntoCgroup) {
+    private Keeper(String owner, ThreadFactory threads, boolean cloneIntoCgroup, Kind kind, KeeperBinary.Installed binary) {
         this.owner = owner;
         this.threads = threads;
         this.cloneIntoCgroup = cloneIntoCgroup;
+        this.kind = kind;
+        this.binary = binary;
     }
 
     /**
@@ -81,7 +106,7 @@ public final class Keeper implements AutoCloseable {
      * @param threads makes the one thread per keeper process that reads its answers
      */
     public static Optional<Keeper> of(String owner, ThreadFactory threads) {
-        return of(owner, threads, true);
+        return of(owner, threads, true, preferred());
     }
 
     /**
@@ -91,7 +116,17 @@ public final class Keeper implements AutoCloseable {
      *                        kernel an RCU grace period, 10-15 ms per start on an idle machine.
      */
     static Optional<Keeper> of(String owner, ThreadFactory threads, boolean cloneIntoCgroup) {
-        return available().isEmpty() ? Optional.of(new Keeper(owner, threads, cloneIntoCgroup)) : Optional.empty();
+        return of(owner, threads, cloneIntoCgroup, preferred());
+    }
+
+    /** A keeper of that kind where it can be used (the compiled one falls back to perl where it cannot be run). */
+    static Optional<Keeper> of(String owner, ThreadFactory threads, boolean cloneIntoCgroup, Kind kind) {
+        return of(owner, threads, cloneIntoCgroup, kind, KeeperBinary.installed());
+    }
+
+    /** ... with the compiled keeper run from {@code binary}. */
+    static Optional<Keeper> of(String owner, ThreadFactory threads, boolean cloneIntoCgroup, Kind kind, KeeperBinary.Installed binary) {
+        return available().isEmpty() ? Optional.of(new Keeper(owner, threads, cloneIntoCgroup, kind, binary)) : Optional.empty();
     }
 
     /** Empty when keepers can be used here, else why not (for the supervisor's log). */
@@ -99,14 +134,30 @@ public final class Keeper implements AutoCloseable {
         if ("off".equalsIgnoreCase(System.getenv(SWITCH_VARIABLE))) {
             return Optional.of(SWITCH_VARIABLE + "=off");
         }
-        return PERL.isPresent() ? Optional.empty() : Optional.of("no perl on this machine");
+        if (PERL.isPresent() || KeeperBinary.installed().file().isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("no perl on this machine, and " + KeeperBinary.installed().why());
+    }
+
+    /** The compiled keeper where this jar has one for this machine, unless {@value #SWITCH_VARIABLE}{@code =perl}. */
+    static Kind preferred() {
+        return "perl".equalsIgnoreCase(System.getenv(SWITCH_VARIABLE)) || KeeperBinary.installed().file().isEmpty()
+                ? Kind.PERL : Kind.COMPILED;
     }
 
     /**
-     * Starts the keeper process now rather than at the first {@link #start}, so that perl compiles its script while
-     * the caller gets ready: the first start then waits for a fork, not for perl (40-120 ms measured on 2 busy
-     * cores, most of the time to a supervisor's first run). A keeper that cannot be started now is tried again by the
-     * first start, which then fails saying why.
+     * The program that runs (or will run) this keeper's processes; {@link Kind#PERL} once the compiled one could not
+     * be started here.
+     */
+    public Kind kind() {
+        return kind;
+    }
+
+    /**
+     * Starts the keeper process now rather than at the first {@link #start}, so that it is ready when the caller is
+     * (perl compiling its script took 40-120 ms on 2 busy cores, most of the time to a supervisor's first run). A
+     * keeper that cannot be started now is tried again by the first start, which then fails saying why.
      */
     public void prestart() {
         try {
@@ -272,7 +323,7 @@ public final class Keeper implements AutoCloseable {
     /** The keeper process's pid, when one runs. */
     public Optional<Long> pid() {
         synchronized (lock) {
-            return current == null || current.gone ? Optional.empty() : Optional.of(current.perl.pid());
+            return current == null || current.gone ? Optional.empty() : Optional.of(current.keeper.pid());
         }
     }
 
@@ -296,27 +347,65 @@ public final class Keeper implements AutoCloseable {
                 throw new IOException("the keeper of " + owner + " is closed");
             }
             if (current == null || current.gone) {
-                current = new Instance(ProcessLauncher.start(LaunchSpec.argv(PERL.orElseThrow().toString(), "-e", SCRIPT,
-                        "selftest-keeper " + owner, cloneIntoCgroup ? "clone" : "fork").inputPipe(true).build()));
-                Thread reader = threads.newThread(current::read);
-                reader.setDaemon(true);
-                reader.start();
+                current = launch();
             }
             return current;
         }
     }
 
+    /**
+     * A keeper process of this keeper's kind, with its reader; of perl from now on when the compiled one cannot be
+     * started here (the file cannot be executed: a security module's rule, an architecture that is not the build's).
+     * The compiled keeper says {@value #READY} first, and is waited for up to {@value #READY_SECONDS} s (a few ms).
+     */
+    private Instance launch() throws IOException {
+        String name = "selftest-keeper " + owner;
+        String mode = cloneIntoCgroup ? "clone" : "fork";
+        if (kind == Kind.COMPILED && binary.file().isPresent()) {
+            Instance compiled = null;
+            try {
+                compiled = read(ProcessLauncher.start(LaunchSpec.argv(binary.file().get().toString(), name, mode).inputPipe(true).build()));
+                compiled.ready.get(READY_SECONDS, TimeUnit.SECONDS);
+                return compiled;
+            } catch (IOException | ExecutionException | TimeoutException e) {
+                if (compiled != null) {
+                    compiled.keeper.process().destroyForcibly();
+                }
+                if (PERL.isEmpty()) {
+                    throw new IOException("the compiled keeper (" + binary.file().get() + ") cannot be started here, and there is no perl", e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the keeper", e);
+            }
+        }
+        kind = Kind.PERL;
+        return read(ProcessLauncher.start(LaunchSpec.argv(PERL.orElseThrow(() -> new IOException("no perl on this machine, and "
+                + binary.why())).toString(), "-e", SCRIPT, name, mode).inputPipe(true).build()));
+    }
+
+    /** The instance of the keeper process, with its reader thread started. */
+    private Instance read(LaunchedProcess process) {
+        Instance instance = new Instance(process);
+        Thread reader = threads.newThread(instance::read);
+        reader.setDaemon(true);
+        reader.start();
+        return instance;
+    }
+
     /** One keeper process: its input, the starts waiting for an answer and the processes not yet ended. */
     private final class Instance {
-        final LaunchedProcess perl;
+        final LaunchedProcess keeper;
         final OutputStream input;
         final Map<Long, CompletableFuture<KeptProcess>> pending = new ConcurrentHashMap<>();
         final Map<Long, KeptProcess> live = new ConcurrentHashMap<>();
+        /** Completes when the compiled keeper has said it is ready; fails when it ended before. */
+        final CompletableFuture<Void> ready = new CompletableFuture<>();
         volatile boolean gone;
 
-        Instance(LaunchedProcess perl) {
-            this.perl = perl;
-            this.input = perl.process().getOutputStream();
+        Instance(LaunchedProcess keeper) {
+            this.keeper = keeper;
+            this.input = keeper.process().getOutputStream();
         }
 
         /**
@@ -330,12 +419,12 @@ public final class Keeper implements AutoCloseable {
                 send(record(type, fields));
             } catch (IOException e) {
                 pending.remove(id);
-                throw new IOException("the keeper (pid " + perl.pid() + ") does not take requests: " + e.getMessage(), e);
+                throw new IOException("the keeper (pid " + keeper.pid() + ") does not take requests: " + e.getMessage(), e);
             }
             if (gone) {
                 answer.completeExceptionally(new IOException("the keeper has ended"));
             }
-            long pid = perl.pid();
+            long pid = keeper.pid();
             return (type == 'S' ? answer.orTimeout(ANSWER_SECONDS, TimeUnit.SECONDS) : answer)
                     .whenComplete((p, e) -> pending.remove(id))
                     .exceptionallyCompose(e -> {
@@ -392,9 +481,13 @@ public final class Keeper implements AutoCloseable {
 
         /** The reader thread: answers and exits until the keeper ends. */
         void read() {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(perl.process().getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(keeper.process().getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    answer(line);
+                    if (line.equals(READY)) {
+                        ready.complete(null);
+                    } else {
+                        answer(line);
+                    }
                 }
             } catch (IOException | UncheckedIOException e) {
                 // ended: as below
@@ -406,7 +499,7 @@ public final class Keeper implements AutoCloseable {
         private void answer(String line) {
             String[] w = line.split(" ", 3);
             if (w.length < 3) {
-                return; // a warning of perl's own: not an answer
+                return; // a warning of perl's own or the keeper's: not an answer
             }
             try {
                 switch (w[0]) {
@@ -438,6 +531,7 @@ public final class Keeper implements AutoCloseable {
          */
         private void lost() {
             gone = true;
+            ready.completeExceptionally(new IOException("the keeper has ended"));
             pending.values().forEach(f -> f.completeExceptionally(new IOException("the keeper has ended")));
             for (KeptProcess p : List.copyOf(live.values())) {
                 live.remove(p.pid());

@@ -156,7 +156,7 @@ public final class Supervisor {
     }
 
     private void begin() throws IOException {
-        // perl starts on the other core while this one writes the journal and looks for leftovers
+        // the keeper starts on the other core while this one writes the journal and looks for leftovers
         keeper.ifPresent(Keeper::prestart);
         options.problems().forEach(journal::problem);
         ports.problems().forEach(journal::problem);

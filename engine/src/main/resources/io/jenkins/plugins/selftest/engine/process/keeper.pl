@@ -1,5 +1,8 @@
 # The keeper (io.jenkins.plugins.selftest.engine.process.Keeper): the parent of many processes, so that one JVM
 # thread hears every exit and every exit is recorded even after the JVM that asked for the process has died.
+# Its compiled twin, src/main/c/keeper.c, keeps the same protocol and is used where it can run; this one is the
+# fallback (another architecture, a temporary directory mounted noexec, SELFTEST_KEEPER=perl). A change to one is a
+# change to both: KeeperIT and PerlKeeperIT run the same tests on each.
 #
 # Requests on stdin, one per record: "S <n>\n" and n fields, each "<length>\n<bytes>":
 #   id, flags (s: new session, c: clear the environment, t: truncate the output file, d: discard the output),

@@ -25,15 +25,23 @@ import org.junit.jupiter.api.io.TempDir;
  * with its environment, directory and output; one thread for any number of children; exits recorded in the exit files
  * also when nobody listens any more; a keeper that is killed is replaced and its orphans still end. And the same
  * record kept by {@link ProcessLauncher}'s wrapper where there is no keeper.
+ *
+ * <p>Here with the compiled keeper, which this build must have made ({@code cc} is part of the build machine's
+ * setup); {@link PerlKeeperIT} runs every test again with {@code keeper.pl}.
  */
 class KeeperIT {
+
+    /** The keeper these tests run. */
+    Keeper.Kind kind() {
+        return Keeper.Kind.COMPILED;
+    }
 
     @TempDir
     Path tmp;
 
     private final List<LaunchedProcess> started = new ArrayList<>();
-    private final Keeper keeper = Keeper.of("keeper-it", Thread::new).orElseThrow(
-            () -> new IllegalStateException("the keeper needs perl: " + Keeper.available().orElse("")));
+    private final Keeper keeper = Keeper.of("keeper-it", Thread::new, true, kind()).orElseThrow(
+            () -> new IllegalStateException("no keeper: " + Keeper.available().orElse("")));
 
     @AfterEach
     void cleanUp() {
@@ -45,6 +53,44 @@ class KeeperIT {
         LaunchedProcess p = keeper.start(spec.build());
         started.add(p);
         return p;
+    }
+
+    @Test
+    void theKeeperThatRunsIsTheOneAskedForNamedForItsOwnerInPs() throws Exception {
+        start(LaunchSpec.argv("true").output(LaunchSpec.Output.discard()));
+        long pid = keeper.pid().orElseThrow();
+        Path program = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe"));
+
+        assertThat(keeper.kind()).isEqualTo(kind());
+        if (kind() == Keeper.Kind.COMPILED) {
+            assertThat(Optional.of(program)).isEqualTo(KeeperBinary.installed().file());
+            assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "comm")).trim()).isEqualTo("selftest-keeper");
+        } else {
+            assertThat(program.getFileName().toString()).startsWith("perl");
+        }
+        assertThat(cmdline(pid).trim()).isEqualTo("selftest-keeper keeper-it");
+    }
+
+    @Test
+    void aCompiledKeeperThatCannotBeRunHereGivesWayToPerl() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(kind() == Keeper.Kind.COMPILED, "the compiled keeper's fallback");
+        Path copy = tmp.resolve("selftest-keeper");
+        Files.copy(KeeperBinary.installed().file().orElseThrow(), copy);
+        Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Keeper unrunnable = Keeper.of("keeper-it-unrunnable", Thread::new, true, Keeper.Kind.COMPILED,
+                new KeeperBinary.Installed(Optional.of(copy), "")).orElseThrow();
+        try {
+            LaunchedProcess p = unrunnable.start(LaunchSpec.argv("/bin/sh", "-c", "exit 4").output(LaunchSpec.Output.discard()).build());
+            started.add(p);
+
+            assertThat(p.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.process().exitValue()).isEqualTo(4);
+            assertThat(unrunnable.kind()).isEqualTo(Keeper.Kind.PERL);
+            assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(unrunnable.pid().orElseThrow()), "exe"))
+                    .getFileName().toString()).startsWith("perl");
+        } finally {
+            unrunnable.close();
+        }
     }
 
     @Test
@@ -208,6 +254,8 @@ class KeeperIT {
             int n = i;
             await("the exit record of " + n, () -> read(tmp.resolve(n + ".1.exit")).equals("137\n"));
         }
+        // the callbacks run on the reader thread just after the futures this thread waited for have completed
+        await("the five starts and the five exits reported", () -> order.size() == 10);
         assertThat(order.subList(0, 5)).as("the five starts come first, then the five exits: " + order)
                 .allMatch(line -> line.startsWith("started "));
         assertThat(order.subList(5, 10)).allMatch(line -> line.startsWith("exited "));
@@ -293,7 +341,7 @@ class KeeperIT {
     void aProcessThatAsksForItsOwnCgroupJoinsItBeforeItsCommandRunsAndTheEmptyCgroupGoesWithIt(boolean clone3) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Cgroups.mode().enabled(), Cgroups.mode().describe());
         String cookie = "it.cgroup." + System.nanoTime();
-        Keeper forking = Keeper.of("keeper-it-fork", Thread::new, clone3).orElseThrow();
+        Keeper forking = Keeper.of("keeper-it-fork", Thread::new, clone3, kind()).orElseThrow();
         LaunchedProcess p = forking.start(LaunchSpec.argv("/bin/sh", "-c", "sleep 300 & wait").cookie(cookie)
                 .ownCgroup(true).output(LaunchSpec.Output.discard()).build());
         started.add(p);
