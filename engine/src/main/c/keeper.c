@@ -273,7 +273,8 @@ static int child_main(void *argument) {
     _exit(127);
 }
 
-#if defined(__x86_64__)
+/* -DKEEPER_PORTABLE_CLONE3 builds the other architectures' clone3 (a fork) on x86-64 too, to try it there */
+#if defined(__x86_64__) && !defined(KEEPER_PORTABLE_CLONE3)
 /*
  * clone3 with the child on its own stack, where it runs child_main(plan) and then exits: with CLONE_VM | CLONE_VFORK
  * the keeper waits, as after vfork, until the child has exec'd or ended. In the child only the registers of this

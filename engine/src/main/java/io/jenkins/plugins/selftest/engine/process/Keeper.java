@@ -106,25 +106,23 @@ public final class Keeper implements AutoCloseable {
      * @param threads makes the one thread per keeper process that reads its answers
      */
     public static Optional<Keeper> of(String owner, ThreadFactory threads) {
-        return of(owner, threads, true, preferred());
+        // looked at first: with SELFTEST_KEEPER=off nothing is written for a compiled keeper
+        return available().isEmpty() ? of(owner, threads, true, preferred()) : Optional.empty();
     }
 
     /**
+     * A keeper of that kind where keepers can be used (the compiled one gives way to perl where it cannot be run).
+     *
      * @param cloneIntoCgroup a process that gets its own cgroup is started inside it ({@code clone3} with
      *                        {@code CLONE_INTO_CGROUP}, Linux 5.7+, where the kernel allows it); false: it is forked
      *                        and moves itself in, as where {@code clone3} is refused. Moving a process costs the
      *                        kernel an RCU grace period, 10-15 ms per start on an idle machine.
      */
-    static Optional<Keeper> of(String owner, ThreadFactory threads, boolean cloneIntoCgroup) {
-        return of(owner, threads, cloneIntoCgroup, preferred());
-    }
-
-    /** A keeper of that kind where it can be used (the compiled one falls back to perl where it cannot be run). */
     static Optional<Keeper> of(String owner, ThreadFactory threads, boolean cloneIntoCgroup, Kind kind) {
         return of(owner, threads, cloneIntoCgroup, kind, KeeperBinary.installed());
     }
 
-    /** ... with the compiled keeper run from {@code binary}. */
+    /** The same, with the compiled keeper run from {@code binary} (a test gives it one that cannot be run). */
     static Optional<Keeper> of(String owner, ThreadFactory threads, boolean cloneIntoCgroup, Kind kind, KeeperBinary.Installed binary) {
         return available().isEmpty() ? Optional.of(new Keeper(owner, threads, cloneIntoCgroup, kind, binary)) : Optional.empty();
     }
