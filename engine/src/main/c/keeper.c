@@ -564,6 +564,14 @@ static void reap(void) {
     free(ended);
 }
 
+/* forgets what is armed on the end of c */
+static void drop_armed(struct child *c) {
+    free_request(c->armed);
+    free(c->skip);
+    c->armed = NULL;
+    c->skip = NULL;
+}
+
 static struct child *armed_with(const char *id) {
     for (size_t i = 0; i < child_count; i++) {
         if (children[i].armed != NULL && strcmp(children[i].armed->fields[0], id) == 0) {
@@ -588,8 +596,7 @@ static void arm(struct request *r) {
         free_request(r);
         return;
     }
-    free_request(c->armed);
-    free(c->skip);
+    drop_armed(c);
     c->skip = must(strdup(skip));
     r->fields += 2;
     r->count -= 2;
@@ -599,10 +606,7 @@ static void arm(struct request *r) {
 static void disarm(const char *id) {
     struct child *c;
     while ((c = armed_with(id)) != NULL) {
-        free_request(c->armed);
-        free(c->skip);
-        c->armed = NULL;
-        c->skip = NULL;
+        drop_armed(c);
         say("F %s disarmed", id);
     }
 }
@@ -748,10 +752,7 @@ int main(int argc, char **argv) {
             for (size_t i = 0; i < child_count; i++) {
                 if (children[i].armed != NULL) {
                     say("F %s the keeper's input has ended", children[i].armed->fields[0]);
-                    free_request(children[i].armed);
-                    free(children[i].skip);
-                    children[i].armed = NULL;
-                    children[i].skip = NULL;
+                    drop_armed(&children[i]);
                 }
             }
             continue;

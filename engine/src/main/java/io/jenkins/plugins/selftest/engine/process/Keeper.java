@@ -107,7 +107,8 @@ public final class Keeper implements AutoCloseable {
      */
     public static Optional<Keeper> of(String owner, ThreadFactory threads) {
         // looked at first: with SELFTEST_KEEPER=off nothing is written for a compiled keeper
-        return available().isEmpty() ? of(owner, threads, true, preferred()) : Optional.empty();
+        return available().isEmpty() ? Optional.of(new Keeper(owner, threads, true, preferred(), KeeperBinary.installed()))
+                : Optional.empty();
     }
 
     /**
@@ -159,7 +160,9 @@ public final class Keeper implements AutoCloseable {
      */
     public void prestart() {
         try {
-            instance();
+            synchronized (lock) {
+                launched();
+            }
         } catch (IOException e) {
             // the first start tries again and reports it
         }
@@ -339,52 +342,72 @@ public final class Keeper implements AutoCloseable {
         }
     }
 
+    /**
+     * The keeper process, known to run: the compiled keeper is waited for until it has said {@value #READY} (a few
+     * ms, at most {@value #READY_SECONDS} s; by the first start after {@link #prestart} it has); where it ends or is
+     * silent before, the keeper is perl's from now on (the file cannot be executed: a security module's rule, an
+     * architecture that is not the build's).
+     */
     private Instance instance() throws IOException {
         synchronized (lock) {
-            if (closed) {
-                throw new IOException("the keeper of " + owner + " is closed");
-            }
-            if (current == null || current.gone) {
-                current = launch();
-            }
-            return current;
-        }
-    }
-
-    /**
-     * A keeper process of this keeper's kind, with its reader; of perl from now on when the compiled one cannot be
-     * started here (the file cannot be executed: a security module's rule, an architecture that is not the build's).
-     * The compiled keeper says {@value #READY} first, and is waited for up to {@value #READY_SECONDS} s (a few ms).
-     */
-    private Instance launch() throws IOException {
-        String name = "selftest-keeper " + owner;
-        String mode = cloneIntoCgroup ? "clone" : "fork";
-        if (kind == Kind.COMPILED && binary.file().isPresent()) {
-            Instance compiled = null;
+            Instance instance = launched();
             try {
-                compiled = read(ProcessLauncher.start(LaunchSpec.argv(binary.file().get().toString(), name, mode).inputPipe(true).build()));
-                compiled.ready.get(READY_SECONDS, TimeUnit.SECONDS);
-                return compiled;
-            } catch (IOException | ExecutionException | TimeoutException e) {
-                if (compiled != null) {
-                    compiled.keeper.process().destroyForcibly();
-                }
+                instance.ready.get(READY_SECONDS, TimeUnit.SECONDS);
+                return instance;
+            } catch (ExecutionException | TimeoutException e) {
+                instance.keeper.process().destroyForcibly();
                 if (PERL.isEmpty()) {
-                    throw new IOException("the compiled keeper (" + binary.file().get() + ") cannot be started here, and there is no perl", e);
+                    throw new IOException("the compiled keeper (" + binary.file().orElseThrow() + ") cannot be started here, and there is no perl", e);
                 }
+                kind = Kind.PERL;
+                current = launch();
+                return current;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for the keeper", e);
             }
         }
-        kind = Kind.PERL;
-        return read(ProcessLauncher.start(LaunchSpec.argv(PERL.orElseThrow(() -> new IOException("no perl on this machine, and "
-                + binary.why())).toString(), "-e", SCRIPT, name, mode).inputPipe(true).build()));
     }
 
-    /** The instance of the keeper process, with its reader thread started. */
-    private Instance read(LaunchedProcess process) {
+    /** The keeper process, started now when there is none (guarded by lock). */
+    private Instance launched() throws IOException {
+        if (closed) {
+            throw new IOException("the keeper of " + owner + " is closed");
+        }
+        if (current == null || current.gone) {
+            current = launch();
+        }
+        return current;
+    }
+
+    /** A keeper process of this keeper's kind, with its reader; of perl from now on when the compiled one cannot be executed. */
+    private Instance launch() throws IOException {
+        String name = "selftest-keeper " + owner;
+        String mode = cloneIntoCgroup ? "clone" : "fork";
+        if (kind == Kind.COMPILED && binary.file().isPresent()) {
+            try {
+                return read(ProcessLauncher.start(LaunchSpec.argv(binary.file().get().toString(), name, mode).inputPipe(true).build()), true);
+            } catch (IOException e) {
+                if (PERL.isEmpty()) {
+                    throw e;
+                }
+            }
+        }
+        kind = Kind.PERL;
+        return read(ProcessLauncher.start(LaunchSpec.argv(PERL.orElseThrow(() -> new IOException("no perl on this machine, and "
+                + binary.why())).toString(), "-e", SCRIPT, name, mode).inputPipe(true).build()), false);
+    }
+
+    /**
+     * The instance of the keeper process, with its reader thread started.
+     *
+     * @param announces it says {@value #READY} first (the compiled keeper; perl's does not, and is taken as ready)
+     */
+    private Instance read(LaunchedProcess process, boolean announces) {
         Instance instance = new Instance(process);
+        if (!announces) {
+            instance.ready.complete(null);
+        }
         Thread reader = threads.newThread(instance::read);
         reader.setDaemon(true);
         reader.start();
@@ -397,7 +420,7 @@ public final class Keeper implements AutoCloseable {
         final OutputStream input;
         final Map<Long, CompletableFuture<KeptProcess>> pending = new ConcurrentHashMap<>();
         final Map<Long, KeptProcess> live = new ConcurrentHashMap<>();
-        /** Completes when the compiled keeper has said it is ready; fails when it ended before. */
+        /** Completes when the keeper is known to run (the compiled one has said so); fails when it ended before. */
         final CompletableFuture<Void> ready = new CompletableFuture<>();
         volatile boolean gone;
 
