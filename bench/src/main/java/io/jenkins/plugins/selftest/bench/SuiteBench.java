@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * </ul>
  * A warm-up round (not counted) resolves plugins and gives the history its first timings. Figures are medians over
  * the rounds: {@code <suite>_plain_s}, {@code <suite>_shards_<n>_s}, {@code <suite>_ratio_shards_<n>} (ours over
- * plain: at most 1.0 is the target on one agent), {@code <suite>_speedup_shards_2} (plain over 2 shards),
+ * plain: at most 1.0 is the target on one agent), {@code <suite>_round_ratios_shards_<n>} and
+ * {@code <suite>_median_round_ratio_shards_<n>} (each round's own ratio, and their median: a paired comparison of
+ * runs minutes apart), {@code <suite>_speedup_shards_2} (plain over 2 shards),
  * {@code <suite>_test_time_s} (the suite's own test time, from plain Surefire's reports) and
  * {@code <suite>_shard_fixed_s} (one shard's wall time less its tests' time: Maven's start to the first test and
  * the end after the last, per shard).
@@ -104,6 +106,14 @@ public final class SuiteBench {
             double ours = median(walls.get("shards_" + shards));
             out.put(name + "_shards_" + shards + "_s", round(ours));
             out.put(name + "_ratio_shards_" + shards, round(ours / plain));
+            // each round's own ratio: its runs follow each other within minutes, so the host's slower and faster
+            // spells (the same suite's plain run moved by up to 30 % between rounds here) fall on both sides
+            List<Double> perRound = new ArrayList<>();
+            for (int r = 0; r < walls.get("plain").size(); r++) {
+                perRound.add(walls.get("shards_" + shards).get(r) / walls.get("plain").get(r));
+            }
+            out.put(name + "_round_ratios_shards_" + shards, perRound.stream().map(SuiteBench::round).toList());
+            out.put(name + "_median_round_ratio_shards_" + shards, round(median(perRound)));
             if (shards == 2) {
                 out.put(name + "_speedup_shards_2", round(plain / ours));
             }

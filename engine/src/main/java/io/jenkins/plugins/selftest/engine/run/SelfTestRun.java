@@ -171,6 +171,8 @@ public final class SelfTestRun {
         try (ContainerLock lock = current.runtime().isPresent() && options.lockFile().isPresent()
                 ? ContainerLock.acquire(options.lockFile().get(), Duration.ofHours(1)) : null;
              AutoCloseable guard = current.runtime().isPresent() ? new Reaper(current.runtime().get()).guard(runId) : null) {
+            Gatherer.warmUp(options, current.runtime().isPresent() ? 0
+                    : plan.shards().stream().mapToInt(ShardPlan.Shard::workers).sum());
             ended = ShardPool.runAll(runId, plan, i -> runShardHere(plan, i, listener), control);
             if (current.runtime().isPresent() && !control.isAborted()) {
                 // --rm removes each container at its end; anything still labelled with this run was not removed

@@ -74,7 +74,8 @@ final class TestDiscovery {
         OptionalDouble testSeconds = timings.totalSeconds(catalog.tests());
         if (allLocalHere && testSeconds.isPresent()
                 && !OrphanOptions.flag(options.hostEnvironment().get(KEEP_SHARDS)).orElse(false)) {
-            ShardPayoff.Decision d = ShardPayoff.decide(testSeconds.getAsDouble(), timings.fixedSeconds(), shards, workers);
+            ShardPayoff.Decision d = ShardPayoff.decide(testSeconds.getAsDouble(), timings.fixedSeconds(), timings.measured(),
+                    shards, workers);
             shards = d.shards();
             workers = d.workers();
             note = d.note();

@@ -16,23 +16,44 @@ import java.util.OptionalDouble;
  * crashed) are not trusted for averages: a test killed half-way shows a duration that is too short, and tests that
  * never ran show none. A partial run only counts for a test that no complete run has seen, and then as the longest
  * duration seen (a lower bound of its real duration). Zero or negative durations are ignored.
+ *
+ * <p>It also keeps what runs of each shard count measured on one machine ({@link #measured()}): beside each other,
+ * local shards start slower and their tests run slower than alone (their build tools, test JVMs and JIT compilers
+ * share the cores), which only runs of that shard count show.
  */
 public final class TimingHistory {
 
     /** How many recent complete runs the average spans. */
     public static final int DEFAULT_WINDOW = 5;
+    /**
+     * How many recent complete runs {@link #measured()} looks at: more than {@link #DEFAULT_WINDOW}, so that a shard
+     * count that was measured not to pay is remembered for a while after the runs that use fewer shards instead.
+     */
+    public static final int MEASURED_WINDOW = 20;
 
     /** No history at all: every test is unseen. */
-    public static final TimingHistory EMPTY = new TimingHistory(Map.of(), Optional.empty());
+    public static final TimingHistory EMPTY = new TimingHistory(Map.of(), Optional.empty(), Map.of());
 
     private final Map<String, Double> estimates;
     /** Sums over every dotted prefix of the timed names: a pytest file's cases are named after its module. */
     private final Map<String, Double> modules;
     private final Optional<Double> fixedSeconds;
+    private final Map<Integer, Measured> measured;
 
-    private TimingHistory(Map<String, Double> estimates, Optional<Double> fixedSeconds) {
+    /**
+     * What earlier runs with a number of shards, all of them whole local shards, measured.
+     *
+     * @param fixedSeconds the median fixed cost of their shards (a start beside the other shards' starts)
+     * @param testFactor   their tests' time over the estimates of the same tests ({@link #estimate}): above 1 when
+     *                     tests beside other shards ran slower than the average run
+     */
+    public record Measured(double fixedSeconds, double testFactor) {
+    }
+
+    private TimingHistory(Map<String, Double> estimates, Optional<Double> fixedSeconds, Map<Integer, Measured> measured) {
         this.estimates = Map.copyOf(estimates);
         this.fixedSeconds = fixedSeconds;
+        this.measured = Map.copyOf(measured);
         Map<String, Double> sums = new HashMap<>();
         estimates.forEach((name, seconds) -> {
             for (int dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) {
@@ -49,22 +70,33 @@ public final class TimingHistory {
      * @param classDurations seconds per test id (summed over its test cases)
      * @param complete       false when the run was aborted or partial
      * @param fixedSeconds   the fixed costs of its whole local shards ({@code ShardRecord.fixedSeconds})
+     * @param shards         how many shards it had: when each of them has a fixed cost, the run tells what that many
+     *                       local shards cost ({@link #measured()})
      */
-    public record PastRun(Map<String, Double> classDurations, boolean complete, List<Double> fixedSeconds) {
+    public record PastRun(Map<String, Double> classDurations, boolean complete, List<Double> fixedSeconds, int shards) {
         public PastRun {
             classDurations = Map.copyOf(classDurations);
             fixedSeconds = fixedSeconds == null ? List.of() : List.copyOf(fixedSeconds);
         }
 
+        /** A run whose shards were all whole local shards, one fixed cost each. */
+        public PastRun(Map<String, Double> classDurations, boolean complete, List<Double> fixedSeconds) {
+            this(classDurations, complete, fixedSeconds, fixedSeconds == null ? 0 : fixedSeconds.size());
+        }
+
         public PastRun(Map<String, Double> classDurations, boolean complete) {
             this(classDurations, complete, List.of());
+        }
+
+        private boolean allLocal() {
+            return shards > 0 && fixedSeconds.size() == shards;
         }
     }
 
     /** Estimates from a run history (records oldest first, as {@code RunHistory.records()} gives them). */
     public static TimingHistory fromHistory(List<RunRecord> records) {
         return of(records.stream().map(r -> new PastRun(r.classDurations(), r.complete(),
-                r.shards().stream().flatMap(s -> s.fixedSeconds().stream()).toList())).toList());
+                r.shards().stream().flatMap(s -> s.fixedSeconds().stream()).toList(), r.shards().size())).toList());
     }
 
     /** Estimates from runs in chronological order (oldest first), over the last {@link #DEFAULT_WINDOW}. */
@@ -101,9 +133,67 @@ public final class TimingHistory {
             }
         }
         Map<String, Double> estimates = new HashMap<>(partialMax);
-        complete.forEach((test, seen) -> estimates.put(test, seen.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
-        List<Double> sorted = fixed.stream().sorted().toList();
-        return new TimingHistory(estimates, sorted.isEmpty() ? Optional.empty() : Optional.of(sorted.get(sorted.size() / 2)));
+        complete.forEach((test, seen) -> estimates.put(test, mean(seen)));
+        return new TimingHistory(estimates, median(fixed), measured(runsOldestFirst, estimates));
+    }
+
+    /** Per shard count, over the last {@link #MEASURED_WINDOW} complete runs whose shards were all local. */
+    private static Map<Integer, Measured> measured(List<PastRun> runsOldestFirst, Map<String, Double> estimates) {
+        Map<Integer, List<Double>> fixed = new HashMap<>();
+        Map<Integer, Map<String, List<Double>>> durations = new HashMap<>();
+        int completeRuns = 0;
+        for (int i = runsOldestFirst.size() - 1; i >= 0 && completeRuns < MEASURED_WINDOW; i--) {
+            PastRun run = runsOldestFirst.get(i);
+            if (!run.complete()) {
+                continue;
+            }
+            completeRuns++;
+            if (!run.allLocal()) {
+                continue;
+            }
+            run.fixedSeconds().stream().filter(f -> f >= 0 && Double.isFinite(f))
+                    .forEach(fixed.computeIfAbsent(run.shards(), k -> new ArrayList<>())::add);
+            Map<String, List<Double>> seen = durations.computeIfAbsent(run.shards(), k -> new HashMap<>());
+            run.classDurations().forEach((test, seconds) -> {
+                if (seconds != null && seconds > 0 && Double.isFinite(seconds)) {
+                    seen.computeIfAbsent(test, k -> new ArrayList<>()).add(seconds);
+                }
+            });
+        }
+        Map<Integer, Measured> out = new HashMap<>();
+        fixed.forEach((shards, costs) -> {
+            double measuredTime = 0;
+            double estimatedTime = 0;
+            for (Map.Entry<String, List<Double>> e : durations.getOrDefault(shards, Map.of()).entrySet()) {
+                Double estimate = estimates.get(e.getKey());
+                if (estimate != null) {
+                    measuredTime += mean(e.getValue());
+                    estimatedTime += estimate;
+                }
+            }
+            Optional<Double> cost = median(costs);
+            if (cost.isPresent() && estimatedTime > 0) {
+                out.put(shards, new Measured(cost.get(), measuredTime / estimatedTime));
+            }
+        });
+        return out;
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    private static Optional<Double> median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.isEmpty() ? Optional.empty() : Optional.of(sorted.get(sorted.size() / 2));
+    }
+
+    /**
+     * What runs with each number of shards, all of them local, measured over the last {@link #MEASURED_WINDOW}
+     * complete runs; a shard count no such run had is absent.
+     */
+    public Map<Integer, Measured> measured() {
+        return measured;
     }
 
     /**

@@ -40,7 +40,8 @@ class FrameworkTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"shard/reports", "my shard/reports"})
     void aMavenShardTakesExactlyItsOwnClassesReportsFoundInOneWalk(String reportsDir, @TempDir Path tmp) throws Exception {
         Path ws = java.nio.file.Files.createDirectories(tmp.resolve("ws"));
-        Path reports = ws.resolve("core/target/surefire-reports");
+        // a module whose directory has a blank and a quote: the reports' paths go to rm and cp in batches
+        Path reports = ws.resolve("it's core/target/surefire-reports");
         java.nio.file.Files.createDirectories(reports);
         java.nio.file.Files.writeString(reports.resolve("TEST-a.BTest.xml"), "stale");
         java.nio.file.Files.writeString(reports.resolve("TEST-a.BTestSuite.xml"), "another class");
@@ -49,7 +50,7 @@ class FrameworkTest {
         java.nio.file.Files.writeString(mvnw, String.join("\n", "#!/bin/sh",
                 "list=$(java $MAVEN_OPTS -XshowSettings:properties -version 2>&1 | sed -n 's/^ *test = //p')",
                 "for c in $(echo \"$list\" | tr , ' '); do",
-                "  f=core/target/surefire-reports/TEST-$c.xml",
+                "  f=\"it's core/target/surefire-reports/TEST-$c.xml\"",
                 "  [ -e \"$f\" ] && echo \"$c\" >> \"$SELFTEST_REPORTS_DIR/../stale-seen\"",
                 "  echo \"new $c\" > \"$f\"",
                 "done", "exit 1", ""));

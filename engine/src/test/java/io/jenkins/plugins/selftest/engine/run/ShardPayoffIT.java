@@ -16,12 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ShardPayoffIT {
 
     /**
-     * A custom shard that costs a second before its tests, like a build tool's start, then reports each of its tests
-     * as a passing JUnit case of 0.2 s, named as pytest names them (module {@code tests.test_m0} for the file
-     * {@code tests/test_m0.py}).
+     * A custom shard whose start takes a second and holds a lock of the workspace meanwhile, as build tools' starts
+     * compete for the cores of one machine (so a second shard starts a second later), then runs each of its tests for
+     * 0.2 s and reports it as a passing JUnit case, named as pytest names them (module {@code tests.test_m0} for the
+     * file {@code tests/test_m0.py}).
      */
-    private static final String SLOW_START_SHARD = "sleep 1; for t in $(cat \"$SELFTEST_TESTS_FILE\"); do "
-            + "n=$(basename \"$t\" .py); printf '<testsuite name=\"%s\" tests=\"1\"><testcase classname=\"%s\" "
+    private static final String SLOW_START_SHARD = "flock start.lock sleep 1; for t in $(cat \"$SELFTEST_TESTS_FILE\"); do "
+            + "n=$(basename \"$t\" .py); sleep 0.2; printf '<testsuite name=\"%s\" tests=\"1\"><testcase classname=\"%s\" "
             + "name=\"ok\" time=\"0.2\"/></testsuite>' \"tests.$n\" \"tests.$n\" > \"$SELFTEST_REPORTS_DIR/TEST-$n.xml\"; done";
 
     private static SelfTestOptions.Builder options(Path tmp, String report) throws Exception {
@@ -55,7 +56,9 @@ class ShardPayoffIT {
         assertThat(second.shards()).hasSize(1);
         assertThat(second.tests().total()).isEqualTo(4);
         assertThat(notes).anySatisfy(n -> assertThat(n).startsWith(
-                "planned 1 local shard(s) with 1 worker(s) instead of 2 with 2: 0.8 s of tests (from earlier runs)"));
+                "planned 1 local shard(s) with 1 worker(s) instead of 2 with 2: 0.8 s of tests (from earlier runs)")
+                // the first run measured two shards side by side: the second one's start waited for the first's
+                .contains("earlier runs with 2 shards: a start beside the others took 2."));
 
         // a distributed plan (selfTestPlan: the shards go to other agents) is never merged
         assertThat(new SelfTestRun(options(tmp, "plan").build()).plan().shardCount()).isEqualTo(2);

@@ -67,4 +67,27 @@ class TimingHistoryTest {
         assertThat(TimingHistory.of(List.of(new TimingHistory.PastRun(Map.of("A", 1.0), true, List.of(9.0)),
                 new TimingHistory.PastRun(Map.of("A", 1.0), true, List.of(1.0))), 1).fixedSeconds()).hasValue(1.0);
     }
+
+    /**
+     * Per shard count, from complete runs whose shards were all local: the median fixed cost of their shards, and their
+     * tests' time over the estimates (here two shards side by side ran their tests 8 s where the average run took 6.5).
+     * A run with container shards (no fixed costs) and a partial run measure nothing.
+     */
+    @Test
+    void runsOfEachShardCountTellWhatThatManyLocalShardsCost() {
+        TimingHistory h = TimingHistory.of(List.of(
+                new TimingHistory.PastRun(Map.of("A", 5.0, "B", 5.0), true, List.of(4.0)),
+                new TimingHistory.PastRun(Map.of("A", 8.0, "B", 8.0), true, List.of(7.0, 8.0)),
+                new TimingHistory.PastRun(Map.of("A", 5.0, "B", 5.0), true, List.of(4.4)),
+                new TimingHistory.PastRun(Map.of("A", 8.0, "B", 8.0), true, List.of(), 2),
+                new TimingHistory.PastRun(Map.of("A", 1.0, "B", 1.0), false, List.of(1.0, 1.0)),
+                new TimingHistory.PastRun(Map.of("A", 8.0, "B", 8.0), true, List.of(3.0), 3)));
+        assertThat(h.estimate("A")).hasValue(6.8); // (5 + 8 + 5 + 8 + 8) / 5
+        assertThat(h.measured()).containsOnlyKeys(1, 2);
+        assertThat(h.measured().get(1).fixedSeconds()).isEqualTo(4.4);
+        assertThat(h.measured().get(1).testFactor()).isCloseTo(10 / 13.6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(h.measured().get(2).fixedSeconds()).isEqualTo(8.0);
+        assertThat(h.measured().get(2).testFactor()).isCloseTo(16 / 13.6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(TimingHistory.EMPTY.measured()).isEmpty();
+    }
 }
