@@ -92,8 +92,9 @@ final class Gatherer {
         Thread thread = new Thread(() -> {
             try {
                 warmUpNow(options.mainClassDirs());
-            } catch (IOException | RuntimeException e) {
-                // only a warm-up: the gathering reads the same files and says what is wrong with them
+            } catch (Exception | LinkageError e) {
+                // only a warm-up: the gathering reads the same files and loads the same code, and says what is wrong
+                // (left to the thread's default handler, this would print a stack trace into the run's output)
             }
         }, "selftest-warm-up");
         thread.setDaemon(true);
