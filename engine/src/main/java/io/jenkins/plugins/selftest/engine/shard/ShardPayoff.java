@@ -59,9 +59,13 @@ public final class ShardPayoff {
         int asked = Math.max(shards, workers);
         double start = measured.entrySet().stream().mapToDouble(e -> e.getValue().fixedSeconds() / e.getKey())
                 .min().orElse(fixedSeconds.get());
+        double[] wall = new double[asked + 1];
+        for (int p = 1; p <= asked; p++) {
+            wall[p] = expected(p, testSeconds, start, measured);
+        }
         int units = asked;
         for (int p = asked - 1; p >= 1; p--) {
-            if (expected(p, testSeconds, start, measured) < expected(units, testSeconds, start, measured)) {
+            if (wall[p] < wall[units]) {
                 units = p;
             }
         }
@@ -78,8 +82,7 @@ public final class ShardPayoff {
         String note = String.format(Locale.ROOT, "planned %d local shard(s) with %d worker(s) instead of %d with %d: "
                         + "%.1f s of tests (from earlier runs) are expected to take %.1f s that way, %.1f s as asked "
                         + "(%s; set SELFTEST_KEEP_SHARDS=1 to run as asked)",
-                newShards, newWorkers, shards, workers, testSeconds,
-                expected(units, testSeconds, start, measured), expected(asked, testSeconds, start, measured), why);
+                newShards, newWorkers, shards, workers, testSeconds, wall[units], wall[asked], why);
         return new Decision(newShards, newWorkers, Optional.of(note));
     }
 

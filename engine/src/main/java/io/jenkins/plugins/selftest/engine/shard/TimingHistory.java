@@ -115,13 +115,13 @@ public final class TimingHistory {
         for (int i = runsOldestFirst.size() - 1; i >= 0; i--) {
             PastRun run = runsOldestFirst.get(i);
             if (run.complete() && completeRuns++ < window) {
-                run.fixedSeconds().stream().filter(f -> f >= 0 && Double.isFinite(f)).forEach(fixed::add);
+                run.fixedSeconds().stream().filter(TimingHistory::isCost).forEach(fixed::add);
             }
             for (Map.Entry<String, Double> e : run.classDurations().entrySet()) {
-                double seconds = e.getValue() == null ? 0 : e.getValue();
-                if (!(seconds > 0) || Double.isInfinite(seconds)) {
+                if (!isDuration(e.getValue())) {
                     continue;
                 }
+                double seconds = e.getValue();
                 if (run.complete()) {
                     List<Double> seen = complete.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
                     if (seen.size() < window) {
@@ -151,11 +151,11 @@ public final class TimingHistory {
             if (!run.allLocal()) {
                 continue;
             }
-            run.fixedSeconds().stream().filter(f -> f >= 0 && Double.isFinite(f))
+            run.fixedSeconds().stream().filter(TimingHistory::isCost)
                     .forEach(fixed.computeIfAbsent(run.shards(), k -> new ArrayList<>())::add);
             Map<String, List<Double>> seen = durations.computeIfAbsent(run.shards(), k -> new HashMap<>());
             run.classDurations().forEach((test, seconds) -> {
-                if (seconds != null && seconds > 0 && Double.isFinite(seconds)) {
+                if (isDuration(seconds)) {
                     seen.computeIfAbsent(test, k -> new ArrayList<>()).add(seconds);
                 }
             });
@@ -177,6 +177,16 @@ public final class TimingHistory {
             }
         });
         return out;
+    }
+
+    /** A test's duration that counts: positive and finite (zero, negative, NaN and infinite ones are ignored). */
+    private static boolean isDuration(Double seconds) {
+        return seconds != null && seconds > 0 && Double.isFinite(seconds);
+    }
+
+    /** A shard's fixed cost that counts: zero or more, and finite. */
+    private static boolean isCost(double seconds) {
+        return seconds >= 0 && Double.isFinite(seconds);
     }
 
     private static double mean(List<Double> values) {
