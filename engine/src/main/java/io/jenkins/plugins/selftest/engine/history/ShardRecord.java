@@ -11,9 +11,11 @@ import java.util.Optional;
  * @param failed       failed and errored tests
  * @param fixedSeconds for a whole local shard, what its start and end cost besides its tests (absent in records of
  *                     container shards and of earlier versions)
+ * @param workers      the test processes it ran its tests in (Surefire's forks, pytest's workers); 0 in records of
+ *                     earlier versions, which ran one per shard where they recorded a fixed cost
  */
 public record ShardRecord(int index, int tests, int passed, int failed, int skipped, double runtimeSeconds,
-                          ShardOutcome outcome, Optional<Double> fixedSeconds) {
+                          ShardOutcome outcome, Optional<Double> fixedSeconds, int workers) {
 
     public ShardRecord {
         Objects.requireNonNull(outcome, "outcome");
@@ -22,7 +24,7 @@ public record ShardRecord(int index, int tests, int passed, int failed, int skip
 
     public ShardRecord(int index, int tests, int passed, int failed, int skipped, double runtimeSeconds,
                        ShardOutcome outcome) {
-        this(index, tests, passed, failed, skipped, runtimeSeconds, outcome, Optional.empty());
+        this(index, tests, passed, failed, skipped, runtimeSeconds, outcome, Optional.empty(), 0);
     }
 
     /** A record with the outcome by its persisted spelling ({@link ShardOutcome#parse}). */

@@ -241,7 +241,7 @@ public final class SelfTestRun {
             ShardResult r = new ShardResult(index, plan.shardCount(), shard.tests(), v.outcome(), execution.exit(),
                     seconds, tests.total(), tests.passed(), tests.failed() + tests.errors(), tests.skipped(),
                     v.containerFailures(), v.containerTimeouts(), v.problems(), Optional.empty(), mode(),
-                    fixedCost(current, v.outcome(), seconds, tests, shard.workers()));
+                    fixedCost(current, v.outcome(), seconds, tests, shard.workers()), shard.workers());
             listener.shardFinished(r);
             return new FinishedShard(r, reports);
         } finally {

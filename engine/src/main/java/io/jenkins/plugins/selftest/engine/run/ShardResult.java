@@ -31,11 +31,13 @@ import java.util.Optional;
  * @param mode              how it ran, for people ({@code local processes}, {@code podman containers (...)})
  * @param fixedSeconds      for a whole local shard: its wall time less its tests' time per worker, i.e. what its
  *                          build tool's start and end cost ({@link io.jenkins.plugins.selftest.engine.shard.ShardPayoff})
+ * @param workers           the test processes it was planned to run its tests in; 0 where that is not known (results
+ *                          of earlier versions, shards that never ran)
  */
 public record ShardResult(int index, int shardCount, List<String> tests, ShardOutcome outcome,
                           Optional<Integer> exitCode, double runtimeSeconds, int total, int passed, int failed,
                           int skipped, int containerFailures, int containerTimeouts, List<String> problems,
-                          Optional<String> setupError, String mode, Optional<Double> fixedSeconds)
+                          Optional<String> setupError, String mode, Optional<Double> fixedSeconds, int workers)
         implements Serializable {
 
     /** The file beside a shard's {@code reports/} and {@code shard.log}. */
@@ -59,7 +61,7 @@ public record ShardResult(int index, int shardCount, List<String> tests, ShardOu
                        double runtimeSeconds, int total, int passed, int failed, int skipped, int containerFailures,
                        int containerTimeouts, List<String> problems, Optional<String> setupError, String mode) {
         this(index, shardCount, tests, outcome, exitCode, runtimeSeconds, total, passed, failed, skipped,
-                containerFailures, containerTimeouts, problems, setupError, mode, Optional.empty());
+                containerFailures, containerTimeouts, problems, setupError, mode, Optional.empty(), 0);
     }
 
     /** A shard that could not start: outcome {@link ShardOutcome#ERROR}, the message as its only problem. */
@@ -78,7 +80,7 @@ public record ShardResult(int index, int shardCount, List<String> tests, ShardOu
     ShardResult withCounts(TestSuiteResult results) {
         return new ShardResult(index, shardCount, tests, outcome, exitCode, runtimeSeconds, results.total(),
                 results.passed(), results.failed() + results.errors(), results.skipped(), containerFailures,
-                containerTimeouts, problems, setupError, mode, fixedSeconds);
+                containerTimeouts, problems, setupError, mode, fixedSeconds, workers);
     }
 
     public boolean ok() {
@@ -92,7 +94,7 @@ public record ShardResult(int index, int shardCount, List<String> tests, ShardOu
 
     /** Its line in the run's {@link ShardRecord history record}. */
     public ShardRecord toRecord() {
-        return new ShardRecord(index, total, passed, failed, skipped, runtimeSeconds, outcome, fixedSeconds);
+        return new ShardRecord(index, total, passed, failed, skipped, runtimeSeconds, outcome, fixedSeconds, workers);
     }
 
     @Serial

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +34,10 @@ final class TestDiscovery {
 
     /**
      * @param allLocalHere every shard runs as a local process of this machine (not in containers, not spread over
-     *                     agents by a distributed run): then shards that earlier runs show do not pay for their start
-     *                     are merged ({@link ShardPayoff}, unless {@value #KEEP_SHARDS} is set)
+     *                     agents by a distributed run): then, once earlier runs have timed the tests, shards that they
+     *                     show do not pay for their start are merged ({@link ShardPayoff}), and local Maven shards of
+     *                     one module run as one build whose forks share the classes ({@link #oneMavenBuild}), unless
+     *                     {@value #KEEP_SHARDS} is set
      * @throws SetupException when no test is found, naming where it looked
      */
     static ShardPlan plan(SelfTestOptions options, boolean allLocalHere) throws IOException {
@@ -79,9 +82,29 @@ final class TestDiscovery {
             shards = d.shards();
             workers = d.workers();
             note = d.note();
+            if (shards > 1 && oneMavenBuild(options, catalog.tests())) {
+                note = Optional.of(note.map(n -> n + "; then ").orElse("") + String.format(Locale.ROOT,
+                        "ran the %d local shards as one Maven build with %d forks, which take the test classes as they "
+                                + "go: Maven starts once, and no shard waits for another's slow classes (set %s=1 to "
+                                + "run as asked)", shards, workers, KEEP_SHARDS));
+                shards = 1;
+            }
         }
         ShardPlan plan = ShardPlanner.plan(catalog.tests(), timings, shards, workers);
         return note.map(plan::withProblem).orElse(plan);
+    }
+
+    /**
+     * Whether local shards of these tests would be Maven builds of the same single module (a one-module project, or
+     * a reactor whose tests are all in one module): then one build with all their workers as Surefire's forks does
+     * what they would, with one Maven start instead of one per shard, and its forks take the next class from one
+     * queue as they finish, where separate shards keep the classes planned for them however slowly those run beside
+     * the others (in the CPU-bound suite of #12, one shard ran 7-10 s longer than the other in some runs). Shards of
+     * several modules stay apart: they build their modules side by side.
+     */
+    private static boolean oneMavenBuild(SelfTestOptions options, List<String> tests) {
+        return options.framework() == Framework.MAVEN && options.paths().isEmpty()
+                && MavenReactor.read(options.workspace()).modulesHolding(options.workspace(), tests).size() <= 1;
     }
 
     private static TestCatalog catalog(SelfTestOptions options) throws IOException {

@@ -11,8 +11,9 @@ import java.util.Optional;
  *
  * <p>The run's expected wall time with {@code p} parallel units, for a suite of {@code T} seconds of tests:
  * <ul>
- *   <li>where earlier runs had {@code p} local shards ({@link TimingHistory#measured()}), what they measured: their
- *       shards' fixed cost {@code F_p} (a start beside the others) plus the tests' time as they ran there,
+ *   <li>where earlier runs had {@code p} local test processes ({@link TimingHistory#measured()}: shards, or the
+ *       workers of shards), what they measured: their shards' fixed cost {@code F_p} (a start beside the others) plus
+ *       the tests' time as they ran there,
  *       {@code T * k_p / p}, where {@code k_p} is how much slower than their estimates those runs' tests were (test
  *       JVMs beside each other share the cores with each other's JIT compilers and collectors: on a suite whose
  *       JVMs do not warm up for long this takes more than a second unit gives);</li>
@@ -47,7 +48,7 @@ public final class ShardPayoff {
      * @param testSeconds  the suite's estimated test time (the sum over its test classes, from earlier runs)
      * @param fixedSeconds a local shard's fixed cost (its wall time less its tests' time, from earlier runs), or
      *                     empty when no earlier run measured one: then the request stands
-     * @param measured     what earlier runs with each number of local shards measured
+     * @param measured     what earlier runs with each number of local test processes measured
      * @param shards       shards asked for
      * @param workers      workers asked for (at least {@code shards})
      */
@@ -77,7 +78,7 @@ public final class ShardPayoff {
         TimingHistory.Measured there = measured.get(asked);
         String why = there == null
                 ? String.format(Locale.ROOT, "a start costs %.1f s", start)
-                : String.format(Locale.ROOT, "earlier runs with %d shards: a start beside the others took %.1f s, "
+                : String.format(Locale.ROOT, "earlier runs with %d workers: a start beside the others took %.1f s, "
                 + "their tests %.2fx their usual time", asked, there.fixedSeconds(), there.testFactor());
         String note = String.format(Locale.ROOT, "planned %d local shard(s) with %d worker(s) instead of %d with %d: "
                         + "%.1f s of tests (from earlier runs) are expected to take %.1f s that way, %.1f s as asked "

@@ -17,9 +17,9 @@ import java.util.OptionalDouble;
  * never ran show none. A partial run only counts for a test that no complete run has seen, and then as the longest
  * duration seen (a lower bound of its real duration). Zero or negative durations are ignored.
  *
- * <p>It also keeps what runs of each shard count measured on one machine ({@link #measured()}): beside each other,
- * local shards start slower and their tests run slower than alone (their build tools, test JVMs and JIT compilers
- * share the cores), which only runs of that shard count show.
+ * <p>It also keeps what runs of each parallelism measured on one machine ({@link #measured()}): side by side, local
+ * test processes start slower and their tests run slower than alone (their build tools, test JVMs and JIT compilers
+ * share the cores), which only runs with that many test processes show.
  */
 public final class TimingHistory {
 
@@ -41,9 +41,10 @@ public final class TimingHistory {
     private final Map<Integer, Measured> measured;
 
     /**
-     * What earlier runs with a number of shards, all of them whole local shards, measured.
+     * What earlier runs with a number of test processes (their shards' workers), all of them in whole local shards,
+     * measured.
      *
-     * @param fixedSeconds the median fixed cost of their shards (a start beside the other shards' starts)
+     * @param fixedSeconds the median fixed cost of their shards (a start beside the other test processes' starts)
      * @param testFactor   their tests' time over the estimates of the same tests ({@link #estimate}): above 1 when
      *                     tests beside other shards ran slower than the average run
      */
@@ -70,16 +71,23 @@ public final class TimingHistory {
      * @param classDurations seconds per test id (summed over its test cases)
      * @param complete       false when the run was aborted or partial
      * @param fixedSeconds   the fixed costs of its whole local shards ({@code ShardRecord.fixedSeconds})
-     * @param shards         how many shards it had: when each of them has a fixed cost, the run tells what that many
-     *                       local shards cost ({@link #measured()})
+     * @param shards         how many shards it had: when each of them has a fixed cost, the run tells what its
+     *                       parallelism costs on one machine ({@link #measured()})
+     * @param workers        its test processes, over all its shards
      */
-    public record PastRun(Map<String, Double> classDurations, boolean complete, List<Double> fixedSeconds, int shards) {
+    public record PastRun(Map<String, Double> classDurations, boolean complete, List<Double> fixedSeconds, int shards,
+                          int workers) {
         public PastRun {
             classDurations = Map.copyOf(classDurations);
             fixedSeconds = fixedSeconds == null ? List.of() : List.copyOf(fixedSeconds);
         }
 
-        /** A run whose shards were all whole local shards, one fixed cost each. */
+        /** A run of {@code shards} shards with one worker each. */
+        public PastRun(Map<String, Double> classDurations, boolean complete, List<Double> fixedSeconds, int shards) {
+            this(classDurations, complete, fixedSeconds, shards, shards);
+        }
+
+        /** A run whose shards were all whole local shards, one fixed cost and one worker each. */
         public PastRun(Map<String, Double> classDurations, boolean complete, List<Double> fixedSeconds) {
             this(classDurations, complete, fixedSeconds, fixedSeconds == null ? 0 : fixedSeconds.size());
         }
@@ -95,8 +103,10 @@ public final class TimingHistory {
 
     /** Estimates from a run history (records oldest first, as {@code RunHistory.records()} gives them). */
     public static TimingHistory fromHistory(List<RunRecord> records) {
+        // a shard recorded by an earlier version, without its workers, had one where it recorded a fixed cost
         return of(records.stream().map(r -> new PastRun(r.classDurations(), r.complete(),
-                r.shards().stream().flatMap(s -> s.fixedSeconds().stream()).toList(), r.shards().size())).toList());
+                r.shards().stream().flatMap(s -> s.fixedSeconds().stream()).toList(), r.shards().size(),
+                r.shards().stream().mapToInt(s -> Math.max(1, s.workers())).sum())).toList());
     }
 
     /** Estimates from runs in chronological order (oldest first), over the last {@link #DEFAULT_WINDOW}. */
@@ -137,7 +147,7 @@ public final class TimingHistory {
         return new TimingHistory(estimates, median(fixed), measured(runsOldestFirst, estimates));
     }
 
-    /** Per shard count, over the last {@link #MEASURED_WINDOW} complete runs whose shards were all local. */
+    /** Per number of test processes, over the last {@link #MEASURED_WINDOW} complete runs whose shards were all local. */
     private static Map<Integer, Measured> measured(List<PastRun> runsOldestFirst, Map<String, Double> estimates) {
         Map<Integer, List<Double>> fixed = new HashMap<>();
         Map<Integer, Map<String, List<Double>>> durations = new HashMap<>();
@@ -152,8 +162,8 @@ public final class TimingHistory {
                 continue;
             }
             run.fixedSeconds().stream().filter(TimingHistory::isCost)
-                    .forEach(fixed.computeIfAbsent(run.shards(), k -> new ArrayList<>())::add);
-            Map<String, List<Double>> seen = durations.computeIfAbsent(run.shards(), k -> new HashMap<>());
+                    .forEach(fixed.computeIfAbsent(run.workers(), k -> new ArrayList<>())::add);
+            Map<String, List<Double>> seen = durations.computeIfAbsent(run.workers(), k -> new HashMap<>());
             run.classDurations().forEach((test, seconds) -> {
                 if (isDuration(seconds)) {
                     seen.computeIfAbsent(test, k -> new ArrayList<>()).add(seconds);
@@ -161,10 +171,10 @@ public final class TimingHistory {
             });
         }
         Map<Integer, Measured> out = new HashMap<>();
-        fixed.forEach((shards, costs) -> {
+        fixed.forEach((workers, costs) -> {
             double measuredTime = 0;
             double estimatedTime = 0;
-            for (Map.Entry<String, List<Double>> e : durations.getOrDefault(shards, Map.of()).entrySet()) {
+            for (Map.Entry<String, List<Double>> e : durations.getOrDefault(workers, Map.of()).entrySet()) {
                 Double estimate = estimates.get(e.getKey());
                 if (estimate != null) {
                     measuredTime += mean(e.getValue());
@@ -173,7 +183,7 @@ public final class TimingHistory {
             }
             Optional<Double> cost = median(costs);
             if (cost.isPresent() && estimatedTime > 0) {
-                out.put(shards, new Measured(cost.get(), measuredTime / estimatedTime));
+                out.put(workers, new Measured(cost.get(), measuredTime / estimatedTime));
             }
         });
         return out;
@@ -199,8 +209,8 @@ public final class TimingHistory {
     }
 
     /**
-     * What runs with each number of shards, all of them local, measured over the last {@link #MEASURED_WINDOW}
-     * complete runs; a shard count no such run had is absent.
+     * What runs with each number of test processes, in shards that were all local, measured over the last
+     * {@link #MEASURED_WINDOW} complete runs; a number no such run had is absent.
      */
     public Map<Integer, Measured> measured() {
         return measured;

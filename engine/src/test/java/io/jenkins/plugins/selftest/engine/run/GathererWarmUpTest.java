@@ -37,10 +37,13 @@ class GathererWarmUpTest {
     }
 
     @Test
-    void itTakesNoCoreThatLocalShardsUseAndIsForJvmCoverageOnly(@TempDir Path tmp) {
+    void itRunsBesideAsManyTestProcessesAsCoresNotMoreAndIsForJvmCoverageOnly(@TempDir Path tmp) throws Exception {
         SelfTestOptions.Builder options = SelfTestOptions.builder(tmp).mainClassDirs(List.of(CLASSES));
         int cores = Runtime.getRuntime().availableProcessors();
-        assertThat(Gatherer.warmUp(options.build(), cores)).isEmpty();
+        Optional<Thread> besideAsMany = Gatherer.warmUp(options.build(), cores);
+        assertThat(besideAsMany).isPresent();
+        besideAsMany.get().join();
+        assertThat(Gatherer.warmUp(options.build(), cores + 1)).isEmpty();
         assertThat(Gatherer.warmUp(options.coverage(false).build(), 0)).isEmpty();
         assertThat(Gatherer.warmUp(options.coverage(true).framework(Framework.PYTEST).build(), 0)).isEmpty();
     }

@@ -57,8 +57,8 @@ class RunFilesJsonTest {
         durations.put(AWKWARD, 0.001);
         return RunRecord.builder("run-" + AWKWARD, T).runtimeSeconds(61.25).complete(false).tests(10, 7, 1, 1, 1)
                 .coverage(Optional.of(0.817), Optional.of(0.5), Optional.of(1.0))
-                .shards(List.of(new ShardRecord(0, 6, 5, 1, 0, 30.5, ShardOutcome.FAILED, Optional.of(3.5)),
-                        new ShardRecord(1, 4, 2, 0, 1, 29.0, ShardOutcome.TIMEOUT, Optional.empty())))
+                .shards(List.of(new ShardRecord(0, 6, 5, 1, 0, 30.5, ShardOutcome.FAILED, Optional.of(3.5), 2),
+                        new ShardRecord(1, 4, 2, 0, 1, 29.0, ShardOutcome.TIMEOUT, Optional.empty(), 0)))
                 .orphans(3, 1, 2).containers(1, 1).classDurations(durations).build();
     }
 
@@ -87,9 +87,9 @@ class RunFilesJsonTest {
         values.add(new ShardPlan(List.of(new ShardPlan.Shard(0, List.of("a.BTest", AWKWARD), 2, 12.5, 1)), 2,
                 List.of(AWKWARD)));
         values.add(new ShardResult(1, 2, List.of("a.BTest"), ShardOutcome.OK, Optional.of(0), 12.25, 3, 3, 0, 0, 0, 0,
-                List.of(AWKWARD), Optional.empty(), "local", Optional.of(3.25)));
+                List.of(AWKWARD), Optional.empty(), "local", Optional.of(3.25), 2));
         values.add(new ShardResult(0, 1, List.of(), ShardOutcome.ERROR, Optional.empty(), 0, 0, 0, 0, 0, 1, 1,
-                List.of(), Optional.of(AWKWARD), "podman", Optional.empty()));
+                List.of(), Optional.of(AWKWARD), "podman", Optional.empty(), 0));
         values.add(TrendSeries.of(List.of(record(), RunRecord.builder("minimal", Instant.EPOCH).build()), 10));
         values.add(new DaemonLauncher(Path.of("/usr/lib/jvm/java 17/bin/java"),
                 List.of(Path.of("/opt/a b.jar"), Path.of("/opt/é.jar")), List.of("-Xint"), Map.of("A", AWKWARD)));

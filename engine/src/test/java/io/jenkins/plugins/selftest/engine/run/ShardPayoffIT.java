@@ -3,6 +3,7 @@ package io.jenkins.plugins.selftest.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.selftest.engine.history.RunHistory;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
 import io.jenkins.plugins.selftest.engine.history.ShardRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class ShardPayoffIT {
         assertThat(notes).anySatisfy(n -> assertThat(n).startsWith(
                 "planned 1 local shard(s) with 1 worker(s) instead of 2 with 2: 0.8 s of tests (from earlier runs)")
                 // the first run measured two shards side by side: the second one's start waited for the first's
-                .contains("earlier runs with 2 shards: a start beside the others took 2."));
+                .contains("earlier runs with 2 workers: a start beside the others took 2."));
 
         // a distributed plan (selfTestPlan: the shards go to other agents) is never merged
         assertThat(new SelfTestRun(options(tmp, "plan").build()).plan().shardCount()).isEqualTo(2);
@@ -67,6 +68,52 @@ class ShardPayoffIT {
                 .build()).run(RunListener.NONE);
         assertThat(kept.shards()).hasSize(2);
         assertThat(kept.tests().total()).isEqualTo(4);
+    }
+
+    /**
+     * The calculator example as a real Maven build, with a history in which two local shards paid (their starts 4 s,
+     * the slow classes 6 s each): its two shards run as one Maven build with two forks, which run every test and
+     * measure coverage as two shards do, and the run is recorded with its two workers.
+     */
+    @Test
+    void localMavenShardsOfOneModuleRunAsOneBuildWhoseForksShareTheClasses(@TempDir Path tmp) throws Exception {
+        Path example = Path.of("..", "examples", "calculator").toAbsolutePath().normalize();
+        Path history = tmp.resolve("history.jsonl");
+        java.util.Map<String, Double> durations = new java.util.HashMap<>();
+        for (String c : List.of("SlowATest", "SlowBTest", "SlowCTest", "SlowDTest")) {
+            durations.put("org.example.calc." + c, 6.0);
+        }
+        for (String c : List.of("CalculatorTest", "PluginsTest", "ExpressionParserTest", "FractionTest", "StatisticsTest")) {
+            durations.put("org.example.calc." + c, 0.5);
+        }
+        RunHistory.load(history).append(io.jenkins.plugins.selftest.engine.history.RunRecord.builder("timed",
+                        java.time.Instant.parse("2026-12-04T10:00:00Z")).runtimeSeconds(16)
+                .shards(List.of(new ShardRecord(0, 6, 6, 0, 0, 16, ShardOutcome.OK, java.util.Optional.of(4.0), 1),
+                        new ShardRecord(1, 6, 6, 0, 0, 16, ShardOutcome.OK, java.util.Optional.of(4.0), 1)))
+                .classDurations(durations).build());
+        List<String> notes = Collections.synchronizedList(new ArrayList<>());
+        RunListener listener = new RunListener() {
+            @Override
+            public void note(String message) {
+                notes.add(message);
+            }
+        };
+
+        RunSummary s = new SelfTestRun(SelfTestOptions.builder(example).shards(2).workers(2).history(history)
+                .reportDir(tmp.resolve("report")).env("EXAMPLE_SLEEP_MS", "300").build()).run(listener);
+
+        assertThat(notes).contains("ran the 2 local shards as one Maven build with 2 forks, which take the test "
+                + "classes as they go: Maven starts once, and no shard waits for another's slow classes (set "
+                + "SELFTEST_KEEP_SHARDS=1 to run as asked)");
+        assertThat(s.shards()).hasSize(1);
+        assertThat(s.shards().get(0).workers()).isEqualTo(2);
+        assertThat(s.allPassed()).as(s.problems().toString()).isTrue();
+        assertThat(s.tests().total()).isGreaterThanOrEqualTo(40);
+        assertThat(s.tests().classDurations()).containsKeys("org.example.calc.SlowATest", "org.example.calc.SlowDTest");
+        assertThat(s.coverage().line().covered()).isPositive();
+        assertThat(RunHistory.load(history).records().get(1).shards()).singleElement()
+                .satisfies(r -> assertThat(r.workers()).isEqualTo(2))
+                .satisfies(r -> assertThat(r.fixedSeconds()).isPresent());
     }
 
     private static java.util.Map<String, String> withKeep() {

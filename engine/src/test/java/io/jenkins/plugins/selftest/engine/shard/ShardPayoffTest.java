@@ -57,7 +57,7 @@ class ShardPayoffTest {
         assertThat(d.shards()).isEqualTo(1);
         assertThat(d.note()).hasValueSatisfying(n -> assertThat(n)
                 .contains("12.0 s of tests (from earlier runs) are expected to take 16.6 s that way, 17.0 s as asked")
-                .contains("earlier runs with 2 shards: a start beside the others took 7.4 s, their tests 1.60x their usual time"));
+                .contains("earlier runs with 2 workers: a start beside the others took 7.4 s, their tests 1.60x their usual time"));
         assertThat(ShardPayoff.decide(54, Optional.of(5.0), measured, 2, 2).shards()).isEqualTo(2);
         // a shard count nobody measured is expected as before, against the measured ones
         assertThat(ShardPayoff.decide(12, Optional.of(4.6), Map.of(2, new TimingHistory.Measured(7.4, 1.6)), 3, 3).shards())

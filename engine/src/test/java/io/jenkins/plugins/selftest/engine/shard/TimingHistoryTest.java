@@ -2,8 +2,12 @@ package io.jenkins.plugins.selftest.engine.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.selftest.engine.history.RunRecord;
+import io.jenkins.plugins.selftest.engine.history.ShardOutcome;
+import io.jenkins.plugins.selftest.engine.history.ShardRecord;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TimingHistoryTest {
@@ -89,5 +93,24 @@ class TimingHistoryTest {
         assertThat(h.measured().get(2).fixedSeconds()).isEqualTo(8.0);
         assertThat(h.measured().get(2).testFactor()).isCloseTo(16 / 13.6, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(TimingHistory.EMPTY.measured()).isEmpty();
+    }
+
+    /**
+     * A run counts by its test processes, not its shards: one Maven build with two forks measures what two test
+     * processes side by side cost, as two shards of one fork each do; a shard recorded by an earlier version, without
+     * its workers, had one.
+     */
+    @Test
+    void runsCountByTheirTestProcessesOverAllTheirShards() {
+        java.time.Instant t = java.time.Instant.parse("2026-12-04T10:00:00Z");
+        TimingHistory h = TimingHistory.fromHistory(List.of(
+                RunRecord.builder("two-forks", t).classDurations(Map.of("A", 6.0, "B", 6.0)).shards(List.of(
+                        new ShardRecord(0, 2, 2, 0, 0, 9.0, ShardOutcome.OK, Optional.of(3.0), 2))).build(),
+                RunRecord.builder("earlier", t).classDurations(Map.of("A", 4.0, "B", 4.0)).shards(List.of(
+                        new ShardRecord(0, 2, 2, 0, 0, 12.0, ShardOutcome.OK, Optional.of(4.0), 0))).build()));
+        assertThat(h.measured()).containsOnlyKeys(1, 2);
+        assertThat(h.measured().get(2).fixedSeconds()).isEqualTo(3.0);
+        assertThat(h.measured().get(2).testFactor()).isCloseTo(12 / 10.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(h.measured().get(1).fixedSeconds()).isEqualTo(4.0);
     }
 }
