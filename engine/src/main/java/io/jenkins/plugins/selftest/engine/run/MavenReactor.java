@@ -36,8 +36,11 @@ record MavenReactor(List<Module> modules, List<String> problems) {
     static final int MAX_DEPTH = 32;
     static final long MAX_POM_BYTES = 4L * 1024 * 1024;
 
-    /** A module: its directory relative to the workspace, and whether its packaging is {@code pom}. */
-    record Module(String path, boolean pom) {
+    /**
+     * A module: its directory relative to the workspace, whether its packaging is {@code pom}, and whether its POM
+     * configures how a plugin forks its tests ({@link #setsForks()}).
+     */
+    record Module(String path, boolean pom, boolean setsForks) {
 
         /** {@code dir} (e.g. {@code target/classes}) of this module, relative to the workspace. */
         String resolve(String dir) {
@@ -75,7 +78,7 @@ record MavenReactor(List<Module> modules, List<String> problems) {
                 problems.add("cannot read the POM of module '" + dir + "': " + e.getMessage());
                 continue;
             }
-            modules.add(new Module(dir, pom.pom()));
+            modules.add(new Module(dir, pom.pom(), pom.setsForks()));
             List<String[]> children = new ArrayList<>();
             for (String m : pom.modules()) {
                 String child = m.endsWith(".xml") ? parentOf(m) : m;
@@ -143,19 +146,32 @@ record MavenReactor(List<Module> modules, List<String> problems) {
         return modules.stream().map(Module::path).filter(holding::contains).map(p -> p.isEmpty() ? "." : p).toList();
     }
 
+    /**
+     * Whether a POM of the reactor configures how a plugin forks its tests: a {@code forkCount}, {@code reuseForks}
+     * or {@code forkMode} in a plugin's {@code <configuration>} (Surefire's, Failsafe's, in any profile or plugin
+     * management). Such a setting stands over {@code -DforkCount}, so that the workers of a shard would not all be
+     * forks. A parent POM outside the workspace is not read.
+     */
+    boolean setsForks() {
+        return modules.stream().anyMatch(Module::setsForks);
+    }
+
     private static String parentOf(String pomPath) {
         int slash = pomPath.replace('\\', '/').lastIndexOf('/');
         return slash < 0 ? "." : pomPath.substring(0, slash);
     }
 
-    /** What the reactor needs of one POM: its packaging and its own {@code <modules>}. */
-    private record Pom(boolean pom, List<String> modules) {
+    /** What the reactor needs of one POM: its packaging, its own {@code <modules>}, whether it sets forks. */
+    private record Pom(boolean pom, List<String> modules, boolean setsForks) {
+
+        private static final Set<String> FORK_SETTINGS = Set.of("forkCount", "reuseForks", "forkMode");
 
         static Pom read(Path file) throws IOException, XMLStreamException {
             if (Files.size(file) > MAX_POM_BYTES) {
                 throw new IOException("larger than " + MAX_POM_BYTES + " bytes");
             }
             boolean pom = false;
+            boolean setsForks = false;
             List<String> modules = new ArrayList<>();
             try (InputStream in = Files.newInputStream(file)) {
                 XMLStreamReader r = JUnitParser.factory().createXMLStreamReader(in);
@@ -177,6 +193,8 @@ record MavenReactor(List<Module> modules, List<String> problems) {
                                     modules.add(m);
                                 }
                                 path.remove(path.size() - 1);
+                            } else if (FORK_SETTINGS.contains(r.getLocalName()) && path.contains("configuration")) {
+                                setsForks = true;
                             }
                         } else if (event == XMLStreamConstants.END_ELEMENT) {
                             path.remove(path.size() - 1);
@@ -186,7 +204,7 @@ record MavenReactor(List<Module> modules, List<String> problems) {
                     r.close();
                 }
             }
-            return new Pom(pom, modules);
+            return new Pom(pom, modules, setsForks);
         }
     }
 }

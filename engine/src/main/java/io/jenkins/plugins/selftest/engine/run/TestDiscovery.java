@@ -100,11 +100,15 @@ final class TestDiscovery {
      * what they would, with one Maven start instead of one per shard, and its forks take the next class from one
      * queue as they finish, where separate shards keep the classes planned for them however slowly those run beside
      * the others (in the CPU-bound suite of #12, one shard ran 7-10 s longer than the other in some runs). Shards of
-     * several modules stay apart: they build their modules side by side.
+     * several modules stay apart: they build their modules side by side. So do those of a project whose POMs set how
+     * its tests fork ({@link MavenReactor#setsForks()}): its own {@code forkCount} would stand over their workers.
      */
     private static boolean oneMavenBuild(SelfTestOptions options, List<String> tests) {
-        return options.framework() == Framework.MAVEN && options.paths().isEmpty()
-                && MavenReactor.read(options.workspace()).modulesHolding(options.workspace(), tests).size() <= 1;
+        if (options.framework() != Framework.MAVEN || !options.paths().isEmpty()) {
+            return false;
+        }
+        MavenReactor reactor = MavenReactor.read(options.workspace());
+        return !reactor.setsForks() && reactor.modulesHolding(options.workspace(), tests).size() <= 1;
     }
 
     private static TestCatalog catalog(SelfTestOptions options) throws IOException {

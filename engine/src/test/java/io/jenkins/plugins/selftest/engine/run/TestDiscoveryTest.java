@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Local Maven shards of one module run as one build whose forks share the classes (#12), once earlier runs timed the
- * tests; shards of several modules, other presets, container shards and {@code SELFTEST_KEEP_SHARDS} stay as asked.
+ * tests; shards of several modules or of a POM that sets how its tests fork, other presets, container shards and
+ * {@code SELFTEST_KEEP_SHARDS} stay as asked.
  */
 class TestDiscoveryTest {
 
@@ -52,7 +53,7 @@ class TestDiscoveryTest {
     }
 
     @Test
-    void shardsOfSeveralModulesContainersOtherPresetsAndKeptShardsStayAsAsked() throws IOException {
+    void shardsOfSeveralModulesOrForkSettingsContainersOtherPresetsAndKeptShardsStayAsAsked() throws IOException {
         Path reactor = tmp.resolve("two");
         Files.createDirectories(reactor);
         Files.writeString(reactor.resolve("pom.xml"), "<project><artifactId>root</artifactId><packaging>pom</packaging>"
@@ -62,6 +63,16 @@ class TestDiscoveryTest {
         Files.writeString(reactor.resolve("a/pom.xml"), "<project><artifactId>a</artifactId></project>");
         Files.writeString(reactor.resolve("b/pom.xml"), "<project><artifactId>b</artifactId></project>");
         assertThat(plan(options(reactor), true).shardCount()).as("tests in two modules").isEqualTo(2);
+
+        Path forked = project(tmp.resolve("forked"), "");
+        Files.writeString(forked.resolve("pom.xml"), "<project><artifactId>forked</artifactId><properties>"
+                + "<forkCount>2</forkCount></properties></project>");
+        assertThat(plan(options(forked), true).shardCount()).as("forkCount as a property: -DforkCount sets it")
+                .isEqualTo(1);
+        Files.writeString(forked.resolve("pom.xml"), "<project><artifactId>forked</artifactId><build><plugins><plugin>"
+                + "<artifactId>maven-surefire-plugin</artifactId><configuration><reuseForks>false</reuseForks>"
+                + "</configuration></plugin></plugins></build></project>");
+        assertThat(plan(options(forked), true).shardCount()).as("a POM that sets how its tests fork").isEqualTo(2);
 
         Path ws = project(tmp.resolve("one"), "");
         assertThat(plan(options(ws), false).shardCount()).as("not all local here").isEqualTo(2);
