@@ -47,12 +47,7 @@ class ShardPayoffIT {
                         .isGreaterThanOrEqualTo(0.6)));
 
         List<String> notes = Collections.synchronizedList(new ArrayList<>());
-        RunListener listener = new RunListener() {
-            @Override
-            public void note(String message) {
-                notes.add(message);
-            }
-        };
+        RunListener listener = notingInto(notes);
         RunSummary second = new SelfTestRun(options(tmp, "r2").build()).run(listener);
         assertThat(second.shards()).hasSize(1);
         assertThat(second.tests().total()).isEqualTo(4);
@@ -92,12 +87,7 @@ class ShardPayoffIT {
                         new ShardRecord(1, 6, 6, 0, 0, 16, ShardOutcome.OK, java.util.Optional.of(4.0), 1)))
                 .classDurations(durations).build());
         List<String> notes = Collections.synchronizedList(new ArrayList<>());
-        RunListener listener = new RunListener() {
-            @Override
-            public void note(String message) {
-                notes.add(message);
-            }
-        };
+        RunListener listener = notingInto(notes);
 
         RunSummary s = new SelfTestRun(SelfTestOptions.builder(example).shards(2).workers(2).history(history)
                 .reportDir(tmp.resolve("report")).env("EXAMPLE_SLEEP_MS", "300").build()).run(listener);
@@ -114,6 +104,16 @@ class ShardPayoffIT {
         assertThat(RunHistory.load(history).records().get(1).shards()).singleElement()
                 .satisfies(r -> assertThat(r.workers()).isEqualTo(2))
                 .satisfies(r -> assertThat(r.fixedSeconds()).isPresent());
+    }
+
+    /** A listener that adds the run's notes to {@code notes}. */
+    private static RunListener notingInto(List<String> notes) {
+        return new RunListener() {
+            @Override
+            public void note(String message) {
+                notes.add(message);
+            }
+        };
     }
 
     private static java.util.Map<String, String> withKeep() {
