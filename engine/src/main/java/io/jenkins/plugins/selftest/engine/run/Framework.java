@@ -1,5 +1,6 @@
 package io.jenkins.plugins.selftest.engine.run;
 
+import io.jenkins.plugins.selftest.engine.coverage.AgentIncludes;
 import io.jenkins.plugins.selftest.engine.process.ShellWords;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,15 +104,17 @@ public enum Framework {
      *                       resolve as usual
      * @param template       the custom command (only for {@link #CUSTOM})
      * @param coverage       measure coverage: for maven, attach the JaCoCo agent; off, no preset measures it
+     * @param coveredClasses the class directories whose coverage the run reports: maven's agent instruments only
+     *                       their packages ({@link AgentIncludes}; every class when empty)
      * @param args           the user's build arguments ({@link #checkArgs}): maven, gradle and pytest get them on their
      *                       command line, a custom command as {@code $SELFTEST_ARGS}
      */
     public String script(Path workspace, List<String> tests, String offlineRepo, String template, boolean coverage,
-                         List<String> args) {
+                         List<Path> coveredClasses, List<String> args) {
         checkArgs(args);
         String extra = spliced(args);
         return switch (this) {
-            case MAVEN -> mavenScript(workspace, tests, offlineRepo, coverage, extra);
+            case MAVEN -> mavenScript(workspace, tests, offlineRepo, coverage, coveredClasses, extra);
             case GRADLE -> gradleScript(workspace, args, extra);
             case PYTEST -> pytestScript(coverage, extra);
             case CUSTOM -> {
@@ -227,7 +230,7 @@ public enum Framework {
      * module of the shard runs; the JUnit reports say what failed.
      */
     private static String mavenScript(Path workspace, List<String> tests, String offlineRepo, boolean coverage,
-                                      String args) {
+                                      List<Path> coveredClasses, String args) {
         String offline = offlineRepo == null ? "" : new MavenRepository(Path.of(offlineRepo), true, "").mavenOptions();
         List<String> modules = MavenReactor.read(workspace).modulesHolding(workspace, tests);
         StringBuilder sh = new StringBuilder();
@@ -255,10 +258,14 @@ public enum Framework {
             sh.append(" org.jacoco:jacoco-maven-plugin:").append(JACOCO_VERSION).append(":prepare-agent")
                     .append(" -Djacoco.destFile=\"$SELFTEST_REPORTS_DIR/jacoco-$SELFTEST_SHARD_INDEX.exec\"")
                     // coverage is computed for the project's main classes only: instrumenting the JDK's modules a
-                    // test uses (its HTTP client alone is 500 classes) would cost every fork CPU time for nothing.
-                    // (prepare-agent's excludes, which could leave the test frameworks alone too, have no user
-                    // property: only a POM can set them)
-                    .append(" -Djacoco.exclClassLoaders=").append(ShellWords.quote(AGENT_EXCLUDED_LOADERS));
+                    // test uses (its HTTP client alone is 500 classes) or the test frameworks would cost every fork
+                    // CPU time for nothing (JUnit's and Surefire's classes about a second at each fork's start, and
+                    // then every test that runs through them). prepare-agent's includes have no user property, so
+                    // they ride on the loaders' one: the plugin passes that value as it is, and the agent splits its
+                    // options at every comma followed by a key=, so it reads them as if a POM had set them (a POM's
+                    // own includes give way to them)
+                    .append(" -Djacoco.exclClassLoaders=").append(ShellWords.quote(AGENT_EXCLUDED_LOADERS
+                            + AgentIncludes.of(coveredClasses).map(i -> ",includes=" + i).orElse("")));
         }
         sh.append(" test");
         if (!modules.isEmpty()) {

@@ -50,7 +50,7 @@ record ShardJob(String runId, ShardPlan plan, ShardPlan.Shard shard, ShardDirect
      */
     String script(SelfTestOptions options, String offlineRepo) {
         return options.framework().script(options.workspace(), shard.tests(), offlineRepo,
-                options.command().orElse(null), options.coverage(), options.args());
+                options.command().orElse(null), options.coverage(), options.mainClassDirs(), options.args());
     }
 
     /** The shard's container: named after run and shard, labelled so that a reaper finds it, the setup's mounts. */

@@ -14,7 +14,7 @@ class FrameworkTest {
 
     @Test
     void mavenRunsTheLifecycleToTestOnTheShardsClassesWithForksAndTheJacocoAgent(@TempDir Path ws) {
-        String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), "/home/u/.m2", null, true, List.of());
+        String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), "/home/u/.m2", null, true, List.of(), List.of());
 
         assertThat(sh).contains("mvn -B").contains("-o -Dmaven.repo.local='/home/u/.m2/repository'")
                 .contains("jacoco-maven-plugin:" + Framework.JACOCO_VERSION + ":prepare-agent")
@@ -27,6 +27,18 @@ class FrameworkTest {
                 .contains("MAVEN_OPTS=\"${MAVEN_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} @$a\" mvn -B")
                 .contains("-DforkCount=\"$SELFTEST_WORKERS\"")
                 .endsWith("exit $rc");
+    }
+
+    @Test
+    void mavensAgentInstrumentsOnlyThePackagesOfTheReportedClasses(@TempDir Path ws) throws Exception {
+        Path classes = java.nio.file.Files.createDirectories(ws.resolve("target/classes/org/example/calc"));
+        java.nio.file.Files.writeString(classes.resolve("Calculator.class"), "");
+
+        assertThat(Framework.MAVEN.script(ws, List.of("a.BTest"), null, null, true, List.of(ws.resolve("target/classes")), List.of()))
+                .contains("-Djacoco.exclClassLoaders='sun.reflect.DelegatingClassLoader:jdk.internal.loader.ClassLoaders$PlatformClassLoader"
+                        + ",includes=org.example.calc.*'");
+        assertThat(Framework.MAVEN.script(ws, List.of("a.BTest"), null, null, false, List.of(ws.resolve("target/classes")), List.of()))
+                .doesNotContain("includes").doesNotContain("jacoco");
     }
 
     /**
@@ -57,7 +69,7 @@ class FrameworkTest {
         java.nio.file.Files.setPosixFilePermissions(mvnw, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path out = tmp.resolve(reportsDir);
         java.nio.file.Files.createDirectories(out.getParent());
-        String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), null, null, false, List.of());
+        String sh = Framework.MAVEN.script(ws, List.of("a.BTest", "a.CTest"), null, null, false, List.of(), List.of());
 
         Path testsFile = java.nio.file.Files.writeString(out.resolveSibling("tests.txt"), "a.BTest\na.CTest\n");
         List<String> tmpBefore = tmpArgumentFiles();
@@ -96,11 +108,11 @@ class FrameworkTest {
 
     @Test
     void withoutCoverageNoPresetAttachesAnAgentOrWritesExecFiles(@TempDir Path ws) {
-        String sh = Framework.MAVEN.script(ws, List.of("a.BTest"), "/home/u/.m2", null, false, List.of());
+        String sh = Framework.MAVEN.script(ws, List.of("a.BTest"), "/home/u/.m2", null, false, List.of(), List.of());
 
         assertThat(sh).contains("mvn -B").contains(" test -Dmaven.main.skip=true")
                 .doesNotContain("jacoco").doesNotContain(".exec");
-        assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of()))
+        assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of(), List.of()))
                 .doesNotContain("--cov").doesNotContain("coverage");
     }
 
@@ -108,12 +120,12 @@ class FrameworkTest {
     void mavenUsesTheProjectsWrapperWhenThereIsOne(@TempDir Path ws) throws Exception {
         java.nio.file.Files.writeString(ws.resolve("mvnw"), "#!/bin/sh\n");
         ws.resolve("mvnw").toFile().setExecutable(true);
-        assertThat(Framework.MAVEN.script(ws, List.of("T"), null, null, true, List.of())).contains("./mvnw -B").doesNotContain(" -o ");
+        assertThat(Framework.MAVEN.script(ws, List.of("T"), null, null, true, List.of(), List.of())).contains("./mvnw -B").doesNotContain(" -o ");
     }
 
     @Test
     void pytestGetsWorkersJunitXmlAndEachTestFileAsAnArgumentOfItsOwn(@TempDir Path ws) throws Exception {
-        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of("-q"));
+        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of(), List.of("-q"));
         assertThat(sh).contains("-n $SELFTEST_WORKERS").contains("--junitxml=\"$SELFTEST_REPORTS_DIR/junit-$SELFTEST_SHARD_INDEX.xml\"")
                 .as("the test files are read from the tests file, not written into the script").doesNotContain("test_a");
 
@@ -125,16 +137,16 @@ class FrameworkTest {
 
     @Test
     void gradlePassesEachClassAsTestsFilter(@TempDir Path ws) throws Exception {
-        String sh = Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of());
+        String sh = Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of(), List.of());
         assertThat(sh).contains("gradle --no-daemon --init-script \"$g/init.gradle\" test --continue --max-workers=\"$SELFTEST_WORKERS\" \"$@\"")
                 .doesNotContain("a.BTest");
-        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of("--daemon")))
+        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of(), List.of("--daemon")))
                 .as("the user's choice of daemon stands alone").contains("gradle --init-script \"$g/init.gradle\" '--daemon' test")
                 .doesNotContain("--no-daemon");
 
         java.nio.file.Files.writeString(ws.resolve("gradlew"), "#!/bin/sh\n");
         ws.resolve("gradlew").toFile().setExecutable(true);
-        List<String> argv = runWithStandIn(ws, Framework.GRADLE.script(ws, List.of("x"), null, null, true, List.of()),
+        List<String> argv = runWithStandIn(ws, Framework.GRADLE.script(ws, List.of("x"), null, null, true, List.of(), List.of()),
                 List.of("a.BTest", "a.C*Test"), null, "gradlew");
         assertThat(argv).endsWith("--tests", "a.BTest", "--tests", "a.C*Test");
     }
@@ -164,7 +176,7 @@ class FrameworkTest {
 
     @Test
     void pytestWithCoverageMeasuresTheSourceRootsWithPytestCovAndLeavesCoveragePyJson(@TempDir Path ws) {
-        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, true, List.of());
+        String sh = Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, true, List.of(), List.of());
 
         assertThat(sh).contains("py=\"${SELFTEST_PYTHON:-python3}\"")
                 .contains("--cov --cov-branch --cov-report= \"--cov-config=$r/coveragerc\"")
@@ -184,9 +196,9 @@ class FrameworkTest {
         testClass(ws, "a", "x.ATest");
         testClass(ws, "apps/c", "y.CTest");
 
-        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest"), null, null, false, List.of())).contains(" test -pl 'apps/c' -am -D");
-        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "x.ATest"), null, null, false, List.of())).contains(" -pl 'a,apps/c' -am ");
-        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "z.Elsewhere"), null, null, false, List.of()))
+        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest"), null, null, false, List.of(), List.of())).contains(" test -pl 'apps/c' -am -D");
+        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "x.ATest"), null, null, false, List.of(), List.of())).contains(" -pl 'a,apps/c' -am ");
+        assertThat(Framework.MAVEN.script(ws, List.of("y.CTest", "z.Elsewhere"), null, null, false, List.of(), List.of()))
                 .as("a test in no module: the whole reactor, filtered").doesNotContain(" -pl ");
         assertThat(Framework.MAVEN.defaultDirs(ws, Framework.MAVEN.mainClassDirs()))
                 .containsExactly("a/target/classes", "apps/c/target/classes");
@@ -209,13 +221,13 @@ class FrameworkTest {
     @Test
     void buildArgumentsGoOnEveryPresetsCommandLineQuoted(@TempDir Path ws) {
         List<String> args = List.of("-Pci", "-Dgreeting=it's here");
-        assertThat(Framework.MAVEN.script(ws, List.of("a.BTest"), null, null, true, args))
+        assertThat(Framework.MAVEN.script(ws, List.of("a.BTest"), null, null, true, List.of(), args))
                 .contains("mvn -B -Dstyle.color=never '-Pci' '-Dgreeting=it'\\''s here' ");
-        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of("--offline")))
+        assertThat(Framework.GRADLE.script(ws, List.of("a.BTest"), null, null, true, List.of(), List.of("--offline")))
                 .contains(" gradle --no-daemon --init-script \"$g/init.gradle\" '--offline' test ");
-        assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of("-x")))
+        assertThat(Framework.PYTEST.script(ws, List.of("tests/test_a.py"), null, null, false, List.of(), List.of("-x")))
                 .contains("junit-$SELFTEST_SHARD_INDEX.xml\" '-x' \"$@\"");
-        assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make $SELFTEST_ARGS", true, args)).isEqualTo("make $SELFTEST_ARGS");
+        assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make $SELFTEST_ARGS", true, List.of(), args)).isEqualTo("make $SELFTEST_ARGS");
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -265,8 +277,8 @@ class FrameworkTest {
 
     @Test
     void customNeedsATemplate(@TempDir Path ws) {
-        assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make SHARD=$SELFTEST_SHARD_INDEX", true, List.of())).isEqualTo("make SHARD=$SELFTEST_SHARD_INDEX");
-        assertThatThrownBy(() -> Framework.CUSTOM.script(ws, List.of("x"), null, " ", true, List.of())).hasMessageContaining("--command");
+        assertThat(Framework.CUSTOM.script(ws, List.of("x"), null, "make SHARD=$SELFTEST_SHARD_INDEX", true, List.of(), List.of())).isEqualTo("make SHARD=$SELFTEST_SHARD_INDEX");
+        assertThatThrownBy(() -> Framework.CUSTOM.script(ws, List.of("x"), null, " ", true, List.of(), List.of())).hasMessageContaining("--command");
         assertThatThrownBy(() -> Framework.parse("ant")).hasMessageContaining("maven, gradle, pytest or custom");
     }
 }

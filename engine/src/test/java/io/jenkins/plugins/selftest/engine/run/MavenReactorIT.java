@@ -112,6 +112,11 @@ class MavenReactorIT {
         }
         assertThat(measured).contains("org/example/reactor/money/Money", "org/example/reactor/ledger/Ledger")
                 .noneMatch(c -> c.startsWith("java/") || c.startsWith("jdk/") || c.startsWith("sun/"));
+        // and the test frameworks: plain prepare-agent instruments JUnit and Surefire too, the shards' agents only
+        // the packages whose coverage is reported (with the same figures, above)
+        assertThat(execClasses(shared.resolve("reference.exec"))).anyMatch(c -> c.startsWith("org/junit/"))
+                .anyMatch(c -> c.startsWith("org/apache/maven/surefire/"));
+        assertThat(measured).allMatch(c -> c.startsWith("org/example/reactor/"));
     }
 
     /** The names of the classes an exec file has execution data of. */
@@ -167,7 +172,7 @@ class MavenReactorIT {
         assertThat(String.join(",", tests).length()).as("longer than one argument may be").isGreaterThan(128 * 1024);
         Path reports = tmp.resolve("shard 0/reports");
         Path testsFile = Files.write(Files.createDirectories(reports.getParent()).resolve("tests.txt"), tests);
-        String script = Framework.MAVEN.script(workspace, tests, null, null, false, List.of());
+        String script = Framework.MAVEN.script(workspace, tests, null, null, false, List.of(), List.of());
         Process p = FrameworkTest.shardScript(workspace, script, reports, testsFile).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("shard.log").toFile()).start();
 
