@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * suites of {@link GeneratedSuite}, in one invocation, interleaved, as separate processes the way a user runs them:
  * <ul>
  *   <li>plain: {@code mvn -B jacoco:prepare-agent surefire:test jacoco:report} (one JVM fork, JaCoCo agent and
- *       report, which is what users compare with);</li>
+ *       report, which is what users compare with), then the same with {@code -DforkCount=2};</li>
  *   <li>ours: {@code cli/selftest run DIR --shards N --no-prepare} through the launcher, with its JVM flags (the CLI's
  *       own JVM, planning, shards, gathering, coverage, orphans, reports and history included), planned from the
  *       history of the earlier rounds; it needs {@code cli/target/selftest.jar} built.</li>
@@ -27,8 +27,11 @@ import java.util.stream.Stream;
  * the rounds: {@code <suite>_plain_s}, {@code <suite>_shards_<n>_s}, {@code <suite>_ratio_shards_<n>} (ours over
  * plain: at most 1.0 is the target on one agent), {@code <suite>_round_ratios_shards_<n>} and
  * {@code <suite>_median_round_ratio_shards_<n>} (each round's own ratio, and their median: a paired comparison of
- * runs minutes apart), {@code <suite>_speedup_shards_2} (plain over 2 shards),
- * {@code <suite>_test_time_s} (the suite's own test time, from plain Surefire's reports) and
+ * runs minutes apart), {@code <suite>_speedup_shards_2} (plain over 2 shards) and
+ * {@code <suite>_round_speedups_shards_2} (each round's), {@code <suite>_plain_forks_2_s},
+ * {@code <suite>_speedup_plain_forks_2} and {@code <suite>_round_speedups_plain_forks_2} (plain Maven with
+ * {@code -DforkCount=2}, Surefire's own parallelism: what the host gives two busy cores in each round),
+ * {@code <suite>_test_time_s} (the suite's own test time, from plain Surefire's reports, median over the rounds) and
  * {@code <suite>_shard_fixed_s} (one shard's wall time less its tests' time: Maven's start to the first test and
  * the end after the last, per shard).
  */
@@ -40,6 +43,9 @@ public final class SuiteBench {
     /** The I/O suite: 24 classes, about 70 s of waiting. */
     static final int IO_CLASSES = 24;
     static final int IO_UNITS = 600;
+
+    /** Plain Maven with the JaCoCo agent and report: the baseline of every ratio. */
+    static final String PLAIN = "mvn -B jacoco:prepare-agent surefire:test jacoco:report";
 
     private SuiteBench() {
     }
@@ -82,10 +88,18 @@ public final class SuiteBench {
         Path history = work.resolve(name + "-history.jsonl");
         Map<String, List<Double>> walls = new LinkedHashMap<>();
         List<Double> fixed = new ArrayList<>();
+        List<Double> testTimes = new ArrayList<>();
         for (int round = 0; round <= rounds; round++) {
-            double plain = timed(project, "mvn -B jacoco:prepare-agent surefire:test jacoco:report", "plain " + name);
+            double plain = timed(project, PLAIN, "plain " + name);
+            // read now: every later run, ours included, writes its reports into the same directory
+            double tests = testTime(project.resolve("target/surefire-reports"));
+            // the same with two forks, as a project could set in its POM: Surefire's own parallelism, which shows
+            // what the host gives two busy cores in this round (a shared machine's second core is not always whole)
+            double forks = timed(project, PLAIN + " -DforkCount=2", "plain " + name + " with two forks");
             if (round > 0) {
                 walls.computeIfAbsent("plain", k -> new ArrayList<>()).add(plain);
+                testTimes.add(tests);
+                walls.computeIfAbsent("plain_forks_2", k -> new ArrayList<>()).add(forks);
             }
             for (int shards : shardCounts) {
                 Path report = work.resolve(name + "-report-" + shards + "-" + round);
@@ -100,7 +114,7 @@ public final class SuiteBench {
             }
         }
         double plain = median(walls.get("plain"));
-        out.put(name + "_test_time_s", round(testTime(project.resolve("target/surefire-reports"))));
+        out.put(name + "_test_time_s", round(median(testTimes)));
         out.put(name + "_plain_s", round(plain));
         for (int shards : shardCounts) {
             double ours = median(walls.get("shards_" + shards));
@@ -116,10 +130,24 @@ public final class SuiteBench {
             out.put(name + "_median_round_ratio_shards_" + shards, round(median(perRound)));
             if (shards == 2) {
                 out.put(name + "_speedup_shards_2", round(plain / ours));
+                out.put(name + "_round_speedups_shards_2", speedups(walls.get("plain"), walls.get("shards_2")));
             }
         }
+        double forks = median(walls.get("plain_forks_2"));
+        out.put(name + "_plain_forks_2_s", round(forks));
+        out.put(name + "_speedup_plain_forks_2", round(plain / forks));
+        out.put(name + "_round_speedups_plain_forks_2", speedups(walls.get("plain"), walls.get("plain_forks_2")));
         out.put(name + "_shard_fixed_s", round(median(fixed)));
         out.put(name + "_all_s", walls);
+        return out;
+    }
+
+    /** Each round's plain time over {@code faster}'s. */
+    private static List<Double> speedups(List<Double> plain, List<Double> faster) {
+        List<Double> out = new ArrayList<>();
+        for (int r = 0; r < plain.size(); r++) {
+            out.add(round(plain.get(r) / faster.get(r)));
+        }
         return out;
     }
 
